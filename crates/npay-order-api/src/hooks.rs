@@ -1,0 +1,72 @@
+//! What happens to every request the generated client builds, before it is sent.
+//!
+//! The generated methods take only the API's own parameters, so the per-call extras — the bearer
+//! token and a per-call timeout — travel in a task-local [`CallContext`] set by the caller (the
+//! `npay-order` core) around the call. The hook also drops the `api-version` header progenitor adds
+//! to every request: Naver's gateway does not define it.
+
+use std::future::Future;
+use std::time::Duration;
+
+use progenitor_client::{ClientHooks, Error, OperationInfo};
+use reqwest::header::{AUTHORIZATION, HeaderValue};
+
+use crate::Client;
+
+tokio::task_local! {
+    static CALL_CONTEXT: CallContext;
+}
+
+/// Per-call settings applied to the request of the generated method awaited inside
+/// [`CallContext::scope`].
+#[derive(Clone, Default)]
+pub struct CallContext {
+    /// `Authorization` header value (`Bearer …`), marked sensitive so that it is never logged.
+    pub authorization: Option<HeaderValue>,
+    /// Whole-request timeout for this call; `None` keeps the HTTP client's default.
+    pub timeout: Option<Duration>,
+}
+
+impl std::fmt::Debug for CallContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallContext")
+            .field("authorization", &self.authorization.as_ref().map(|_| "<redacted>"))
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+impl CallContext {
+    /// A context that sends `Authorization: Bearer <token>`.
+    pub fn bearer(token: &str) -> Result<Self, reqwest::header::InvalidHeaderValue> {
+        let mut value = HeaderValue::from_str(&format!("Bearer {token}"))?;
+        value.set_sensitive(true);
+        Ok(CallContext { authorization: Some(value), timeout: None })
+    }
+
+    /// Sets the whole-request timeout of this call.
+    pub fn with_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Runs `call` (a generated method's future) with this context applied to its request.
+    pub async fn scope<F: Future>(self, call: F) -> F::Output {
+        CALL_CONTEXT.scope(self, call).await
+    }
+}
+
+impl ClientHooks<()> for Client {
+    async fn pre<E>(&self, request: &mut reqwest::Request, _info: &OperationInfo) -> Result<(), Error<E>> {
+        request.headers_mut().remove("api-version");
+        let _ = CALL_CONTEXT.try_with(|context| {
+            if let Some(value) = &context.authorization {
+                request.headers_mut().insert(AUTHORIZATION, value.clone());
+            }
+            if let Some(timeout) = context.timeout {
+                *request.timeout_mut() = Some(timeout);
+            }
+        });
+        Ok(())
+    }
+}

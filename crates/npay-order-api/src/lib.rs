@@ -1,0 +1,30 @@
+//! The low-level client of the Naver Pay merchant order API (주문형 API, `pay-order/mall`).
+//!
+//! Everything under `generated/` is produced by `cargo xtask generate` from
+//! `openapi/npay-order.yaml` and is never edited by hand. The two handwritten modules beside it
+//! give the generated code the types Naver's data needs:
+//!
+//! * [`Timestamp`] keeps the `+09:00` offset of Naver's date-times and always writes milliseconds;
+//! * [`open_enum!`] makes every enum of the spec *open*: a value Naver adds tomorrow is kept as
+//!   `Unrecognized(String)` instead of failing the whole response.
+//!
+//! [`CallContext`] carries the bearer token and per-call timeout into the generated requests.
+//! Authentication, retries, paging and typed errors are not here: they live in the `npay-order`
+//! crate, which drives this client through progenitor's hooks.
+
+mod hooks;
+mod open_enum;
+mod timestamp;
+
+#[allow(clippy::all, missing_docs, unused_imports, irrefutable_let_patterns)]
+#[path = "generated/client.rs"]
+mod client;
+
+/// The spec's named enums (generated; see [`open_enum!`]).
+#[allow(clippy::all)]
+#[path = "generated/enums.rs"]
+pub mod enums;
+
+pub use client::*;
+pub use hooks::CallContext;
+pub use timestamp::{Timestamp, TimestampParseError};

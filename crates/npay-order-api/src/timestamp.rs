@@ -1,0 +1,153 @@
+//! Naver's date-time: ISO-8601 with milliseconds and the `+09:00` offset.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// Korea Standard Time, the zone Naver reads offset-less values in.
+fn kst() -> FixedOffset {
+    FixedOffset::east_opt(9 * 3600).expect("+09:00 is a valid offset")
+}
+
+/// A point in time with the offset it was written with (Naver uses `+09:00`).
+///
+/// It serialises as `yyyy-MM-ddTHH:mm:ss.SSS±hh:mm` — always three fractional digits, as the API
+/// expects even on whole seconds — and parses any RFC 3339 value; a value without an offset is
+/// read as KST.
+///
+/// ```
+/// use npay_order_api::Timestamp;
+/// let t: Timestamp = "2026-11-27T14:03:11+09:00".parse().unwrap();
+/// assert_eq!(t.to_string(), "2026-11-27T14:03:11.000+09:00");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(DateTime<FixedOffset>);
+
+impl Timestamp {
+    /// Wraps a date-time, keeping its offset.
+    pub fn new(value: DateTime<FixedOffset>) -> Self {
+        Timestamp(value)
+    }
+
+    /// The same instant expressed in KST (`+09:00`), the form Naver expects in requests.
+    pub fn from_utc_in_kst(value: DateTime<Utc>) -> Self {
+        Timestamp(value.with_timezone(&kst()))
+    }
+
+    /// A wall-clock time read as KST.
+    pub fn from_naive_kst(value: NaiveDateTime) -> Self {
+        Timestamp(kst().from_local_datetime(&value).single().expect("KST has no gaps or folds"))
+    }
+
+    /// Milliseconds since the Unix epoch, read as KST.
+    pub fn from_millis_kst(millis: i64) -> Option<Self> {
+        DateTime::from_timestamp_millis(millis).map(Self::from_utc_in_kst)
+    }
+
+    /// The wrapped date-time.
+    pub fn as_datetime(&self) -> DateTime<FixedOffset> {
+        self.0
+    }
+
+    /// The same instant in UTC.
+    pub fn to_utc(&self) -> DateTime<Utc> {
+        self.0.with_timezone(&Utc)
+    }
+
+    /// Milliseconds since the Unix epoch.
+    pub fn timestamp_millis(&self) -> i64 {
+        self.0.timestamp_millis()
+    }
+}
+
+impl From<DateTime<FixedOffset>> for Timestamp {
+    fn from(value: DateTime<FixedOffset>) -> Self {
+        Timestamp(value)
+    }
+}
+
+impl From<DateTime<Utc>> for Timestamp {
+    fn from(value: DateTime<Utc>) -> Self {
+        Timestamp::from_utc_in_kst(value)
+    }
+}
+
+impl From<Timestamp> for DateTime<FixedOffset> {
+    fn from(value: Timestamp) -> Self {
+        value.0
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.format("%Y-%m-%dT%H:%M:%S%.3f%:z"))
+    }
+}
+
+/// A string that is not an ISO-8601 date-time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimestampParseError(String);
+
+impl fmt::Display for TimestampParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "not an ISO-8601 date-time (expected e.g. 2026-11-27T14:03:11.120+09:00): {:?}", self.0)
+    }
+}
+
+impl std::error::Error for TimestampParseError {}
+
+impl FromStr for Timestamp {
+    type Err = TimestampParseError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if let Ok(value) = DateTime::parse_from_rfc3339(s) {
+            return Ok(Timestamp(value));
+        }
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
+            .map(Timestamp::from_naive_kst)
+            .map_err(|_| TimestampParseError(s.chars().take(64).collect()))
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_the_kst_offset_and_writes_milliseconds() {
+        let t: Timestamp = "2023-01-16T17:14:51.794+09:00".parse().unwrap();
+        assert_eq!(t.to_string(), "2023-01-16T17:14:51.794+09:00");
+        let whole: Timestamp = "2023-01-16T17:14:51+09:00".parse().unwrap();
+        assert_eq!(whole.to_string(), "2023-01-16T17:14:51.000+09:00");
+    }
+
+    #[test]
+    fn reads_offsetless_values_as_kst_and_utc_values_keep_their_instant() {
+        let naive: Timestamp = "2023-01-16T17:14:51.794".parse().unwrap();
+        assert_eq!(naive.to_string(), "2023-01-16T17:14:51.794+09:00");
+        let utc: Timestamp = "2023-01-16T08:14:51.794Z".parse().unwrap();
+        assert_eq!(utc.timestamp_millis(), naive.timestamp_millis());
+        assert_eq!(Timestamp::from_utc_in_kst(utc.to_utc()).to_string(), "2023-01-16T17:14:51.794+09:00");
+    }
+
+    #[test]
+    fn rejects_text_that_is_not_a_date_time() {
+        assert!("yesterday".parse::<Timestamp>().is_err());
+        assert!("2023-13-01T00:00:00+09:00".parse::<Timestamp>().is_err());
+    }
+}

@@ -1,0 +1,73 @@
+//! `cargo xtask …`: the project's automation.
+//!
+//! * `generate [--check]` turns `openapi/npay-order.yaml` into every checked-in generated file;
+//!   with `--check` it writes nothing and fails with a diff when a file is stale.
+//! * `lint` runs the two spec validators nobody here wrote (openapi-spec-validator, Redocly).
+//! * `test` runs every check and test of the project: the README's test command, and CI's.
+
+mod enums;
+mod lint;
+mod outputs;
+mod rust_client;
+mod schema_registry;
+mod spec;
+mod test;
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "xtask", about = "npay-order project automation")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate every generated file from the spec (or check that they are current).
+    Generate {
+        /// Write nothing; exit non-zero with a diff if any generated file is stale.
+        #[arg(long)]
+        check: bool,
+        /// Read this spec instead of `openapi/npay-order.yaml`.
+        #[arg(long)]
+        spec: Option<PathBuf>,
+        /// Write (or check) below this folder instead of the workspace root.
+        #[arg(long)]
+        root: Option<PathBuf>,
+    },
+    /// Validate the spec with openapi-spec-validator and @redocly/cli (installed into `.tools/`).
+    Lint,
+    /// Run every check and test of the project (what CI runs).
+    Test,
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    let root = project_root();
+    match cli.command {
+        Command::Generate { check, spec, root: out_root } => {
+            let spec = spec::Spec::load(&spec.unwrap_or_else(|| root.join(spec::SPEC_PATH)))?;
+            let root = out_root.unwrap_or(root);
+            let outputs = outputs::all(&spec)?;
+            if check {
+                outputs::check(&root, &outputs)
+            } else {
+                outputs::write(&root, &outputs)
+            }
+        }
+        Command::Lint => lint::run(&root),
+        Command::Test => test::run(&root),
+    }
+}
+
+/// The workspace root: the parent of this crate's manifest directory.
+fn project_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}

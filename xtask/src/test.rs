@@ -1,0 +1,39 @@
+//! `cargo xtask test`: the one command that runs every check and test of the project, on a new
+//! machine as on a developer's (CI's `.ci/run` calls it). Each step says what it proves; later
+//! languages add their suites here, so there is always exactly one command.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+
+use crate::{lint, outputs, spec};
+
+/// Runs every step in order and stops at the first failure.
+pub fn run(root: &Path) -> Result<()> {
+    let steps: [(&str, &dyn Fn() -> Result<()>); 3] = [
+        ("lint the spec", &|| lint::run(root)),
+        ("generated files are current", &|| {
+            let spec = spec::Spec::load(&root.join(spec::SPEC_PATH))?;
+            outputs::check(root, &outputs::all(&spec)?)
+        }),
+        ("Rust tests (workspace)", &|| cargo(root, &["test", "--workspace", "--all-targets"])),
+    ];
+    for (name, step) in steps {
+        let started = Instant::now();
+        println!("==> {name}");
+        step().with_context(|| format!("step failed: {name}"))?;
+        println!("==> {name}: ok ({:.1} s)", started.elapsed().as_secs_f64());
+    }
+    Ok(())
+}
+
+fn cargo(root: &Path, args: &[&str]) -> Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let status = Command::new(cargo).current_dir(root).args(args).status().context("starting cargo")?;
+    if !status.success() {
+        bail!("cargo {} failed with {status}", args.join(" "));
+    }
+    Ok(())
+}
