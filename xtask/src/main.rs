@@ -5,8 +5,10 @@
 //! * `lint` runs the two spec validators nobody here wrote (openapi-spec-validator, Redocly).
 //! * `test` runs every check and test of the project: the README's test command, and CI's.
 
+mod core_ops;
 mod enums;
 mod lint;
+mod model;
 mod outputs;
 mod rust_client;
 mod schema_registry;

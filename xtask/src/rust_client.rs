@@ -16,7 +16,8 @@ use crate::spec::Spec;
 
 /// Renders `crates/npay-order-api/src/generated/client.rs`.
 pub fn generate(spec: &Spec) -> Result<String> {
-    let tokens = match generate_tokens(spec, &spec.doc) {
+    let doc = without_constraints(&spec.doc);
+    let tokens = match generate_tokens(spec, &doc) {
         Ok(tokens) => tokens,
         Err(err) => return Err(blame_operation(spec).map_or(err, |blame| anyhow!("{blame}"))),
     };
@@ -27,7 +28,7 @@ pub fn generate(spec: &Spec) -> Result<String> {
 fn settings(spec: &Spec) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
-        .with_interface(InterfaceStyle::Positional)
+        .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
         // `hooks.rs` (handwritten) implements the hooks: bearer token, per-call timeout.
         .with_hooks(HooksMode::Expected)
@@ -51,6 +52,58 @@ fn settings(spec: &Spec) -> GenerationSettings {
     settings
 }
 
+/// Validation keywords that typify would turn into constrained newtypes (`NonZeroU32`, length-checked
+/// strings, `#[serde(default = …)]` fields). The core validates every limit of the spec before a
+/// request is sent, so the generated types stay plain, and reading a response never fails because
+/// Naver sent a value outside a documented limit.
+const CONSTRAINTS: &[&str] = &[
+    "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minLength",
+    "maxLength", "pattern", "minItems", "maxItems", "uniqueItems", "default",
+];
+
+/// The document progenitor sees: the spec without [`CONSTRAINTS`] in any schema.
+fn without_constraints(doc: &Value) -> Value {
+    let mut doc = doc.clone();
+    strip_in_tree(&mut doc);
+    doc
+}
+
+/// Finds the schemas of a document (`schema:` of parameters, media types and headers, and the
+/// entries of `components/schemas`) and strips each one.
+fn strip_in_tree(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                match key.as_str() {
+                    "schema" => strip_schema(child),
+                    "schemas" => child.as_object_mut().into_iter().flatten().for_each(|(_, s)| strip_schema(s)),
+                    _ => strip_in_tree(child),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_in_tree),
+        _ => {}
+    }
+}
+
+fn strip_schema(schema: &mut Value) {
+    let Some(map) = schema.as_object_mut() else { return };
+    map.retain(|key, _| !CONSTRAINTS.contains(&key.as_str()));
+    for key in ["items", "additionalProperties", "not"] {
+        if let Some(child) = map.get_mut(key) {
+            strip_schema(child);
+        }
+    }
+    if let Some(properties) = map.get_mut("properties").and_then(Value::as_object_mut) {
+        properties.values_mut().for_each(strip_schema);
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        if let Some(list) = map.get_mut(key).and_then(Value::as_array_mut) {
+            list.iter_mut().for_each(strip_schema);
+        }
+    }
+}
+
 /// Runs progenitor on `doc`, turning its panics into errors.
 fn generate_tokens(spec: &Spec, doc: &Value) -> Result<proc_macro2::TokenStream> {
     let openapi: openapiv3::OpenAPI =
@@ -70,7 +123,7 @@ fn generate_tokens(spec: &Spec, doc: &Value) -> Result<proc_macro2::TokenStream>
 /// After a failure, generates each operation on its own to name the one that fails.
 fn blame_operation(spec: &Spec) -> Option<String> {
     for (path, method, op) in spec.operations() {
-        let mut doc = spec.doc.clone();
+        let mut doc = without_constraints(&spec.doc);
         let single = serde_json::json!({ path: { method: op } });
         doc["paths"] = single;
         if let Err(err) = generate_tokens(spec, &doc) {

@@ -14,6 +14,7 @@
 
 mod hooks;
 mod open_enum;
+pub mod signature;
 mod timestamp;
 
 #[allow(clippy::all, missing_docs, unused_imports, irrefutable_let_patterns)]
@@ -27,4 +28,5 @@ pub mod enums;
 
 pub use client::*;
 pub use hooks::CallContext;
+pub use open_enum::OpenEnum;
 pub use timestamp::{Timestamp, TimestampParseError};

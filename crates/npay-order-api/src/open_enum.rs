@@ -1,5 +1,16 @@
 //! The one definition of how the spec's enums behave; `generated/enums.rs` only invokes it.
 
+/// What every open enum of the spec offers, for code that handles any of them (validation,
+/// bindings).
+pub trait OpenEnum {
+    /// Every value this version knows, in the spec's order.
+    const VALUES: &'static [&'static str];
+    /// The wire value.
+    fn as_str(&self) -> &str;
+    /// Whether the value is one the spec lists.
+    fn is_known(&self) -> bool;
+}
+
 /// Declares an *open* string enum: one variant per known wire value plus `Unrecognized(String)`,
 /// which keeps any value Naver adds after this SDK was generated.
 ///
@@ -59,6 +70,16 @@ macro_rules! open_enum {
                     $( $value => ::std::option::Option::Some(Self::$variant), )*
                     _ => ::std::option::Option::None,
                 }
+            }
+        }
+
+        impl $crate::OpenEnum for $name {
+            const VALUES: &'static [&'static str] = $name::VALUES;
+            fn as_str(&self) -> &str {
+                $name::as_str(self)
+            }
+            fn is_known(&self) -> bool {
+                $name::is_known(self)
             }
         }
 

@@ -1,0 +1,248 @@
+//! The errors of every call: the same tree in every language (contract §4), as enum variants.
+//!
+//! A caller can act on each variant: fix the input ([`NpayError::InvalidRequest`],
+//! [`NpayError::BadRequest`]), the credentials or the IP allow-list ([`NpayError::Authentication`],
+//! [`NpayError::PermissionDenied`]), wait ([`NpayError::RateLimit`], [`NpayError::Server`]) or check
+//! whether a mutation was applied before repeating it ([`NpayError::Connection`] and
+//! [`NpayError::Timeout`] with [`RequestSent::Maybe`]). Per-item failures of batch calls are results
+//! (`failProductOrderInfos`), never errors. No error ever holds the client secret, a signature or a
+//! token.
+
+use std::fmt;
+
+use npay_order_api::types::{ErrorResponse, InvalidInput as WireInvalidInput};
+
+/// Shorthand for results of this crate.
+pub type Result<T, E = NpayError> = std::result::Result<T, E>;
+
+/// An error answered by the API or its gateway: HTTP status plus Naver's error body.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The operation that failed (`confirmProductOrders`).
+    pub operation: &'static str,
+    /// HTTP status.
+    pub status: u16,
+    /// Naver's error code: numeric codes as strings (`"104442"`, `"4000"`) or gateway codes (`GW.AUTHN`).
+    pub code: String,
+    /// Naver's message (Korean, as sent).
+    pub message: String,
+    /// The trace id Naver support asks for: the body's `traceId` or the `GNCP-GW-Trace-ID` header.
+    pub trace_id: Option<String>,
+    /// When the server answered (ISO-8601, as sent).
+    pub timestamp: Option<String>,
+    /// Which inputs were invalid, where the server says so.
+    pub invalid_inputs: Vec<InvalidInput>,
+    /// `Retry-After` in seconds, when the server sent one.
+    pub retry_after: Option<f64>,
+}
+
+impl ApiError {
+    pub(crate) fn from_body(operation: &'static str, status: u16, body: ErrorResponse, header_trace_id: Option<String>) -> Self {
+        ApiError {
+            operation,
+            status,
+            code: body.code,
+            message: body.message,
+            trace_id: body.trace_id.or(header_trace_id),
+            timestamp: body.timestamp.map(|t| t.to_string()),
+            invalid_inputs: body.invalid_inputs.into_iter().map(InvalidInput::from).collect(),
+            retry_after: None,
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} failed: HTTP {} {}: {}", self.operation, self.status, self.code, self.message)?;
+        for input in &self.invalid_inputs {
+            write!(f, "; {}: {}", input.name, input.message)?;
+        }
+        if let Some(trace_id) = &self.trace_id {
+            write!(f, " (trace id {trace_id})")?;
+        }
+        Ok(())
+    }
+}
+
+/// One invalid input, named as the API names it (`productOrderIds`, `dispatchProductOrders[3].trackingNumber`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct InvalidInput {
+    /// The parameter or field.
+    pub name: String,
+    /// The kind of problem where the server says (`typeMismatch`), or `client` for the SDK's own checks.
+    pub kind: String,
+    /// What is wrong, in words.
+    pub message: String,
+}
+
+impl InvalidInput {
+    /// A problem found by the SDK before sending.
+    pub fn new(name: impl Into<String>, message: impl Into<String>) -> Self {
+        InvalidInput { name: name.into(), kind: "client".to_owned(), message: message.into() }
+    }
+}
+
+impl From<WireInvalidInput> for InvalidInput {
+    fn from(value: WireInvalidInput) -> Self {
+        InvalidInput {
+            name: value.name.unwrap_or_default(),
+            kind: value.type_.unwrap_or_default(),
+            message: value.message.unwrap_or_default(),
+        }
+    }
+}
+
+/// Whether a request that got no answer reached the server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequestSent {
+    /// It provably did not (the connection was never made): repeating it is safe.
+    No,
+    /// It may have been processed: for a mutation, read the product orders' state before repeating.
+    Maybe,
+}
+
+/// A call that got no usable answer.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct ConnectionError {
+    /// The operation that failed.
+    pub operation: &'static str,
+    /// Whether the request may have been processed.
+    pub request_sent: RequestSent,
+    /// What happened.
+    pub message: String,
+    /// The transport's error.
+    pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl fmt::Display for ConnectionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.operation, self.message)?;
+        if self.request_sent == RequestSent::Maybe {
+            write!(f, " (the request may have been processed)")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every way a call can fail.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum NpayError {
+    /// 400: the server rejected the request (`code` says why; 4000 = a bad parameter).
+    #[error("{0}")]
+    BadRequest(ApiError),
+    /// 401: the token was refused even after one re-issue, or the credentials are wrong.
+    #[error("{0}")]
+    Authentication(ApiError),
+    /// 403: not allowed (e.g. `GW.IP_NOT_ALLOWED`: register the calling IP).
+    #[error("{0}")]
+    PermissionDenied(ApiError),
+    /// 404: unknown order / product order, or an API the gateway does not know.
+    #[error("{0}")]
+    NotFound(ApiError),
+    /// 429: rate limit or quota; retried automatically up to `max_retries`.
+    #[error("{0}")]
+    RateLimit(ApiError),
+    /// 5xx: a server or gateway fault; reads are retried automatically.
+    #[error("{0}")]
+    Server(ApiError),
+    /// Any other HTTP error status (405, 409, …).
+    #[error("{0}")]
+    Api(ApiError),
+    /// No response: refused, reset, DNS, TLS.
+    #[error("connection failed: {0}")]
+    Connection(ConnectionError),
+    /// No response in time.
+    #[error("timed out: {0}")]
+    Timeout(ConnectionError),
+    /// Rejected by the client before anything was sent.
+    #[error("invalid request: {}", describe_inputs(.0))]
+    InvalidRequest(Vec<InvalidInput>),
+    /// A success status whose body could not be read as the spec describes.
+    #[error("{operation}: unexpected response (HTTP {status}): {message}")]
+    UnexpectedResponse {
+        /// The operation.
+        operation: &'static str,
+        /// HTTP status.
+        status: u16,
+        /// What could not be read.
+        message: String,
+        /// The `GNCP-GW-Trace-ID` header, if any.
+        trace_id: Option<String>,
+    },
+}
+
+fn describe_inputs(inputs: &[InvalidInput]) -> String {
+    inputs.iter().map(|i| format!("{}: {}", i.name, i.message)).collect::<Vec<_>>().join("; ")
+}
+
+impl NpayError {
+    /// One invalid input, found before sending.
+    pub fn invalid(name: impl Into<String>, message: impl Into<String>) -> Self {
+        NpayError::InvalidRequest(vec![InvalidInput::new(name, message)])
+    }
+
+    pub(crate) fn unknown_operation(operation_id: &str) -> Self {
+        Self::invalid("operationId", format!("no operation {operation_id:?} in this version of the API"))
+    }
+
+    /// The API error behind this error, if the server answered.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            NpayError::BadRequest(e)
+            | NpayError::Authentication(e)
+            | NpayError::PermissionDenied(e)
+            | NpayError::NotFound(e)
+            | NpayError::RateLimit(e)
+            | NpayError::Server(e)
+            | NpayError::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status, if the server answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            NpayError::UnexpectedResponse { status, .. } => Some(*status),
+            other => other.api_error().map(|e| e.status),
+        }
+    }
+
+    /// Naver's error code, if the server answered.
+    pub fn code(&self) -> Option<&str> {
+        self.api_error().map(|e| e.code.as_str())
+    }
+
+    /// The trace id to quote to Naver support, if any.
+    pub fn trace_id(&self) -> Option<&str> {
+        match self {
+            NpayError::UnexpectedResponse { trace_id, .. } => trace_id.as_deref(),
+            other => other.api_error().and_then(|e| e.trace_id.as_deref()),
+        }
+    }
+
+    /// Whether a mutation that failed this way may nonetheless have been applied.
+    pub fn may_have_been_applied(&self) -> bool {
+        match self {
+            NpayError::Connection(e) | NpayError::Timeout(e) => e.request_sent == RequestSent::Maybe,
+            NpayError::Server(e) => !e.code.starts_with("GW.BLOCK"),
+            _ => false,
+        }
+    }
+
+    /// The error for an HTTP error answer.
+    pub(crate) fn from_api(error: ApiError) -> Self {
+        match error.status {
+            400 => NpayError::BadRequest(error),
+            401 => NpayError::Authentication(error),
+            403 => NpayError::PermissionDenied(error),
+            404 => NpayError::NotFound(error),
+            429 => NpayError::RateLimit(error),
+            500..=599 => NpayError::Server(error),
+            _ => NpayError::Api(error),
+        }
+    }
+}

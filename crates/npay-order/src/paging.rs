@@ -1,0 +1,1 @@
+//! Paging (to come).
