@@ -9,11 +9,14 @@ mod core_ops;
 mod enums;
 mod lint;
 mod model;
+mod node;
 mod outputs;
+mod python;
 mod rust_client;
 mod schema_registry;
 mod spec;
 mod test;
+mod uniffi;
 
 use std::path::PathBuf;
 

@@ -8,17 +8,20 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
-use crate::{lint, outputs, spec};
+use crate::{lint, node, outputs, python, spec, uniffi};
 
 /// Runs every step in order and stops at the first failure.
 pub fn run(root: &Path) -> Result<()> {
-    let steps: [(&str, &dyn Fn() -> Result<()>); 3] = [
+    let steps: [(&str, &dyn Fn() -> Result<()>); 6] = [
         ("lint the spec", &|| lint::run(root)),
         ("generated files are current", &|| {
             let spec = spec::Spec::load(&root.join(spec::SPEC_PATH))?;
             outputs::check(root, &outputs::all(&spec)?)
         }),
         ("Rust tests (workspace)", &|| cargo(root, &["test", "--workspace", "--all-targets"])),
+        ("Python package tests", &|| python::test(root)),
+        ("Node package tests", &|| node::test(root)),
+        ("Kotlin and Swift (uniffi) tests", &|| uniffi::test(root)),
     ];
     for (name, step) in steps {
         let started = Instant::now();
@@ -29,7 +32,8 @@ pub fn run(root: &Path) -> Result<()> {
     Ok(())
 }
 
-fn cargo(root: &Path, args: &[&str]) -> Result<()> {
+/// Runs cargo with `args` in the workspace.
+pub fn cargo(root: &Path, args: &[&str]) -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let status = Command::new(cargo).current_dir(root).args(args).status().context("starting cargo")?;
     if !status.success() {

@@ -189,6 +189,34 @@ impl NpayError {
         Self::invalid("operationId", format!("no operation {operation_id:?} in this version of the API"))
     }
 
+    /// The name of this error's class in every language's error tree (contract §4):
+    /// `BadRequestError`, `AuthenticationError`, `PermissionDeniedError`, `NotFoundError`,
+    /// `RateLimitError`, `ServerError`, `ApiError`, `ApiConnectionError`, `ApiTimeoutError`,
+    /// `InvalidRequestError`, or `NpayError` for an unexpected response.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            NpayError::BadRequest(_) => "BadRequestError",
+            NpayError::Authentication(_) => "AuthenticationError",
+            NpayError::PermissionDenied(_) => "PermissionDeniedError",
+            NpayError::NotFound(_) => "NotFoundError",
+            NpayError::RateLimit(_) => "RateLimitError",
+            NpayError::Server(_) => "ServerError",
+            NpayError::Api(_) => "ApiError",
+            NpayError::Connection(_) => "ApiConnectionError",
+            NpayError::Timeout(_) => "ApiTimeoutError",
+            NpayError::InvalidRequest(_) => "InvalidRequestError",
+            NpayError::UnexpectedResponse { .. } => "NpayError",
+        }
+    }
+
+    /// The invalid inputs: the client's own findings, or the server's.
+    pub fn invalid_inputs(&self) -> &[InvalidInput] {
+        match self {
+            NpayError::InvalidRequest(inputs) => inputs,
+            other => other.api_error().map_or(&[], |e| e.invalid_inputs.as_slice()),
+        }
+    }
+
     /// The API error behind this error, if the server answered.
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {

@@ -3,7 +3,9 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::Client;
 use crate::error::{InvalidInput, NpayError, Result};
+use crate::paging::{LastChangedPager, SearchPager};
 use crate::response::Response;
 
 /// Reads an operation's parameters from a JSON object with the API's camelCase keys. A missing,
@@ -25,4 +27,48 @@ pub fn data_to_value<T: Serialize>(response: Response<T>) -> Result<Response<ser
         trace_id: meta.trace_id.clone(),
     })?;
     Ok(Response::new(value, meta))
+}
+
+/// The iterators every language offers, by their contract names.
+pub const ITERATORS: &[(&str, &str)] = &[
+    ("iterLastChangedStatuses", "listLastChangedStatuses"),
+    ("iterSearchProductOrders", "searchProductOrders"),
+];
+
+/// A pager whose pages are JSON: what the bindings' iterators drive.
+pub enum JsonPager {
+    /// Over `listLastChangedStatuses`.
+    LastChanged(LastChangedPager),
+    /// Over `searchProductOrders`.
+    Search(SearchPager),
+}
+
+impl JsonPager {
+    /// The pager of the iterator `name` (`iterLastChangedStatuses`, `iterSearchProductOrders`)
+    /// with the parameters of its operation as JSON.
+    pub fn new(client: &Client, name: &str, params: serde_json::Value) -> Result<Self> {
+        match name {
+            "iterLastChangedStatuses" => Ok(JsonPager::LastChanged(client.last_changed_pager(self::params("listLastChangedStatuses", params)?))),
+            "iterSearchProductOrders" => Ok(JsonPager::Search(client.search_pager(self::params("searchProductOrders", params)?))),
+            other => Err(NpayError::invalid("iterator", format!("no iterator {other:?}"))),
+        }
+    }
+
+    /// The next page of items as JSON values; `None` when done.
+    pub async fn next_page(&mut self) -> Result<Option<Vec<serde_json::Value>>> {
+        fn to_values<T: Serialize>(page: Option<Vec<T>>) -> Result<Option<Vec<serde_json::Value>>> {
+            page.map(|items| {
+                items.into_iter().map(|item| serde_json::to_value(item).map_err(|e| NpayError::UnexpectedResponse {
+                    operation: "serialise",
+                    status: 200,
+                    message: e.to_string(),
+                    trace_id: None,
+                })).collect()
+            }).transpose()
+        }
+        match self {
+            JsonPager::LastChanged(pager) => to_values(pager.next_page().await?),
+            JsonPager::Search(pager) => to_values(pager.next_page().await?),
+        }
+    }
 }

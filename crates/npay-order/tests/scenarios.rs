@@ -23,23 +23,6 @@ fn scenario_files() -> Vec<PathBuf> {
     files
 }
 
-/// The contract's name for an error (the same in every language).
-fn error_type(error: &NpayError) -> &'static str {
-    match error {
-        NpayError::BadRequest(_) => "BadRequestError",
-        NpayError::Authentication(_) => "AuthenticationError",
-        NpayError::PermissionDenied(_) => "PermissionDeniedError",
-        NpayError::NotFound(_) => "NotFoundError",
-        NpayError::RateLimit(_) => "RateLimitError",
-        NpayError::Server(_) => "ServerError",
-        NpayError::Api(_) => "ApiError",
-        NpayError::Connection(_) => "ApiConnectionError",
-        NpayError::Timeout(_) => "ApiTimeoutError",
-        NpayError::InvalidRequest(_) => "InvalidRequestError",
-        _ => "NpayError",
-    }
-}
-
 struct Runner {
     vars: HashMap<String, Value>,
     now: Timestamp,
@@ -152,7 +135,7 @@ async fn run_step(env: &Env, client: &Client, runner: &mut Runner, step: &Value,
         (Err(error), None) => panic!("{label}: failed: {error}"),
         (Err(error), Some(expected)) => {
             let actual = json!({
-                "type": error_type(&error),
+                "type": error.type_name(),
                 "status": error.status(),
                 "code": error.code(),
             });

@@ -1,0 +1,1 @@
+//! The node binding of npay-order (to be built by its issue).

@@ -1,0 +1,1 @@
+//! The uniffi binding of npay-order (to be built by its issue).
