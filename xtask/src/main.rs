@@ -3,9 +3,11 @@
 //! * `generate [--check]` turns `openapi/npay-order.yaml` into every checked-in generated file;
 //!   with `--check` it writes nothing and fails with a diff when a file is stale.
 //! * `lint` runs the two spec validators nobody here wrote (openapi-spec-validator, Redocly).
+//! * `diff OLD NEW` reports what a spec change does to every language's surface.
 //! * `test` runs every check and test of the project: the README's test command, and CI's.
 
 mod core_ops;
+mod diff;
 mod enums;
 mod lint;
 mod model;
@@ -48,6 +50,13 @@ enum Command {
     Lint,
     /// Run every check and test of the project (what CI runs).
     Test,
+    /// Compare two specs: breaking and non-breaking changes and the SDK surface each touches.
+    Diff {
+        /// The spec before the change.
+        old: PathBuf,
+        /// The spec after the change.
+        new: PathBuf,
+    },
 }
 
 fn main() -> Result<()> {
@@ -66,6 +75,7 @@ fn main() -> Result<()> {
         }
         Command::Lint => lint::run(&root),
         Command::Test => test::run(&root),
+        Command::Diff { old, new } => diff::run(&root, &old, &new),
     }
 }
 
