@@ -259,7 +259,17 @@ fn render_method(out: &mut String, op: &Operation) -> Result<()> {
         }
         None => {}
     }
-    writeln!(out, "        let response = self")?;
+    if let Some(applied) = &op.applied_when {
+        let param = op.params.iter().find(|p| p.name == applied.ids).expect("x-npay-applied-when.ids names a parameter");
+        let ids = match param.shape {
+            Shape::Array(_) => format!("crate::chunk::ids_of(&params.{})", param.snake()),
+            _ => format!("vec![params.{}.clone()]", param.snake()),
+        };
+        writeln!(out, "        let ids = {ids};")?;
+        let values: Vec<String> = applied.values.iter().map(|v| format!("{v:?}")).collect();
+        writeln!(out, "        let applied_when = crate::reconcile::AppliedWhen {{ field: {:?}, values: &[{}] }};", applied.field, values.join(", "))?;
+    }
+    writeln!(out, "        let outcome = self")?;
     writeln!(out, "            .execute({:?}, {}, move |api| {{", op.id, if op.read_only { "crate::Effect::Read" } else { "crate::Effect::Mutation" })?;
     writeln!(out, "                let p = params.clone();")?;
     writeln!(out, "                async move {{")?;
@@ -279,7 +289,14 @@ fn render_method(out: &mut String, op: &Operation) -> Result<()> {
         writeln!(out, "                    }});")?;
     }
     writeln!(out, "                    call.send().await")?;
-    writeln!(out, "                }}\n            }})\n            .await?;")?;
+    writeln!(out, "                }}\n            }})\n            .await;")?;
+    if op.applied_when.is_some() {
+        writeln!(out, "        let response = match outcome {{")?;
+        writeln!(out, "            Err(error) if error.may_have_been_applied() => return crate::reconcile::settle(self, ids, &applied_when, error).await,")?;
+        writeln!(out, "            other => other?,\n        }};")?;
+    } else {
+        writeln!(out, "        let response = outcome?;")?;
+    }
     writeln!(out, "        Ok(response.map_envelope(|e| (e.data, e.trace_id, e.timestamp)))")?;
     writeln!(out, "    }}\n}}\n")?;
     Ok(())

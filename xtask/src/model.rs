@@ -79,6 +79,17 @@ pub struct DateRange {
     pub max_hours: u64,
 }
 
+/// How to tell whether a mutation took effect by reading product orders (`x-npay-applied-when`).
+#[derive(Clone, Debug)]
+pub struct AppliedWhen {
+    /// The parameter naming the product orders (a path id, a list of ids or of items with ids).
+    pub ids: String,
+    /// Dotted path in the product order detail.
+    pub field: String,
+    /// Values meaning "applied".
+    pub values: Vec<String>,
+}
+
 /// How a response's payload is typed.
 #[derive(Clone, Debug)]
 pub struct Envelope {
@@ -105,6 +116,7 @@ pub struct Operation {
     pub read_only: bool,
     pub chunk: Option<Chunk>,
     pub date_range: Option<DateRange>,
+    pub applied_when: Option<AppliedWhen>,
 }
 
 impl Operation {
@@ -261,6 +273,13 @@ impl Spec {
                     max_hours: r["maxHours"].as_u64().context("x-npay-date-range.maxHours")?,
                 })
             }).transpose()?;
+            let applied_when = op.get("x-npay-applied-when").map(|a| -> Result<AppliedWhen> {
+                Ok(AppliedWhen {
+                    ids: a["ids"].as_str().context("x-npay-applied-when.ids")?.to_owned(),
+                    field: a["field"].as_str().context("x-npay-applied-when.field")?.to_owned(),
+                    values: a["in"].as_array().context("x-npay-applied-when.in")?.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+                })
+            }).transpose()?;
             let text = |key: &str| op.get(key).and_then(Value::as_str).map(str::to_owned);
             operations.push(Operation {
                 read_only: method == "get" || op.get("x-npay-read-only").and_then(Value::as_bool) == Some(true),
@@ -275,6 +294,7 @@ impl Spec {
                 envelope,
                 chunk,
                 date_range,
+                applied_when,
             });
         }
         Ok(operations)

@@ -12,13 +12,15 @@ use crate::{lint, node, outputs, python, spec, uniffi};
 
 /// Runs every step in order and stops at the first failure.
 pub fn run(root: &Path) -> Result<()> {
-    let steps: [(&str, &dyn Fn() -> Result<()>); 6] = [
+    let steps: [(&str, &dyn Fn() -> Result<()>); 8] = [
         ("lint the spec", &|| lint::run(root)),
         ("generated files are current", &|| {
             let spec = spec::Spec::load(&root.join(spec::SPEC_PATH))?;
             outputs::check(root, &outputs::all(&spec)?)
         }),
         ("Rust tests (workspace)", &|| cargo(root, &["test", "--workspace", "--all-targets"])),
+        ("Rust builds without warnings", &|| no_warnings(root)),
+        ("Rust docs build without warnings", &|| rustdoc(root)),
         ("Python package tests", &|| python::test(root)),
         ("Node package tests", &|| node::test(root)),
         ("Kotlin and Swift (uniffi) tests", &|| uniffi::test(root)),
@@ -38,6 +40,36 @@ pub fn cargo(root: &Path, args: &[&str]) -> Result<()> {
     let status = Command::new(cargo).current_dir(root).args(args).status().context("starting cargo")?;
     if !status.success() {
         bail!("cargo {} failed with {status}", args.join(" "));
+    }
+    Ok(())
+}
+
+/// Cargo replays the cached diagnostics of the build the tests just made: any warning fails.
+fn no_warnings(root: &Path) -> Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = Command::new(cargo)
+        .current_dir(root)
+        .args(["build", "--workspace", "--all-targets", "--message-format", "short"])
+        .output()
+        .context("starting cargo")?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.contains("warning")).collect();
+    if !output.status.success() || !warnings.is_empty() {
+        bail!("the build has warnings or errors:\n{stderr}");
+    }
+    Ok(())
+}
+
+fn rustdoc(root: &Path) -> Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let status = Command::new(cargo)
+        .current_dir(root)
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .args(["doc", "--no-deps", "-p", "npay-order", "-p", "npay-order-api", "-p", "npay-sandbox"])
+        .status()
+        .context("starting cargo doc")?;
+    if !status.success() {
+        bail!("cargo doc reported warnings or errors");
     }
     Ok(())
 }

@@ -40,12 +40,22 @@ pub trait Merge: Sized {
     fn all_failed(ids: Vec<String>, error: &NpayError) -> Option<Self>;
 }
 
-fn failures(ids: Vec<String>, error: &NpayError) -> Vec<FailProductOrderInfo> {
-    let code = match error {
+/// The product order ids of a list of items.
+pub(crate) fn ids_of<I: ChunkItem>(items: &[I]) -> Vec<String> {
+    items.iter().map(|i| i.product_order_id().to_owned()).collect()
+}
+
+/// The `code` of a per-item failure that stands for a whole request's error.
+pub(crate) fn failure_code(error: &NpayError) -> String {
+    match error {
         NpayError::Connection(_) => "CONNECTION".to_owned(),
         NpayError::Timeout(_) => "TIMEOUT".to_owned(),
         other => other.code().unwrap_or("ERROR").to_owned(),
-    };
+    }
+}
+
+fn failures(ids: Vec<String>, error: &NpayError) -> Vec<FailProductOrderInfo> {
+    let code = failure_code(error);
     let message = if error.may_have_been_applied() {
         format!("not confirmed — may have been applied; read the product order before repeating: {error}")
     } else {
@@ -116,7 +126,7 @@ where
             },
             Err(error) => {
                 let Some(mut merged) = merged else { return Err(error) };
-                let unsent = items[index * size..].iter().map(|i| i.product_order_id().to_owned()).collect();
+                let unsent = ids_of(&items[index * size..]);
                 let Some(failed) = D::all_failed(unsent, &error) else { return Err(error) };
                 merged.data_mut().merge(failed);
                 return Ok(merged);

@@ -11,6 +11,8 @@
 //!   nothing is done twice ([`NpayError::may_have_been_applied`] says when to look first).
 //! * Every limit of the spec is checked before sending; lists longer than a request takes are
 //!   split and merged ([`chunk`]); [`paging`] walks long ranges page by page.
+//! * After an ambiguous failure of a mutation the client reads the orders and reports what
+//!   took effect ([`reconcile`]).
 //!
 //! ```no_run
 //! # async fn demo() -> npay_order::Result<()> {
@@ -37,6 +39,7 @@ mod config;
 mod error;
 pub mod json;
 pub mod paging;
+pub mod reconcile;
 mod response;
 mod retry;
 mod rules;

@@ -45,7 +45,7 @@ impl Client {
     /// returns the `data` of [`api::types::ProductOrderIdsResponse`].
     pub async fn list_product_order_ids(&self, params: ListProductOrderIdsParams) -> Result<Response<Vec<String>>> {
         crate::validate::check(&params)?;
-        let response = self
+        let outcome = self
             .execute("listProductOrderIds", crate::Effect::Read, move |api| {
                 let p = params.clone();
                 async move {
@@ -55,7 +55,8 @@ impl Client {
                     call.send().await
                 }
             })
-            .await?;
+            .await;
+        let response = outcome?;
         Ok(response.map_envelope(|e| (e.data, e.trace_id, e.timestamp)))
     }
 }
@@ -191,7 +192,7 @@ impl Client {
     /// returns the `data` of [`api::types::SearchProductOrdersResponse`].
     pub async fn search_product_orders(&self, params: SearchProductOrdersParams) -> Result<Response<api::types::SearchProductOrdersData>> {
         crate::validate::check(&params)?;
-        let response = self
+        let outcome = self
             .execute("searchProductOrders", crate::Effect::Read, move |api| {
                 let p = params.clone();
                 async move {
@@ -226,7 +227,8 @@ impl Client {
                     call.send().await
                 }
             })
-            .await?;
+            .await;
+        let response = outcome?;
         Ok(response.map_envelope(|e| (e.data, e.trace_id, e.timestamp)))
     }
 }
@@ -279,7 +281,9 @@ impl Client {
     }
 
     async fn confirm_product_orders_once(&self, params: ConfirmProductOrdersParams) -> Result<Response<api::types::ConfirmResult>> {
-        let response = self
+        let ids = crate::chunk::ids_of(&params.product_order_ids);
+        let applied_when = crate::reconcile::AppliedWhen { field: "productOrder.placeOrderStatus", values: &["OK"] };
+        let outcome = self
             .execute("confirmProductOrders", crate::Effect::Mutation, move |api| {
                 let p = params.clone();
                 async move {
@@ -291,7 +295,11 @@ impl Client {
                     call.send().await
                 }
             })
-            .await?;
+            .await;
+        let response = match outcome {
+            Err(error) if error.may_have_been_applied() => return crate::reconcile::settle(self, ids, &applied_when, error).await,
+            other => other?,
+        };
         Ok(response.map_envelope(|e| (e.data, e.trace_id, e.timestamp)))
     }
 }
@@ -346,7 +354,9 @@ impl Client {
     }
 
     async fn dispatch_product_orders_once(&self, params: DispatchProductOrdersParams) -> Result<Response<api::types::ClaimResult>> {
-        let response = self
+        let ids = crate::chunk::ids_of(&params.dispatch_product_orders);
+        let applied_when = crate::reconcile::AppliedWhen { field: "productOrder.productOrderStatus", values: &["DELIVERING", "DELIVERED", "PURCHASE_DECIDED"] };
+        let outcome = self
             .execute("dispatchProductOrders", crate::Effect::Mutation, move |api| {
                 let p = params.clone();
                 async move {
@@ -358,7 +368,11 @@ impl Client {
                     call.send().await
                 }
             })
-            .await?;
+            .await;
+        let response = match outcome {
+            Err(error) if error.may_have_been_applied() => return crate::reconcile::settle(self, ids, &applied_when, error).await,
+            other => other?,
+        };
         Ok(response.map_envelope(|e| (e.data, e.trace_id, e.timestamp)))
     }
 }
@@ -449,7 +463,7 @@ impl Client {
     /// returns the `data` of [`api::types::LastChangedStatusesResponse`].
     pub async fn list_last_changed_statuses(&self, params: ListLastChangedStatusesParams) -> Result<Response<api::types::LastChangedStatusesData>> {
         crate::validate::check(&params)?;
-        let response = self
+        let outcome = self
             .execute("listLastChangedStatuses", crate::Effect::Read, move |api| {
                 let p = params.clone();
                 async move {
@@ -471,7 +485,8 @@ impl Client {
                     call.send().await
                 }
             })
-            .await?;
+            .await;
+        let response = outcome?;
         Ok(response.map_envelope(|e| (e.data, e.trace_id, e.timestamp)))
     }
 }
@@ -533,7 +548,7 @@ impl Client {
     }
 
     async fn query_product_orders_once(&self, params: QueryProductOrdersParams) -> Result<Response<Vec<api::types::ProductOrderDetail>>> {
-        let response = self
+        let outcome = self
             .execute("queryProductOrders", crate::Effect::Read, move |api| {
                 let p = params.clone();
                 async move {
@@ -546,7 +561,8 @@ impl Client {
                     call.send().await
                 }
             })
-            .await?;
+            .await;
+        let response = outcome?;
         Ok(response.map_envelope(|e| (e.data, e.trace_id, e.timestamp)))
     }
 }
@@ -591,7 +607,9 @@ impl Client {
     /// returns the `data` of [`api::types::ClaimResultResponse`].
     pub async fn approve_cancel(&self, params: ApproveCancelParams) -> Result<Response<api::types::ClaimResult>> {
         crate::validate::check(&params)?;
-        let response = self
+        let ids = vec![params.product_order_id.clone()];
+        let applied_when = crate::reconcile::AppliedWhen { field: "productOrder.claimStatus", values: &["CANCELING", "CANCEL_DONE"] };
+        let outcome = self
             .execute("approveCancel", crate::Effect::Mutation, move |api| {
                 let p = params.clone();
                 async move {
@@ -601,7 +619,11 @@ impl Client {
                     call.send().await
                 }
             })
-            .await?;
+            .await;
+        let response = match outcome {
+            Err(error) if error.may_have_been_applied() => return crate::reconcile::settle(self, ids, &applied_when, error).await,
+            other => other?,
+        };
         Ok(response.map_envelope(|e| (e.data, e.trace_id, e.timestamp)))
     }
 }
@@ -672,7 +694,9 @@ impl Client {
     /// returns the `data` of [`api::types::ClaimResultResponse`].
     pub async fn request_cancel(&self, params: RequestCancelParams) -> Result<Response<api::types::ClaimResult>> {
         crate::validate::check(&params)?;
-        let response = self
+        let ids = vec![params.product_order_id.clone()];
+        let applied_when = crate::reconcile::AppliedWhen { field: "productOrder.claimStatus", values: &["CANCEL_REQUEST", "CANCELING", "CANCEL_DONE"] };
+        let outcome = self
             .execute("requestCancel", crate::Effect::Mutation, move |api| {
                 let p = params.clone();
                 async move {
@@ -687,7 +711,11 @@ impl Client {
                     call.send().await
                 }
             })
-            .await?;
+            .await;
+        let response = match outcome {
+            Err(error) if error.may_have_been_applied() => return crate::reconcile::settle(self, ids, &applied_when, error).await,
+            other => other?,
+        };
         Ok(response.map_envelope(|e| (e.data, e.trace_id, e.timestamp)))
     }
 }
@@ -732,7 +760,9 @@ impl Client {
     /// returns the `data` of [`api::types::ClaimResultResponse`].
     pub async fn complete_exchange_collect(&self, params: CompleteExchangeCollectParams) -> Result<Response<api::types::ClaimResult>> {
         crate::validate::check(&params)?;
-        let response = self
+        let ids = vec![params.product_order_id.clone()];
+        let applied_when = crate::reconcile::AppliedWhen { field: "productOrder.claimStatus", values: &["COLLECT_DONE", "EXCHANGE_REDELIVERING", "EXCHANGE_DONE"] };
+        let outcome = self
             .execute("completeExchangeCollect", crate::Effect::Mutation, move |api| {
                 let p = params.clone();
                 async move {
@@ -742,7 +772,11 @@ impl Client {
                     call.send().await
                 }
             })
-            .await?;
+            .await;
+        let response = match outcome {
+            Err(error) if error.may_have_been_applied() => return crate::reconcile::settle(self, ids, &applied_when, error).await,
+            other => other?,
+        };
         Ok(response.map_envelope(|e| (e.data, e.trace_id, e.timestamp)))
     }
 }
@@ -813,7 +847,9 @@ impl Client {
     /// returns the `data` of [`api::types::ClaimResultResponse`].
     pub async fn redeliver_exchange(&self, params: RedeliverExchangeParams) -> Result<Response<api::types::ClaimResult>> {
         crate::validate::check(&params)?;
-        let response = self
+        let ids = vec![params.product_order_id.clone()];
+        let applied_when = crate::reconcile::AppliedWhen { field: "productOrder.claimStatus", values: &["EXCHANGE_REDELIVERING", "EXCHANGE_DONE"] };
+        let outcome = self
             .execute("redeliverExchange", crate::Effect::Mutation, move |api| {
                 let p = params.clone();
                 async move {
@@ -828,7 +864,11 @@ impl Client {
                     call.send().await
                 }
             })
-            .await?;
+            .await;
+        let response = match outcome {
+            Err(error) if error.may_have_been_applied() => return crate::reconcile::settle(self, ids, &applied_when, error).await,
+            other => other?,
+        };
         Ok(response.map_envelope(|e| (e.data, e.trace_id, e.timestamp)))
     }
 }
@@ -893,7 +933,9 @@ impl Client {
     /// returns the `data` of [`api::types::ClaimResultResponse`].
     pub async fn holdback_exchange(&self, params: HoldbackExchangeParams) -> Result<Response<api::types::ClaimResult>> {
         crate::validate::check(&params)?;
-        let response = self
+        let ids = vec![params.product_order_id.clone()];
+        let applied_when = crate::reconcile::AppliedWhen { field: "currentClaim.exchange.holdbackStatus", values: &["HOLDBACK"] };
+        let outcome = self
             .execute("holdbackExchange", crate::Effect::Mutation, move |api| {
                 let p = params.clone();
                 async move {
@@ -908,7 +950,11 @@ impl Client {
                     call.send().await
                 }
             })
-            .await?;
+            .await;
+        let response = match outcome {
+            Err(error) if error.may_have_been_applied() => return crate::reconcile::settle(self, ids, &applied_when, error).await,
+            other => other?,
+        };
         Ok(response.map_envelope(|e| (e.data, e.trace_id, e.timestamp)))
     }
 }
@@ -952,7 +998,9 @@ impl Client {
     /// returns the `data` of [`api::types::ClaimResultResponse`].
     pub async fn release_exchange_holdback(&self, params: ReleaseExchangeHoldbackParams) -> Result<Response<api::types::ClaimResult>> {
         crate::validate::check(&params)?;
-        let response = self
+        let ids = vec![params.product_order_id.clone()];
+        let applied_when = crate::reconcile::AppliedWhen { field: "currentClaim.exchange.holdbackStatus", values: &["RELEASED"] };
+        let outcome = self
             .execute("releaseExchangeHoldback", crate::Effect::Mutation, move |api| {
                 let p = params.clone();
                 async move {
@@ -962,7 +1010,11 @@ impl Client {
                     call.send().await
                 }
             })
-            .await?;
+            .await;
+        let response = match outcome {
+            Err(error) if error.may_have_been_applied() => return crate::reconcile::settle(self, ids, &applied_when, error).await,
+            other => other?,
+        };
         Ok(response.map_envelope(|e| (e.data, e.trace_id, e.timestamp)))
     }
 }
@@ -1011,7 +1063,9 @@ impl Client {
     /// returns the `data` of [`api::types::ClaimResultResponse`].
     pub async fn reject_exchange(&self, params: RejectExchangeParams) -> Result<Response<api::types::ClaimResult>> {
         crate::validate::check(&params)?;
-        let response = self
+        let ids = vec![params.product_order_id.clone()];
+        let applied_when = crate::reconcile::AppliedWhen { field: "productOrder.claimStatus", values: &["EXCHANGE_REJECT"] };
+        let outcome = self
             .execute("rejectExchange", crate::Effect::Mutation, move |api| {
                 let p = params.clone();
                 async move {
@@ -1024,7 +1078,11 @@ impl Client {
                     call.send().await
                 }
             })
-            .await?;
+            .await;
+        let response = match outcome {
+            Err(error) if error.may_have_been_applied() => return crate::reconcile::settle(self, ids, &applied_when, error).await,
+            other => other?,
+        };
         Ok(response.map_envelope(|e| (e.data, e.trace_id, e.timestamp)))
     }
 }
@@ -1068,7 +1126,9 @@ impl Client {
     /// returns the `data` of [`api::types::ClaimResultResponse`].
     pub async fn approve_return(&self, params: ApproveReturnParams) -> Result<Response<api::types::ClaimResult>> {
         crate::validate::check(&params)?;
-        let response = self
+        let ids = vec![params.product_order_id.clone()];
+        let applied_when = crate::reconcile::AppliedWhen { field: "productOrder.claimStatus", values: &["RETURN_DONE"] };
+        let outcome = self
             .execute("approveReturn", crate::Effect::Mutation, move |api| {
                 let p = params.clone();
                 async move {
@@ -1078,7 +1138,11 @@ impl Client {
                     call.send().await
                 }
             })
-            .await?;
+            .await;
+        let response = match outcome {
+            Err(error) if error.may_have_been_applied() => return crate::reconcile::settle(self, ids, &applied_when, error).await,
+            other => other?,
+        };
         Ok(response.map_envelope(|e| (e.data, e.trace_id, e.timestamp)))
     }
 }
@@ -1143,7 +1207,9 @@ impl Client {
     /// returns the `data` of [`api::types::ClaimResultResponse`].
     pub async fn holdback_return(&self, params: HoldbackReturnParams) -> Result<Response<api::types::ClaimResult>> {
         crate::validate::check(&params)?;
-        let response = self
+        let ids = vec![params.product_order_id.clone()];
+        let applied_when = crate::reconcile::AppliedWhen { field: "currentClaim.return.holdbackStatus", values: &["HOLDBACK"] };
+        let outcome = self
             .execute("holdbackReturn", crate::Effect::Mutation, move |api| {
                 let p = params.clone();
                 async move {
@@ -1158,7 +1224,11 @@ impl Client {
                     call.send().await
                 }
             })
-            .await?;
+            .await;
+        let response = match outcome {
+            Err(error) if error.may_have_been_applied() => return crate::reconcile::settle(self, ids, &applied_when, error).await,
+            other => other?,
+        };
         Ok(response.map_envelope(|e| (e.data, e.trace_id, e.timestamp)))
     }
 }
@@ -1202,7 +1272,9 @@ impl Client {
     /// returns the `data` of [`api::types::ClaimResultResponse`].
     pub async fn release_return_holdback(&self, params: ReleaseReturnHoldbackParams) -> Result<Response<api::types::ClaimResult>> {
         crate::validate::check(&params)?;
-        let response = self
+        let ids = vec![params.product_order_id.clone()];
+        let applied_when = crate::reconcile::AppliedWhen { field: "currentClaim.return.holdbackStatus", values: &["RELEASED"] };
+        let outcome = self
             .execute("releaseReturnHoldback", crate::Effect::Mutation, move |api| {
                 let p = params.clone();
                 async move {
@@ -1212,7 +1284,11 @@ impl Client {
                     call.send().await
                 }
             })
-            .await?;
+            .await;
+        let response = match outcome {
+            Err(error) if error.may_have_been_applied() => return crate::reconcile::settle(self, ids, &applied_when, error).await,
+            other => other?,
+        };
         Ok(response.map_envelope(|e| (e.data, e.trace_id, e.timestamp)))
     }
 }
@@ -1261,7 +1337,9 @@ impl Client {
     /// returns the `data` of [`api::types::ClaimResultResponse`].
     pub async fn reject_return(&self, params: RejectReturnParams) -> Result<Response<api::types::ClaimResult>> {
         crate::validate::check(&params)?;
-        let response = self
+        let ids = vec![params.product_order_id.clone()];
+        let applied_when = crate::reconcile::AppliedWhen { field: "productOrder.claimStatus", values: &["RETURN_REJECT"] };
+        let outcome = self
             .execute("rejectReturn", crate::Effect::Mutation, move |api| {
                 let p = params.clone();
                 async move {
@@ -1274,7 +1352,11 @@ impl Client {
                     call.send().await
                 }
             })
-            .await?;
+            .await;
+        let response = match outcome {
+            Err(error) if error.may_have_been_applied() => return crate::reconcile::settle(self, ids, &applied_when, error).await,
+            other => other?,
+        };
         Ok(response.map_envelope(|e| (e.data, e.trace_id, e.timestamp)))
     }
 }
@@ -1361,7 +1443,9 @@ impl Client {
     /// returns the `data` of [`api::types::ClaimResultResponse`].
     pub async fn request_return(&self, params: RequestReturnParams) -> Result<Response<api::types::ClaimResult>> {
         crate::validate::check(&params)?;
-        let response = self
+        let ids = vec![params.product_order_id.clone()];
+        let applied_when = crate::reconcile::AppliedWhen { field: "productOrder.claimStatus", values: &["RETURN_REQUEST", "COLLECTING", "COLLECT_DONE"] };
+        let outcome = self
             .execute("requestReturn", crate::Effect::Mutation, move |api| {
                 let p = params.clone();
                 async move {
@@ -1378,7 +1462,11 @@ impl Client {
                     call.send().await
                 }
             })
-            .await?;
+            .await;
+        let response = match outcome {
+            Err(error) if error.may_have_been_applied() => return crate::reconcile::settle(self, ids, &applied_when, error).await,
+            other => other?,
+        };
         Ok(response.map_envelope(|e| (e.data, e.trace_id, e.timestamp)))
     }
 }
@@ -1442,7 +1530,7 @@ impl Client {
     /// returns the `data` of [`api::types::ClaimResultResponse`].
     pub async fn delay_dispatch(&self, params: DelayDispatchParams) -> Result<Response<api::types::ClaimResult>> {
         crate::validate::check(&params)?;
-        let response = self
+        let outcome = self
             .execute("delayDispatch", crate::Effect::Mutation, move |api| {
                 let p = params.clone();
                 async move {
@@ -1457,7 +1545,8 @@ impl Client {
                     call.send().await
                 }
             })
-            .await?;
+            .await;
+        let response = outcome?;
         Ok(response.map_envelope(|e| (e.data, e.trace_id, e.timestamp)))
     }
 }
@@ -1547,7 +1636,7 @@ impl Client {
     /// returns the `data` of [`api::types::ReviewsResponse`].
     pub async fn list_reviews(&self, params: ListReviewsParams) -> Result<Response<api::types::ReviewsData>> {
         crate::validate::check(&params)?;
-        let response = self
+        let outcome = self
             .execute("listReviews", crate::Effect::Read, move |api| {
                 let p = params.clone();
                 async move {
@@ -1569,7 +1658,8 @@ impl Client {
                     call.send().await
                 }
             })
-            .await?;
+            .await;
+        let response = outcome?;
         Ok(response.map_envelope(|e| (e.data, e.trace_id, e.timestamp)))
     }
 }
