@@ -3,6 +3,8 @@
 //! * `generate [--check]` turns `openapi/npay-order.yaml` into every checked-in generated file;
 //!   with `--check` it writes nothing and fails with a diff when a file is stale.
 //! * `lint` runs the two spec validators nobody here wrote (openapi-spec-validator, Redocly).
+//! * `regen` regenerates every output, then runs `test`.
+//! * `version [X.Y.Z]` checks (or sets) the one version of every package.
 //! * `diff OLD NEW` reports what a spec change does to every language's surface.
 //! * `test` runs every check and test of the project: the README's test command, and CI's.
 
@@ -19,6 +21,7 @@ mod schema_registry;
 mod spec;
 mod test;
 mod uniffi;
+mod version;
 
 use std::path::PathBuf;
 
@@ -50,6 +53,13 @@ enum Command {
     Lint,
     /// Run every check and test of the project (what CI runs).
     Test,
+    /// Show the one version of every package, or set it everywhere.
+    Version {
+        /// The new version (X.Y.Z); without it, the current one is checked and shown.
+        new: Option<String>,
+    },
+    /// Regenerate every output from the spec, then build and run every test.
+    Regen,
     /// Compare two specs: breaking and non-breaking changes and the SDK surface each touches.
     Diff {
         /// The spec before the change.
@@ -75,6 +85,13 @@ fn main() -> Result<()> {
         }
         Command::Lint => lint::run(&root),
         Command::Test => test::run(&root),
+        Command::Regen => {
+            let spec = spec::Spec::load(&root.join(spec::SPEC_PATH))?;
+            outputs::write(&root, &outputs::all(&spec)?)?;
+            test::run(&root)
+        }
+        Command::Version { new: Some(new) } => version::set(&root, &new),
+        Command::Version { new: None } => version::check(&root).map(|v| println!("{v}")),
         Command::Diff { old, new } => diff::run(&root, &old, &new),
     }
 }

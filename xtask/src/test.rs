@@ -8,11 +8,12 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
-use crate::{lint, node, outputs, python, spec, uniffi};
+use crate::{lint, node, outputs, python, spec, uniffi, version};
 
 /// Runs every step in order and stops at the first failure.
 pub fn run(root: &Path) -> Result<()> {
-    let steps: [(&str, &dyn Fn() -> Result<()>); 8] = [
+    let steps: [(&str, &dyn Fn() -> Result<()>); 9] = [
+        ("one version for every package", &|| version::check(root).map(|v| println!("version {v}"))),
         ("lint the spec", &|| lint::run(root)),
         ("generated files are current", &|| {
             let spec = spec::Spec::load(&root.join(spec::SPEC_PATH))?;

@@ -1,0 +1,75 @@
+//! One version for every package: `cargo xtask version` shows it and checks that every package
+//! agrees; `cargo xtask version X.Y.Z` sets it everywhere (see RELEASING.md).
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+
+/// A file holding a package version, and how to find the version line in it.
+struct Place {
+    path: &'static str,
+    /// The text just before the version on its line.
+    prefix: &'static str,
+    /// The text just after it.
+    suffix: &'static str,
+}
+
+const PLACES: &[Place] = &[
+    // The Rust crates inherit the workspace version, and so does the Python package (maturin
+    // reads it from the binding crate: `dynamic = ["version"]`).
+    Place { path: "Cargo.toml", prefix: "version = \"", suffix: "\"" },
+    Place { path: "bindings/node/package.json", prefix: "\"version\": \"", suffix: "\"" },
+    Place { path: "bindings/kotlin/pom.xml", prefix: "<version>", suffix: "</version>" },
+];
+
+/// The first version line of a file: (line index, version).
+fn find(text: &str, place: &Place) -> Option<(usize, String)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let rest = line.trim_start().strip_prefix(place.prefix)?;
+        let version = rest.strip_suffix(place.suffix).or_else(|| rest.strip_suffix(&format!("{},", place.suffix)))?;
+        let looks_like_version = version.split('.').count() >= 3 && version.starts_with(|c: char| c.is_ascii_digit());
+        looks_like_version.then(|| (i, version.to_owned()))
+    })
+}
+
+/// Every package's version; fails unless they agree.
+pub fn check(root: &Path) -> Result<String> {
+    let mut versions = Vec::new();
+    for place in PLACES {
+        let Ok(text) = std::fs::read_to_string(root.join(place.path)) else { continue };
+        let (_, version) = find(&text, place).with_context(|| format!("no version in {}", place.path))?;
+        versions.push((place.path, version));
+    }
+    let first = versions.first().map(|(_, v)| v.clone()).context("no versioned package found")?;
+    if versions.iter().any(|(_, v)| *v != first) {
+        let list: Vec<String> = versions.iter().map(|(p, v)| format!("{p}: {v}")).collect();
+        bail!("the packages disagree on the version:\n  {}", list.join("\n  "));
+    }
+    Ok(first)
+}
+
+/// Sets `version` in every package.
+pub fn set(root: &Path, version: &str) -> Result<()> {
+    let valid = version.split('.').count() == 3 && version.split('.').all(|p| !p.is_empty())
+        && version.split('.').take(2).all(|p| p.chars().all(|c| c.is_ascii_digit()));
+    if !valid {
+        bail!("{version:?} is not a semantic version (X.Y.Z)");
+    }
+    for place in PLACES {
+        let path = root.join(place.path);
+        let Ok(text) = std::fs::read_to_string(&path) else { continue };
+        let (index, old) = find(&text, place).with_context(|| format!("no version in {}", place.path))?;
+        let updated: Vec<String> = text
+            .lines()
+            .enumerate()
+            .map(|(i, line)| if i == index { line.replacen(&old, version, 1) } else { line.to_owned() })
+            .collect();
+        let mut updated = updated.join("\n");
+        if text.ends_with('\n') {
+            updated.push('\n');
+        }
+        std::fs::write(&path, updated)?;
+        println!("{}: {old} → {version}", place.path);
+    }
+    check(root).map(|_| ())
+}
