@@ -1,0 +1,1034 @@
+//! Handlers of the 21 API operations.
+
+use std::collections::HashSet;
+use std::sync::atomic::Ordering;
+
+use bytes::Bytes;
+use http::header::CONTENT_TYPE;
+use http::{HeaderMap, StatusCode};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use serde_json::{Map, Value};
+
+use crate::auth::{ct_eq, decode_sign, expected_hash};
+use crate::enums::*;
+use crate::input::{Fields, Invalid, Query, json_object};
+use crate::reply::Reply;
+use crate::router::Op;
+use crate::server::{RateHeaders, Shared, lock};
+use crate::store::{self, Actor, Fail, SearchFilter, Shipment, Store};
+use crate::time::{Millis, Ts, real_now_ms};
+
+const DAY_MS: i64 = 86_400_000;
+const SIGNATURE_PAST_WINDOW_MS: i64 = 5 * 60_000;
+const SIGNATURE_FUTURE_WINDOW_MS: i64 = 60_000;
+
+// ------------------------------------------------------------------------------------------ token
+
+#[derive(serde::Serialize)]
+struct TokenResponse<'a> {
+    access_token: &'a str,
+    expires_in: i64,
+    token_type: &'static str,
+}
+
+/// `POST /v1/oauth2/token` (form body; query parameters are accepted as a fallback).
+pub async fn issue_token(
+    shared: &Shared,
+    trace: &str,
+    query: Option<&str>,
+    headers: &HeaderMap,
+    body: Bytes,
+) -> (Reply, Option<RateHeaders>) {
+    let now = shared.now();
+    let is_form = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|ct| {
+            ct.to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+        });
+    let mut fields: Vec<(String, String)> = if is_form {
+        form_urlencoded::parse(&body)
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if let Some(q) = query {
+        for (k, v) in form_urlencoded::parse(q.as_bytes()) {
+            if !fields.iter().any(|(fk, _)| *fk == k) {
+                fields.push((k.into_owned(), v.into_owned()));
+            }
+        }
+    }
+    let get = |n: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == n)
+            .map(|(_, v)| v.as_str())
+            .filter(|v| !v.is_empty())
+    };
+    let mut inv = Invalid::default();
+    let client_id = get("client_id");
+    let timestamp = get("timestamp");
+    let grant_type = get("grant_type");
+    let sign = get("client_secret_sign");
+    let typ = get("type");
+    let account_id = get("account_id");
+    for (name, v) in [
+        ("client_id", client_id),
+        ("timestamp", timestamp),
+        ("grant_type", grant_type),
+        ("client_secret_sign", sign),
+        ("type", typ),
+    ] {
+        if v.is_none() {
+            inv.required(name);
+        }
+    }
+    let ts = timestamp.and_then(|t| {
+        let ok = t.len() <= 16 && t.bytes().all(|b| b.is_ascii_digit());
+        match t.parse::<i64>() {
+            Ok(v) if ok => Some(v),
+            _ => {
+                inv.push(
+                    "timestamp",
+                    "typeMismatch",
+                    "형식이 올바르지 않습니다. (timestamp must be Unix epoch milliseconds)",
+                );
+                None
+            }
+        }
+    });
+    if grant_type.is_some_and(|g| g != "client_credentials") {
+        inv.push(
+            "grant_type",
+            "Pattern",
+            "grant_type은 client_credentials만 허용됩니다. (grant_type must be client_credentials)",
+        );
+    }
+    if typ.is_some_and(|t| t != "SELF" && t != "SELLER") {
+        inv.push(
+            "type",
+            "typeMismatch",
+            "허용되지 않는 값입니다. (type must be SELF or SELLER)",
+        );
+    }
+    if typ == Some("SELLER") && account_id.is_none() {
+        inv.push("account_id", "NotNull", "type이 SELLER이면 account_id가 필요합니다. (account_id is required when type is SELLER)");
+    }
+    if account_id.is_some_and(|a| a.len() > 100) {
+        inv.push(
+            "account_id",
+            "Size",
+            "100자 이하여야 합니다. (account_id is too long)",
+        );
+    }
+    if !inv.is_empty() {
+        return (Reply::invalid(&inv, trace, now), None);
+    }
+    let (client_id, ts, sign, typ) = match (client_id, ts, sign, typ) {
+        (Some(a), Some(b), Some(c), Some(d)) => (a, b, c, d),
+        _ => return (Reply::invalid(&inv, trace, now), None),
+    };
+    if client_id != shared.client_id {
+        return (Reply::authn("unknown client_id", trace, now), None);
+    }
+    let real = real_now_ms();
+    if ts < real - SIGNATURE_PAST_WINDOW_MS || ts > real + SIGNATURE_FUTURE_WINDOW_MS {
+        return (
+            Reply::authn(
+                "timestamp is outside the allowed window (at most 5 minutes old, 1 minute ahead)",
+                trace,
+                now,
+            ),
+            None,
+        );
+    }
+    let Some(decoded) = decode_sign(sign) else {
+        return (
+            Reply::authn("client_secret_sign is not valid Base64", trace, now),
+            None,
+        );
+    };
+    let salt = shared.salt.clone();
+    let id = client_id.to_string();
+    let ts_text = ts.to_string();
+    let expected = tokio::task::spawn_blocking(move || expected_hash(&salt, &id, &ts_text))
+        .await
+        .ok()
+        .flatten();
+    let valid = expected.is_some_and(|e| ct_eq(e.as_bytes(), &decoded));
+    if !valid {
+        return (
+            Reply::authn("client_secret_sign does not match", trace, now),
+            None,
+        );
+    }
+    let rate = shared.rate_check();
+    if let Some((false, _)) = rate {
+        return (Reply::rate_limited(trace, now), rate.map(|r| r.1));
+    }
+    let now = shared.now();
+    let (token, expires_in, minted) = lock(&shared.tokens).issue(typ, account_id, now);
+    if minted {
+        shared.stats.tokens_issued.fetch_add(1, Ordering::Relaxed);
+    }
+    let reply = Reply::json(
+        StatusCode::OK,
+        &TokenResponse {
+            access_token: &token,
+            expires_in,
+            token_type: "Bearer",
+        },
+    );
+    (reply, rate.map(|r| r.1))
+}
+
+// ------------------------------------------------------------------------------------------ dispatch
+
+/// Authenticates, rate-limits and runs one API operation (everything but issueToken).
+pub fn handle(
+    shared: &Shared,
+    op: Op,
+    param: Option<&str>,
+    query: Option<&str>,
+    headers: &HeaderMap,
+    body: &[u8],
+    trace: &str,
+) -> (Reply, Option<RateHeaders>) {
+    let now = shared.now();
+    if let Err(r) = shared.authenticate(headers, trace, now) {
+        return (r, None);
+    }
+    let rate = shared.rate_check();
+    if let Some((false, h)) = rate {
+        return (Reply::rate_limited(trace, now), Some(h));
+    }
+    let rate = rate.map(|r| r.1);
+    let param = param.map(percent_decode);
+    let cx = Cx { shared, trace, now };
+    let reply = match op {
+        Op::ListLastChangedStatuses => last_changed(&cx, query),
+        Op::ListProductOrderIds => product_order_ids(&cx, param.as_deref().unwrap_or("")),
+        Op::SearchProductOrders => search(&cx, query),
+        Op::ListReviews => reviews(&cx, query),
+        _ => match json_body(&cx, op, headers, body) {
+            Err(r) => r,
+            Ok(map) => match op {
+                Op::QueryProductOrders => query_product_orders(&cx, &map),
+                Op::ConfirmProductOrders => confirm(&cx, &map),
+                Op::DispatchProductOrders => dispatch(&cx, &map),
+                _ => single_item(&cx, op, param.as_deref().unwrap_or(""), &map),
+            },
+        },
+    };
+    (reply, rate)
+}
+
+struct Cx<'a> {
+    shared: &'a Shared,
+    trace: &'a str,
+    now: Millis,
+}
+
+impl Cx<'_> {
+    fn ok<T: Serialize>(&self, data: T) -> Reply {
+        Reply::ok(self.trace, self.shared.now(), data)
+    }
+    fn invalid(&self, inv: &Invalid) -> Reply {
+        Reply::invalid(inv, self.trace, self.now)
+    }
+    fn store(&self) -> std::sync::MutexGuard<'_, Store> {
+        lock(&self.shared.store)
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            let hex = |c: u8| (c as char).to_digit(16);
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Operations whose request has no body.
+fn bodyless(op: Op) -> bool {
+    matches!(
+        op,
+        Op::ApproveCancel
+            | Op::ApproveReturn
+            | Op::ReleaseReturnHoldback
+            | Op::CompleteExchangeCollect
+            | Op::ReleaseExchangeHoldback
+    )
+}
+
+fn json_body(
+    cx: &Cx,
+    op: Op,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Map<String, Value>, Reply> {
+    if bodyless(op) {
+        return Ok(Map::new());
+    }
+    if let Some(ct) = headers.get(CONTENT_TYPE) {
+        let ct = ct.to_str().unwrap_or("").to_ascii_lowercase();
+        let mime = ct.split(';').next().unwrap_or("").trim();
+        if mime != "application/json" && !mime.ends_with("+json") {
+            return Err(Reply::error(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "UNSUPPORTED_MEDIA_TYPE",
+                "지원하지 않는 Content-Type입니다. (send application/json)",
+                cx.trace,
+                cx.now,
+            ));
+        }
+    }
+    json_object(body).map_err(|inv| cx.invalid(&inv))
+}
+
+// ------------------------------------------------------------------------------------------ reads
+
+/// Applies the 24-hour rule; returns the effective `to`.
+fn check_range(cx: &Cx, from: Millis, to: Option<Millis>, to_name: &str) -> Result<Millis, Reply> {
+    let to = to.unwrap_or(from + DAY_MS);
+    if to < from {
+        let mut inv = Invalid::default();
+        inv.push(to_name, "DateRange", "종료 일시가 시작 일시보다 앞설 수 없습니다. (the end of the range is before its start)");
+        return Err(cx.invalid(&inv));
+    }
+    if to - from > DAY_MS {
+        return Err(Reply::invalid_with_code(
+            "104139",
+            "조회 가능한 기간을 초과했습니다. (the range may span at most 24 hours)",
+            to_name,
+            "DateRange",
+            cx.trace,
+            cx.now,
+        ));
+    }
+    Ok(to)
+}
+
+struct LastChangedData<'a> {
+    store: &'a Store,
+    items: &'a [usize],
+    more: Option<(Millis, u64)>,
+}
+
+impl Serialize for LastChangedData<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("count", &self.items.len())?;
+        m.serialize_entry(
+            "lastChangeStatuses",
+            &Seq(self.items, |i: usize| self.store.change_view(i)),
+        )?;
+        if let Some((t, k)) = self.more {
+            m.serialize_entry(
+                "more",
+                &More {
+                    more_from: Ts(t),
+                    more_sequence: format!("{k:020}"),
+                },
+            )?;
+        }
+        m.end()
+    }
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct More {
+    more_from: Ts,
+    more_sequence: String,
+}
+
+/// Serialises `items` mapped through `f` as a JSON array.
+struct Seq<'a, F>(&'a [usize], F);
+
+impl<T: Serialize, F: Fn(usize) -> T> Serialize for Seq<'_, F> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for &i in self.0 {
+            seq.serialize_element(&(self.1)(i))?;
+        }
+        seq.end()
+    }
+}
+
+fn last_changed(cx: &Cx, query: Option<&str>) -> Reply {
+    let q = Query::parse(query);
+    let mut inv = Invalid::default();
+    let from = q.req_datetime(&mut inv, "lastChangedFrom");
+    let to = q.opt_datetime(&mut inv, "lastChangedTo");
+    let typ = q.opt_enum(&mut inv, "lastChangedType", LastChangedType::parse);
+    let limit = q
+        .opt_int(&mut inv, "limitCount", 1, None)
+        .map(|n| n.min(300) as usize)
+        .unwrap_or(300);
+    let seq = match q.first("moreSequence") {
+        None => None,
+        Some(s) if !s.is_empty() && s.len() <= 20 && s.bytes().all(|b| b.is_ascii_digit()) => {
+            s.parse::<u64>().ok()
+        }
+        Some(_) => {
+            inv.push("moreSequence", "typeMismatch", "moreSequence에는 응답의 more.moreSequence 값만 사용할 수 있습니다. (use the value returned in more.moreSequence)");
+            None
+        }
+    };
+    let Some(from) = from.filter(|_| inv.is_empty()) else {
+        return cx.invalid(&inv);
+    };
+    let to = match check_range(cx, from, to, "lastChangedTo") {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    let store = cx.store();
+    let (items, more) = store.last_changed(from, seq, to, typ, limit);
+    cx.ok(LastChangedData {
+        store: &store,
+        items: &items,
+        more,
+    })
+}
+
+fn query_product_orders(cx: &Cx, map: &Map<String, Value>) -> Reply {
+    let f = Fields::new(map);
+    let mut inv = Invalid::default();
+    let ids = f.str_array(&mut inv, "productOrderIds", 1, 300);
+    f.opt_bool(&mut inv, "quantityClaimCompatibility");
+    let Some(ids) = ids.filter(|_| inv.is_empty()) else {
+        return cx.invalid(&inv);
+    };
+    let store = cx.store();
+    let mut seen = HashSet::new();
+    let idxs: Vec<usize> = ids
+        .iter()
+        .filter(|id| seen.insert(id.as_str()))
+        .filter_map(|id| store.po_index(id))
+        .collect();
+    cx.ok(Seq(&idxs, |i| store.info_view(i)))
+}
+
+fn product_order_ids(cx: &Cx, order_id: &str) -> Reply {
+    let store = cx.store();
+    let Some(o) = store.order_index(order_id) else {
+        return Reply::error(
+            StatusCode::NOT_FOUND,
+            "100003",
+            "주문 정보를 찾을 수 없습니다. (order not found)",
+            cx.trace,
+            cx.now,
+        );
+    };
+    let ids: Vec<&str> = store.orders[o]
+        .product_orders
+        .iter()
+        .map(|&i| store.pos[i].id.as_str())
+        .collect();
+    cx.ok(ids)
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Pagination {
+    page: usize,
+    size: usize,
+    has_next: bool,
+}
+
+struct SearchData<'a> {
+    store: &'a Store,
+    items: &'a [usize],
+    pagination: Pagination,
+}
+
+struct SearchItem<'a> {
+    store: &'a Store,
+    idx: usize,
+}
+
+impl Serialize for SearchItem<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry("productOrderId", &self.store.pos[self.idx].id)?;
+        m.serialize_entry("content", &self.store.info_view(self.idx))?;
+        m.end()
+    }
+}
+
+impl Serialize for SearchData<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry(
+            "contents",
+            &Seq(self.items, |idx| SearchItem {
+                store: self.store,
+                idx,
+            }),
+        )?;
+        m.serialize_entry("pagination", &self.pagination)?;
+        m.end()
+    }
+}
+
+fn search(cx: &Cx, query: Option<&str>) -> Reply {
+    let q = Query::parse(query);
+    let mut inv = Invalid::default();
+    let from = q.req_datetime(&mut inv, "from");
+    let to = q.opt_datetime(&mut inv, "to");
+    let range_type = q.req_enum(&mut inv, "rangeType", RangeType::parse);
+    let statuses = q.enum_list(&mut inv, "productOrderStatuses", ProductOrderStatus::parse);
+    let claim_statuses = q.enum_list(&mut inv, "claimStatuses", ClaimStatus::parse);
+    let place = q.opt_enum(&mut inv, "placeOrderStatusType", PlaceOrderStatus::parse);
+    let fulfillment = q.opt_bool(&mut inv, "fulfillment");
+    q.opt_bool(&mut inv, "quantityClaimCompatibility");
+    let page = q.opt_int(&mut inv, "page", 1, Some(1_000_000)).unwrap_or(1) as usize;
+    let page_size = q.opt_int(&mut inv, "pageSize", 1, Some(300)).unwrap_or(300) as usize;
+    let (Some(from), Some(range_type)) = (from, range_type) else {
+        return cx.invalid(&inv);
+    };
+    if !inv.is_empty() {
+        return cx.invalid(&inv);
+    }
+    let to = match check_range(cx, from, to, "to") {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    let filter = SearchFilter {
+        from,
+        to,
+        range_type,
+        statuses,
+        claim_statuses,
+        place,
+        fulfillment,
+        page,
+        page_size,
+    };
+    let store = cx.store();
+    let res = store.search(&filter);
+    cx.ok(SearchData {
+        store: &store,
+        items: &res.items,
+        pagination: Pagination {
+            page,
+            size: page_size,
+            has_next: res.has_next,
+        },
+    })
+}
+
+struct ReviewsData<'a> {
+    store: &'a Store,
+    items: &'a [usize],
+    pagination: Pagination,
+}
+
+impl Serialize for ReviewsData<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(2))?;
+        let st = self.store;
+        m.serialize_entry(
+            "purchaseReviews",
+            &Seq(self.items, |i| {
+                let r = &st.reviews[i];
+                crate::model::ReviewView {
+                    r,
+                    po: &st.pos[r.product_order],
+                }
+            }),
+        )?;
+        m.serialize_entry("pagination", &self.pagination)?;
+        m.end()
+    }
+}
+
+fn reviews(cx: &Cx, query: Option<&str>) -> Reply {
+    let q = Query::parse(query);
+    let mut inv = Invalid::default();
+    let from = q.req_datetime(&mut inv, "inquiryTimeFrom");
+    let to = q.opt_datetime(&mut inv, "inquiryTimeTo");
+    let class = q.opt_enum(
+        &mut inv,
+        "purchaseReviewClassType",
+        PurchaseReviewClassType::parse,
+    );
+    let page = q.opt_int(&mut inv, "page", 1, Some(1_000_000)).unwrap_or(1) as usize;
+    let page_size = q.opt_int(&mut inv, "pageSize", 1, Some(300)).unwrap_or(300) as usize;
+    let Some(from) = from.filter(|_| inv.is_empty()) else {
+        return cx.invalid(&inv);
+    };
+    let to = match check_range(cx, from, to, "inquiryTimeTo") {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    let store = cx.store();
+    let res = store.reviews_page(from, to, class, page, page_size);
+    cx.ok(ReviewsData {
+        store: &store,
+        items: &res.items,
+        pagination: Pagination {
+            page,
+            size: page_size,
+            has_next: res.has_next,
+        },
+    })
+}
+
+// ------------------------------------------------------------------------------------------ batch writes
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FailInfo {
+    product_order_id: String,
+    code: &'static str,
+    message: &'static str,
+}
+
+impl FailInfo {
+    fn new(id: &str, f: Fail) -> FailInfo {
+        FailInfo {
+            product_order_id: id.to_string(),
+            code: f.code,
+            message: f.message,
+        }
+    }
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ConfirmSuccess {
+    product_order_id: String,
+    is_receiver_address_changed: bool,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ConfirmResult {
+    success_product_order_infos: Vec<ConfirmSuccess>,
+    fail_product_order_infos: Vec<FailInfo>,
+}
+
+#[derive(serde::Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct ClaimResult {
+    success_product_order_ids: Vec<String>,
+    fail_product_order_infos: Vec<FailInfo>,
+}
+
+fn confirm(cx: &Cx, map: &Map<String, Value>) -> Reply {
+    let f = Fields::new(map);
+    let mut inv = Invalid::default();
+    let ids = f.str_array(&mut inv, "productOrderIds", 1, 30);
+    let Some(ids) = ids.filter(|_| inv.is_empty()) else {
+        return cx.invalid(&inv);
+    };
+    let mut res = ConfirmResult {
+        success_product_order_infos: Vec::new(),
+        fail_product_order_infos: Vec::new(),
+    };
+    let mut seen = HashSet::new();
+    let mut applied = 0;
+    {
+        let mut store = cx.store();
+        for id in &ids {
+            if !seen.insert(id.as_str()) {
+                res.fail_product_order_infos
+                    .push(FailInfo::new(id, store::DUPLICATE));
+                continue;
+            }
+            let Some(idx) = store.po_index(id) else {
+                res.fail_product_order_infos
+                    .push(FailInfo::new(id, store::NOT_FOUND));
+                continue;
+            };
+            match store.confirm(idx, cx.now) {
+                Ok(()) => {
+                    applied += 1;
+                    res.success_product_order_infos.push(ConfirmSuccess {
+                        product_order_id: id.clone(),
+                        is_receiver_address_changed: false,
+                    });
+                }
+                Err(e) => res.fail_product_order_infos.push(FailInfo::new(id, e)),
+            }
+        }
+        cx.shared.stats.mutated(Op::ConfirmProductOrders, applied);
+    }
+    cx.ok(res)
+}
+
+fn any<T>(_: T) -> bool {
+    true
+}
+
+fn dispatch_method_allowed(m: DeliveryMethod) -> bool {
+    m.is_dispatch_method()
+}
+
+fn any_method_but_unknown(m: DeliveryMethod) -> bool {
+    m != DeliveryMethod::Unknown
+}
+
+fn dispatch(cx: &Cx, map: &Map<String, Value>) -> Reply {
+    let f = Fields::new(map);
+    let mut inv = Invalid::default();
+    let entries = f.obj_array(&mut inv, "dispatchProductOrders", 1, 30);
+    let mut parsed = Vec::new();
+    if let Some(entries) = entries {
+        for (i, e) in entries.iter().enumerate() {
+            let ef = Fields {
+                map: e,
+                prefix: format!("dispatchProductOrders[{i}]."),
+            };
+            let id = ef.req_str(&mut inv, "productOrderId", 40);
+            let method = ef.req_enum(
+                &mut inv,
+                "deliveryMethod",
+                DeliveryMethod::parse,
+                dispatch_method_allowed,
+            );
+            let company = ef.opt_str(&mut inv, "deliveryCompanyCode", 40);
+            let tracking = ef.opt_str(&mut inv, "trackingNumber", 100);
+            let date = ef.req_datetime(&mut inv, "dispatchDate");
+            if let (Some(id), Some(method), Some(date)) = (id, method, date) {
+                parsed.push((
+                    id,
+                    Shipment {
+                        method,
+                        company,
+                        tracking_number: tracking,
+                    },
+                    date,
+                ));
+            }
+        }
+    }
+    if !inv.is_empty() {
+        return cx.invalid(&inv);
+    }
+    let mut res = ClaimResult::default();
+    let mut seen = HashSet::new();
+    let mut applied = 0;
+    {
+        let mut store = cx.store();
+        for (id, ship, date) in &parsed {
+            if !seen.insert(id.as_str()) {
+                res.fail_product_order_infos
+                    .push(FailInfo::new(id, store::DUPLICATE));
+                continue;
+            }
+            let Some(idx) = store.po_index(id) else {
+                res.fail_product_order_infos
+                    .push(FailInfo::new(id, store::NOT_FOUND));
+                continue;
+            };
+            match store.dispatch(idx, cx.now, ship, *date) {
+                Ok(()) => {
+                    applied += 1;
+                    res.success_product_order_ids.push(id.clone());
+                }
+                Err(e) => res.fail_product_order_infos.push(FailInfo::new(id, e)),
+            }
+        }
+        cx.shared.stats.mutated(Op::DispatchProductOrders, applied);
+    }
+    cx.ok(res)
+}
+
+// ------------------------------------------------------------------------------------------ single-item writes
+
+/// A validated single-item request.
+enum Action {
+    Delay {
+        due: Millis,
+        reason: DelayedDispatchReason,
+        detailed: Option<String>,
+    },
+    RequestCancel {
+        reason: CancelRequestReason,
+        detailed: Option<String>,
+        quantity: Option<i64>,
+    },
+    ApproveCancel,
+    RequestReturn {
+        reason: ReturnRequestReason,
+        detailed: Option<String>,
+        collect: Shipment,
+        quantity: Option<i64>,
+    },
+    ApproveReturn,
+    Reject {
+        ty: ClaimType,
+        reason: String,
+    },
+    Holdback {
+        ty: ClaimType,
+        class: HoldbackClassType,
+        detailed: String,
+        fee: Option<i64>,
+    },
+    Release {
+        ty: ClaimType,
+    },
+    CollectComplete,
+    Redeliver {
+        ship: Shipment,
+    },
+}
+
+fn parse_action(op: Op, map: &Map<String, Value>, inv: &mut Invalid) -> Option<Action> {
+    let f = Fields::new(map);
+    let action = match op {
+        Op::DelayDispatch => {
+            let due = f.req_datetime(inv, "dispatchDueDate");
+            let reason = f.req_enum(
+                inv,
+                "delayedDispatchReason",
+                DelayedDispatchReason::parse,
+                any,
+            );
+            let detailed = f.opt_str(inv, "dispatchDelayedDetailedReason", 4000);
+            Action::Delay {
+                due: due?,
+                reason: reason?,
+                detailed,
+            }
+        }
+        Op::RequestCancel => {
+            let reason = f.req_enum(inv, "cancelReason", CancelRequestReason::parse, any);
+            let detailed = f.opt_str(inv, "cancelDetailedReason", 500);
+            let quantity = f.opt_int(inv, "cancelQuantity", 1, 100_000);
+            Action::RequestCancel {
+                reason: reason?,
+                detailed,
+                quantity,
+            }
+        }
+        Op::ApproveCancel => Action::ApproveCancel,
+        Op::RequestReturn => {
+            let reason = f.req_enum(inv, "returnReason", ReturnRequestReason::parse, any);
+            let method = f.req_enum(
+                inv,
+                "collectDeliveryMethod",
+                DeliveryMethod::parse,
+                any_method_but_unknown,
+            );
+            let company = f.opt_str(inv, "collectDeliveryCompany", 40);
+            if let Some(c) = &company
+                && !is_delivery_company(c)
+            {
+                inv.push(
+                    "collectDeliveryCompany",
+                    "typeMismatch",
+                    "택배사 코드를 확인해 주세요. (unknown courier code)",
+                );
+            }
+            let tracking = f.opt_str(inv, "collectTrackingNumber", 100);
+            if let Some(t) = &tracking
+                && !store::valid_tracking_number(t)
+            {
+                inv.push(
+                    "collectTrackingNumber",
+                    "Pattern",
+                    "유효하지 않은 송장 번호입니다. (8 to 20 letters or digits)",
+                );
+            }
+            let detailed = f.opt_str(inv, "returnDetailedReason", 500);
+            let quantity = f.opt_int(inv, "returnQuantity", 1, 100_000);
+            Action::RequestReturn {
+                reason: reason?,
+                detailed,
+                collect: Shipment {
+                    method: method?,
+                    company,
+                    tracking_number: tracking,
+                },
+                quantity,
+            }
+        }
+        Op::ApproveReturn => Action::ApproveReturn,
+        Op::RejectReturn => Action::Reject {
+            ty: ClaimType::Return,
+            reason: f.req_str(inv, "rejectReturnReason", 4000)?,
+        },
+        Op::RejectExchange => Action::Reject {
+            ty: ClaimType::Exchange,
+            reason: f.req_str(inv, "rejectExchangeReason", 4000)?,
+        },
+        Op::HoldbackReturn | Op::HoldbackExchange => {
+            let (ty, detail_name, fee_name) = if op == Op::HoldbackReturn {
+                (
+                    ClaimType::Return,
+                    "holdbackReturnDetailReason",
+                    "extraReturnFeeAmount",
+                )
+            } else {
+                (
+                    ClaimType::Exchange,
+                    "holdbackExchangeDetailReason",
+                    "extraExchangeFeeAmount",
+                )
+            };
+            let class = f.req_enum(inv, "holdbackClassType", HoldbackClassType::parse, any);
+            let detailed = f.req_str(inv, detail_name, 4000);
+            let fee = f.opt_int(inv, fee_name, 0, 100_000_000);
+            Action::Holdback {
+                ty,
+                class: class?,
+                detailed: detailed?,
+                fee,
+            }
+        }
+        Op::ReleaseReturnHoldback => Action::Release {
+            ty: ClaimType::Return,
+        },
+        Op::ReleaseExchangeHoldback => Action::Release {
+            ty: ClaimType::Exchange,
+        },
+        Op::CompleteExchangeCollect => Action::CollectComplete,
+        Op::RedeliverExchange => {
+            let method = f.req_enum(
+                inv,
+                "reDeliveryMethod",
+                DeliveryMethod::parse,
+                dispatch_method_allowed,
+            );
+            let company = f.opt_str(inv, "reDeliveryCompany", 40);
+            let tracking = f.opt_str(inv, "reDeliveryTrackingNumber", 100);
+            Action::Redeliver {
+                ship: Shipment {
+                    method: method?,
+                    company,
+                    tracking_number: tracking,
+                },
+            }
+        }
+        _ => return None,
+    };
+    Some(action)
+}
+
+fn single_item(cx: &Cx, op: Op, id: &str, map: &Map<String, Value>) -> Reply {
+    let mut inv = Invalid::default();
+    let action = parse_action(op, map, &mut inv);
+    let action = match action {
+        Some(a) if inv.is_empty() => a,
+        _ => {
+            if inv.is_empty() {
+                inv.push(
+                    "body",
+                    "NotNull",
+                    "요청 본문이 올바르지 않습니다. (invalid request body)",
+                );
+            }
+            return cx.invalid(&inv);
+        }
+    };
+    let mut store = cx.store();
+    let Some(idx) = store.po_index(id) else {
+        drop(store);
+        return Reply::error(
+            StatusCode::NOT_FOUND,
+            "100001",
+            store::NOT_FOUND.message,
+            cx.trace,
+            cx.now,
+        );
+    };
+    let quantity = store.pos[idx].quantity as i64;
+    let partial = |name: &str, q: Option<i64>| -> Option<Reply> {
+        let q = q?;
+        if q == quantity {
+            return None;
+        }
+        let mut inv = Invalid::default();
+        let msg = if q > quantity {
+            format!(
+                "주문 수량을 초과했습니다. ({name} {q} exceeds the ordered quantity {quantity})"
+            )
+        } else {
+            format!(
+                "부분 수량 클레임은 샌드박스에서 지원하지 않습니다. ({name}: the sandbox emulates whole-quantity claims only; omit it or send {quantity})"
+            )
+        };
+        inv.push(name, "Range", msg);
+        Some(cx.invalid(&inv))
+    };
+    let now = cx.now;
+    let result = match action {
+        Action::Delay {
+            due,
+            reason,
+            detailed,
+        } => store.delay(idx, now, reason, detailed, due),
+        Action::RequestCancel {
+            reason,
+            detailed,
+            quantity,
+        } => {
+            if let Some(r) = partial("cancelQuantity", quantity) {
+                return r;
+            }
+            let reason = ClaimReason::parse(reason.as_str()).unwrap_or(ClaimReason::IntentChanged);
+            store.request_cancel(idx, now, Actor::Seller, reason, detailed)
+        }
+        Action::ApproveCancel => store.approve_cancel(idx, now),
+        Action::RequestReturn {
+            reason,
+            detailed,
+            collect,
+            quantity,
+        } => {
+            if let Some(r) = partial("returnQuantity", quantity) {
+                return r;
+            }
+            let reason = ClaimReason::parse(reason.as_str()).unwrap_or(ClaimReason::IntentChanged);
+            store.request_collect_claim(
+                idx,
+                now,
+                ClaimType::Return,
+                Actor::Seller,
+                reason,
+                detailed,
+                collect,
+            )
+        }
+        Action::ApproveReturn => store.approve_return(idx, now),
+        Action::Reject { ty, reason } => store.reject_collect_claim(idx, now, ty, Some(reason)),
+        Action::Holdback {
+            ty,
+            class,
+            detailed,
+            fee,
+        } => store.holdback(idx, now, ty, class, detailed, fee),
+        Action::Release { ty } => store.release_holdback(idx, now, ty),
+        Action::CollectComplete => store.collect_done(idx, now, Some(ClaimType::Exchange)),
+        Action::Redeliver { ship } => store.redeliver_exchange(idx, now, &ship),
+    };
+    let mut res = ClaimResult::default();
+    match result {
+        Ok(()) => {
+            cx.shared.stats.mutated(op, 1);
+            res.success_product_order_ids.push(id.to_string());
+        }
+        Err(e) => res.fail_product_order_infos.push(FailInfo::new(id, e)),
+    }
+    drop(store);
+    cx.ok(res)
+}

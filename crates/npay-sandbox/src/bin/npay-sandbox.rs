@@ -1,0 +1,70 @@
+//! `npay-sandbox`: serves the Naver Pay order API emulator until killed.
+//!
+//! Prints exactly one line to stdout once it accepts connections:
+//! `npay-sandbox listening on <base_url>`.
+
+use std::io::Write;
+
+use clap::Parser;
+use npay_sandbox::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Sandbox, SandboxConfig};
+
+/// Local emulator of the Naver Pay merchant order API (주문형 API, mall variant).
+#[derive(Parser, Debug)]
+#[command(name = "npay-sandbox", version, about)]
+struct Args {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// Port to listen on (0 = any free port).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// Application id the sandbox accepts.
+    #[arg(long, default_value = DEFAULT_CLIENT_ID)]
+    client_id: String,
+    /// Application secret: a bcrypt salt such as $2a$04$ followed by 22 characters.
+    #[arg(long, default_value = DEFAULT_CLIENT_SECRET)]
+    client_secret: String,
+    /// Seed of the generated data (random when omitted).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Gateway rate limit in requests per second per application (burst = 2 x RPS); off when omitted.
+    #[arg(long = "rate-limit", value_name = "RPS")]
+    rate_limit: Option<f64>,
+}
+
+fn main() -> std::process::ExitCode {
+    let args = Args::parse();
+    let config = SandboxConfig {
+        host: args.host,
+        port: args.port,
+        client_id: args.client_id,
+        client_secret: args.client_secret,
+        seed: args.seed,
+        rate_limit_rps: args.rate_limit,
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("npay-sandbox: cannot start the runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async move {
+        let sandbox = match Sandbox::start(config).await {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("npay-sandbox: {e}");
+                return std::process::ExitCode::FAILURE;
+            }
+        };
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "npay-sandbox listening on {}", sandbox.base_url());
+        let _ = out.flush();
+        drop(out);
+        std::future::pending::<()>().await;
+        std::process::ExitCode::SUCCESS
+    })
+}

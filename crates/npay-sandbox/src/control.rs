@@ -1,0 +1,353 @@
+//! The control API under `/npay/partner/_sandbox/` (JSON in and out, no auth, never faulted).
+
+use std::sync::atomic::Ordering;
+
+use http::{Method, StatusCode};
+use serde_json::{Map, Value, json};
+
+use crate::enums::{ClaimReason, ClaimType, DeliveryMethod};
+use crate::faults::{FaultConfig, FaultState};
+use crate::input::{Fields, Invalid, json_object};
+use crate::reply::Reply;
+use crate::router::Op;
+use crate::server::{Shared, lock};
+use crate::store::{Actor, Shipment};
+use crate::time::kst_string;
+
+/// Events a test can apply to a product order (what buyers, couriers and time do).
+pub const EVENTS: &[&str] = &[
+    "pay",
+    "deliver",
+    "decide-purchase",
+    "request-cancel",
+    "request-return",
+    "request-exchange",
+    "collect-done",
+    "withdraw-claim",
+];
+
+/// Handles one control request; `path` is relative to `/_sandbox/`.
+pub fn handle(shared: &Shared, method: &Method, path: &str, body: &[u8], trace: &str) -> Reply {
+    let now = shared.now();
+    let segs: Vec<&str> = path.split('/').collect();
+    let expect = |m: Method| -> Result<(), Reply> {
+        if *method == m {
+            Ok(())
+        } else {
+            Err(Reply::method_not_allowed(m, trace, now))
+        }
+    };
+    let result = match segs.as_slice() {
+        ["orders"] => expect(Method::POST).and_then(|_| create_orders(shared, body, trace)),
+        ["product-orders", id, "events", event] => {
+            expect(Method::POST).and_then(|_| event_handler(shared, id, event, body, trace))
+        }
+        ["clock"] if *method == Method::GET => Ok(clock_reply(shared)),
+        ["clock"] => expect(Method::POST).and_then(|_| advance_clock(shared, body, trace)),
+        ["faults"] if *method == Method::GET => Ok(faults_reply(&lock(&shared.faults).config)),
+        ["faults"] => expect(Method::PUT).and_then(|_| put_faults(shared, body, trace)),
+        ["stats"] => expect(Method::GET).map(|_| stats(shared)),
+        ["reset"] => expect(Method::POST).map(|_| {
+            shared.reset();
+            Reply::json(StatusCode::OK, &json!({ "reset": true }))
+        }),
+        ["info"] => expect(Method::GET).map(|_| {
+            Reply::json(
+                StatusCode::OK,
+                &json!({
+                    "clientId": shared.client_id,
+                    "seed": shared.seed,
+                    "now": kst_string(shared.now()),
+                    "rateLimitRps": shared.rate_limit,
+                    "events": EVENTS,
+                }),
+            )
+        }),
+        _ => Err(Reply::error(
+            StatusCode::NOT_FOUND,
+            "GW.NOT_FOUND",
+            "요청하신 리소스를 찾을 수 없습니다. (unknown control path)",
+            trace,
+            now,
+        )),
+    };
+    result.unwrap_or_else(|r| r)
+}
+
+/// Parses an optional JSON object body (empty = `{}`).
+fn optional_object(body: &[u8], shared: &Shared, trace: &str) -> Result<Map<String, Value>, Reply> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Map::new());
+    }
+    json_object(body).map_err(|inv| Reply::invalid(&inv, trace, shared.now()))
+}
+
+fn create_orders(shared: &Shared, body: &[u8], trace: &str) -> Result<Reply, Reply> {
+    let map = optional_object(body, shared, trace)?;
+    let f = Fields::new(&map);
+    let mut inv = Invalid::default();
+    let count = f.opt_int(&mut inv, "count", 1, 10_000).unwrap_or(1) as usize;
+    let per = f.opt_int(&mut inv, "productsPerOrder", 1, 20).unwrap_or(1) as usize;
+    let status = f.opt_str(&mut inv, "status", 40);
+    let paid = match status.as_deref() {
+        None | Some("PAYED") => true,
+        Some("PAYMENT_WAITING") => false,
+        Some(_) => {
+            inv.push(
+                "status",
+                "typeMismatch",
+                "status must be PAYED or PAYMENT_WAITING",
+            );
+            true
+        }
+    };
+    if !inv.is_empty() {
+        return Err(Reply::invalid(&inv, trace, shared.now()));
+    }
+    let mut store = lock(&shared.store);
+    let now = shared.now();
+    let (order_ids, po_ids) = store.create_orders(now, count, paid, per);
+    drop(store);
+    Ok(Reply::json(
+        StatusCode::OK,
+        &json!({ "orderIds": order_ids, "productOrderIds": po_ids }),
+    ))
+}
+
+fn event_handler(
+    shared: &Shared,
+    id: &str,
+    event: &str,
+    body: &[u8],
+    trace: &str,
+) -> Result<Reply, Reply> {
+    let now = shared.now();
+    if !EVENTS.contains(&event) {
+        let msg = format!(
+            "unknown event '{}'; use one of {}",
+            crate::input::clip(event),
+            EVENTS.join(", ")
+        );
+        return Err(Reply::error(
+            StatusCode::NOT_FOUND,
+            "SANDBOX.UNKNOWN_EVENT",
+            &msg,
+            trace,
+            now,
+        ));
+    }
+    let map = optional_object(body, shared, trace)?;
+    let f = Fields::new(&map);
+    let mut inv = Invalid::default();
+    let any = |_: ClaimReason| true;
+    let reason = f.opt_enum(&mut inv, "reason", ClaimReason::parse, any);
+    let detailed = f.opt_str(&mut inv, "detailedReason", 500);
+    if !inv.is_empty() {
+        return Err(Reply::invalid(&inv, trace, now));
+    }
+    let mut store = lock(&shared.store);
+    let Some(idx) = store.po_index(id) else {
+        return Err(Reply::error(
+            StatusCode::NOT_FOUND,
+            "100001",
+            crate::store::NOT_FOUND.message,
+            trace,
+            now,
+        ));
+    };
+    let collect = || Shipment {
+        method: DeliveryMethod::ReturnDesignated,
+        company: Some("CJGLS".to_string()),
+        tracking_number: None,
+    };
+    let mut affected = vec![idx];
+    let result = match event {
+        "pay" => store.pay(idx, now).map(|v| affected = v),
+        "deliver" => store.deliver(idx, now),
+        "decide-purchase" => store.decide_purchase(idx, now),
+        "request-cancel" => store.request_cancel(
+            idx,
+            now,
+            Actor::Buyer,
+            reason.unwrap_or(ClaimReason::IntentChanged),
+            detailed,
+        ),
+        "request-return" => store.request_collect_claim(
+            idx,
+            now,
+            ClaimType::Return,
+            Actor::Buyer,
+            reason.unwrap_or(ClaimReason::IntentChanged),
+            detailed,
+            collect(),
+        ),
+        "request-exchange" => store.request_collect_claim(
+            idx,
+            now,
+            ClaimType::Exchange,
+            Actor::Buyer,
+            reason.unwrap_or(ClaimReason::ColorAndSize),
+            detailed,
+            collect(),
+        ),
+        "collect-done" => store.collect_done(idx, now, None),
+        _ => store.withdraw_claim(idx, now),
+    };
+    if let Err(e) = result {
+        let po = &store.pos[idx];
+        let msg = format!(
+            "{} (event '{}' is not possible in productOrderStatus {}{})",
+            e.message,
+            event,
+            po.status.as_str(),
+            po.shown_claim()
+                .map(|c| format!(", claimStatus {}", c.status.as_str()))
+                .unwrap_or_default()
+        );
+        return Err(Reply::error(StatusCode::CONFLICT, e.code, &msg, trace, now));
+    }
+    let po = &store.pos[idx];
+    let mut out = json!({
+        "productOrderId": po.id,
+        "event": event,
+        "productOrderStatus": po.status.as_str(),
+        "affectedProductOrderIds": affected.iter().map(|&i| store.pos[i].id.clone()).collect::<Vec<_>>(),
+    });
+    if let Some(c) = po.shown_claim() {
+        out["claimType"] = json!(c.claim_type.as_str());
+        out["claimStatus"] = json!(c.status.as_str());
+    }
+    Ok(Reply::json(StatusCode::OK, &out))
+}
+
+fn clock_reply(shared: &Shared) -> Reply {
+    Reply::json(
+        StatusCode::OK,
+        &json!({ "now": kst_string(shared.now()), "offsetSeconds": shared.clock.offset_ms() as f64 / 1000.0 }),
+    )
+}
+
+fn advance_clock(shared: &Shared, body: &[u8], trace: &str) -> Result<Reply, Reply> {
+    let map = json_object(body).map_err(|inv| Reply::invalid(&inv, trace, shared.now()))?;
+    let mut inv = Invalid::default();
+    let secs = match map.get("advanceSeconds") {
+        Some(Value::Number(n)) => match n.as_f64() {
+            Some(s) if (0.0..=10.0 * 365.0 * 86_400.0).contains(&s) => Some(s),
+            _ => {
+                inv.push(
+                    "advanceSeconds",
+                    "Range",
+                    "advanceSeconds must be between 0 and ten years",
+                );
+                None
+            }
+        },
+        None | Some(Value::Null) => {
+            inv.required("advanceSeconds");
+            None
+        }
+        Some(_) => {
+            inv.push(
+                "advanceSeconds",
+                "typeMismatch",
+                "advanceSeconds must be a number",
+            );
+            None
+        }
+    };
+    let Some(secs) = secs else {
+        return Err(Reply::invalid(&inv, trace, shared.now()));
+    };
+    shared.clock.advance((secs * 1000.0).round() as i64);
+    Ok(clock_reply(shared))
+}
+
+fn faults_reply(c: &FaultConfig) -> Reply {
+    Reply::json(StatusCode::OK, c)
+}
+
+fn put_faults(shared: &Shared, body: &[u8], trace: &str) -> Result<Reply, Reply> {
+    let map = json_object(body).map_err(|inv| Reply::invalid(&inv, trace, shared.now()))?;
+    let mut inv = Invalid::default();
+    let rate = |inv: &mut Invalid, n: &str| -> f64 {
+        match map.get(n) {
+            None | Some(Value::Null) => 0.0,
+            Some(Value::Number(x)) => match x.as_f64() {
+                Some(r) if (0.0..=1.0).contains(&r) => r,
+                _ => {
+                    inv.push(n, "Range", format!("{n} must be between 0 and 1"));
+                    0.0
+                }
+            },
+            Some(_) => {
+                inv.push(n, "typeMismatch", format!("{n} must be a number"));
+                0.0
+            }
+        }
+    };
+    let server_error_rate = rate(&mut inv, "serverErrorRate");
+    let rate_limit_rate = rate(&mut inv, "rateLimitRate");
+    let reset_rate = rate(&mut inv, "resetRate");
+    let f = Fields::new(&map);
+    let latency_ms = f.opt_int(&mut inv, "latencyMs", 0, 60_000).unwrap_or(0) as u64;
+    let seed = match map.get("seed") {
+        None | Some(Value::Null) => shared.seed,
+        Some(Value::Number(n)) if n.as_u64().is_some() => n.as_u64().unwrap_or(0),
+        Some(_) => {
+            inv.push(
+                "seed",
+                "typeMismatch",
+                "seed must be a non-negative integer",
+            );
+            0
+        }
+    };
+    if server_error_rate + rate_limit_rate + reset_rate > 1.0 + 1e-9 {
+        inv.push(
+            "serverErrorRate",
+            "Range",
+            "the three rates must add up to at most 1",
+        );
+    }
+    if !inv.is_empty() {
+        return Err(Reply::invalid(&inv, trace, shared.now()));
+    }
+    let config = FaultConfig {
+        server_error_rate,
+        rate_limit_rate,
+        reset_rate,
+        latency_ms,
+        seed,
+    };
+    let active = config.is_active();
+    let reply = faults_reply(&config);
+    *lock(&shared.faults) = FaultState::new(config);
+    shared.faults_active.store(active, Ordering::Relaxed);
+    shared.latency_ms.store(latency_ms, Ordering::Relaxed);
+    Ok(reply)
+}
+
+fn stats(shared: &Shared) -> Reply {
+    let mut requests = Map::new();
+    let mut mutations = Map::new();
+    for op in Op::ALL {
+        requests.insert(
+            op.id().to_string(),
+            json!(shared.stats.requests[op.index()].load(Ordering::Relaxed)),
+        );
+        if op.is_mutation() {
+            mutations.insert(
+                op.id().to_string(),
+                json!(shared.stats.mutations[op.index()].load(Ordering::Relaxed)),
+            );
+        }
+    }
+    Reply::json(
+        StatusCode::OK,
+        &json!({
+            "tokensIssued": shared.stats.tokens_issued.load(Ordering::Relaxed),
+            "requests": requests,
+            "mutationsApplied": mutations,
+        }),
+    )
+}

@@ -1,0 +1,521 @@
+//! Request parsing with precise `invalidInputs` (`{name, type, message}`) for 400 answers.
+//!
+//! `type` uses Bean-Validation / Spring names: `NotNull`, `NotBlank`, `NotEmpty`, `Size`, `Min`,
+//! `Max`, `Pattern`, `typeMismatch`, `DateRange`, `HttpMessageNotReadable`.
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::time::{DateTimeError, Millis, parse_datetime};
+
+/// One rejected input.
+#[derive(Clone, Debug, Serialize)]
+pub struct InvalidInput {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub typ: &'static str,
+    pub message: String,
+}
+
+/// Collected input errors.
+#[derive(Default, Debug)]
+pub struct Invalid(pub Vec<InvalidInput>);
+
+impl Invalid {
+    pub fn push(&mut self, name: impl Into<String>, typ: &'static str, message: impl Into<String>) {
+        self.0.push(InvalidInput {
+            name: name.into(),
+            typ,
+            message: message.into(),
+        });
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn required(&mut self, name: &str) {
+        self.push(
+            name,
+            "NotNull",
+            format!("필수 입력값입니다. ({name} is required)"),
+        );
+    }
+    fn mismatch(&mut self, name: &str, what: &str) {
+        self.push(
+            name,
+            "typeMismatch",
+            format!("형식이 올바르지 않습니다. ({name} must be {what})"),
+        );
+    }
+    fn bad_datetime(&mut self, name: &str, e: DateTimeError) {
+        match e {
+            DateTimeError::UnencodedPlus => self.push(
+                name,
+                "typeMismatch",
+                format!(
+                    "형식이 올바르지 않습니다. ({name}: an unencoded '+' in the query string reads as a space; send the offset as %2B09:00)"
+                ),
+            ),
+            DateTimeError::Invalid => self.mismatch(name, "an ISO-8601 date-time with offset, e.g. 2024-01-01T09:00:00.000+09:00"),
+        }
+    }
+}
+
+/// Decoded query parameters (repeated keys kept).
+pub struct Query<'a> {
+    pairs: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+}
+
+impl<'a> Query<'a> {
+    pub fn parse(q: Option<&'a str>) -> Query<'a> {
+        Query {
+            pairs: q
+                .map(|q| form_urlencoded::parse(q.as_bytes()).collect())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The first value of `name`.
+    pub fn first(&self, name: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_ref())
+    }
+
+    /// All values of `name`, repeated or comma-separated.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.pairs
+            .iter()
+            .filter(|(k, _)| k == name)
+            .flat_map(|(_, v)| v.split(','))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+
+    /// A present, non-empty value, or an error for an empty one.
+    fn value(&self, inv: &mut Invalid, name: &str) -> Option<&str> {
+        match self.first(name) {
+            None => None,
+            Some("") => {
+                inv.push(
+                    name,
+                    "NotBlank",
+                    format!("값이 비어 있습니다. ({name} must not be empty)"),
+                );
+                None
+            }
+            Some(v) => Some(v),
+        }
+    }
+
+    pub fn req_datetime(&self, inv: &mut Invalid, name: &str) -> Option<Millis> {
+        if self.first(name).is_none() {
+            inv.required(name);
+            return None;
+        }
+        self.opt_datetime(inv, name)
+    }
+
+    pub fn opt_datetime(&self, inv: &mut Invalid, name: &str) -> Option<Millis> {
+        let v = self.value(inv, name)?;
+        match parse_datetime(v) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                inv.bad_datetime(name, e);
+                None
+            }
+        }
+    }
+
+    pub fn opt_int(
+        &self,
+        inv: &mut Invalid,
+        name: &str,
+        min: i64,
+        max: Option<i64>,
+    ) -> Option<i64> {
+        let v = self.value(inv, name)?;
+        match v.trim().parse::<i64>() {
+            Ok(n) if n < min => {
+                inv.push(
+                    name,
+                    "Min",
+                    format!("{min} 이상이어야 합니다. ({name} must be at least {min})"),
+                );
+                None
+            }
+            Ok(n) if max.is_some_and(|m| n > m) => {
+                let m = max.unwrap_or(n);
+                inv.push(
+                    name,
+                    "Max",
+                    format!("{m} 이하여야 합니다. ({name} must be at most {m})"),
+                );
+                None
+            }
+            Ok(n) => Some(n),
+            Err(_) => {
+                inv.mismatch(name, "an integer");
+                None
+            }
+        }
+    }
+
+    pub fn opt_bool(&self, inv: &mut Invalid, name: &str) -> Option<bool> {
+        match self.value(inv, name)? {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => {
+                inv.mismatch(name, "true or false");
+                None
+            }
+        }
+    }
+
+    pub fn opt_enum<T>(
+        &self,
+        inv: &mut Invalid,
+        name: &str,
+        parse: fn(&str) -> Option<T>,
+    ) -> Option<T> {
+        let v = self.value(inv, name)?;
+        match parse(v) {
+            Some(t) => Some(t),
+            None => {
+                inv.push(
+                    name,
+                    "typeMismatch",
+                    format!(
+                        "허용되지 않는 값입니다. ({name}: unknown value '{}')",
+                        clip(v)
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    pub fn req_enum<T>(
+        &self,
+        inv: &mut Invalid,
+        name: &str,
+        parse: fn(&str) -> Option<T>,
+    ) -> Option<T> {
+        if self.first(name).is_none() {
+            inv.required(name);
+            return None;
+        }
+        self.opt_enum(inv, name, parse)
+    }
+
+    pub fn enum_list<T>(
+        &self,
+        inv: &mut Invalid,
+        name: &str,
+        parse: fn(&str) -> Option<T>,
+    ) -> Vec<T> {
+        let mut out = Vec::new();
+        for v in self.all(name) {
+            match parse(v) {
+                Some(t) => out.push(t),
+                None => inv.push(
+                    name,
+                    "typeMismatch",
+                    format!(
+                        "허용되지 않는 값입니다. ({name}: unknown value '{}')",
+                        clip(v)
+                    ),
+                ),
+            }
+        }
+        out
+    }
+}
+
+/// Shortens user input echoed in messages.
+pub fn clip(s: &str) -> String {
+    let mut out: String = s.chars().take(40).collect();
+    if s.chars().count() > 40 {
+        out.push('…');
+    }
+    out
+}
+
+/// Parses a JSON object body.
+pub fn json_object(body: &[u8]) -> Result<Map<String, Value>, Invalid> {
+    let mut inv = Invalid::default();
+    if body.iter().all(u8::is_ascii_whitespace) {
+        inv.push(
+            "body",
+            "NotNull",
+            "요청 본문이 없습니다. (a JSON request body is required)",
+        );
+        return Err(inv);
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(_) => {
+            inv.push(
+                "body",
+                "typeMismatch",
+                "요청 본문은 JSON 객체여야 합니다. (the body must be a JSON object)",
+            );
+            Err(inv)
+        }
+        Err(e) => {
+            inv.push(
+                "body",
+                "HttpMessageNotReadable",
+                format!(
+                    "JSON 형식이 올바르지 않습니다. (malformed JSON at line {} column {})",
+                    e.line(),
+                    e.column()
+                ),
+            );
+            Err(inv)
+        }
+    }
+}
+
+/// Field accessors over a JSON object that record errors under `prefix + name`.
+pub struct Fields<'a> {
+    pub map: &'a Map<String, Value>,
+    pub prefix: String,
+}
+
+impl<'a> Fields<'a> {
+    pub fn new(map: &'a Map<String, Value>) -> Fields<'a> {
+        Fields {
+            map,
+            prefix: String::new(),
+        }
+    }
+
+    fn name(&self, n: &str) -> String {
+        format!("{}{}", self.prefix, n)
+    }
+
+    fn get(&self, n: &str) -> Option<&'a Value> {
+        self.map.get(n).filter(|v| !v.is_null())
+    }
+
+    pub fn opt_str(&self, inv: &mut Invalid, n: &str, max_chars: usize) -> Option<String> {
+        match self.get(n)? {
+            Value::String(s) => {
+                if s.chars().count() > max_chars {
+                    inv.push(self.name(n), "Size", format!("{max_chars}자 이하여야 합니다. ({n} must be at most {max_chars} characters)"));
+                    None
+                } else {
+                    Some(s.clone())
+                }
+            }
+            _ => {
+                inv.mismatch(&self.name(n), "a string");
+                None
+            }
+        }
+    }
+
+    pub fn req_str(&self, inv: &mut Invalid, n: &str, max_chars: usize) -> Option<String> {
+        if self.get(n).is_none() {
+            inv.required(&self.name(n));
+            return None;
+        }
+        let s = self.opt_str(inv, n, max_chars)?;
+        if s.trim().is_empty() {
+            inv.push(
+                self.name(n),
+                "NotBlank",
+                format!("값이 비어 있습니다. ({n} must not be blank)"),
+            );
+            return None;
+        }
+        Some(s)
+    }
+
+    pub fn opt_enum<T: Copy>(
+        &self,
+        inv: &mut Invalid,
+        n: &str,
+        parse: fn(&str) -> Option<T>,
+        allowed: fn(T) -> bool,
+    ) -> Option<T> {
+        let v = self.get(n)?;
+        let Value::String(s) = v else {
+            inv.mismatch(&self.name(n), "a string");
+            return None;
+        };
+        match parse(s).filter(|t| allowed(*t)) {
+            Some(t) => Some(t),
+            None => {
+                inv.push(
+                    self.name(n),
+                    "typeMismatch",
+                    format!(
+                        "허용되지 않는 값입니다. ({n}: '{}' is not accepted here)",
+                        clip(s)
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    pub fn req_enum<T: Copy>(
+        &self,
+        inv: &mut Invalid,
+        n: &str,
+        parse: fn(&str) -> Option<T>,
+        allowed: fn(T) -> bool,
+    ) -> Option<T> {
+        if self.get(n).is_none() {
+            inv.required(&self.name(n));
+            return None;
+        }
+        self.opt_enum(inv, n, parse, allowed)
+    }
+
+    pub fn opt_int(&self, inv: &mut Invalid, n: &str, min: i64, max: i64) -> Option<i64> {
+        let v = self.get(n)?;
+        let num = match v {
+            Value::Number(x) => x.as_i64().or_else(|| {
+                x.as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 9e15)
+                    .map(|f| f as i64)
+            }),
+            _ => None,
+        };
+        match num {
+            None => {
+                inv.mismatch(&self.name(n), "an integer");
+                None
+            }
+            Some(x) if x < min => {
+                inv.push(
+                    self.name(n),
+                    "Min",
+                    format!("{min} 이상이어야 합니다. ({n} must be at least {min})"),
+                );
+                None
+            }
+            Some(x) if x > max => {
+                inv.push(
+                    self.name(n),
+                    "Max",
+                    format!("{max} 이하여야 합니다. ({n} must be at most {max})"),
+                );
+                None
+            }
+            Some(x) => Some(x),
+        }
+    }
+
+    pub fn opt_bool(&self, inv: &mut Invalid, n: &str) -> Option<bool> {
+        match self.get(n)? {
+            Value::Bool(b) => Some(*b),
+            _ => {
+                inv.mismatch(&self.name(n), "a boolean");
+                None
+            }
+        }
+    }
+
+    pub fn opt_datetime(&self, inv: &mut Invalid, n: &str) -> Option<Millis> {
+        let v = self.get(n)?;
+        let Value::String(s) = v else {
+            inv.mismatch(&self.name(n), "a date-time string");
+            return None;
+        };
+        match parse_datetime(s) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                inv.bad_datetime(&self.name(n), e);
+                None
+            }
+        }
+    }
+
+    pub fn req_datetime(&self, inv: &mut Invalid, n: &str) -> Option<Millis> {
+        if self.get(n).is_none() {
+            inv.required(&self.name(n));
+            return None;
+        }
+        self.opt_datetime(inv, n)
+    }
+
+    /// A required array of strings with `min..=max` items.
+    pub fn str_array(
+        &self,
+        inv: &mut Invalid,
+        n: &str,
+        min: usize,
+        max: usize,
+    ) -> Option<Vec<String>> {
+        let Some(v) = self.get(n) else {
+            inv.required(&self.name(n));
+            return None;
+        };
+        let Value::Array(items) = v else {
+            inv.mismatch(&self.name(n), "an array of strings");
+            return None;
+        };
+        if items.len() < min || items.len() > max {
+            inv.push(
+                self.name(n),
+                "Size",
+                format!("{min}개 이상 {max}개 이하여야 합니다. ({n} must have {min} to {max} items, got {})", items.len()),
+            );
+            return None;
+        }
+        let mut out = Vec::with_capacity(items.len());
+        for (i, it) in items.iter().enumerate() {
+            match it {
+                Value::String(s) if !s.trim().is_empty() && s.len() <= 40 => out.push(s.clone()),
+                Value::String(_) => inv.push(
+                    format!("{}[{i}]", self.name(n)),
+                    "Pattern",
+                    "올바른 상품 주문 번호가 아닙니다. (not a productOrderId)",
+                ),
+                _ => inv.mismatch(&format!("{}[{i}]", self.name(n)), "a string"),
+            }
+        }
+        Some(out)
+    }
+
+    /// A required array of objects with `min..=max` items.
+    pub fn obj_array(
+        &self,
+        inv: &mut Invalid,
+        n: &str,
+        min: usize,
+        max: usize,
+    ) -> Option<Vec<&'a Map<String, Value>>> {
+        let Some(v) = self.get(n) else {
+            inv.required(&self.name(n));
+            return None;
+        };
+        let Value::Array(items) = v else {
+            inv.mismatch(&self.name(n), "an array of objects");
+            return None;
+        };
+        if items.len() < min || items.len() > max {
+            inv.push(
+                self.name(n),
+                "Size",
+                format!("{min}개 이상 {max}개 이하여야 합니다. ({n} must have {min} to {max} items, got {})", items.len()),
+            );
+            return None;
+        }
+        let mut out = Vec::with_capacity(items.len());
+        for (i, it) in items.iter().enumerate() {
+            match it {
+                Value::Object(m) => out.push(m),
+                _ => inv.mismatch(&format!("{}[{i}]", self.name(n)), "an object"),
+            }
+        }
+        Some(out)
+    }
+}

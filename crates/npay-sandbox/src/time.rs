@@ -1,0 +1,182 @@
+//! Sandbox clock and the KST date-time format of the API.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Milliseconds since the Unix epoch (UTC).
+pub type Millis = i64;
+
+/// Nine hours, the fixed KST offset.
+pub const KST_OFFSET_MS: i64 = 9 * 3600 * 1000;
+
+/// Real wall-clock time in milliseconds.
+pub fn real_now_ms() -> Millis {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// The sandbox clock: real time plus an offset that `POST _sandbox/clock` moves forward.
+/// It never goes backwards, so change timestamps are monotonic.
+#[derive(Debug, Default)]
+pub struct Clock {
+    offset_ms: AtomicI64,
+    last_ms: AtomicI64,
+}
+
+impl Clock {
+    pub fn now(&self) -> Millis {
+        let t = real_now_ms() + self.offset_ms.load(Ordering::Relaxed);
+        let prev = self.last_ms.fetch_max(t, Ordering::Relaxed);
+        prev.max(t)
+    }
+
+    pub fn advance(&self, ms: i64) {
+        self.offset_ms.fetch_add(ms, Ordering::Relaxed);
+    }
+
+    pub fn offset_ms(&self) -> i64 {
+        self.offset_ms.load(Ordering::Relaxed)
+    }
+
+    pub fn reset(&self) {
+        self.offset_ms.store(0, Ordering::Relaxed);
+        self.last_ms.store(0, Ordering::Relaxed);
+    }
+}
+
+/// Days since 1970-01-01 → (year, month, day). Howard Hinnant's civil_from_days.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = (z - era * 146_097) as u64;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe as i64 + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// Writes `yyyy-MM-ddTHH:mm:ss.SSS+09:00` (29 bytes) for a UTC millisecond instant.
+pub fn format_kst(ms: Millis) -> [u8; 29] {
+    let local = ms + KST_OFFSET_MS;
+    let days = local.div_euclid(86_400_000);
+    let rem = local.rem_euclid(86_400_000);
+    let (y, mo, d) = civil_from_days(days);
+    let y = y.clamp(0, 9999) as u32;
+    let h = (rem / 3_600_000) as u32;
+    let mi = ((rem / 60_000) % 60) as u32;
+    let s = ((rem / 1000) % 60) as u32;
+    let milli = (rem % 1000) as u32;
+    let mut b = *b"0000-00-00T00:00:00.000+09:00";
+    let put = |b: &mut [u8; 29], at: usize, v: u32, width: usize| {
+        let mut v = v;
+        for i in (0..width).rev() {
+            b[at + i] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+    };
+    put(&mut b, 0, y, 4);
+    put(&mut b, 5, mo, 2);
+    put(&mut b, 8, d, 2);
+    put(&mut b, 11, h, 2);
+    put(&mut b, 14, mi, 2);
+    put(&mut b, 17, s, 2);
+    put(&mut b, 20, milli, 3);
+    b
+}
+
+/// The KST string form of an instant.
+pub fn kst_string(ms: Millis) -> String {
+    let b = format_kst(ms);
+    // The buffer is ASCII by construction.
+    String::from_utf8_lossy(&b).into_owned()
+}
+
+/// `yyyyMMdd` of an instant in KST (used as the prefix of generated ids).
+pub fn kst_yyyymmdd(ms: Millis) -> u64 {
+    let local = ms + KST_OFFSET_MS;
+    let (y, m, d) = civil_from_days(local.div_euclid(86_400_000));
+    (y.clamp(0, 9999) as u64) * 10_000 + (m as u64) * 100 + d as u64
+}
+
+/// Why a date-time parameter was rejected.
+#[derive(Debug, PartialEq, Eq)]
+pub enum DateTimeError {
+    /// Contains a space where `+` was probably meant (an unencoded `+` in a query string).
+    UnencodedPlus,
+    /// Not ISO-8601 with an offset.
+    Invalid,
+}
+
+/// Parses an ISO-8601 date-time with an offset (`+09:00`, `Z`, with or without fractional seconds).
+pub fn parse_datetime(s: &str) -> Result<Millis, DateTimeError> {
+    let t = s.trim_end();
+    if t.get(19..).is_some_and(|tail| tail.contains(' ')) {
+        return Err(DateTimeError::UnencodedPlus);
+    }
+    chrono::DateTime::parse_from_rfc3339(t)
+        .map(|d| d.timestamp_millis())
+        .map_err(|_| DateTimeError::Invalid)
+}
+
+/// A sandbox instant serialised as a KST date-time string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Ts(pub Millis);
+
+impl serde::Serialize for Ts {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let b = format_kst(self.0);
+        s.serialize_str(std::str::from_utf8(&b).unwrap_or("1970-01-01T09:00:00.000+09:00"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_kst_with_three_fraction_digits() {
+        // 2022-01-31T23:00:23.299Z = 2022-02-01T08:00:23.299+09:00
+        assert_eq!(
+            kst_string(1_643_670_023_299),
+            "2022-02-01T08:00:23.299+09:00"
+        );
+        assert_eq!(kst_string(0), "1970-01-01T09:00:00.000+09:00");
+        assert_eq!(kst_yyyymmdd(0), 19700101);
+    }
+
+    #[test]
+    fn parses_offsets_and_optional_millis() {
+        let a = parse_datetime("2024-03-01T09:00:00.000+09:00").unwrap();
+        let b = parse_datetime("2024-03-01T00:00:00Z").unwrap();
+        assert_eq!(a, b);
+        assert_eq!(kst_string(a), "2024-03-01T09:00:00.000+09:00");
+        assert_eq!(
+            parse_datetime("2024-03-01T09:00:00.000 09:00"),
+            Err(DateTimeError::UnencodedPlus)
+        );
+        assert_eq!(parse_datetime("2024-03-01"), Err(DateTimeError::Invalid));
+        assert_eq!(
+            parse_datetime("2024-03-01T09:00:00"),
+            Err(DateTimeError::Invalid)
+        );
+        assert_eq!(
+            parse_datetime("2024-03-01T09:00:0가 +09:00"),
+            Err(DateTimeError::Invalid)
+        );
+    }
+
+    #[test]
+    fn roundtrips_many_instants() {
+        let mut t = -86_400_000i64 * 400;
+        while t < 4_102_444_800_000 {
+            let s = kst_string(t);
+            assert_eq!(parse_datetime(&s).unwrap(), t, "{s}");
+            t += 86_399_917 * 3;
+        }
+    }
+}
