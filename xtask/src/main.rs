@@ -3,11 +3,13 @@
 //! * `generate [--check]` turns `openapi/npay-order.yaml` into every checked-in generated file;
 //!   with `--check` it writes nothing and fails with a diff when a file is stale.
 //! * `lint` runs the two spec validators nobody here wrote (openapi-spec-validator, Redocly).
+//! * `bench` measures every client against its peers and writes BENCHMARKS.md.
 //! * `regen` regenerates every output, then runs `test`.
 //! * `version [X.Y.Z]` checks (or sets) the one version of every package.
 //! * `diff OLD NEW` reports what a spec change does to every language's surface.
 //! * `test` runs every check and test of the project: the README's test command, and CI's.
 
+mod bench;
 mod core_ops;
 mod diff;
 mod enums;
@@ -58,6 +60,8 @@ enum Command {
         /// The new version (X.Y.Z); without it, the current one is checked and shown.
         new: Option<String>,
     },
+    /// Benchmark every client against its peers (release builds); writes BENCHMARKS.md.
+    Bench,
     /// Regenerate every output from the spec, then build and run every test.
     Regen,
     /// Compare two specs: breaking and non-breaking changes and the SDK surface each touches.
@@ -85,6 +89,7 @@ fn main() -> Result<()> {
         }
         Command::Lint => lint::run(&root),
         Command::Test => test::run(&root),
+        Command::Bench => bench::bench(&root),
         Command::Regen => {
             let spec = spec::Spec::load(&root.join(spec::SPEC_PATH))?;
             outputs::write(&root, &outputs::all(&spec)?)?;

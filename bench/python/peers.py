@@ -1,0 +1,183 @@
+"""Python side of `cargo xtask bench`: the same workloads through npay_order and its peers.
+
+Prints one JSON object per peer: requests per second per workload (`a`: last-changed statuses,
+10 items; `b`: query of 300 full product orders; `c`: confirm of 30 ids), sequential on one
+connection (`_seq`) and 64 in flight (`_64`). Every peer signs with bcrypt and reuses its token,
+so only the calls are compared. Usage: peers.py BASE_URL DATA_JSON ROUNDS
+"""
+from __future__ import annotations
+
+import asyncio
+import base64
+import importlib
+import json
+import pathlib
+import sys
+import time
+from typing import Any, Awaitable, Callable
+
+import bcrypt
+import httpx
+import requests
+
+CLIENT_ID = "sandbox-client-id"
+CLIENT_SECRET = "$2a$04$sandboxsecretsandboxse"
+N = {"a_seq": 2000, "b_seq": 200, "c_seq": 500, "a_64": 5000, "b_64": 400, "c_64": 1000}
+
+
+def token(base: str) -> str:
+    ts = int(time.time() * 1000)
+    hashed = bcrypt.hashpw(f"{CLIENT_ID}_{ts}".encode(), CLIENT_SECRET.encode())
+    form = {
+        "client_id": CLIENT_ID,
+        "timestamp": str(ts),
+        "grant_type": "client_credentials",
+        "client_secret_sign": base64.standard_b64encode(hashed).decode(),
+        "type": "SELF",
+    }
+    return httpx.post(f"{base}/v1/oauth2/token", data=form).json()["access_token"]
+
+
+def rate(count: int, call: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    for _ in range(count):
+        call()
+    return count / (time.perf_counter() - started)
+
+
+async def rate_async(count: int, in_flight: int, call: Callable[[], Awaitable[Any]]) -> float:
+    semaphore = asyncio.Semaphore(in_flight)
+
+    async def one() -> None:
+        async with semaphore:
+            await call()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one() for _ in range(count)))
+    return count / (time.perf_counter() - started)
+
+
+def sequential(a: Callable[[], Any], b: Callable[[], Any], c: Callable[[], Any]) -> dict[str, float]:
+    for _ in range(100):
+        a()
+    return {"a_seq": rate(N["a_seq"], a), "b_seq": rate(N["b_seq"], b), "c_seq": rate(N["c_seq"], c)}
+
+
+async def concurrent(a, b, c) -> dict[str, float]:
+    await rate_async(200, 16, a)
+    return {"a_64": await rate_async(N["a_64"], 64, a), "b_64": await rate_async(N["b_64"], 64, b), "c_64": await rate_async(N["c_64"], 64, c)}
+
+
+def check(items: Any, expected: int) -> None:
+    if len(items) != expected:
+        raise AssertionError(f"expected {expected} items, got {len(items)}")
+
+
+def bench_httpx(base: str, data: dict, bearer: str) -> dict[str, float]:
+    headers = {"Authorization": f"Bearer {bearer}"}
+    with httpx.Client(base_url=base, headers=headers) as client:
+        a = lambda: check(client.get("/v1/pay-order/mall/product-orders/last-changed-statuses", params={"lastChangedFrom": data["from"], "limitCount": 10}).json()["data"]["lastChangeStatuses"], 10)
+        b = lambda: check(client.post("/v1/pay-order/mall/product-orders/query", json={"productOrderIds": data["queryIds"]}).json()["data"], 300)
+        c = lambda: client.post("/v1/pay-order/mall/product-orders/confirm", json={"productOrderIds": data["confirmIds"]}).json()
+        return sequential(a, b, c)
+
+
+def bench_requests(base: str, data: dict, bearer: str) -> dict[str, float]:
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {bearer}"
+    a = lambda: check(session.get(f"{base}/v1/pay-order/mall/product-orders/last-changed-statuses", params={"lastChangedFrom": data["from"], "limitCount": 10}).json()["data"]["lastChangeStatuses"], 10)
+    b = lambda: check(session.post(f"{base}/v1/pay-order/mall/product-orders/query", json={"productOrderIds": data["queryIds"]}).json()["data"], 300)
+    c = lambda: session.post(f"{base}/v1/pay-order/mall/product-orders/confirm", json={"productOrderIds": data["confirmIds"]}).json()
+    return sequential(a, b, c)
+
+
+async def bench_httpx_async(base: str, data: dict, bearer: str) -> dict[str, float]:
+    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
+    async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {bearer}"}, limits=limits) as client:
+        async def a() -> None:
+            check((await client.get("/v1/pay-order/mall/product-orders/last-changed-statuses", params={"lastChangedFrom": data["from"], "limitCount": 10})).json()["data"]["lastChangeStatuses"], 10)
+
+        async def b() -> None:
+            check((await client.post("/v1/pay-order/mall/product-orders/query", json={"productOrderIds": data["queryIds"]})).json()["data"], 300)
+
+        async def c() -> None:
+            (await client.post("/v1/pay-order/mall/product-orders/confirm", json={"productOrderIds": data["confirmIds"]})).json()
+
+        return await concurrent(a, b, c)
+
+
+def bench_generated(base: str, data: dict, bearer: str, package_dir: str) -> dict[str, float]:
+    """A client generated by openapi-python-client from our spec (what a user would generate)."""
+    sys.path.insert(0, package_dir)
+    package = next(p.name for p in pathlib.Path(package_dir).iterdir() if (p / "client.py").exists())
+    client_module = importlib.import_module(f"{package}.client")
+    api_dir = pathlib.Path(package_dir) / package / "api"
+
+    def find(operation: str):
+        path = next(api_dir.rglob(f"{operation}.py"))
+        module = ".".join(path.relative_to(package_dir).with_suffix("").parts)
+        return importlib.import_module(module)
+
+    lcs, query, confirm = find("list_last_changed_statuses"), find("query_product_orders"), find("confirm_product_orders")
+    models = importlib.import_module(f"{package}.models")
+    import datetime as dt
+
+    client = client_module.AuthenticatedClient(base_url=base, token=bearer)
+    since = dt.datetime.fromisoformat(data["from"])
+    query_body = models.QueryProductOrdersRequest(product_order_ids=data["queryIds"])
+    confirm_body = models.ConfirmProductOrdersRequest(product_order_ids=data["confirmIds"])
+    a = lambda: check(lcs.sync(client=client, last_changed_from=since, limit_count=10).data.last_change_statuses, 10)
+    b = lambda: check(query.sync(client=client, body=query_body).data, 300)
+    c = lambda: confirm.sync(client=client, body=confirm_body)
+    return sequential(a, b, c)
+
+
+def bench_npay(base: str, data: dict) -> dict[str, float]:
+    import npay_order
+
+    client = npay_order.Client(CLIENT_ID, CLIENT_SECRET, base_url=base)
+    a = lambda: check(client.list_last_changed_statuses(last_changed_from=data["from"], limit_count=10).last_change_statuses, 10)
+    b = lambda: check(client.query_product_orders(product_order_ids=data["queryIds"]), 300)
+    c = lambda: client.confirm_product_orders(product_order_ids=data["confirmIds"])
+    return sequential(a, b, c)
+
+
+async def bench_npay_async(base: str, data: dict) -> dict[str, float]:
+    import npay_order
+
+    client = npay_order.AsyncClient(CLIENT_ID, CLIENT_SECRET, base_url=base)
+
+    async def a() -> None:
+        check((await client.list_last_changed_statuses(last_changed_from=data["from"], limit_count=10)).last_change_statuses, 10)
+
+    async def b() -> None:
+        check(await client.query_product_orders(product_order_ids=data["queryIds"]), 300)
+
+    async def c() -> None:
+        await client.confirm_product_orders(product_order_ids=data["confirmIds"])
+
+    return await concurrent(a, b, c)
+
+
+def main() -> None:
+    base, data_path, generated_dir = sys.argv[1], sys.argv[2], sys.argv[3]
+    data = json.loads(pathlib.Path(data_path).read_text())
+    bearer = token(base)
+    peers: list[tuple[str, Callable[[], dict[str, float]]]] = [
+        ("python npay_order (sync)", lambda: bench_npay(base, data)),
+        ("python httpx", lambda: bench_httpx(base, data, bearer)),
+        ("python requests", lambda: bench_requests(base, data, bearer)),
+        ("python openapi-python-client", lambda: bench_generated(base, data, bearer, generated_dir)),
+        ("python npay_order (AsyncClient)", lambda: asyncio.run(bench_npay_async(base, data))),
+        ("python httpx.AsyncClient", lambda: asyncio.run(bench_httpx_async(base, data, bearer))),
+    ]
+    for name, run in peers:
+        try:
+            result: dict[str, Any] = run()
+        except Exception as error:  # a peer that cannot run is reported, not fatal
+            result = {"error": f"{type(error).__name__}: {error}"[:300]}
+        print(json.dumps({"peer": name, **result}), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,161 @@
+//! The Rust side of `cargo xtask bench` (run in release against an external sandbox):
+//!
+//! * `bench prepare <base_url>` creates the benchmark data and prints it as JSON;
+//! * `bench run <base_url> <data.json>` times the workloads with the core and prints JSON;
+//! * `bench cold <base_url>` makes 1,000 concurrent first calls and prints the token requests;
+//! * `bench iterate <base_url> <count>` creates `count` changes, iterates them, prints the RSS growth;
+//! * `bench token <base_url>` prints a token (for wrk).
+//!
+//! Figures are printed, never asserted: speed is judged in BENCHMARKS.md, not in tests.
+
+use std::time::Instant;
+
+use futures::{StreamExt, TryStreamExt};
+use npay_order::ops::{ConfirmProductOrdersParams, ListLastChangedStatusesParams, QueryProductOrdersParams};
+use npay_order::{Client, Timestamp};
+use serde_json::{Value, json};
+
+const CLIENT_ID: &str = "sandbox-client-id";
+const CLIENT_SECRET: &str = "$2a$04$sandboxsecretsandboxse";
+
+async fn control(http: &reqwest::Client, base: &str, method: reqwest::Method, path: &str, body: Value) -> Value {
+    let response = http.request(method, format!("{base}/_sandbox/{path}")).json(&body).send().await.expect("control API");
+    response.error_for_status().expect("control status").json().await.unwrap_or(Value::Null)
+}
+
+fn client(base: &str) -> Client {
+    Client::builder().client_id(CLIENT_ID).client_secret(CLIENT_SECRET).base_url(base).build().expect("client")
+}
+
+/// Peak resident set (VmHWM) and current resident set (VmRSS) in KiB.
+fn memory_kib() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status.lines().find(|l| l.starts_with(name)).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()).unwrap_or(0)
+    };
+    (field("VmHWM:"), field("VmRSS:"))
+}
+
+async fn prepare(base: &str) {
+    let http = reqwest::Client::new();
+    let from = Timestamp::from_utc_in_kst(chrono::Utc::now() - chrono::Duration::minutes(1));
+    let query = control(&http, base, reqwest::Method::POST, "orders", json!({"count": 300, "status": "PAYED", "productsPerOrder": 1})).await;
+    let confirm = control(&http, base, reqwest::Method::POST, "orders", json!({"count": 30, "status": "PAYED", "productsPerOrder": 1})).await;
+    println!("{}", json!({"from": from.to_string(), "queryIds": query["productOrderIds"], "confirmIds": confirm["productOrderIds"]}));
+}
+
+/// Seconds for `count` calls of `call`, `in_flight` at a time.
+async fn time<F, Fut>(count: usize, in_flight: usize, call: F) -> f64
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let started = Instant::now();
+    futures::stream::iter(0..count).map(|_| call()).buffer_unordered(in_flight).collect::<Vec<()>>().await;
+    started.elapsed().as_secs_f64()
+}
+
+async fn run(base: &str, data: &Value) {
+    let client = client(base);
+    let from: Timestamp = data["from"].as_str().unwrap().parse().unwrap();
+    let query_ids: Vec<String> = serde_json::from_value(data["queryIds"].clone()).unwrap();
+    let confirm_ids: Vec<String> = serde_json::from_value(data["confirmIds"].clone()).unwrap();
+    let small = || {
+        let client = client.clone();
+        async move {
+            let page = client.list_last_changed_statuses(ListLastChangedStatusesParams::new(from).limit_count(10)).await.expect("a");
+            assert_eq!(page.last_change_statuses.len(), 10);
+        }
+    };
+    let big = || {
+        let client = client.clone();
+        let ids = query_ids.clone();
+        async move {
+            let details = client.query_product_orders(QueryProductOrdersParams::new(ids)).await.expect("b");
+            assert_eq!(details.len(), 300);
+        }
+    };
+    let confirm = || {
+        let client = client.clone();
+        let ids = confirm_ids.clone();
+        async move {
+            client.confirm_product_orders(ConfirmProductOrdersParams::new(ids)).await.expect("c");
+        }
+    };
+    // Warm-up: token, connections, allocator.
+    time(200, 8, small).await;
+    time(20, 4, big).await;
+    let a_seq = time(2000, 1, small).await;
+    let b_seq = time(200, 1, big).await;
+    let c_seq = time(500, 1, confirm).await;
+    let a_64 = time(20000, 64, small).await;
+    let b_64 = time(1000, 64, big).await;
+    let c_64 = time(2000, 64, confirm).await;
+    println!(
+        "{}",
+        json!({
+            "a_seq": 2000.0 / a_seq, "b_seq": 200.0 / b_seq, "c_seq": 500.0 / c_seq,
+            "a_64": 20000.0 / a_64, "b_64": 1000.0 / b_64, "c_64": 2000.0 / c_64,
+        })
+    );
+}
+
+async fn cold(base: &str) {
+    let http = reqwest::Client::new();
+    let before = control(&http, base, reqwest::Method::GET, "stats", Value::Null).await;
+    let client = client(base);
+    let from = Timestamp::from_utc_in_kst(chrono::Utc::now());
+    let calls = (0..1000).map(|_| {
+        let client = client.clone();
+        tokio::spawn(async move { client.list_last_changed_statuses(ListLastChangedStatusesParams::new(from).limit_count(1)).await.map(drop) })
+    });
+    for call in futures::future::join_all(calls).await {
+        call.expect("task").expect("call");
+    }
+    let after = control(&http, base, reqwest::Method::GET, "stats", Value::Null).await;
+    let issued = after["requests"]["issueToken"].as_u64().unwrap_or(0) - before["requests"]["issueToken"].as_u64().unwrap_or(0);
+    println!("{}", json!({"tokenRequests": issued}));
+}
+
+async fn iterate(base: &str, count: usize) {
+    let http = reqwest::Client::new();
+    let from = Timestamp::from_utc_in_kst(chrono::Utc::now() - chrono::Duration::minutes(1));
+    let mut left = count;
+    while left > 0 {
+        let batch = left.min(10_000);
+        control(&http, base, reqwest::Method::POST, "orders", json!({"count": batch, "status": "PAYED", "productsPerOrder": 1})).await;
+        left -= batch;
+    }
+    let client = client(base);
+    let (_, rss_before) = memory_kib();
+    let started = Instant::now();
+    let seen = client.iter_last_changed_statuses(ListLastChangedStatusesParams::new(from)).try_fold(0usize, |n, _| async move { Ok(n + 1) }).await.expect("iterate");
+    let (peak, _) = memory_kib();
+    println!(
+        "{}",
+        json!({"items": seen, "seconds": started.elapsed().as_secs_f64(), "peakRssGrowthMiB": (peak.saturating_sub(rss_before)) as f64 / 1024.0})
+    );
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["prepare", base] => prepare(base).await,
+        ["run", base, data] => run(base, &serde_json::from_str(&std::fs::read_to_string(data).expect("data file")).expect("JSON")).await,
+        ["cold", base] => cold(base).await,
+        ["token", base] => {
+            let http = reqwest::Client::new();
+            let timestamp = chrono::Utc::now().timestamp_millis();
+            let sign = npay_order::sign(CLIENT_ID, CLIENT_SECRET, timestamp).expect("sign");
+            let form = [("client_id", CLIENT_ID.to_owned()), ("timestamp", timestamp.to_string()), ("grant_type", "client_credentials".to_owned()), ("client_secret_sign", sign), ("type", "SELF".to_owned())];
+            let response: Value = http.post(format!("{base}/v1/oauth2/token")).header("content-type", "application/x-www-form-urlencoded").body(serde_urlencoded::to_string(form).expect("form")).send().await.expect("token").json().await.expect("JSON");
+            println!("{}", response["access_token"].as_str().expect("access_token"));
+        }
+        ["iterate", base, count] => iterate(base, count.parse().expect("count")).await,
+        _ => {
+            eprintln!("usage: bench prepare|run|cold|iterate <base_url> …");
+            std::process::exit(2);
+        }
+    }
+}
