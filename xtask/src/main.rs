@@ -3,6 +3,7 @@
 //! * `generate [--check]` turns `openapi/npay-order.yaml` into every checked-in generated file;
 //!   with `--check` it writes nothing and fails with a diff when a file is stale.
 //! * `lint` runs the two spec validators nobody here wrote (openapi-spec-validator, Redocly).
+//! * `fuzz [SECONDS]` fuzzes response decoding and error parsing.
 //! * `bench` measures every client against its peers and writes BENCHMARKS.md.
 //! * `regen` regenerates every output, then runs `test`.
 //! * `version [X.Y.Z]` checks (or sets) the one version of every package.
@@ -13,6 +14,7 @@ mod bench;
 mod core_ops;
 mod diff;
 mod enums;
+mod fuzz;
 mod lint;
 mod model;
 mod node;
@@ -62,6 +64,12 @@ enum Command {
     },
     /// Benchmark every client against its peers (release builds); writes BENCHMARKS.md.
     Bench,
+    /// Fuzz response decoding and error parsing for a fixed time.
+    Fuzz {
+        /// How long, in seconds.
+        #[arg(default_value_t = 60)]
+        seconds: u64,
+    },
     /// Regenerate every output from the spec, then build and run every test.
     Regen,
     /// Compare two specs: breaking and non-breaking changes and the SDK surface each touches.
@@ -90,6 +98,7 @@ fn main() -> Result<()> {
         Command::Lint => lint::run(&root),
         Command::Test => test::run(&root),
         Command::Bench => bench::bench(&root),
+        Command::Fuzz { seconds } => fuzz::run(&root, seconds),
         Command::Regen => {
             let spec = spec::Spec::load(&root.join(spec::SPEC_PATH))?;
             outputs::write(&root, &outputs::all(&spec)?)?;

@@ -8,11 +8,11 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
-use crate::{lint, node, outputs, python, spec, uniffi, version};
+use crate::{fuzz, lint, node, outputs, python, spec, uniffi, version};
 
 /// Runs every step in order and stops at the first failure.
 pub fn run(root: &Path) -> Result<()> {
-    let steps: [(&str, &dyn Fn() -> Result<()>); 9] = [
+    let steps: [(&str, &dyn Fn() -> Result<()>); 10] = [
         ("one version for every package", &|| version::check(root).map(|v| println!("version {v}"))),
         ("lint the spec", &|| lint::run(root)),
         ("generated files are current", &|| {
@@ -25,6 +25,7 @@ pub fn run(root: &Path) -> Result<()> {
         ("Python package tests", &|| python::test(root)),
         ("Node package tests", &|| node::test(root)),
         ("Kotlin and Swift (uniffi) tests", &|| uniffi::test(root)),
+        ("fuzz response decoding and error parsing (30 s)", &|| fuzz::run(root, 30)),
     ];
     for (name, step) in steps {
         let started = Instant::now();

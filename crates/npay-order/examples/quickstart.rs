@@ -91,7 +91,7 @@ async fn main() -> Result<(), Error> {
     println!("  confirmed {} product orders", confirmed.success_product_order_infos.len());
     let parcel = |id: &String, tracking: &str| DispatchProductOrder {
         product_order_id: id.clone(),
-        delivery_method: enums::DeliveryMethod::Delivery,
+        delivery_method: enums::RequestDeliveryMethod::Delivery,
         delivery_company_code: Some(enums::DeliveryCompanyCode::Cjgls),
         tracking_number: Some(tracking.to_owned()),
         dispatch_date: now(),
@@ -122,7 +122,7 @@ async fn main() -> Result<(), Error> {
     println!("  held back → {}", status_of(&client, &ids[2]).await?);
     client.complete_exchange_collect(CompleteExchangeCollectParams::new(ids[2].clone())).await?;
     client.release_exchange_holdback(ReleaseExchangeHoldbackParams::new(ids[2].clone())).await?;
-    let redeliver = RedeliverExchangeParams::new(ids[2].clone(), enums::DeliveryMethod::Delivery)
+    let redeliver = RedeliverExchangeParams::new(ids[2].clone(), enums::RequestDeliveryMethod::Delivery)
         .re_delivery_company(enums::DeliveryCompanyCode::Cjgls)
         .re_delivery_tracking_number("640012345680");
     client.redeliver_exchange(redeliver).await?;

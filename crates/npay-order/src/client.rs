@@ -238,16 +238,11 @@ async fn to_npay_error(operation: &'static str, error: api::Error<ErrorResponse>
             if (200..300).contains(&status) {
                 return NpayError::UnexpectedResponse { operation, status, message: "a status the spec does not list".to_owned(), trace_id };
             }
-            let body = serde_json::from_slice::<ErrorResponse>(&body).unwrap_or_else(|_| ErrorResponse {
-                code: format!("HTTP_{status}"),
-                message: String::from_utf8_lossy(&body).chars().take(200).collect(),
-                timestamp: None,
-                trace_id: None,
-                invalid_inputs: Vec::new(),
-            });
-            let mut api_error = ApiError::from_body(operation, status, body, trace_id);
-            api_error.retry_after = retry::retry_after(status, &headers);
-            NpayError::from_api(api_error)
+            let mut error = NpayError::from_error_body(operation, status, &body, trace_id);
+            if let NpayError::RateLimit(e) | NpayError::Server(e) | NpayError::Api(e) = &mut error {
+                e.retry_after = retry::retry_after(status, &headers);
+            }
+            error
         }
         api::Error::Custom(message) => NpayError::UnexpectedResponse { operation, status: 0, message, trace_id: None },
     }

@@ -261,6 +261,20 @@ impl NpayError {
         }
     }
 
+    /// The error for an HTTP error status whose body may or may not be Naver's error JSON: the
+    /// body's `code`/`message`/`traceId`/`invalidInputs` when it parses, `HTTP_<status>` and the
+    /// start of the text otherwise. Never panics, whatever the bytes.
+    pub fn from_error_body(operation: &'static str, status: u16, body: &[u8], header_trace_id: Option<String>) -> Self {
+        let body = serde_json::from_slice::<ErrorResponse>(body).unwrap_or_else(|_| ErrorResponse {
+            code: format!("HTTP_{status}"),
+            message: String::from_utf8_lossy(body).chars().take(200).collect(),
+            timestamp: None,
+            trace_id: None,
+            invalid_inputs: Vec::new(),
+        });
+        NpayError::from_api(ApiError::from_body(operation, status, body, header_trace_id))
+    }
+
     /// The error for an HTTP error answer.
     pub(crate) fn from_api(error: ApiError) -> Self {
         match error.status {

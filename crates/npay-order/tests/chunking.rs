@@ -34,7 +34,7 @@ async fn dispatching_forty_orders_reports_per_item_failures_in_one_result() {
         .enumerate()
         .map(|(i, id)| DispatchProductOrder {
             product_order_id: id.clone(),
-            delivery_method: enums::DeliveryMethod::Delivery,
+            delivery_method: enums::RequestDeliveryMethod::Delivery,
             delivery_company_code: Some(enums::DeliveryCompanyCode::Cjgls),
             tracking_number: Some(format!("6400{:08}", i)),
             dispatch_date: now,

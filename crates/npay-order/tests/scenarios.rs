@@ -1,6 +1,8 @@
 //! Runs every cross-language scenario of `tests/scenarios/` against the embedded sandbox, through
 //! the core's JSON path (`Client::call_json`), which parses into the generated `…Params` types
 //! and calls the generated typed methods. The same files are run by every binding's suite.
+//! With `NPAY_TEST_SANDBOX_URL` / `NPAY_TEST_API_URL` (see `support`) it runs against an external
+//! sandbox through a proxy instead: `cargo xtask test` runs it through `prism proxy --errors`.
 
 mod support;
 

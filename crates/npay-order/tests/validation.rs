@@ -35,7 +35,7 @@ async fn every_bad_input_is_refused_before_sending() {
         ("rejectReturnReason", client.reject_return(RejectReturnParams::new("1", "")).await.map(drop)),
         ("dispatchProductOrders[0].trackingNumber", client.dispatch_product_orders(DispatchProductOrdersParams::new([npay_order::types::DispatchProductOrder {
             product_order_id: "1".into(),
-            delivery_method: enums::DeliveryMethod::Delivery,
+            delivery_method: enums::RequestDeliveryMethod::Delivery,
             delivery_company_code: Some(enums::DeliveryCompanyCode::Cjgls),
             tracking_number: None,
             dispatch_date: now(),

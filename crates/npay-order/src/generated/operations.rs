@@ -31,6 +31,7 @@ impl ListProductOrderIdsParams {
 impl Validate for ListProductOrderIdsParams {
     #[allow(unused_variables)]
     fn validate(&self, checker: &mut Checker) {
+        checker.text("orderId", Some(&self.order_id).map(String::as_str), Some(1), None);
     }
 }
 
@@ -175,7 +176,7 @@ impl Validate for SearchProductOrdersParams {
         checker.each_known("claimStatuses", self.claim_statuses.as_ref().map(Vec::as_slice));
         checker.known("placeOrderStatusType", self.place_order_status_type.as_ref());
         checker.int("pageSize", self.page_size.as_ref().map(|v| i64::from(*v)), Some(1), Some(300));
-        checker.int("page", self.page.as_ref().map(|v| i64::from(*v)), Some(1), None);
+        checker.int("page", self.page.as_ref().map(|v| i64::from(*v)), Some(1), Some(1000000));
         checker.date_range("from", Some(&self.from), "to", self.to.as_ref(), 24);
     }
 }
@@ -397,7 +398,7 @@ pub struct ListLastChangedStatusesParams {
     /// 이전 응답 `more.moreSequence` 값을 그대로 넣습니다 (only a value returned in `more`; arbitrary values give undefined results).
     #[serde(rename = "moreSequence", default)]
     pub more_sequence: Option<String>,
-    /// 최대 응답 개수 1–300 (page size). 생략하거나 300보다 크면 300.
+    /// 최대 응답 개수 1–300, 생략하면 300 (page size). 네이버는 300보다 큰 값을 300으로 줄여 처리하지만 SDK는 보내기 전에 거부합니다 (Naver caps larger values to 300; the SDK refuses them before sending).
     #[serde(rename = "limitCount", default)]
     pub limit_count: Option<i32>,
 }
@@ -432,7 +433,7 @@ impl ListLastChangedStatusesParams {
         self
     }
 
-    /// Sets `limitCount`: 최대 응답 개수 1–300 (page size). 생략하거나 300보다 크면 300.
+    /// Sets `limitCount`: 최대 응답 개수 1–300, 생략하면 300 (page size). 네이버는 300보다 큰 값을 300으로 줄여 처리하지만 SDK는 보내기 전에 거부합니다 (Naver caps larger values to 300; the SDK refuses them before sending).
     pub fn limit_count(mut self, value: i32) -> Self {
         self.limit_count = Some(value);
         self
@@ -592,6 +593,7 @@ impl ApproveCancelParams {
 impl Validate for ApproveCancelParams {
     #[allow(unused_variables)]
     fn validate(&self, checker: &mut Checker) {
+        checker.text("productOrderId", Some(&self.product_order_id).map(String::as_str), Some(1), None);
     }
 }
 
@@ -677,6 +679,7 @@ impl RequestCancelParams {
 impl Validate for RequestCancelParams {
     #[allow(unused_variables)]
     fn validate(&self, checker: &mut Checker) {
+        checker.text("productOrderId", Some(&self.product_order_id).map(String::as_str), Some(1), None);
         checker.text("cancelDetailedReason", self.cancel_detailed_reason.as_ref().map(String::as_str), None, Some(500));
         checker.int("cancelQuantity", self.cancel_quantity.as_ref().map(|v| i64::from(*v)), Some(1), None);
         checker.known("cancelReason", Some(&self.cancel_reason));
@@ -745,6 +748,7 @@ impl CompleteExchangeCollectParams {
 impl Validate for CompleteExchangeCollectParams {
     #[allow(unused_variables)]
     fn validate(&self, checker: &mut Checker) {
+        checker.text("productOrderId", Some(&self.product_order_id).map(String::as_str), Some(1), None);
     }
 }
 
@@ -797,7 +801,7 @@ pub struct RedeliverExchangeParams {
     pub re_delivery_company: Option<api::enums::DeliveryCompanyCode>,
     /// reDeliveryMethod
     #[serde(rename = "reDeliveryMethod")]
-    pub re_delivery_method: api::enums::DeliveryMethod,
+    pub re_delivery_method: api::enums::RequestDeliveryMethod,
     /// 재배송 송장 번호. reDeliveryMethod=DELIVERY이면 필요 (needed with DELIVERY)
     #[serde(rename = "reDeliveryTrackingNumber", default)]
     pub re_delivery_tracking_number: Option<String>,
@@ -805,7 +809,7 @@ pub struct RedeliverExchangeParams {
 
 impl RedeliverExchangeParams {
     /// Parameters with every required value; optional ones start unset.
-    pub fn new(product_order_id: impl Into<String>, re_delivery_method: api::enums::DeliveryMethod) -> Self {
+    pub fn new(product_order_id: impl Into<String>, re_delivery_method: api::enums::RequestDeliveryMethod) -> Self {
         Self {
             product_order_id: product_order_id.into(),
             re_delivery_company: None,
@@ -830,6 +834,7 @@ impl RedeliverExchangeParams {
 impl Validate for RedeliverExchangeParams {
     #[allow(unused_variables)]
     fn validate(&self, checker: &mut Checker) {
+        checker.text("productOrderId", Some(&self.product_order_id).map(String::as_str), Some(1), None);
         checker.known("reDeliveryCompany", self.re_delivery_company.as_ref());
         checker.known("reDeliveryMethod", Some(&self.re_delivery_method));
         checker.text("reDeliveryTrackingNumber", self.re_delivery_tracking_number.as_ref().map(String::as_str), None, Some(100));
@@ -916,6 +921,7 @@ impl HoldbackExchangeParams {
 impl Validate for HoldbackExchangeParams {
     #[allow(unused_variables)]
     fn validate(&self, checker: &mut Checker) {
+        checker.text("productOrderId", Some(&self.product_order_id).map(String::as_str), Some(1), None);
         checker.int("extraExchangeFeeAmount", self.extra_exchange_fee_amount.as_ref().map(|v| i64::from(*v)), Some(0), None);
         checker.known("holdbackClassType", Some(&self.holdback_class_type));
         checker.text("holdbackExchangeDetailReason", Some(&self.holdback_exchange_detail_reason).map(String::as_str), Some(1), Some(4000));
@@ -984,6 +990,7 @@ impl ReleaseExchangeHoldbackParams {
 impl Validate for ReleaseExchangeHoldbackParams {
     #[allow(unused_variables)]
     fn validate(&self, checker: &mut Checker) {
+        checker.text("productOrderId", Some(&self.product_order_id).map(String::as_str), Some(1), None);
     }
 }
 
@@ -1048,6 +1055,7 @@ impl RejectExchangeParams {
 impl Validate for RejectExchangeParams {
     #[allow(unused_variables)]
     fn validate(&self, checker: &mut Checker) {
+        checker.text("productOrderId", Some(&self.product_order_id).map(String::as_str), Some(1), None);
         checker.text("rejectExchangeReason", Some(&self.reject_exchange_reason).map(String::as_str), Some(1), None);
     }
 }
@@ -1112,6 +1120,7 @@ impl ApproveReturnParams {
 impl Validate for ApproveReturnParams {
     #[allow(unused_variables)]
     fn validate(&self, checker: &mut Checker) {
+        checker.text("productOrderId", Some(&self.product_order_id).map(String::as_str), Some(1), None);
     }
 }
 
@@ -1190,6 +1199,7 @@ impl HoldbackReturnParams {
 impl Validate for HoldbackReturnParams {
     #[allow(unused_variables)]
     fn validate(&self, checker: &mut Checker) {
+        checker.text("productOrderId", Some(&self.product_order_id).map(String::as_str), Some(1), None);
         checker.int("extraReturnFeeAmount", self.extra_return_fee_amount.as_ref().map(|v| i64::from(*v)), Some(0), None);
         checker.known("holdbackClassType", Some(&self.holdback_class_type));
         checker.text("holdbackReturnDetailReason", Some(&self.holdback_return_detail_reason).map(String::as_str), Some(1), Some(4000));
@@ -1258,6 +1268,7 @@ impl ReleaseReturnHoldbackParams {
 impl Validate for ReleaseReturnHoldbackParams {
     #[allow(unused_variables)]
     fn validate(&self, checker: &mut Checker) {
+        checker.text("productOrderId", Some(&self.product_order_id).map(String::as_str), Some(1), None);
     }
 }
 
@@ -1322,6 +1333,7 @@ impl RejectReturnParams {
 impl Validate for RejectReturnParams {
     #[allow(unused_variables)]
     fn validate(&self, checker: &mut Checker) {
+        checker.text("productOrderId", Some(&self.product_order_id).map(String::as_str), Some(1), None);
         checker.text("rejectReturnReason", Some(&self.reject_return_reason).map(String::as_str), Some(1), None);
     }
 }
@@ -1377,7 +1389,7 @@ pub struct RequestReturnParams {
     pub collect_delivery_company: Option<api::enums::DeliveryCompanyCode>,
     /// collectDeliveryMethod
     #[serde(rename = "collectDeliveryMethod")]
-    pub collect_delivery_method: api::enums::DeliveryMethod,
+    pub collect_delivery_method: api::enums::RequestDeliveryMethod,
     /// 수거 송장 번호 (collection tracking number)
     #[serde(rename = "collectTrackingNumber", default)]
     pub collect_tracking_number: Option<String>,
@@ -1391,7 +1403,7 @@ pub struct RequestReturnParams {
 
 impl RequestReturnParams {
     /// Parameters with every required value; optional ones start unset.
-    pub fn new(product_order_id: impl Into<String>, collect_delivery_method: api::enums::DeliveryMethod, return_reason: api::enums::ReturnRequestReason) -> Self {
+    pub fn new(product_order_id: impl Into<String>, collect_delivery_method: api::enums::RequestDeliveryMethod, return_reason: api::enums::ReturnRequestReason) -> Self {
         Self {
             product_order_id: product_order_id.into(),
             collect_delivery_company: None,
@@ -1424,6 +1436,7 @@ impl RequestReturnParams {
 impl Validate for RequestReturnParams {
     #[allow(unused_variables)]
     fn validate(&self, checker: &mut Checker) {
+        checker.text("productOrderId", Some(&self.product_order_id).map(String::as_str), Some(1), None);
         checker.known("collectDeliveryCompany", self.collect_delivery_company.as_ref());
         checker.known("collectDeliveryMethod", Some(&self.collect_delivery_method));
         checker.text("collectTrackingNumber", self.collect_tracking_number.as_ref().map(String::as_str), None, Some(100));
@@ -1514,6 +1527,7 @@ impl DelayDispatchParams {
 impl Validate for DelayDispatchParams {
     #[allow(unused_variables)]
     fn validate(&self, checker: &mut Checker) {
+        checker.text("productOrderId", Some(&self.product_order_id).map(String::as_str), Some(1), None);
         checker.known("delayedDispatchReason", Some(&self.delayed_dispatch_reason));
         checker.text("dispatchDelayedDetailedReason", self.dispatch_delayed_detailed_reason.as_ref().map(String::as_str), None, Some(4000));
     }
@@ -1617,7 +1631,7 @@ impl Validate for ListReviewsParams {
     #[allow(unused_variables)]
     fn validate(&self, checker: &mut Checker) {
         checker.known("purchaseReviewClassType", self.purchase_review_class_type.as_ref());
-        checker.int("page", self.page.as_ref().map(|v| i64::from(*v)), Some(1), None);
+        checker.int("page", self.page.as_ref().map(|v| i64::from(*v)), Some(1), Some(1000000));
         checker.int("pageSize", self.page_size.as_ref().map(|v| i64::from(*v)), Some(1), Some(300));
         checker.date_range("inquiryTimeFrom", Some(&self.inquiry_time_from), "inquiryTimeTo", self.inquiry_time_to.as_ref(), 24);
     }
@@ -1669,6 +1683,7 @@ impl Validate for api::types::DispatchProductOrder {
     fn validate(&self, checker: &mut Checker) {
         checker.known("deliveryCompanyCode", self.delivery_company_code.as_ref());
         checker.known("deliveryMethod", Some(&self.delivery_method));
+        checker.text("productOrderId", Some(&self.product_order_id).map(String::as_str), Some(1), None);
         checker.text("trackingNumber", self.tracking_number.as_ref().map(String::as_str), None, Some(100));
         crate::rules::delivery_needs_courier_and_tracking(self, checker);
     }

@@ -1,20 +1,86 @@
 //! Shared by the core's integration tests: an embedded sandbox and its control API.
+//!
+//! By default every test starts its own sandbox in-process. With `NPAY_TEST_SANDBOX_URL` set (the
+//! base URL of a running `npay-sandbox`, e.g. `http://127.0.0.1:41234/npay/partner`) the tests use
+//! that sandbox instead: its control API, and the default credentials (or `NPAY_TEST_CLIENT_ID` /
+//! `NPAY_TEST_CLIENT_SECRET`). `NPAY_TEST_API_URL` then sets the base URL the client calls — e.g. a
+//! `prism proxy --errors` in front of the sandbox, so that every request and response of the run is
+//! checked against the spec (`cargo xtask test`, step "sandbox conformance").
 #![allow(dead_code)]
 
 use npay_order::Client;
 use npay_sandbox::{Sandbox, SandboxConfig};
 use serde_json::{Value, json};
 
-/// A sandbox on the test's runtime, with a client for it.
+/// The sandbox the tests talk to: embedded (the default) or external (see the module docs).
+pub struct Target {
+    embedded: Option<Sandbox>,
+    api_url: String,
+    control_url: String,
+    client_id: String,
+    client_secret: String,
+}
+
+impl Target {
+    async fn start() -> Target {
+        match std::env::var("NPAY_TEST_SANDBOX_URL") {
+            Ok(url) if !url.is_empty() => {
+                let url = url.trim_end_matches('/').to_owned();
+                let var = |name: &str, default: &str| std::env::var(name).ok().filter(|v| !v.is_empty()).unwrap_or_else(|| default.to_owned());
+                Target {
+                    embedded: None,
+                    api_url: var("NPAY_TEST_API_URL", &url),
+                    control_url: format!("{url}/_sandbox"),
+                    client_id: var("NPAY_TEST_CLIENT_ID", npay_sandbox::DEFAULT_CLIENT_ID),
+                    client_secret: var("NPAY_TEST_CLIENT_SECRET", npay_sandbox::DEFAULT_CLIENT_SECRET),
+                }
+            }
+            _ => {
+                let sandbox = Sandbox::start(SandboxConfig { seed: Some(7), ..SandboxConfig::default() }).await.expect("sandbox starts");
+                Target {
+                    api_url: sandbox.base_url().to_owned(),
+                    control_url: sandbox.control_url(),
+                    client_id: sandbox.client_id().to_owned(),
+                    client_secret: sandbox.client_secret().to_owned(),
+                    embedded: Some(sandbox),
+                }
+            }
+        }
+    }
+
+    /// The base URL API calls go to (the sandbox, or a proxy in front of it).
+    pub fn base_url(&self) -> &str {
+        &self.api_url
+    }
+
+    /// The control API (`<sandbox base_url>/_sandbox`), always the sandbox itself.
+    pub fn control_url(&self) -> String {
+        self.control_url.clone()
+    }
+
+    pub fn client_id(&self) -> &str {
+        &self.client_id
+    }
+
+    pub fn client_secret(&self) -> &str {
+        &self.client_secret
+    }
+
+    /// Whether the sandbox runs in this process.
+    pub fn is_embedded(&self) -> bool {
+        self.embedded.is_some()
+    }
+}
+
+/// A sandbox for the test, with a client for it.
 pub struct Env {
-    pub sandbox: Sandbox,
+    pub sandbox: Target,
     pub http: reqwest::Client,
 }
 
 impl Env {
     pub async fn start() -> Env {
-        let sandbox = Sandbox::start(SandboxConfig { seed: Some(7), ..SandboxConfig::default() }).await.expect("sandbox starts");
-        Env { sandbox, http: reqwest::Client::new() }
+        Env { sandbox: Target::start().await, http: reqwest::Client::new() }
     }
 
     /// A new client (its own token cache) for the sandbox.
