@@ -215,3 +215,41 @@ impl Client {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn at(millis: i64) -> Timestamp {
+        Timestamp::from_millis_kst(millis).unwrap()
+    }
+
+    proptest! {
+        /// Windows cover the range exactly: contiguous, never overlapping, none longer than the API
+        /// allows, the last ending at the range's end.
+        #[test]
+        fn windows_tile_any_range(start in 1_600_000_000_000i64..1_900_000_000_000, span in 0i64..(30 * 24 * 3_600_000)) {
+            let end = at(start + span);
+            let mut windows = Windows { start: at(start), end: Some(end), server_now: None };
+            let mut previous_end: Option<Timestamp> = None;
+            let mut count = 0;
+            loop {
+                let window_start = windows.start;
+                let window_end = windows.window_end();
+                prop_assert!(window_start <= window_end);
+                prop_assert!(window_end.timestamp_millis() - window_start.timestamp_millis() <= WINDOW_MS);
+                if let Some(previous) = previous_end {
+                    prop_assert_eq!(window_start.timestamp_millis(), previous.timestamp_millis() + 1);
+                }
+                previous_end = Some(window_end);
+                count += 1;
+                if !windows.advance(window_end) {
+                    break;
+                }
+            }
+            prop_assert_eq!(previous_end.unwrap(), end);
+            prop_assert_eq!(count as i64, span / (WINDOW_MS + 1) + 1);
+        }
+    }
+}
