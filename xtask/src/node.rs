@@ -49,7 +49,7 @@ pub fn outputs(spec: &Spec) -> Result<Vec<Output>> {
     }
     let models = Models::collect(spec, &operations)?;
     Ok(vec![
-        Output { path: format!("{PACKAGE}/generated/client.js"), contents: render_js(&operations)? },
+        Output { path: format!("{PACKAGE}/generated/client.js"), contents: render_js(spec, &operations)? },
         Output { path: format!("{PACKAGE}/index.d.ts"), contents: render_dts(spec, &operations, &models)? },
     ])
 }
@@ -201,7 +201,21 @@ fn named_params(op: &Operation) -> Vec<&Param> {
 // ---------------------------------------------------------------------------------------------
 // generated/client.js
 
-fn render_js(operations: &[Operation]) -> Result<String> {
+/// `{ name: "Schema" }` for the fields (or lists) holding a named request object.
+fn object_fields<'a>(fields: impl Iterator<Item = (&'a str, &'a Shape)>) -> String {
+    fn object(shape: &Shape) -> Option<&str> {
+        match shape {
+            Shape::Object(name) => Some(name),
+            Shape::Array(inner) => object(inner),
+            _ => None,
+        }
+    }
+    let entries: Vec<String> =
+        fields.filter_map(|(name, shape)| object(shape).map(|schema| format!("{}: {}", key(name), string_literal(schema)))).collect();
+    if entries.is_empty() { "Object.freeze({})".to_owned() } else { format!("Object.freeze({{ {} }})", entries.join(", ")) }
+}
+
+fn render_js(spec: &Spec, operations: &[Operation]) -> Result<String> {
     let mut out = String::from(BANNER);
     out.push_str(
         "'use strict';\n\n\
@@ -209,17 +223,34 @@ fn render_js(operations: &[Operation]) -> Result<String> {
          // (`lib/base-client.js`), which converts arguments, calls the native core and maps errors.\n\n\
          const { BaseClient, CALL, ITERATE, SURFACE } = require('../lib/base-client');\n\n",
     );
-    writeln!(out, "/** Every public operation: HTTP method, path, and its positional (path) parameters in order. */")?;
+    writeln!(out, "/**")?;
+    writeln!(out, " * Every public operation: HTTP method, path, its positional (path) parameters in order, and")?;
+    writeln!(out, " * which named parameters hold request objects (checked key by key before sending).")?;
+    writeln!(out, " */")?;
     writeln!(out, "const OPERATIONS = Object.freeze({{")?;
     for op in operations {
         let positional: Vec<String> = path_params(op).iter().map(|p| string_literal(&p.name)).collect();
         writeln!(
             out,
-            "  {}: Object.freeze({{ method: {}, path: {}, pathParams: Object.freeze([{}]) }}),",
+            "  {}: Object.freeze({{ method: {}, path: {}, pathParams: Object.freeze([{}]), objects: {} }}),",
             op.id,
             string_literal(&op.method),
             string_literal(&op.path),
-            positional.join(", ")
+            positional.join(", "),
+            object_fields(op.params.iter().map(|p| (p.name.as_str(), &p.shape)))
+        )?;
+    }
+    writeln!(out, "}});\n")?;
+    writeln!(out, "/** The request objects of the spec: their keys, and which of those hold request objects in turn. */")?;
+    writeln!(out, "const REQUEST_OBJECTS = Object.freeze({{")?;
+    for object in spec.request_objects(operations)? {
+        let keys: Vec<String> = object.properties.iter().map(|p| string_literal(&p.name)).collect();
+        writeln!(
+            out,
+            "  {}: Object.freeze({{ keys: Object.freeze([{}]), objects: {} }}),",
+            object.name,
+            keys.join(", "),
+            object_fields(object.properties.iter().map(|p| (p.name.as_str(), &p.shape)))
         )?;
     }
     writeln!(out, "}});\n")?;
@@ -232,7 +263,7 @@ fn render_js(operations: &[Operation]) -> Result<String> {
 
     writeln!(out, "/** A client of the Naver Pay order API; see index.d.ts for every method's types. */")?;
     writeln!(out, "class Client extends BaseClient {{")?;
-    writeln!(out, "  static [SURFACE] = OPERATIONS;")?;
+    writeln!(out, "  static [SURFACE] = {{ operations: OPERATIONS, objects: REQUEST_OBJECTS, iterators: ITERATORS }};")?;
     for op in operations {
         writeln!(out)?;
         let summary = op.summary.clone().unwrap_or_default();
@@ -327,7 +358,7 @@ fn render_dts(spec: &Spec, operations: &[Operation], models: &Models) -> Result<
     }
 
     out.push_str("// ----- Options of each operation (query parameters and body fields, camelCase) --------------\n\n");
-    for op in operations {
+    for op in operations.iter().filter(|op| !named_params(op).is_empty()) {
         doc(&mut out, "", &[format!("Named parameters of `Client.{}` (`{} {}`).", op.id, op.method, op.path)])?;
         writeln!(out, "export interface {} {{", options_type(op))?;
         for param in named_params(op) {
@@ -345,6 +376,10 @@ fn render_dts(spec: &Spec, operations: &[Operation], models: &Models) -> Result<
     doc(&mut out, "", &["The operationId of every public operation (the method names of `Client`).".into()])?;
     writeln!(out, "export type OperationId =\n  | {};\n", ids.join("\n  | "))?;
     out.push_str(DTS_OPERATION_INFO);
+    out.push('\n');
+    let iterators: Vec<String> = ITERATORS.iter().map(|(name, _, _)| string_literal(name)).collect();
+    doc(&mut out, "", &["The async iterators of `Client` and the operation each pages through.".into()])?;
+    writeln!(out, "export declare const ITERATORS: Readonly<Record<{}, OperationId>>;", iterators.join(" | "))?;
 
     out.push_str("\n// ----- Client ------------------------------------------------------------------------------\n\n");
     out.push_str(DTS_CLIENT_SUPPORT);
@@ -463,9 +498,6 @@ export interface OperationInfo {
 
 /** Every public operation: method, path and positional parameters. */
 export declare const OPERATIONS: Readonly<Record<OperationId, OperationInfo>>;
-
-/** The async iterators of `Client` and the operation each pages through. */
-export declare const ITERATORS: Readonly<Record<'iterLastChangedStatuses' | 'iterSearchProductOrders', OperationId>>;
 "#;
 
 const DTS_CLIENT_SUPPORT: &str = r#"/** Options of `new Client(options)`. */
@@ -708,15 +740,29 @@ export declare function startSandbox(options?: SandboxOptions): Promise<Sandbox>
 // ---------------------------------------------------------------------------------------------
 // test
 
-/// Installs the pinned npm tools (`npm ci`), builds the addon, runs `node --test` and type-checks
-/// the TypeScript example with `tsc --noEmit --strict`.
+/// Installs the pinned npm tools (`npm ci` from package-lock.json, into the git-ignored
+/// `node_modules/`), builds the addon, runs the `node --test` suite and type-checks the typed
+/// example and the declaration tests with `tsc --noEmit --strict`.
 pub fn test(root: &Path) -> Result<()> {
     let package = root.join(PACKAGE);
     run(&package, "npm", &["ci", "--no-audit", "--no-fund"])?;
-    // A debug build: the suite measures behaviour, not speed, and it shares `target/` with cargo.
+    // A debug build: the suite checks behaviour, not speed, and it reuses the workspace's `target/`.
     run(&package, "npx", &["--no-install", "napi", "build", "--platform", "--no-js", "--dts", "native.d.ts"])?;
-    run(&package, "node", &["--test", "--test-reporter=spec", "test/"])?;
-    run(&package, "npx", &["--no-install", "tsc", "-p", "examples/tsconfig.json"])?;
+    // The files are listed (not the folder): Node 20 would also run every helper module in `test/`.
+    let mut tests: Vec<String> = std::fs::read_dir(package.join("test"))
+        .context("reading bindings/node/test")?
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| name.ends_with(".test.js"))
+        .map(|name| format!("test/{name}"))
+        .collect();
+    tests.sort();
+    if tests.is_empty() {
+        bail!("no test files (*.test.js) in bindings/node/test");
+    }
+    let mut args = vec!["--test", "--test-reporter=spec"];
+    args.extend(tests.iter().map(String::as_str));
+    run(&package, "node", &args)?;
+    run(&package, "npx", &["--no-install", "tsc", "-p", "tsconfig.json"])?;
     Ok(())
 }
 

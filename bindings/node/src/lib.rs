@@ -1,1 +1,24 @@
-//! The node binding of npay-order (to be built by its issue).
+//! The native half of the npm package `npay-order`: a thin napi-rs layer over the `npay-order`
+//! core and the `npay-sandbox` emulator.
+//!
+//! It holds conversions, async glue and error mapping only. Every operation goes through one
+//! generic `NativeClient.call(operationId, paramsJson)`; the per-operation JavaScript methods and
+//! the TypeScript declarations are generated from the spec by `cargo xtask generate` (into
+//! `generated/` and `index.d.ts`), and the handwritten JavaScript base lives in `lib/`.
+//!
+//! * `client` — the client, its generic call and `close()`; `sign`.
+//! * `pager` — page-at-a-time walks behind the async iterators.
+//! * `sandbox` — the embedded emulator.
+//! * `error` — the one mapping from failures to JavaScript error objects.
+//! * `convert` — results into JavaScript values.
+//! * `runtime` — futures into promises, panics into errors.
+
+// `ErrorParts` travels by value on the failure path only, which is cold next to the network.
+#![allow(clippy::result_large_err)]
+
+mod client;
+mod convert;
+mod error;
+mod pager;
+mod runtime;
+mod sandbox;
