@@ -9,12 +9,21 @@ use crate::paging::{LastChangedPager, SearchPager};
 use crate::response::Response;
 
 /// Reads an operation's parameters from a JSON object with the API's camelCase keys. A missing,
-/// unknown or mistyped key is an `InvalidRequest` naming it, raised before anything is sent.
+/// unknown or mistyped key — at the top or inside a nested item such as a dispatch entry — is an
+/// `InvalidRequest` naming it, raised before anything is sent: a misspelt optional key must not
+/// silently drop the value it carried.
 pub fn params<P: DeserializeOwned>(operation_id: &str, params: serde_json::Value) -> Result<P> {
     let params = if params.is_null() { serde_json::Value::Object(Default::default()) } else { params };
-    serde_json::from_value(params).map_err(|e| {
-        NpayError::InvalidRequest(vec![InvalidInput::new(operation_id, e.to_string())])
-    })
+    let mut unknown = Vec::new();
+    let parsed: P = serde_ignored::deserialize(params, |path| unknown.push(path.to_string()))
+        .map_err(|e| NpayError::InvalidRequest(vec![InvalidInput::new(operation_id, e.to_string())]))?;
+    if unknown.is_empty() {
+        Ok(parsed)
+    } else {
+        Err(NpayError::InvalidRequest(
+            unknown.into_iter().map(|path| InvalidInput::new(path, "unknown parameter (is it misspelt?)")).collect(),
+        ))
+    }
 }
 
 /// Turns a typed response into a JSON one.

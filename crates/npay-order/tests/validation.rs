@@ -64,3 +64,16 @@ async fn json_parameters_with_unknown_or_mistyped_keys_are_refused() {
     assert!(matches!(client.call_json("noSuchOperation", serde_json::json!({})).await.unwrap_err(), NpayError::InvalidRequest(_)));
     assert_eq!(env.stats().await["tokensIssued"], 0);
 }
+
+#[tokio::test]
+async fn an_unknown_key_inside_a_nested_item_is_refused_before_sending() {
+    let env = Env::start().await;
+    let client = env.client();
+    let params = serde_json::json!({"dispatchProductOrders": [{
+        "productOrderId": "1", "deliveryMethod": "DELIVERY", "deliveryCompanyCode": "CJGLS",
+        "trackingNumber": "640012345678", "trackingNo": "typo", "dispatchDate": "2026-11-27T10:00:00.000+09:00"
+    }]});
+    let names = invalid_names(client.call_json("dispatchProductOrders", params).await.unwrap_err());
+    assert!(names.iter().any(|n| n.contains("trackingNo")), "{names:?}");
+    assert_eq!(env.stats().await["tokensIssued"], 0);
+}
