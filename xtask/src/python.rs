@@ -58,7 +58,7 @@ pub fn outputs(spec: &Spec) -> Result<Vec<Output>> {
         file("__init__.py", render_init(spec, &models)),
         file("enums.py", render_enums(spec)?),
         file("models.py", render_models(&models, &request_models)?),
-        file("client.py", render_client(&operations, &models)?),
+        file("client.py", render_client(spec, &operations, &models)?),
     ])
 }
 
@@ -146,7 +146,11 @@ fn model_def(spec: &Spec, name: &str) -> Result<ModelDef> {
             attr: py_name(key),
             shape: property_shape(spec, property).with_context(|| format!("{name}.{key}"))?,
             required: required.contains(key.as_str()),
-            description: property.get("description").and_then(Value::as_str).map(str::to_owned),
+            description: property
+                .get("description")
+                .or_else(|| referenced(spec, property).and_then(|target| target.get("description")))
+                .and_then(Value::as_str)
+                .map(str::to_owned),
         });
     }
     Ok(ModelDef {
@@ -154,6 +158,15 @@ fn model_def(spec: &Spec, name: &str) -> Result<ModelDef> {
         description: schema.get("description").and_then(Value::as_str).map(str::to_owned),
         fields,
     })
+}
+
+/// The schema a property `$ref`s (directly or through a one-member `allOf`), for its description.
+fn referenced<'a>(spec: &'a Spec, property: &Value) -> Option<&'a Value> {
+    let reference = property
+        .get("$ref")
+        .or_else(|| property.get("allOf").and_then(|all| all.get(0)).and_then(|first| first.get("$ref")))
+        .and_then(Value::as_str)?;
+    spec.doc.pointer(reference.strip_prefix('#')?)
 }
 
 fn objects_in(shape: &Shape, into: &mut Vec<String>) {
@@ -326,8 +339,8 @@ fn py_str(value: &str) -> String {
 
 fn render_models(models: &BTreeMap<String, ModelDef>, request_models: &BTreeSet<String>) -> Result<String> {
     let mut out = String::from(BANNER);
-    out.push_str("\"\"\"The API's objects as dataclasses: snake_case attributes, ``to_dict()`` for the JSON shape\n(camelCase keys), ``from_dict()`` to read it, equality by value, a readable ``repr``.\"\"\"\n\n");
-    out.push_str("from __future__ import annotations\n\nimport datetime\nfrom dataclasses import dataclass\nfrom typing import List, Optional, Union\n\n");
+    out.push_str("\"\"\"The API's objects: snake_case attributes, ``to_dict()`` for the JSON shape (camelCase keys),\n``from_dict()`` to read it, equality by value, a readable ``repr``. Plain classes with\n``__slots__`` (no dataclass machinery at import time); the behaviour is ``_model.Model``'s.\"\"\"\n\n");
+    out.push_str("from __future__ import annotations\n\nimport datetime\nfrom typing import List, Optional, Union\n\n");
     out.push_str("from .._model import DATE, DATETIME, PLAIN, DateTimeInput, EnumKind, Field, ListKind, Model, ModelKind\n");
     let mut enums = BTreeSet::new();
     for model in models.values() {
@@ -340,11 +353,11 @@ fn render_models(models: &BTreeMap<String, ModelDef>, request_models: &BTreeSet<
         writeln!(out, "from .enums import {}", enums.iter().cloned().collect::<Vec<_>>().join(", "))?;
     }
     writeln!(out, "\n__all__ = [{}]\n", models.keys().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", "))?;
-    // `DateTimeInput`, `Union`, `List` are used only by some specs' models; keep linters quiet.
-    writeln!(out, "_ = (DateTimeInput, Union, List)\n")?;
+    // Some specs' models use only some of these; keep linters quiet.
+    writeln!(out, "_ = (datetime, DateTimeInput, Union, List, DATE, DATETIME, PLAIN, EnumKind, ListKind, ModelKind)\n")?;
     for model in models.values() {
         let input = request_models.contains(&model.name);
-        writeln!(out, "\n@dataclass(repr=False)\nclass {}(Model):", model.name)?;
+        writeln!(out, "\nclass {}(Model):", model.name)?;
         let mut text = model.description.clone().unwrap_or_else(|| model.name.clone());
         if input {
             text.push_str("\n\nPass it, or a dict with the same keys (snake_case or camelCase), where a call takes one.");
@@ -357,17 +370,33 @@ fn render_models(models: &BTreeMap<String, ModelDef>, request_models: &BTreeSet<
         }
         docstring(&mut out, "    ", &text)?;
         writeln!(out)?;
-        let ordered = model.fields.iter().filter(|f| f.required).chain(model.fields.iter().filter(|f| !f.required));
-        for field in ordered {
+        let ordered: Vec<&FieldDef> = model.fields.iter().filter(|f| f.required).chain(model.fields.iter().filter(|f| !f.required)).collect();
+        let typed = |field: &FieldDef| {
             let ty = if input { input_type(&field.shape) } else { read_type(&field.shape) };
-            if field.required {
-                writeln!(out, "    {}: {ty}", field.attr)?;
-            } else {
-                writeln!(out, "    {}: Optional[{ty}] = None", field.attr)?;
-            }
+            if field.required { ty } else { format!("Optional[{ty}]") }
+        };
+        let slots: Vec<String> = ordered.iter().map(|f| format!("{:?}", f.attr)).collect();
+        writeln!(out, "    __slots__ = ({}{})\n", slots.join(", "), if slots.len() == 1 { "," } else { "" })?;
+        for field in &ordered {
+            writeln!(out, "    {}: {}", field.attr, typed(field))?;
         }
-        if model.fields.is_empty() {
-            writeln!(out, "    pass")?;
+        if !ordered.is_empty() {
+            writeln!(out)?;
+        }
+        let mut parts = vec!["self".to_owned()];
+        if !ordered.is_empty() {
+            parts.push("*".to_owned());
+        }
+        for field in &ordered {
+            let default = if field.required { "" } else { " = None" };
+            parts.push(format!("{}: {}{default}", field.attr, typed(field)));
+        }
+        writeln!(out, "    def __init__{} -> None:", signature(&parts))?;
+        for field in &ordered {
+            writeln!(out, "        self.{0} = {0}", field.attr)?;
+        }
+        if ordered.is_empty() {
+            writeln!(out, "        pass")?;
         }
         writeln!(out)?;
     }
@@ -460,14 +489,14 @@ fn method(target: &str, name: &str, params: &[&Param], returns: String, parse: S
     }
 }
 
-fn args_doc(params: &[&Param]) -> String {
+fn args_doc(spec: &Spec, params: &[&Param]) -> String {
     let mut text = String::new();
     if params.is_empty() {
         return text;
     }
     text.push_str("\n\nArgs:\n");
     for param in params {
-        let mut line = one_line(param.description.as_deref().unwrap_or(&param.name));
+        let mut line = one_line(&param_description(spec, param));
         if param.shape == Shape::DateTime {
             line.push_str(" (a datetime — naive means KST — or an ISO-8601 string)");
         }
@@ -476,7 +505,27 @@ fn args_doc(params: &[&Param]) -> String {
     text
 }
 
-fn operation_doc(op: &Operation, params: &[&Param]) -> String {
+/// A parameter's description, or else that of the enum or object it refers to.
+fn param_description(spec: &Spec, param: &Param) -> String {
+    if let Some(text) = &param.description {
+        return text.clone();
+    }
+    let named = match &param.shape {
+        Shape::Enum(name) | Shape::Object(name) => Some(name),
+        Shape::Array(inner) => match inner.as_ref() {
+            Shape::Enum(name) | Shape::Object(name) => Some(name),
+            _ => None,
+        },
+        _ => None,
+    };
+    named
+        .and_then(|name| schema(spec, name).ok())
+        .and_then(|schema| schema.get("description"))
+        .and_then(Value::as_str)
+        .map_or_else(|| param.name.clone(), str::to_owned)
+}
+
+fn operation_doc(spec: &Spec, op: &Operation, params: &[&Param]) -> String {
     let mut text = String::new();
     if let Some(summary) = &op.summary {
         text.push_str(&one_line(summary));
@@ -496,18 +545,18 @@ fn operation_doc(op: &Operation, params: &[&Param]) -> String {
             py_name(&chunk.param)
         );
     }
-    text.push_str(&args_doc(params));
+    text.push_str(&args_doc(spec, params));
     text.push_str("\nRaises:\n    InvalidRequestError: an argument is missing, mistyped or out of range (nothing was sent).\n    ApiError: the server refused the call (a subclass says which).\n    ApiConnectionError: no answer.");
     text
 }
 
-fn operation_method(op: &Operation) -> Method {
+fn operation_method(spec: &Spec, op: &Operation) -> Method {
     let params: Vec<&Param> = op.params.iter().collect();
     let data = &op.envelope.as_ref().expect("public operations have an envelope").data;
-    method(&op.id, &op.snake(), &params, read_type(data), parser(data), operation_doc(op, &params))
+    method(&op.id, &op.snake(), &params, read_type(data), parser(data), operation_doc(spec, op, &params))
 }
 
-fn iterator_method(operations: &[Operation], name: &str, op_id: &str, item: &str, hidden: &[&str]) -> Result<Method> {
+fn iterator_method(spec: &Spec, operations: &[Operation], name: &str, op_id: &str, item: &str, hidden: &[&str]) -> Result<Method> {
     let op = operations.iter().find(|o| o.id == op_id).with_context(|| format!("iterator {name}: no operation {op_id}"))?;
     let params: Vec<&Param> = op.params.iter().filter(|p| !hidden.contains(&p.name.as_str())).collect();
     let mut doc = format!(
@@ -515,18 +564,18 @@ fn iterator_method(operations: &[Operation], name: &str, op_id: &str, item: &str
         op.snake(),
         if hidden.is_empty() { String::new() } else { format!(" except {}, which the iterator sets itself", hidden.iter().map(|h| format!("``{}``", py_name(h))).collect::<Vec<_>>().join(", ")) }
     );
-    doc.push_str(&args_doc(&params));
+    doc.push_str(&args_doc(spec, &params));
     Ok(method(name, &name.to_snake_case(), &params, item.to_owned(), format!("parse_model({item})"), doc))
 }
 
-fn render_client(operations: &[Operation], models: &BTreeMap<String, ModelDef>) -> Result<String> {
-    let methods: Vec<Method> = operations.iter().map(operation_method).collect();
+fn render_client(spec: &Spec, operations: &[Operation], models: &BTreeMap<String, ModelDef>) -> Result<String> {
+    let methods: Vec<Method> = operations.iter().map(|op| operation_method(spec, op)).collect();
     let mut iterators = Vec::new();
     for (name, op_id, item, hidden) in ITERATORS {
         if !models.contains_key(*item) {
             bail!("iterator {name}: item schema {item} is not a model");
         }
-        iterators.push(iterator_method(operations, name, op_id, item, hidden)?);
+        iterators.push(iterator_method(spec, operations, name, op_id, item, hidden)?);
     }
     let mut used = BTreeSet::new();
     for op in operations {

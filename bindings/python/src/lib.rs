@@ -1,1 +1,28 @@
-//! The python binding of npay-order (to be built by its issue).
+//! The native half of the Python package `npay-order`: the extension module `npay_order._native`.
+//!
+//! Thin by design: conversions (`convert`), async glue and the fork-aware runtime (`runtime`),
+//! the one mapping of errors to Python exceptions (`error`), the generic client and pager
+//! (`client`), the embedded sandbox (`sandbox`) and the logging bridge (`logging`). Every
+//! per-operation method, model and enum is generated Python (`cargo xtask generate`) over the
+//! single entry point `NativeClient.call(operation_id, params)`.
+
+use pyo3::prelude::*;
+
+mod client;
+mod convert;
+mod error;
+mod logging;
+mod runtime;
+mod sandbox;
+
+/// `npay_order._native`: see the package `npay_order` for the public API.
+#[pymodule]
+fn _native(py: Python<'_>, module: &Bound<'_, PyModule>) -> PyResult<()> {
+    logging::install(py)?;
+    module.add_class::<client::NativeClient>()?;
+    module.add_class::<client::NativePager>()?;
+    module.add_class::<sandbox::NativeSandbox>()?;
+    module.add_function(wrap_pyfunction!(client::sign, module)?)?;
+    module.add("CORE_VERSION", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

@@ -1,0 +1,65 @@
+"""npay-order: an unofficial SDK for the Naver Pay merchant order API (네이버페이 주문형 API).
+
+::
+
+    import npay_order
+
+    client = npay_order.Client("my-app-id", "$2a$04$...")
+    for change in client.iter_last_changed_statuses(last_changed_from=since):
+        ...
+
+* :class:`Client` (blocking) and :class:`AsyncClient` (asyncio): one method per operation,
+  typed; results are models with snake_case attributes and ``to_dict()``.
+* The iterators ``iter_last_changed_statuses`` / ``iter_search_product_orders`` walk any range.
+* Errors are the tree under :class:`NpayError`; :class:`InvalidRequestError` (also a
+  ``ValueError``) is raised before anything is sent.
+* :mod:`npay_order.testing` runs a local emulator of the API for your tests.
+
+The per-operation surface, models and enums are generated from the OpenAPI spec
+(``_generated/``); the rest is a thin layer over the Rust core (``_native``).
+"""
+
+from __future__ import annotations
+
+from typing import List
+
+from . import _generated
+from ._errors import (
+    ApiConnectionError,
+    ApiError,
+    ApiTimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    InvalidInput,
+    InvalidRequestError,
+    NotFoundError,
+    NpayError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+)
+from ._generated import *  # noqa: F401,F403 — the generated clients, models and enums
+from ._model import KST, OpenEnum
+from ._native import CORE_VERSION as __version__
+from ._native import sign
+from ._response import RawResponse
+
+__all__: List[str] = [
+    "sign",
+    "RawResponse",
+    "OpenEnum",
+    "KST",
+    "InvalidInput",
+    "NpayError",
+    "ApiError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "RateLimitError",
+    "ServerError",
+    "ApiConnectionError",
+    "ApiTimeoutError",
+    "InvalidRequestError",
+]
+__all__ += _generated.__all__

@@ -1,0 +1,40 @@
+"""The raw side of a response, for when the data alone is not enough."""
+
+from __future__ import annotations
+
+from typing import Generic, Mapping, Optional, TypeVar
+
+__all__ = ["RawResponse"]
+
+T = TypeVar("T")
+
+
+class RawResponse(Generic[T]):
+    """A call's ``data`` with the HTTP response it came in.
+
+    Get one by calling an operation through ``client.with_raw_response``::
+
+        raw = client.with_raw_response.confirm_product_orders(product_order_ids=ids)
+        print(raw.status, raw.trace_id, raw.headers.get("gncp-gw-trace-id"))
+        result = raw.data  # what client.confirm_product_orders(...) returns
+
+    For calls split into several requests (more than 300 ids, more than 30 entries), the raw
+    response is the first request's.
+    """
+
+    __slots__ = ("data", "status", "headers", "trace_id", "timestamp")
+
+    def __init__(self, data: T, status: int, headers: Mapping[str, str], trace_id: Optional[str], timestamp: Optional[str]) -> None:
+        #: What the operation returns: the envelope's ``data``, typed.
+        self.data = data
+        #: HTTP status of the response.
+        self.status = status
+        #: Response headers, lower-case names; repeated headers joined with ``", "``.
+        self.headers = headers
+        #: The envelope's ``traceId`` (or the ``GNCP-GW-Trace-ID`` header): quote it to Naver support.
+        self.trace_id = trace_id
+        #: The envelope's ``timestamp``: when the server answered (ISO-8601, ``+09:00``).
+        self.timestamp = timestamp
+
+    def __repr__(self) -> str:
+        return f"RawResponse(status={self.status}, trace_id={self.trace_id!r}, data={self.data!r})"

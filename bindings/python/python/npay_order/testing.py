@@ -1,0 +1,194 @@
+"""Test against a local emulator of the API, with no Naver credentials.
+
+::
+
+    from npay_order.testing import Sandbox
+
+    with Sandbox(seed=7) as sandbox:
+        ids = sandbox.create_orders(3).product_order_ids
+        client = sandbox.client()
+        client.confirm_product_orders(product_order_ids=ids)
+        assert sandbox.stats().requests["confirmProductOrders"] == 1
+
+The sandbox is the project's emulator (``npay-sandbox``) running inside this process on a free
+loopback port: real HTTP, Naver's auth, envelopes and error bodies, the order state machine, and
+a control API for what buyers, couriers and time do. Each :class:`Sandbox` is independent.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Mapping, Optional, TypeVar
+
+from . import _native
+from ._generated.client import AsyncClient, Client
+from ._model import parse_datetime
+
+__all__ = ["Sandbox", "CreatedOrders", "SandboxStats", "EVENTS"]
+
+S = TypeVar("S", bound="Sandbox")
+
+#: The events :meth:`Sandbox.event` can apply to a product order.
+EVENTS = (
+    "pay",
+    "deliver",
+    "decide-purchase",
+    "request-cancel",
+    "request-return",
+    "request-exchange",
+    "collect-done",
+    "withdraw-claim",
+)
+
+
+@dataclass(frozen=True)
+class CreatedOrders:
+    """Orders made by :meth:`Sandbox.create_orders`."""
+
+    order_ids: List[str]
+    product_order_ids: List[str]
+
+
+@dataclass(frozen=True)
+class SandboxStats:
+    """What the sandbox has seen since it started (or was reset)."""
+
+    #: Tokens issued.
+    tokens_issued: int
+    #: Requests received per operationId (``issueToken`` included); absent = 0.
+    requests: Dict[str, int] = field(default_factory=dict)
+    #: Mutations applied per operationId; absent = 0.
+    mutations_applied: Dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total_requests(self) -> int:
+        """Every request received, of any operation."""
+        return sum(self.requests.values())
+
+
+class Sandbox:
+    """A local emulator of the Naver Pay order API, started on a free loopback port.
+
+    Args:
+        client_id: the application id it accepts (default ``sandbox-client-id``).
+        client_secret: the secret (a bcrypt salt) it verifies signatures with (default
+            ``$2a$04$sandboxsecretsandboxse``).
+        seed: seed of its generated data (names, addresses, amounts); random if omitted.
+
+    Use it as a context manager (``with Sandbox() as sandbox:``), or call :meth:`close`.
+    """
+
+    def __init__(
+        self,
+        client_id: Optional[str] = None,
+        client_secret: Optional[str] = None,
+        seed: Optional[int] = None,
+    ) -> None:
+        self._native = _native.NativeSandbox(client_id, client_secret, seed)
+
+    @property
+    def base_url(self) -> str:
+        """The base URL a client is given (``http://127.0.0.1:PORT/npay/partner``)."""
+        return self._native.base_url
+
+    @property
+    def client_id(self) -> str:
+        """The application id the sandbox accepts."""
+        return self._native.client_id
+
+    @property
+    def client_secret(self) -> str:
+        """The application secret the sandbox accepts (a test value)."""
+        return self._native.client_secret
+
+    @property
+    def seed(self) -> int:
+        """The seed of the generated data."""
+        return self._native.seed
+
+    def client(self, **options: Any) -> Client:
+        """A new :class:`~npay_order.Client` for this sandbox; ``options`` are the client's
+        keyword arguments (``timeout``, ``max_retries``)."""
+        return Client(self.client_id, self.client_secret, base_url=self.base_url, **options)
+
+    def async_client(self, **options: Any) -> AsyncClient:
+        """A new :class:`~npay_order.AsyncClient` for this sandbox."""
+        return AsyncClient(self.client_id, self.client_secret, base_url=self.base_url, **options)
+
+    # The control API (contract §5).
+
+    def control(self, method: str, path: str, body: Any = None) -> Any:
+        """One call of the control API: ``method`` and ``path`` below ``<base_url>/_sandbox/``,
+        an optional JSON body; returns the JSON answer. Raises ``RuntimeError`` on an error status."""
+        return self._native.control(method, path, body)
+
+    def create_orders(self, count: int = 1, *, status: str = "PAYED", products_per_order: int = 1) -> CreatedOrders:
+        """Creates ``count`` orders (``status`` ``"PAYED"`` or ``"PAYMENT_WAITING"``) of
+        ``products_per_order`` product orders each."""
+        answer = self.control("POST", "orders", {"count": count, "status": status, "productsPerOrder": products_per_order})
+        return CreatedOrders(order_ids=list(answer["orderIds"]), product_order_ids=list(answer["productOrderIds"]))
+
+    def event(self, product_order_id: str, event: str) -> Any:
+        """Applies what a buyer, courier or time does to a product order; ``event`` is one of
+        :data:`EVENTS`."""
+        return self.control("POST", f"product-orders/{product_order_id}/events/{event}")
+
+    def now(self) -> datetime.datetime:
+        """The sandbox's clock (real time plus every :meth:`advance_clock`), in KST."""
+        return parse_datetime(self.control("GET", "clock")["now"])
+
+    def advance_clock(self, seconds: float) -> datetime.datetime:
+        """Moves the sandbox's clock forward by ``seconds``: token expiry and the timestamps of
+        data and changes follow it (signatures are still checked against real time). Returns the
+        new :meth:`now`."""
+        return parse_datetime(self.control("POST", "clock", {"advanceSeconds": seconds})["now"])
+
+    def set_faults(
+        self,
+        *,
+        server_error_rate: float = 0.0,
+        rate_limit_rate: float = 0.0,
+        reset_rate: float = 0.0,
+        latency_ms: int = 0,
+        seed: Optional[int] = None,
+    ) -> None:
+        """Injects failures into a share of the requests (rates between 0 and 1); all zero turns
+        them off. A failure injected before processing leaves no side effect."""
+        body: Dict[str, Any] = {
+            "serverErrorRate": server_error_rate,
+            "rateLimitRate": rate_limit_rate,
+            "resetRate": reset_rate,
+            "latencyMs": latency_ms,
+        }
+        if seed is not None:
+            body["seed"] = seed
+        self.control("PUT", "faults", body)
+
+    def stats(self) -> SandboxStats:
+        """Tokens issued, requests and applied mutations per operationId."""
+        answer: Mapping[str, Any] = self.control("GET", "stats")
+        return SandboxStats(
+            tokens_issued=int(answer.get("tokensIssued", 0)),
+            requests=dict(answer.get("requests") or {}),
+            mutations_applied=dict(answer.get("mutationsApplied") or {}),
+        )
+
+    def reset(self) -> None:
+        """Forgets every order, token, fault and statistic."""
+        self.control("POST", "reset")
+
+    def close(self) -> None:
+        """Stops the server (idempotent)."""
+        self._native.shutdown()
+
+    def __enter__(self: S) -> S:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Sandbox(base_url={self.base_url!r}, seed={self.seed})"
+
+

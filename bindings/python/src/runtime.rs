@@ -1,0 +1,131 @@
+//! The tokio runtime every call runs on: one per process, and a new one in a forked child.
+//!
+//! Why the pid: `fork()` copies memory but only the thread that called it. A child of a process
+//! that already made a call (multiprocessing's `fork` context, gunicorn `--preload`, celery's
+//! prefork pool) inherits a runtime whose worker threads do not exist there, and its first call
+//! would wait forever for them. So the runtime is stored with the pid that built it; a caller in
+//! another process builds a fresh one and deliberately leaks the inherited one (dropping it would
+//! try to stop threads that are not there). [`ForkLocal`] applies the same rule to anything else
+//! that owns tasks or connections on the runtime (HTTP clients and their pools).
+//!
+//! Async calls reach Python through pyo3-async-runtimes' generic API with [`ForkSafeTokio`], whose
+//! `spawn` goes to this runtime; the library's own tokio runtime is never started, because it is
+//! a process-wide `static` that would not survive a fork.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+
+use pyo3::PyResult;
+use pyo3::exceptions::PyRuntimeError;
+use pyo3_async_runtimes::TaskLocals;
+use pyo3_async_runtimes::generic::{ContextExt, Runtime as GenericRuntime};
+use tokio::runtime::Runtime;
+
+/// A value bound to the process that made it, rebuilt (the old one leaked) after a fork.
+pub struct ForkLocal<T> {
+    slot: Mutex<Option<(u32, T)>>,
+}
+
+impl<T: Clone> ForkLocal<T> {
+    /// An empty slot; the first [`ForkLocal::get_or_try_init`] fills it.
+    pub const fn new() -> Self {
+        ForkLocal { slot: Mutex::new(None) }
+    }
+
+    /// A slot holding `value`, made by this process.
+    pub fn with(value: T) -> Self {
+        ForkLocal { slot: Mutex::new(Some((std::process::id(), value))) }
+    }
+
+    /// The value of this process, made with `make` if there is none yet or it was inherited.
+    pub fn get_or_try_init<E>(&self, make: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
+        let mut slot = lock(&self.slot);
+        let pid = std::process::id();
+        match slot.as_ref() {
+            Some((owner, value)) if *owner == pid => Ok(value.clone()),
+            _ => {
+                let value = make()?;
+                if let Some((_, inherited)) = slot.replace((pid, value.clone())) {
+                    std::mem::forget(inherited);
+                }
+                Ok(value)
+            }
+        }
+    }
+}
+
+impl<T> Drop for ForkLocal<T> {
+    fn drop(&mut self) {
+        // A value inherited through fork may own threads of the parent: never run its destructor.
+        let slot = self.slot.get_mut().unwrap_or_else(|e| e.into_inner());
+        if slot.as_ref().is_some_and(|(owner, _)| *owner != std::process::id()) {
+            std::mem::forget(slot.take());
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Poisoning only means a panic elsewhere; the slot itself is always consistent.
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+static RUNTIME: OnceLock<ForkLocal<Arc<Runtime>>> = OnceLock::new();
+
+/// The runtime of this process, started on first use; fails only when no thread can be spawned.
+pub fn try_get() -> PyResult<Arc<Runtime>> {
+    let slot = RUNTIME.get_or_init(ForkLocal::new);
+    slot.get_or_try_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .thread_name("npay-order")
+            .enable_all()
+            .build()
+            .map(Arc::new)
+            .map_err(|e| PyRuntimeError::new_err(format!("cannot start the npay-order runtime: {e}")))
+    })
+}
+
+/// The runtime, for code that cannot report an error. Every entry point calls [`try_get`] first,
+/// so by the time this runs the runtime of this process exists.
+fn get() -> Arc<Runtime> {
+    try_get().expect("the runtime was started by the entry point")
+}
+
+/// pyo3-async-runtimes' view of [`get`]: what `future_into_py` spawns on.
+pub struct ForkSafeTokio;
+
+tokio::task_local! {
+    static TASK_LOCALS: TaskLocals;
+}
+
+impl GenericRuntime for ForkSafeTokio {
+    type JoinError = tokio::task::JoinError;
+    type JoinHandle = tokio::task::JoinHandle<()>;
+
+    fn spawn<F>(fut: F) -> Self::JoinHandle
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        get().spawn(fut)
+    }
+
+    fn spawn_blocking<F>(f: F) -> Self::JoinHandle
+    where
+        F: FnOnce() + Send + 'static,
+    {
+        get().spawn_blocking(f)
+    }
+}
+
+impl ContextExt for ForkSafeTokio {
+    fn scope<F, R>(locals: TaskLocals, fut: F) -> Pin<Box<dyn Future<Output = R> + Send>>
+    where
+        F: Future<Output = R> + Send + 'static,
+    {
+        Box::pin(TASK_LOCALS.scope(locals, fut))
+    }
+
+    fn get_task_locals() -> Option<TaskLocals> {
+        TASK_LOCALS.try_with(Clone::clone).ok()
+    }
+}
