@@ -15,8 +15,14 @@ use crate::response::Response;
 pub fn params<P: DeserializeOwned>(operation_id: &str, params: serde_json::Value) -> Result<P> {
     let params = if params.is_null() { serde_json::Value::Object(Default::default()) } else { params };
     let mut unknown = Vec::new();
-    let parsed: P = serde_ignored::deserialize(params, |path| unknown.push(path.to_string()))
-        .map_err(|e| NpayError::InvalidRequest(vec![InvalidInput::new(operation_id, e.to_string())]))?;
+    let mut record = |path: serde_ignored::Path<'_>| unknown.push(path.to_string());
+    let ignoring = serde_ignored::Deserializer::new(params, &mut record);
+    let parsed: P = serde_path_to_error::deserialize(ignoring).map_err(|e| {
+        // Name the offending key (`dispatchProductOrders[0].dispatchDate`), not just the operation.
+        let path = e.path().to_string();
+        let name = if path == "." { operation_id.to_owned() } else { path };
+        NpayError::InvalidRequest(vec![InvalidInput::new(name, e.into_inner().to_string())])
+    })?;
     if unknown.is_empty() {
         Ok(parsed)
     } else {

@@ -34,8 +34,14 @@ impl Checker {
     /// An integer within `[min, max]`.
     pub fn int(&mut self, name: &str, value: Option<i64>, min: Option<i64>, max: Option<i64>) {
         let Some(value) = value else { return };
+        let bounds = match (min, max) {
+            (Some(min), Some(max)) => format!("{min}..={max}"),
+            (Some(min), None) => format!("at least {min}"),
+            (None, Some(max)) => format!("at most {max}"),
+            (None, None) => return,
+        };
         if min.is_some_and(|min| value < min) || max.is_some_and(|max| value > max) {
-            self.problem(name, format!("{value} is outside {}..={}", show(min), show(max)));
+            self.problem(name, format!("{value} is out of range: must be {bounds}"));
         }
     }
 
@@ -102,8 +108,4 @@ impl Checker {
             self.problem(to_name, format!("the range from {from_name} spans more than {max_hours} hours (use the iterator, which splits it)"));
         }
     }
-}
-
-fn show(bound: Option<i64>) -> String {
-    bound.map_or(String::new(), |b| b.to_string())
 }

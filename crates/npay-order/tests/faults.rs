@@ -6,61 +6,81 @@
 
 mod support;
 
-use npay_order::ops::{ConfirmProductOrdersParams, ListProductOrderIdsParams, QueryProductOrdersParams};
+use npay_order::ops::{ConfirmProductOrdersParams, DispatchProductOrdersParams, ListLastChangedStatusesParams, QueryProductOrdersParams};
+use npay_order::types::DispatchProductOrder;
+use npay_order::enums;
 use npay_order::NpayError;
 use serde_json::json;
-use support::{Env, applied, requests};
+use support::{Env, applied};
+
+/// How many calls the soak makes: `NPAY_SOAK_CALLS` (the long form: 10000), 400 by default.
+fn soak_calls() -> usize {
+    std::env::var("NPAY_SOAK_CALLS").ok().and_then(|v| v.parse().ok()).unwrap_or(400)
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn under_faults_reads_succeed_and_every_mutation_is_accounted_for() {
     let env = Env::start().await;
-    let ids = env.paid_orders(200).await;
-    let created = env.control("POST", "orders", Some(json!({"count": 1, "status": "PAYED", "productsPerOrder": 1}))).await;
-    let order = created["orderIds"][0].as_str().unwrap().to_owned();
+    let orders = soak_calls() / 4;
+    let ids = env.paid_orders(orders).await;
     env.faults(json!({"serverErrorRate": 0.10, "rateLimitRate": 0.05, "resetRate": 0.02, "latencyMs": 0, "seed": 42})).await;
     let client = env.builder().max_retries(8).max_retry_delay(std::time::Duration::from_secs(2)).build().unwrap();
+    let now = npay_order::Timestamp::from_utc_in_kst(chrono::Utc::now());
 
-    for _ in 0..200 {
-        client.list_product_order_ids(ListProductOrderIdsParams::new(order.clone())).await.expect("reads are retried until they succeed");
-    }
-
-    let (mut reported_applied, mut maybe, mut not_applied) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut confirmed, mut dispatched, mut maybe, mut reads) = (Vec::new(), Vec::new(), Vec::new(), 0);
     for id in &ids {
+        // A read before and after each mutation: reads must always succeed in the end.
+        client.query_product_orders(QueryProductOrdersParams::new([id.clone()])).await.expect("reads are retried until they succeed");
+        reads += 1;
         match client.confirm_product_orders(ConfirmProductOrdersParams::new([id.clone()])).await {
-            Ok(result) => {
-                reported_applied.extend(result.success_product_order_infos.iter().map(|s| s.product_order_id.clone()));
-                not_applied.extend(result.fail_product_order_infos.iter().map(|f| f.product_order_id.clone()));
-            }
-            // Only when the orders could not be read after an ambiguous failure.
-            Err(error) if error.may_have_been_applied() => maybe.push(id.clone()),
-            Err(error) => {
-                assert!(!matches!(error, NpayError::InvalidRequest(_)), "{error}");
-                not_applied.push(id.clone());
+            Ok(result) => confirmed.extend(result.success_product_order_infos.iter().map(|s| s.product_order_id.clone())),
+            Err(error) if error.may_have_been_applied() => maybe.push(("confirm", id.clone())),
+            Err(error) => assert!(!matches!(error, NpayError::InvalidRequest(_)), "{error}"),
+        }
+        client.list_last_changed_statuses(ListLastChangedStatusesParams::new(now).limit_count(10)).await.expect("reads succeed");
+        reads += 1;
+        if confirmed.last() == Some(id) {
+            let parcel = DispatchProductOrder {
+                product_order_id: id.clone(),
+                delivery_method: enums::RequestDeliveryMethod::Delivery,
+                delivery_company_code: Some(enums::DeliveryCompanyCode::Cjgls),
+                tracking_number: Some(format!("64{}", &id[id.len() - 10..])),
+                dispatch_date: now,
+            };
+            match client.dispatch_product_orders(DispatchProductOrdersParams::new([parcel])).await {
+                Ok(result) => dispatched.extend(result.success_product_order_ids.iter().cloned()),
+                Err(error) if error.may_have_been_applied() => maybe.push(("dispatch", id.clone())),
+                Err(error) => assert!(!matches!(error, NpayError::InvalidRequest(_)), "{error}"),
             }
         }
     }
     env.faults(json!({"serverErrorRate": 0.0, "rateLimitRate": 0.0, "resetRate": 0.0, "latencyMs": 0, "seed": 1})).await;
 
     let state = client.query_product_orders(QueryProductOrdersParams::new(ids.clone())).await.unwrap().into_data();
-    let confirmed: std::collections::HashSet<String> = state
-        .iter()
-        .filter(|d| d.product_order.place_order_status.as_ref().map(|s| s.as_str()) == Some("OK"))
-        .map(|d| d.product_order.product_order_id.clone())
-        .collect();
-    let maybe_applied = maybe.iter().filter(|id| confirmed.contains(*id)).count();
-    for id in &reported_applied {
-        assert!(confirmed.contains(id), "{id} was reported applied but is not confirmed");
-    }
-    for id in &not_applied {
-        assert!(!confirmed.contains(id), "{id} was reported as not applied but is confirmed");
+    let status = |id: &str| state.iter().find(|d| d.product_order.product_order_id == id).map(|d| {
+        (d.product_order.place_order_status.as_ref().map(|s| s.to_string()), d.product_order.product_order_status.as_ref().map(|s| s.to_string()))
+    });
+    for id in &ids {
+        let (place, order) = status(id).expect("every order is readable");
+        let unsettled = |kind: &str| maybe.iter().any(|(k, m)| *k == kind && m == id);
+        if !unsettled("confirm") {
+            assert_eq!(place.as_deref() == Some("OK"), confirmed.contains(id), "{id}: confirmation reported {} but state is {place:?}", confirmed.contains(id));
+        }
+        if !unsettled("dispatch") {
+            assert_eq!(order.as_deref() == Some("DELIVERING"), dispatched.contains(id), "{id}: dispatch reported {} but state is {order:?}", dispatched.contains(id));
+        }
     }
     let stats = env.stats().await;
-    assert_eq!(applied(&stats, "confirmProductOrders") as usize, reported_applied.len() + maybe_applied, "{stats}");
-    assert!(requests(&stats, "confirmProductOrders") > 200, "faults were injected: {stats}");
-    assert!(maybe.len() <= 2, "ambiguous outcomes are settled by reading the orders: {maybe:?}");
+    let unsettled_applied = |kind: &str, field: &dyn Fn(&str) -> bool| maybe.iter().filter(|(k, id)| *k == kind && field(id)).count();
+    let confirm_maybe = unsettled_applied("confirm", &|id| status(id).unwrap().0.as_deref() == Some("OK"));
+    let dispatch_maybe = unsettled_applied("dispatch", &|id| status(id).unwrap().1.as_deref() == Some("DELIVERING"));
+    assert_eq!(applied(&stats, "confirmProductOrders") as usize, confirmed.len() + confirm_maybe, "{stats}");
+    assert_eq!(applied(&stats, "dispatchProductOrders") as usize, dispatched.len() + dispatch_maybe, "{stats}");
+    assert!(maybe.len() * 50 <= ids.len() + 50, "ambiguous outcomes are settled by reading the orders: {maybe:?}");
     println!(
-        "confirm under faults: {} applied, {} possibly applied ({} were), {} not applied; {} requests",
-        reported_applied.len(), maybe.len(), maybe_applied, not_applied.len(), requests(&stats, "confirmProductOrders")
+        "soak under faults: {} orders, {reads} reads, {} confirmed, {} dispatched, {} unsettled; {} requests in all",
+        ids.len(), confirmed.len(), dispatched.len(), maybe.len(),
+        stats["requests"].as_object().map_or(0, |r| r.values().filter_map(|v| v.as_u64()).sum::<u64>())
     );
 }
 

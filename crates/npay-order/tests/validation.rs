@@ -77,3 +77,14 @@ async fn an_unknown_key_inside_a_nested_item_is_refused_before_sending() {
     assert!(names.iter().any(|n| n.contains("trackingNo")), "{names:?}");
     assert_eq!(env.stats().await["tokensIssued"], 0);
 }
+
+#[tokio::test]
+async fn a_mistyped_json_value_is_refused_with_the_path_of_the_key() {
+    let env = Env::start().await;
+    let client = env.client();
+    let params = serde_json::json!({"dispatchProductOrders": [{
+        "productOrderId": "1", "deliveryMethod": "DELIVERY", "dispatchDate": 20261127
+    }]});
+    let names = invalid_names(client.call_json("dispatchProductOrders", params).await.unwrap_err());
+    assert_eq!(names, vec!["dispatchProductOrders[0].dispatchDate".to_owned()]);
+}
