@@ -249,7 +249,10 @@ fn held_type(repr: Repr, shape: &Shape) -> String {
     }
 }
 
+/// Writes `text` as doc comments. uniffi copies them into Kotlin and Swift block comments, where
+/// a `*/` of the spec's prose (`initial*/remain*`) would end the comment early.
 fn doc(out: &mut String, indent: &str, text: &str) -> Result<()> {
+    let text = text.replace("*/", "* /");
     for line in text.trim().lines() {
         let line = line.trim_end();
         if line.is_empty() {
@@ -319,7 +322,7 @@ fn operation_doc(out: &mut String, op: &Operation, returns: &str) -> Result<()> 
     if !params.is_empty() {
         writeln!(out, "    ///\n    /// Parameters (the API's names):")?;
         for param in params {
-            let text = param.description.as_deref().unwrap_or("").lines().next().unwrap_or("").trim().to_owned();
+            let text = param.description.as_deref().unwrap_or("").lines().next().unwrap_or("").trim().replace("*/", "* /");
             let optional = if param_repr(param) == Repr::Required { "" } else { " (optional)" };
             writeln!(out, "    /// * `{}`{optional}: {text}", param.name)?;
         }
@@ -536,8 +539,9 @@ impl Surface<'_> {
 // The test step.
 
 /// Builds the library, checks that the checked-in Swift sources are what `uniffi-bindgen` makes
-/// of it (no Swift toolchain is needed for that), and runs the Kotlin suite (`mvn -q -B test`,
-/// which builds the library and generates the Kotlin on its own).
+/// of it (no Swift toolchain is needed for that), and runs the Kotlin suite with Maven, which
+/// builds the library and generates the Kotlin on its own. Maven runs without `-q` so that
+/// Surefire's "Tests run: …" lines reach the log; `-ntp` keeps downloads out of it.
 pub fn test(root: &Path) -> Result<()> {
     let started = Instant::now();
     crate::test::cargo(root, &["build", "-p", "npay-order-uniffi", "--lib", "--bins"])?;
@@ -546,12 +550,50 @@ pub fn test(root: &Path) -> Result<()> {
     let started = Instant::now();
     let status = Command::new("mvn")
         .current_dir(root.join("bindings/kotlin"))
-        .args(["-q", "-B", "test"])
+        .args(["-B", "-ntp", "test"])
         .status()
         .context("starting mvn (Maven and a JDK 17+ must be installed)")?;
     if !status.success() {
-        bail!("`mvn -q -B test` in bindings/kotlin failed with {status}");
+        bail!("`mvn -B -ntp test` in bindings/kotlin failed with {status}");
     }
     println!("    Kotlin tests passed ({:.1} s)", started.elapsed().as_secs_f64());
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec() -> Spec {
+        Spec::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(crate::spec::SPEC_PATH)).expect("the spec loads")
+    }
+
+    #[test]
+    fn every_public_operation_is_a_method_of_client_and_of_raw_client() {
+        let spec = spec();
+        let rust = Surface::read(&spec).unwrap().render_rust().unwrap();
+        let public: Vec<Operation> = spec.model().unwrap().into_iter().filter(|o| o.envelope.is_some()).collect();
+        assert_eq!(public.len(), 20, "issueToken is internal, the 20 others are public");
+        for op in &public {
+            let method = format!("pub async fn {}(&self", op.snake());
+            assert_eq!(rust.matches(&method).count(), 2, "{} on Client and RawClient", op.id);
+        }
+        assert!(!rust.contains("fn issue_token"), "the token call is the core's");
+    }
+
+    #[test]
+    fn optional_parameters_get_defaults_and_come_after_the_required_ones() {
+        let spec = spec();
+        let rust = Surface::read(&spec).unwrap().render_rust().unwrap();
+        let signature = rust.lines().find(|l| l.contains("pub async fn list_last_changed_statuses")).unwrap();
+        assert!(signature.contains("(&self, last_changed_from: crate::Timestamp, last_changed_to: Option<crate::Timestamp>"), "{signature}");
+        assert!(rust.contains("#[uniffi::method(default(last_changed_to = None"), "optional arguments default to None");
+    }
+
+    #[test]
+    fn prose_cannot_close_the_foreign_block_comments() {
+        let mut out = String::new();
+        doc(&mut out, "", "initial*/remain* fields").unwrap();
+        assert_eq!(out, "/// initial* /remain* fields\n");
+    }
 }

@@ -729,7 +729,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///발송 처리 한 건 (one dispatch entry). deliveryMethod는 DeliveryMethod, deliveryCompanyCode는 DeliveryCompanyCode를 보십시오. `DELIVERY`이면 택배사 코드와 송장 번호가 필요하고(104118/104119/104120/104121/104122), 배송 없음·직접 전달 등은 필요 없습니다. 수량 필드는 없으며 남은 수량 전체가 발송됩니다.
+    ///발송 처리 한 건 (one dispatch entry). deliveryMethod는 RequestDeliveryMethod, deliveryCompanyCode는 DeliveryCompanyCode를 보십시오. `DELIVERY`이면 택배사 코드와 송장 번호가 필요하고(104118/104119/104120/104121/104122), 배송 없음·직접 전달 등은 필요 없습니다. 수량 필드는 없으며 남은 수량 전체가 발송됩니다.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DispatchProductOrder {
         #[serde(
@@ -740,7 +740,7 @@ pub mod types {
             crate::enums::DeliveryCompanyCode,
         >,
         #[serde(rename = "deliveryMethod")]
-        pub delivery_method: crate::enums::DeliveryMethod,
+        pub delivery_method: crate::enums::RequestDeliveryMethod,
         ///발송 일시 (dispatched at)
         #[serde(rename = "dispatchDate")]
         pub dispatch_date: crate::Timestamp,
@@ -2189,7 +2189,7 @@ whose codes start with `GW.` use this schema.)*/
             Default::default()
         }
     }
-    ///교환 재배송 요청 (수거 완료 후). reDeliveryMethod는 DeliveryMethod, reDeliveryCompany는 DeliveryCompanyCode입니다. 재배송할 수 없는 상태면 104417로 실패합니다.
+    ///교환 재배송 요청 (수거 완료 후). reDeliveryMethod는 RequestDeliveryMethod, reDeliveryCompany는 DeliveryCompanyCode입니다. 재배송할 수 없는 상태면 104417로 실패합니다.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RedeliverExchangeRequest {
         #[serde(
@@ -2200,7 +2200,7 @@ whose codes start with `GW.` use this schema.)*/
             crate::enums::DeliveryCompanyCode,
         >,
         #[serde(rename = "reDeliveryMethod")]
-        pub re_delivery_method: crate::enums::DeliveryMethod,
+        pub re_delivery_method: crate::enums::RequestDeliveryMethod,
         ///재배송 송장 번호. reDeliveryMethod=DELIVERY이면 필요 (needed with DELIVERY)
         #[serde(
             rename = "reDeliveryTrackingNumber",
@@ -2260,7 +2260,7 @@ whose codes start with `GW.` use this schema.)*/
             Default::default()
         }
     }
-    ///판매자 반품 요청 (발송 후에만 가능). returnReason은 요청용 ReturnRequestReason, collectDeliveryMethod는 DeliveryMethod, collectDeliveryCompany는 DeliveryCompanyCode입니다.
+    ///판매자 반품 요청 (발송 후에만 가능). returnReason은 요청용 ReturnRequestReason, collectDeliveryMethod는 RequestDeliveryMethod, collectDeliveryCompany는 DeliveryCompanyCode입니다.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RequestReturnRequest {
         #[serde(
@@ -2271,7 +2271,7 @@ whose codes start with `GW.` use this schema.)*/
             crate::enums::DeliveryCompanyCode,
         >,
         #[serde(rename = "collectDeliveryMethod")]
-        pub collect_delivery_method: crate::enums::DeliveryMethod,
+        pub collect_delivery_method: crate::enums::RequestDeliveryMethod,
         ///수거 송장 번호 (collection tracking number)
         #[serde(
             rename = "collectTrackingNumber",
@@ -5542,7 +5542,7 @@ whose codes start with `GW.` use this schema.)*/
                 ::std::string::String,
             >,
             delivery_method: ::std::result::Result<
-                crate::enums::DeliveryMethod,
+                crate::enums::RequestDeliveryMethod,
                 ::std::string::String,
             >,
             dispatch_date: ::std::result::Result<
@@ -5594,7 +5594,7 @@ whose codes start with `GW.` use this schema.)*/
             }
             pub fn delivery_method<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::enums::DeliveryMethod>,
+                T: ::std::convert::TryInto<crate::enums::RequestDeliveryMethod>,
                 T::Error: ::std::fmt::Display,
             {
                 self.delivery_method = value
@@ -10996,7 +10996,7 @@ whose codes start with `GW.` use this schema.)*/
                 ::std::string::String,
             >,
             re_delivery_method: ::std::result::Result<
-                crate::enums::DeliveryMethod,
+                crate::enums::RequestDeliveryMethod,
                 ::std::string::String,
             >,
             re_delivery_tracking_number: ::std::result::Result<
@@ -11034,7 +11034,7 @@ whose codes start with `GW.` use this schema.)*/
             }
             pub fn re_delivery_method<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::enums::DeliveryMethod>,
+                T: ::std::convert::TryInto<crate::enums::RequestDeliveryMethod>,
                 T::Error: ::std::fmt::Display,
             {
                 self.re_delivery_method = value
@@ -11280,7 +11280,7 @@ whose codes start with `GW.` use this schema.)*/
                 ::std::string::String,
             >,
             collect_delivery_method: ::std::result::Result<
-                crate::enums::DeliveryMethod,
+                crate::enums::RequestDeliveryMethod,
                 ::std::string::String,
             >,
             collect_tracking_number: ::std::result::Result<
@@ -11328,7 +11328,7 @@ whose codes start with `GW.` use this schema.)*/
             }
             pub fn collect_delivery_method<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::enums::DeliveryMethod>,
+                T: ::std::convert::TryInto<crate::enums::RequestDeliveryMethod>,
                 T::Error: ::std::fmt::Display,
             {
                 self.collect_delivery_method = value
@@ -13855,7 +13855,7 @@ Arguments:
 - `last_changed_from`: 조회 시작 일시, 포함 (inclusive start). `+09:00`과 밀리초를 붙여 보내고 쿼리 문자열에서 `+`는 `%2B`로 인코딩해야 합니다.
 - `last_changed_to`: 조회 종료 일시, 포함 (inclusive end). 생략하면 lastChangedFrom + 24시간. 범위는 24시간 이내로 두십시오.
 - `last_changed_type`: 이 변경 구분만 조회 (filter by one change type). 생략하면 전체.
-- `limit_count`: 최대 응답 개수 1–300 (page size). 생략하거나 300보다 크면 300.
+- `limit_count`: 최대 응답 개수 1–300, 생략하면 300 (page size). 네이버는 300보다 큰 값을 300으로 줄여 처리하지만 SDK는 보내기 전에 거부합니다 (Naver caps larger values to 300; the SDK refuses them before sending).
 - `more_sequence`: 이전 응답 `more.moreSequence` 값을 그대로 넣습니다 (only a value returned in `more`; arbitrary values give undefined results).
 ```ignore
 let response = client.list_last_changed_statuses()

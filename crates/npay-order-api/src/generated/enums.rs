@@ -944,6 +944,32 @@ crate::open_enum! {
 }
 
 crate::open_enum! {
+    #[doc = " 배송 방법 — 요청 전용 (write-side subset of DeliveryMethod for dispatchProductOrders, requestReturn and redeliverExchange). `UNKNOWN`은 조회 응답에만 나오는 값이라 보낼 수 없습니다 (`UNKNOWN` is read-side only). `RETURN_*`는 반품 수거용 값입니다 (collection methods)."]
+    RequestDeliveryMethod {
+        #[doc = "`DELIVERY`: 택배·등기·소포"]
+        Delivery => "DELIVERY",
+        #[doc = "`GDFW_ISSUE_SVC`: 굿스플로 송장 출력"]
+        GdfwIssueSvc => "GDFW_ISSUE_SVC",
+        #[doc = "`VISIT_RECEIPT`: 방문 수령"]
+        VisitReceipt => "VISIT_RECEIPT",
+        #[doc = "`DIRECT_DELIVERY`: 직접 전달"]
+        DirectDelivery => "DIRECT_DELIVERY",
+        #[doc = "`QUICK_SVC`: 퀵서비스"]
+        QuickSvc => "QUICK_SVC",
+        #[doc = "`NOTHING`: 배송 없음"]
+        Nothing => "NOTHING",
+        #[doc = "`RETURN_DESIGNATED`: 지정 반품 택배"]
+        ReturnDesignated => "RETURN_DESIGNATED",
+        #[doc = "`RETURN_DELIVERY`: 일반 반품 택배"]
+        ReturnDelivery => "RETURN_DELIVERY",
+        #[doc = "`RETURN_INDIVIDUAL`: 직접 반송"]
+        ReturnIndividual => "RETURN_INDIVIDUAL",
+        #[doc = "`RETURN_MERCHANT`: 판매자 직접 수거"]
+        ReturnMerchant => "RETURN_MERCHANT",
+    }
+}
+
+crate::open_enum! {
     #[doc = " 반품 요청 사유 — 요청 전용 (write-side subset of ClaimReason accepted by requestReturn)."]
     ReturnRequestReason {
         #[doc = "`INTENT_CHANGED`: 구매 의사 취소"]

@@ -78,6 +78,7 @@ pub fn roundtrip(name: &str, value: Value) -> Option<Result<Value, serde_json::E
         "RejectExchangeRequest" => roundtrip_as::<npay_order_api::types::RejectExchangeRequest>(value),
         "RejectReturnRequest" => roundtrip_as::<npay_order_api::types::RejectReturnRequest>(value),
         "RequestCancelRequest" => roundtrip_as::<npay_order_api::types::RequestCancelRequest>(value),
+        "RequestDeliveryMethod" => roundtrip_as::<npay_order_api::enums::RequestDeliveryMethod>(value),
         "RequestReturnRequest" => roundtrip_as::<npay_order_api::types::RequestReturnRequest>(value),
         "ReturnClaim" => roundtrip_as::<npay_order_api::types::ReturnClaim>(value),
         "ReturnReceiveAddress" => roundtrip_as::<npay_order_api::types::ReturnReceiveAddress>(value),

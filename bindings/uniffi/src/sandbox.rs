@@ -1,0 +1,258 @@
+//! The embedded sandbox: the local emulator of the API (`npay-sandbox`) started inside the
+//! process on a free port, with helpers for its control API (contract §5), so that Kotlin and
+//! Swift users write integration tests with no Naver credentials.
+//!
+//! The emulator runs on its own runtime thread; the control helpers are plain HTTP calls to
+//! `<baseUrl>/_sandbox/…`, the same as any other language makes.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::client::{Client, ClientConfig};
+use crate::error::NpayError;
+
+/// What buyers, couriers and time do to a product order (`POST product-orders/{id}/events/{event}`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
+pub enum SandboxEvent {
+    /// The buyer pays a `PAYMENT_WAITING` order.
+    Pay,
+    /// The courier delivers.
+    Deliver,
+    /// The buyer confirms the purchase.
+    DecidePurchase,
+    /// The buyer asks to cancel.
+    RequestCancel,
+    /// The buyer asks to return.
+    RequestReturn,
+    /// The buyer asks to exchange.
+    RequestExchange,
+    /// The returned or exchanged item has been collected.
+    CollectDone,
+    /// The buyer withdraws the open claim.
+    WithdrawClaim,
+}
+
+impl SandboxEvent {
+    fn path(self) -> &'static str {
+        match self {
+            SandboxEvent::Pay => "pay",
+            SandboxEvent::Deliver => "deliver",
+            SandboxEvent::DecidePurchase => "decide-purchase",
+            SandboxEvent::RequestCancel => "request-cancel",
+            SandboxEvent::RequestReturn => "request-return",
+            SandboxEvent::RequestExchange => "request-exchange",
+            SandboxEvent::CollectDone => "collect-done",
+            SandboxEvent::WithdrawClaim => "withdraw-claim",
+        }
+    }
+}
+
+/// Orders made by [`Sandbox::create_orders`].
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, uniffi::Record)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedOrders {
+    /// One id per order.
+    pub order_ids: Vec<String>,
+    /// Every product order of those orders.
+    pub product_order_ids: Vec<String>,
+}
+
+/// Injected failures (`PUT faults`). A fault injected before processing leaves no side effect.
+#[derive(Clone, Debug, PartialEq, Serialize, uniffi::Record)]
+#[serde(rename_all = "camelCase")]
+pub struct SandboxFaults {
+    /// Share of requests answered 500/503, 0.0–1.0.
+    #[uniffi(default = 0.0)]
+    pub server_error_rate: f64,
+    /// Share of requests answered 429.
+    #[uniffi(default = 0.0)]
+    pub rate_limit_rate: f64,
+    /// Share of connections reset.
+    #[uniffi(default = 0.0)]
+    pub reset_rate: f64,
+    /// Added latency per request, in milliseconds.
+    #[uniffi(default = 0)]
+    pub latency_ms: i64,
+    /// Seed of the fault draws, for repeatable runs.
+    #[uniffi(default = None)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seed: Option<i64>,
+}
+
+/// What the sandbox has seen (`GET stats`).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, uniffi::Record)]
+#[serde(rename_all = "camelCase")]
+pub struct SandboxStats {
+    /// Tokens issued so far.
+    pub tokens_issued: i64,
+    /// Requests by operationId (`issueToken` included).
+    pub requests: HashMap<String, i64>,
+    /// Mutations actually applied, by operationId.
+    pub mutations_applied: HashMap<String, i64>,
+}
+
+/// A running local emulator of the API. Stopped by `shutdown()`, or when released.
+#[derive(uniffi::Object)]
+pub struct Sandbox {
+    inner: npay_sandbox::Sandbox,
+    http: reqwest::Client,
+}
+
+impl Sandbox {
+    async fn request<T: for<'de> Deserialize<'de>>(&self, method: &str, path: &str, body: Option<Value>) -> Result<T, NpayError> {
+        let text = self.control_text(method, path, body).await?;
+        serde_json::from_str(&text).map_err(|e| NpayError::unexpected("sandbox control", e))
+    }
+
+    async fn control_text(&self, method: &str, path: &str, body: Option<Value>) -> Result<String, NpayError> {
+        let method = reqwest::Method::from_bytes(method.to_ascii_uppercase().as_bytes())
+            .map_err(|_| NpayError::invalid("method", format!("{method:?} is not an HTTP method")))?;
+        let url = format!("{}/{}", self.inner.control_url(), path.trim_start_matches('/'));
+        let mut request = self.http.request(method, &url);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| NpayError::other("ApiConnectionError", format!("sandbox control {path}: {e}"), None))?;
+        let status = response.status();
+        let text = response
+            .text()
+            .await
+            .map_err(|e| NpayError::other("ApiConnectionError", format!("sandbox control {path}: {e}"), None))?;
+        if !status.is_success() {
+            let type_name = match status.as_u16() {
+                400 => "BadRequestError",
+                404 => "NotFoundError",
+                _ => "ApiError",
+            };
+            return Err(NpayError::other(type_name, format!("sandbox control {path}: HTTP {status}: {text}"), Some(i32::from(status.as_u16()))));
+        }
+        Ok(text)
+    }
+}
+
+#[uniffi::export]
+impl Sandbox {
+    /// Starts a sandbox on a free port of 127.0.0.1. `seed` makes its generated data repeatable;
+    /// the credentials default to `sandbox-client-id` / `$2a$04$sandboxsecretsandboxse`.
+    #[uniffi::constructor(default(seed = None, client_id = None, client_secret = None))]
+    pub fn new(seed: Option<i64>, client_id: Option<String>, client_secret: Option<String>) -> Result<Arc<Self>, NpayError> {
+        let mut config = npay_sandbox::SandboxConfig { seed: seed.map(|s| s as u64), ..Default::default() };
+        if let Some(id) = client_id {
+            config.client_id = id;
+        }
+        if let Some(secret) = client_secret {
+            config.client_secret = secret;
+        }
+        let inner = npay_sandbox::Sandbox::start_blocking(config).map_err(|e| match e {
+            npay_sandbox::SandboxError::InvalidConfig(message) => NpayError::invalid("sandbox", message),
+            other => NpayError::other("ApiConnectionError", other.to_string(), None),
+        })?;
+        let http = reqwest::Client::builder()
+            .build()
+            .map_err(|e| NpayError::other("ApiConnectionError", format!("cannot build the HTTP client: {e}"), None))?;
+        Ok(Arc::new(Sandbox { inner, http }))
+    }
+
+    /// The base URL clients use (`http://127.0.0.1:PORT/npay/partner`).
+    pub fn base_url(&self) -> String {
+        self.inner.base_url().to_owned()
+    }
+
+    /// The base URL of the control API (`<baseUrl>/_sandbox`).
+    pub fn control_url(&self) -> String {
+        self.inner.control_url()
+    }
+
+    /// The application id the sandbox accepts.
+    pub fn client_id(&self) -> String {
+        self.inner.client_id().to_owned()
+    }
+
+    /// The application secret the sandbox verifies signatures with (a test value, not a real one).
+    pub fn client_secret(&self) -> String {
+        self.inner.client_secret().to_owned()
+    }
+
+    /// The data seed in use.
+    pub fn seed(&self) -> i64 {
+        self.inner.seed() as i64
+    }
+
+    /// A client of this sandbox (its base URL and credentials).
+    #[uniffi::method(default(max_retries = None))]
+    pub fn client(&self, max_retries: Option<i32>) -> Result<Arc<Client>, NpayError> {
+        Client::new(ClientConfig {
+            client_id: Some(self.client_id()),
+            client_secret: Some(self.client_secret()),
+            environment: None,
+            base_url: Some(self.base_url()),
+            timeout_ms: None,
+            max_retries,
+        })
+    }
+
+    /// Stops the server (idempotent). Calls made afterwards fail with `ApiConnectionError`.
+    pub fn shutdown(&self) {
+        self.inner.shutdown();
+    }
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl Sandbox {
+    /// Any control call: `method` and `path` below `_sandbox/` (`"POST"`, `"orders"`), with an
+    /// optional JSON body; returns the JSON answer as text.
+    #[uniffi::method(default(body_json = None))]
+    pub async fn control(&self, method: String, path: String, body_json: Option<String>) -> Result<String, NpayError> {
+        let body = body_json
+            .map(|text| serde_json::from_str::<Value>(&text).map_err(|e| NpayError::invalid("bodyJson", format!("not JSON: {e}"))))
+            .transpose()?;
+        self.control_text(&method, &path, body).await
+    }
+
+    /// Creates `count` orders of `productsPerOrder` product orders each, `PAYED` (default) or
+    /// `PAYMENT_WAITING`.
+    #[uniffi::method(default(count = 1, status = None, products_per_order = None))]
+    pub async fn create_orders(&self, count: i32, status: Option<String>, products_per_order: Option<i32>) -> Result<CreatedOrders, NpayError> {
+        let mut body = json!({ "count": count });
+        if let Some(status) = status {
+            body["status"] = json!(status);
+        }
+        if let Some(per) = products_per_order {
+            body["productsPerOrder"] = json!(per);
+        }
+        self.request("POST", "orders", Some(body)).await
+    }
+
+    /// Makes a buyer, courier or time event happen to a product order.
+    pub async fn event(&self, product_order_id: String, event: SandboxEvent) -> Result<(), NpayError> {
+        let path = format!("product-orders/{product_order_id}/events/{}", event.path());
+        self.control_text("POST", &path, None).await.map(|_| ())
+    }
+
+    /// Moves the sandbox's clock forward (token expiry, timestamps of data and changes).
+    pub async fn advance_clock(&self, seconds: i64) -> Result<(), NpayError> {
+        self.control_text("POST", "clock", Some(json!({ "advanceSeconds": seconds }))).await.map(|_| ())
+    }
+
+    /// Injects failures from now on; `SandboxFaults()` turns them off.
+    pub async fn set_faults(&self, faults: SandboxFaults) -> Result<(), NpayError> {
+        let body = serde_json::to_value(&faults).map_err(|e| NpayError::invalid("faults", e.to_string()))?;
+        self.control_text("PUT", "faults", Some(body)).await.map(|_| ())
+    }
+
+    /// What the sandbox has seen: tokens issued, requests and applied mutations per operation.
+    pub async fn stats(&self) -> Result<SandboxStats, NpayError> {
+        self.request("GET", "stats", None).await
+    }
+
+    /// Forgets every order, token, fault and counter.
+    pub async fn reset(&self) -> Result<(), NpayError> {
+        self.control_text("POST", "reset", None).await.map(|_| ())
+    }
+}
