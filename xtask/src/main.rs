@@ -90,9 +90,11 @@ fn main() -> Result<()> {
             let root = out_root.unwrap_or(root);
             let outputs = outputs::all(&spec)?;
             if check {
-                outputs::check(&root, &outputs)
+                outputs::check(&root, &outputs)?;
+                uniffi::check_swift(&root)
             } else {
-                outputs::write(&root, &outputs)
+                outputs::write(&root, &outputs)?;
+                uniffi::write_swift(&root)
             }
         }
         Command::Lint => lint::run(&root),
@@ -102,6 +104,7 @@ fn main() -> Result<()> {
         Command::Regen => {
             let spec = spec::Spec::load(&root.join(spec::SPEC_PATH))?;
             outputs::write(&root, &outputs::all(&spec)?)?;
+            uniffi::write_swift(&root)?;
             test::run(&root)
         }
         Command::Version { new: Some(new) } => version::set(&root, &new),

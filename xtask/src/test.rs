@@ -17,7 +17,8 @@ pub fn run(root: &Path) -> Result<()> {
         ("lint the spec", &|| lint::run(root)),
         ("generated files are current", &|| {
             let spec = spec::Spec::load(&root.join(spec::SPEC_PATH))?;
-            outputs::check(root, &outputs::all(&spec)?)
+            outputs::check(root, &outputs::all(&spec)?)?;
+            uniffi::check_swift(root)
         }),
         ("Rust tests (workspace)", &|| cargo(root, &["test", "--workspace", "--all-targets"])),
         ("Rust builds without warnings", &|| no_warnings(root)),

@@ -538,6 +538,17 @@ impl Surface<'_> {
 // ---------------------------------------------------------------------------------------------
 // The test step.
 
+/// Regenerates the checked-in Swift sources from the library (`generate` runs this after writing
+/// the other outputs, since uniffi makes the Swift from the built library, not from the spec).
+pub fn write_swift(root: &Path) -> Result<()> {
+    crate::test::cargo(root, &["run", "--quiet", "-p", "npay-order-uniffi", "--bin", "swift-sources"])
+}
+
+/// Checks the Swift sources the way [`write_swift`] would write them.
+pub fn check_swift(root: &Path) -> Result<()> {
+    crate::test::cargo(root, &["run", "--quiet", "-p", "npay-order-uniffi", "--bin", "swift-sources", "--", "--check"])
+}
+
 /// Builds the library, checks that the checked-in Swift sources are what `uniffi-bindgen` makes
 /// of it (no Swift toolchain is needed for that), and runs the Kotlin suite with Maven, which
 /// builds the library and generates the Kotlin on its own. Maven runs without `-q` so that
