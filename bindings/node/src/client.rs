@@ -185,9 +185,6 @@ impl NativeClient {
 }
 
 /// `client_secret_sign` for a token request: `base64(bcrypt(clientId + "_" + timestampMs, salt = clientSecret))`.
-// Used only through the JavaScript export #[napi] registers, which rustc does not see in
-// every build of the workspace.
-#[allow(dead_code)]
 #[napi(catch_unwind)]
 pub fn sign(
     env: Env,
