@@ -11,6 +11,7 @@
 //! * `test` runs every check and test of the project: the README's test command, and CI's.
 
 mod bench;
+mod conformance;
 mod core_ops;
 mod diff;
 mod enums;

@@ -8,11 +8,11 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
-use crate::{fuzz, lint, node, outputs, python, spec, uniffi, version};
+use crate::{conformance, fuzz, lint, node, outputs, python, spec, uniffi, version};
 
 /// Runs every step in order and stops at the first failure.
 pub fn run(root: &Path) -> Result<()> {
-    let steps: [(&str, &dyn Fn() -> Result<()>); 10] = [
+    let steps: [(&str, &dyn Fn() -> Result<()>); 11] = [
         ("one version for every package", &|| version::check(root).map(|v| println!("version {v}"))),
         ("lint the spec", &|| lint::run(root)),
         ("generated files are current", &|| {
@@ -23,6 +23,7 @@ pub fn run(root: &Path) -> Result<()> {
         ("Rust tests (workspace)", &|| cargo(root, &["test", "--workspace", "--all-targets"])),
         ("Rust builds without warnings", &|| no_warnings(root)),
         ("Rust docs build without warnings", &|| rustdoc(root)),
+        ("sandbox conformance (schemathesis, prism)", &|| conformance::run(root)),
         ("Python package tests", &|| python::test(root)),
         ("Node package tests", &|| node::test(root)),
         ("Kotlin and Swift (uniffi) tests", &|| uniffi::test(root)),

@@ -4,7 +4,6 @@ use std::collections::HashMap;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
-use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use rand::Rng;
 
 use crate::time::Millis;
@@ -14,57 +13,11 @@ pub const TOKEN_LIFETIME_MS: i64 = 10_800_000;
 /// A token with at least this much left is handed out again.
 pub const TOKEN_REUSE_MIN_MS: i64 = 1_800_000;
 
-/// A parsed bcrypt salt: version prefix (`2a`, `2b`, `2y`), cost and the 16 salt bytes.
-#[derive(Clone, Debug)]
-pub struct Salt {
-    version: bcrypt::Version,
-    cost: u32,
-    bytes: [u8; 16],
-}
-
-const BCRYPT_B64: GeneralPurpose = GeneralPurpose::new(
-    &base64::alphabet::BCRYPT,
-    GeneralPurposeConfig::new()
-        .with_encode_padding(false)
-        .with_decode_allow_trailing_bits(true)
-        .with_decode_padding_mode(DecodePaddingMode::RequireNone),
-);
-
-/// Parses a client secret (`$2a$NN$` + 22 salt characters). The last salt character is
-/// canonicalised (only its top 2 bits count), as jBCrypt and node-bcrypt do.
-pub fn parse_salt(secret: &str) -> Option<Salt> {
-    let rest = secret.strip_prefix('$')?;
-    let (ver, rest) = rest.split_once('$')?;
-    let (cost, salt) = rest.split_once('$')?;
-    let version = match ver {
-        "2a" => bcrypt::Version::TwoA,
-        "2b" => bcrypt::Version::TwoB,
-        "2y" => bcrypt::Version::TwoY,
-        "2x" => bcrypt::Version::TwoX,
-        _ => return None,
-    };
-    if cost.len() != 2 || !cost.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let cost: u32 = cost.parse().ok()?;
-    if !(4..=31).contains(&cost) || salt.len() != 22 {
-        return None;
-    }
-    let decoded = BCRYPT_B64.decode(salt).ok()?;
-    let bytes: [u8; 16] = decoded.as_slice().try_into().ok()?;
-    Some(Salt {
-        version,
-        cost,
-        bytes,
-    })
-}
-
-/// Computes the bcrypt string `bcrypt(client_id + "_" + timestamp, salt = secret)`.
-pub fn expected_hash(salt: &Salt, client_id: &str, timestamp: &str) -> Option<String> {
-    let password = format!("{client_id}_{timestamp}");
-    bcrypt::hash_with_salt(password.as_bytes(), salt.cost, salt.bytes)
-        .ok()
-        .map(|h| h.format_for_version(salt.version.clone()))
+/// The bcrypt string `bcrypt(client_id + "_" + timestamp, salt = secret)` a valid sign decodes
+/// to (the client's own [`npay_order_api::signature::bcrypt_of`]; the secret's last salt character
+/// is canonicalised, as jBCrypt and node-bcrypt do).
+pub fn expected_hash(secret: &str, client_id: &str, timestamp_ms: i64) -> Option<String> {
+    npay_order_api::signature::bcrypt_of(client_id, secret, timestamp_ms).ok()
 }
 
 /// Decodes a `client_secret_sign`: standard or URL-safe Base64, padding optional.
@@ -154,8 +107,7 @@ mod tests {
 
     #[test]
     fn published_test_vector_verifies_with_canonicalised_salt() {
-        let salt = parse_salt("$2a$10$abcdefghijklmnopqrstuv").unwrap();
-        let h = expected_hash(&salt, "aaaabbbbcccc", "1643961623299").unwrap();
+        let h = expected_hash("$2a$10$abcdefghijklmnopqrstuv", "aaaabbbbcccc", 1643961623299).unwrap();
         assert_eq!(
             h,
             "$2a$10$abcdefghijklmnopqrstuuBVWYJN6OEOtLu8V4p41kb.NzUiA3nk2"
@@ -167,9 +119,9 @@ mod tests {
 
     #[test]
     fn rejects_malformed_secrets() {
-        assert!(parse_salt("secret").is_none());
-        assert!(parse_salt("$2a$04$short").is_none());
-        assert!(parse_salt("$3a$04$sandboxsecretsandboxse").is_none());
-        assert!(parse_salt("$2a$04$sandboxsecretsandboxse").is_some());
+        for secret in ["secret", "$2a$04$short", "$3a$04$sandboxsecretsandboxse"] {
+            assert!(expected_hash(secret, "id", 1).is_none(), "{secret}");
+        }
+        assert!(expected_hash("$2a$04$sandboxsecretsandboxse", "id", 1).is_some());
     }
 }

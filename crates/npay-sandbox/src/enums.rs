@@ -106,16 +106,14 @@ str_enum!(DeliveryMethod {
 });
 
 impl DeliveryMethod {
-    /// Methods a seller may use to dispatch or re-deliver (the `RETURN_*` ones and `UNKNOWN` are collect-side/read-only).
-    pub fn is_dispatch_method(self) -> bool {
+    /// The `RETURN_*` methods: for collecting returns, not for dispatch or re-delivery (104116).
+    pub fn is_collect_method(self) -> bool {
         matches!(
             self,
-            Self::Delivery
-                | Self::GdfwIssueSvc
-                | Self::VisitReceipt
-                | Self::DirectDelivery
-                | Self::QuickSvc
-                | Self::Nothing
+            Self::ReturnDesignated
+                | Self::ReturnDelivery
+                | Self::ReturnIndividual
+                | Self::ReturnMerchant
         )
     }
 }

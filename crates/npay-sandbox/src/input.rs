@@ -298,12 +298,38 @@ impl<'a> Fields<'a> {
         format!("{}{}", self.prefix, n)
     }
 
-    fn get(&self, n: &str) -> Option<&'a Value> {
-        self.map.get(n).filter(|v| !v.is_null())
+    /// The value of `n`; an explicit `null` is an error (no body field of the spec is nullable).
+    fn get(&self, inv: &mut Invalid, n: &str) -> Option<&'a Value> {
+        match self.map.get(n)? {
+            Value::Null => {
+                inv.push(
+                    self.name(n),
+                    "typeMismatch",
+                    format!("null은 허용되지 않습니다. ({n} must not be null; omit it instead)"),
+                );
+                None
+            }
+            v => Some(v),
+        }
+    }
+
+    /// Whether `n` is present (even as `null`); absent required fields are `NotNull` errors.
+    fn require(&self, inv: &mut Invalid, n: &str) -> bool {
+        if self.map.contains_key(n) {
+            return true;
+        }
+        inv.required(&self.name(n));
+        false
+    }
+
+    /// A string field the spec does not declare (objects are open): used when it is a string,
+    /// ignored otherwise.
+    pub fn lenient_str(&self, n: &str) -> Option<String> {
+        self.map.get(n).and_then(Value::as_str).map(str::to_owned)
     }
 
     pub fn opt_str(&self, inv: &mut Invalid, n: &str, max_chars: usize) -> Option<String> {
-        match self.get(n)? {
+        match self.get(inv, n)? {
             Value::String(s) => {
                 if s.chars().count() > max_chars {
                     inv.push(self.name(n), "Size", format!("{max_chars}자 이하여야 합니다. ({n} must be at most {max_chars} characters)"));
@@ -319,17 +345,18 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// A required string of at least one character (`minLength: 1`; blanks are allowed, as the
+    /// spec allows them).
     pub fn req_str(&self, inv: &mut Invalid, n: &str, max_chars: usize) -> Option<String> {
-        if self.get(n).is_none() {
-            inv.required(&self.name(n));
+        if !self.require(inv, n) {
             return None;
         }
         let s = self.opt_str(inv, n, max_chars)?;
-        if s.trim().is_empty() {
+        if s.is_empty() {
             inv.push(
                 self.name(n),
-                "NotBlank",
-                format!("값이 비어 있습니다. ({n} must not be blank)"),
+                "Size",
+                format!("값이 비어 있습니다. ({n} must not be empty)"),
             );
             return None;
         }
@@ -343,7 +370,7 @@ impl<'a> Fields<'a> {
         parse: fn(&str) -> Option<T>,
         allowed: fn(T) -> bool,
     ) -> Option<T> {
-        let v = self.get(n)?;
+        let v = self.get(inv, n)?;
         let Value::String(s) = v else {
             inv.mismatch(&self.name(n), "a string");
             return None;
@@ -371,15 +398,14 @@ impl<'a> Fields<'a> {
         parse: fn(&str) -> Option<T>,
         allowed: fn(T) -> bool,
     ) -> Option<T> {
-        if self.get(n).is_none() {
-            inv.required(&self.name(n));
+        if !self.require(inv, n) {
             return None;
         }
         self.opt_enum(inv, n, parse, allowed)
     }
 
     pub fn opt_int(&self, inv: &mut Invalid, n: &str, min: i64, max: i64) -> Option<i64> {
-        let v = self.get(n)?;
+        let v = self.get(inv, n)?;
         let num = match v {
             Value::Number(x) => x.as_i64().or_else(|| {
                 x.as_f64()
@@ -414,7 +440,7 @@ impl<'a> Fields<'a> {
     }
 
     pub fn opt_bool(&self, inv: &mut Invalid, n: &str) -> Option<bool> {
-        match self.get(n)? {
+        match self.get(inv, n)? {
             Value::Bool(b) => Some(*b),
             _ => {
                 inv.mismatch(&self.name(n), "a boolean");
@@ -424,7 +450,7 @@ impl<'a> Fields<'a> {
     }
 
     pub fn opt_datetime(&self, inv: &mut Invalid, n: &str) -> Option<Millis> {
-        let v = self.get(n)?;
+        let v = self.get(inv, n)?;
         let Value::String(s) = v else {
             inv.mismatch(&self.name(n), "a date-time string");
             return None;
@@ -439,27 +465,25 @@ impl<'a> Fields<'a> {
     }
 
     pub fn req_datetime(&self, inv: &mut Invalid, n: &str) -> Option<Millis> {
-        if self.get(n).is_none() {
-            inv.required(&self.name(n));
+        if !self.require(inv, n) {
             return None;
         }
         self.opt_datetime(inv, n)
     }
 
-    /// A required array of strings with `min..=max` items.
-    pub fn str_array(
+    /// A required array of `min..=max` items (`what` names the items in messages).
+    fn array(
         &self,
         inv: &mut Invalid,
         n: &str,
-        min: usize,
-        max: usize,
-    ) -> Option<Vec<String>> {
-        let Some(v) = self.get(n) else {
-            inv.required(&self.name(n));
+        (min, max): (usize, usize),
+        what: &str,
+    ) -> Option<&'a Vec<Value>> {
+        if !self.require(inv, n) {
             return None;
-        };
-        let Value::Array(items) = v else {
-            inv.mismatch(&self.name(n), "an array of strings");
+        }
+        let Value::Array(items) = self.get(inv, n)? else {
+            inv.mismatch(&self.name(n), &format!("an array of {what}"));
             return None;
         };
         if items.len() < min || items.len() > max {
@@ -470,14 +494,27 @@ impl<'a> Fields<'a> {
             );
             return None;
         }
+        Some(items)
+    }
+
+    /// A required array of non-empty strings (`minLength: 1`) with `min..=max` items. What the
+    /// strings look like is not checked: an id that is not one is simply unknown.
+    pub fn str_array(
+        &self,
+        inv: &mut Invalid,
+        n: &str,
+        min: usize,
+        max: usize,
+    ) -> Option<Vec<String>> {
+        let items = self.array(inv, n, (min, max), "strings")?;
         let mut out = Vec::with_capacity(items.len());
         for (i, it) in items.iter().enumerate() {
             match it {
-                Value::String(s) if !s.trim().is_empty() && s.len() <= 40 => out.push(s.clone()),
+                Value::String(s) if !s.is_empty() => out.push(s.clone()),
                 Value::String(_) => inv.push(
                     format!("{}[{i}]", self.name(n)),
-                    "Pattern",
-                    "올바른 상품 주문 번호가 아닙니다. (not a productOrderId)",
+                    "Size",
+                    "값이 비어 있습니다. (an id must not be empty)",
                 ),
                 _ => inv.mismatch(&format!("{}[{i}]", self.name(n)), "a string"),
             }
@@ -493,22 +530,7 @@ impl<'a> Fields<'a> {
         min: usize,
         max: usize,
     ) -> Option<Vec<&'a Map<String, Value>>> {
-        let Some(v) = self.get(n) else {
-            inv.required(&self.name(n));
-            return None;
-        };
-        let Value::Array(items) = v else {
-            inv.mismatch(&self.name(n), "an array of objects");
-            return None;
-        };
-        if items.len() < min || items.len() > max {
-            inv.push(
-                self.name(n),
-                "Size",
-                format!("{min}개 이상 {max}개 이하여야 합니다. ({n} must have {min} to {max} items, got {})", items.len()),
-            );
-            return None;
-        }
+        let items = self.array(inv, n, (min, max), "objects")?;
         let mut out = Vec::with_capacity(items.len());
         for (i, it) in items.iter().enumerate() {
             match it {

@@ -34,12 +34,18 @@
 //!   for fields missing from the body). Fields `client_id`, `timestamp` (Unix ms), `grant_type`
 //!   (`client_credentials` only), `client_secret_sign`, `type` (`SELF`|`SELLER`), and `account_id`,
 //!   required when `type=SELLER` *(Commerce fields; whether the mall takes `type`/`account_id` is
-//!   unconfirmed)*. Missing or malformed fields → 400 code `4000` with `invalidInputs`. A JSON body
-//!   is not read, so it fails with missing fields (as reported for the real API).
+//!   unconfirmed)*. Missing or malformed fields → 400 code `4000` with `invalidInputs` (`timestamp`
+//!   must be an integer; any int64 is one, and one far from now fails the window check with 401).
+//!   A JSON body is not read, so it fails with missing fields (as reported for the real API).
 //! * Signature: `bcrypt(client_id + "_" + timestamp, salt = client_secret)`, the secret's last salt
 //!   character canonicalised (only its top 2 bits count, as jBCrypt and node-bcrypt do), compared in
 //!   constant time with the Base64-decoded sign. Standard and URL-safe Base64, padding optional.
-//!   The published test vector (`aaaabbbbcccc`, `$2a$10$abcdefghijklmnopqrstuv`) verifies.
+//!   The bcrypt string is the client's own (`npay_order_api::signature::bcrypt_of`), so client and
+//!   sandbox cannot drift apart. The published test vector (`aaaabbbbcccc`,
+//!   `$2a$10$abcdefghijklmnopqrstuv`) verifies.
+//! * `type=SELLER` without `account_id` → 400 (a rule between fields the spec cannot express);
+//!   with it, once the signature is verified → **403** `RESOURCE_NOT_AVAILABLE`: the sandbox
+//!   application has no related sellers *(code inferred)*.
 //! * Timestamp window: `[real now − 5 min, real now + 1 min]` against **real** time, never the
 //!   sandbox clock *(direction of the tolerance inferred)*.
 //! * Failures → 401 `GW.AUTHN`, gateway-style body, message naming the cause: `unknown client_id`,
@@ -74,16 +80,25 @@
 //!
 //! ## Validation and errors
 //!
-//! * Bad input → 400 code `4000` with `invalidInputs: [{name, type, message}]`, `type` in Spring's
-//!   vocabulary: `NotNull`, `NotBlank`, `Size`, `Min`, `Max`, `Range`, `Pattern`, `typeMismatch`,
-//!   `DateRange`, `HttpMessageNotReadable`. Nested names look like
+//! * **The spec decides what is a 400.** A request the spec's schemas forbid → 400 code `4000`
+//!   with `invalidInputs: [{name, type, message}]`, `type` in Spring's vocabulary: `NotNull`,
+//!   `NotBlank`, `Size`, `Min`, `Max`, `Pattern`, `typeMismatch`, `DateRange`,
+//!   `HttpMessageNotReadable` (`Range` in the control API). Nested names look like
 //!   `dispatchProductOrders[0].deliveryMethod`. *(Shape confirmed for Commerce pay-settle and the
-//!   token API only.)* Nothing answers 500 unless a fault is injected.
+//!   token API only.)* A schema-valid request is never a 400, except
+//!   for the rules between parameters a schema cannot express (date ranges, `type=SELLER` without
+//!   `account_id`, a `moreSequence` not taken from `more`); business rules answer like the real
+//!   API, per item in a 200 `ClaimResult`/`ConfirmResult` or 404 for an unknown path id. Checked by
+//!   schemathesis and prism in `cargo xtask test` (`openapi/schemathesis.toml`). Nothing answers
+//!   500 unless a fault is injected.
+//! * `null` for a body field is a 400 (`typeMismatch`: no field of the spec is nullable; omit it).
+//!   Properties the spec does not declare are ignored, whatever their type (objects are open).
 //! * Unknown enum values in requests, including values outside the write-side subsets
-//!   (`cancelReason` 7 values, `returnReason` 11, `holdbackClassType` 14, dispatch
-//!   `deliveryMethod` without `RETURN_*`/`UNKNOWN`, `collectDeliveryMethod` without `UNKNOWN`,
-//!   `collectDeliveryCompany` outside the 203 courier codes) → 400 `typeMismatch`. The dispatch and
-//!   re-delivery courier codes are checked per item instead (fail `104119`).
+//!   (`cancelReason` 7 values, `returnReason` 11, `holdbackClassType` 14, `RequestDeliveryMethod`
+//!   — every delivery method but the read-side `UNKNOWN` — for dispatch `deliveryMethod`,
+//!   `collectDeliveryMethod` and `reDeliveryMethod`, courier codes outside the 203
+//!   `DeliveryCompanyCode` values) → 400 `typeMismatch`. Dispatching or re-delivering with a
+//!   `RETURN_*` method (collection methods) fails the item with `104116` *(inferred)*.
 //! * Query strings: unknown parameters are ignored; for single-valued parameters the first value
 //!   wins; an empty value is `NotBlank`; list parameters accept repeats and commas.
 //! * Date-times: ISO-8601 with an offset (`+09:00` or `Z`), with or without fractional seconds. A
@@ -92,20 +107,27 @@
 //! * Ranges: `lastChangedTo` / `to` / `inquiryTimeTo` default to start + 24 h; end before start →
 //!   400 `4000` (`DateRange`); span over 24 h → 400 `104139` — for last-changed statuses, search
 //!   *and* reviews *(24 h for reviews inferred, matching the spec's `x-npay-date-range`)*.
-//! * `limitCount` absent or > 300 → 300, < 1 → 400. `pageSize` 1..=300 (default 300), `page` ≥ 1.
+//! * `limitCount` 1..=300, absent → 300; outside → 400 (the spec's limits; Naver itself caps a
+//!   larger value to 300, and the SDK refuses one before sending). `pageSize` 1..=300 (default
+//!   300), `page` 1..=1,000,000.
 //! * Batch limits: query 1..=300 ids, confirm 1..=30 ids, dispatch 1..=30 entries (→ 400 `Size`).
-//! * Unknown ids: in a path → 404 code `100001` (product order) / `100003` (order); in confirm and
-//!   dispatch → fail item `100001`; in query → omitted. A repeated id in confirm/dispatch → fail
-//!   item `104131` for the repeats.
+//! * Ids are any non-empty string (`minLength: 1`; `""` → 400). Unknown ids, whatever they look
+//!   like: in a path → 404 code `100001` (product order) / `100003` (order); in confirm and dispatch
+//!   → fail item `100001`; in query → omitted. A repeated id in confirm/dispatch → fail item
+//!   `104131` for the repeats.
 //! * Single-item operations answer **200** with `ClaimResult {successProductOrderIds,
 //!   failProductOrderInfos}` for state failures (not HTTP 400).
-//! * Quantity claims: `cancelQuantity`/`returnQuantity` must equal the ordered quantity (or be
-//!   omitted); anything else → 400 — the sandbox emulates whole-quantity claims only.
-//! * Tracking numbers: 8–20 ASCII letters or digits, hyphens allowed inside (else `104122`). A
+//! * Quantity claims: `cancelQuantity`/`returnQuantity` are int32 ≥ 1 (else 400). The sandbox
+//!   emulates whole-quantity claims only: a quantity other than the remaining one (a part of it,
+//!   or more than remains) fails the item with `104133` and a message saying so; omitting it
+//!   claims everything.
+//! * Tracking numbers: 8–20 ASCII letters or digits, hyphens allowed inside (else `104122`, for
+//!   dispatch, re-delivery and a return's `collectTrackingNumber` alike — never a 400). A
 //!   (courier, number) pair used by another *order* → `104121`; product orders of one order may
 //!   share a number (합포장).
-//! * String limits: `cancelDetailedReason` 500, `dispatchDelayedDetailedReason`, holdback details
-//!   and reject reasons 4000, tracking numbers 100 characters.
+//! * Limits are the spec's: `cancelDetailedReason` 500 characters, `dispatchDelayedDetailedReason`
+//!   and holdback details 4000, tracking numbers 100; fee amounts any int64 ≥ 0; reject reasons
+//!   and ids have no upper bound.
 //!
 //! ## Data
 //!
@@ -358,7 +380,7 @@ fn prepare(config: &SandboxConfig) -> Result<Prepared, SandboxError> {
             "client_id must not be empty".into(),
         ));
     }
-    let salt = auth::parse_salt(&config.client_secret).ok_or_else(|| {
+    npay_order_api::signature::check_secret(&config.client_secret).map_err(|_| {
         SandboxError::InvalidConfig(
             "client_secret must be a bcrypt salt: $2a$NN$ followed by 22 characters of ./A-Za-z0-9"
                 .into(),
@@ -383,7 +405,7 @@ fn prepare(config: &SandboxConfig) -> Result<Prepared, SandboxError> {
     let seed = config.seed.unwrap_or_else(rand::random);
     let shared = Arc::new(server::Shared::new(
         config.client_id.clone(),
-        salt,
+        config.client_secret.clone(),
         seed,
         config.rate_limit_rps,
     ));

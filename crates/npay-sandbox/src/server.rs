@@ -17,7 +17,7 @@ use hyper_util::rt::TokioIo;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, watch};
 
-use crate::auth::{Salt, TokenCheck, TokenStore};
+use crate::auth::{TokenCheck, TokenStore};
 use crate::faults::{Bucket, Fault, FaultConfig, FaultState};
 use crate::reply::Reply;
 use crate::router::{Op, Route, route};
@@ -62,7 +62,8 @@ impl Stats {
 /// Everything the handlers share.
 pub struct Shared {
     pub client_id: String,
-    pub salt: Salt,
+    /// The application secret (a bcrypt salt, checked at start).
+    pub client_secret: String,
     pub seed: u64,
     pub rate_limit: Option<f64>,
     pub clock: Clock,
@@ -91,10 +92,10 @@ pub struct RateHeaders {
 }
 
 impl Shared {
-    pub fn new(client_id: String, salt: Salt, seed: u64, rate_limit: Option<f64>) -> Shared {
+    pub fn new(client_id: String, client_secret: String, seed: u64, rate_limit: Option<f64>) -> Shared {
         Shared {
             client_id,
-            salt,
+            client_secret,
             seed,
             rate_limit,
             clock: Clock::default(),

@@ -39,6 +39,9 @@ fail_consts! {
     TRACKING_INVALID = "104122", "유효하지 않은 송장 번호입니다. (tracking number must be 8 to 20 letters or digits, hyphens allowed)";
     DUPLICATE = "104131", "중복된 상품 주문 번호입니다. (productOrderId appears more than once in the request)";
     DUE_DATE = "104105", "발송 기한이 허용 범위를 벗어났습니다. (dispatchDueDate must be in the future and within 90 days)";
+    METHOD_FOR_COLLECTION = "104116", "배송 방법을 변경해 주세요. RETURN_* 배송 방법은 반품 수거용입니다. (RETURN_* delivery methods are for collecting returns, not for dispatch)";
+    QUANTITY_EXCEEDED = "104133", "잘못된 요청입니다. 남은 수량을 초과했습니다. (the quantity exceeds the remaining quantity of the product order)";
+    QUANTITY_PARTIAL = "104133", "잘못된 요청입니다. 샌드박스는 남은 수량 전체에 대한 클레임만 처리합니다. (the sandbox emulates whole-quantity claims only: omit the quantity or send the remaining quantity)";
 }
 
 /// Who asked for a claim.
@@ -65,8 +68,12 @@ pub struct Shipment {
     pub tracking_number: Option<String>,
 }
 
-/// Checks courier and tracking number of a `DELIVERY` shipment (codes 104118/104119/104120/104122).
+/// Checks an outbound shipment: not a `RETURN_*` method (104116); for `DELIVERY`, courier and
+/// tracking number (codes 104118/104119/104120/104122).
 pub fn check_shipment(s: &Shipment) -> Result<(), Fail> {
+    if s.method.is_collect_method() {
+        return Err(METHOD_FOR_COLLECTION);
+    }
     if s.method != DeliveryMethod::Delivery {
         if let Some(c) = &s.company
             && !c.is_empty()
@@ -91,6 +98,14 @@ pub fn check_shipment(s: &Shipment) -> Result<(), Fail> {
         return Err(TRACKING_INVALID);
     }
     Ok(())
+}
+
+/// A collection's tracking number, when given, must be valid (104122).
+pub fn check_collect_tracking(s: &Shipment) -> Result<(), Fail> {
+    match s.tracking_number.as_deref() {
+        Some(t) if !t.is_empty() && !valid_tracking_number(t) => Err(TRACKING_INVALID),
+        _ => Ok(()),
+    }
 }
 
 /// 8–20 ASCII letters or digits, hyphens allowed between them.

@@ -216,26 +216,25 @@ async fn missing_or_malformed_token_fields_are_400_with_invalid_inputs() {
 }
 
 #[tokio::test]
-async fn seller_tokens_need_an_account_id_and_are_kept_per_account() {
+async fn seller_tokens_need_an_account_id_and_are_refused_with_403() {
     let env = start().await;
     let mut f = env.token_params(now_ms());
     f[4].1 = "SELLER".into();
     let r = env.token_form(&f).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(r.invalid_names(), vec!["account_id"]);
+    // The sandbox application has no related sellers: a well-signed seller request is refused.
     f.push(("account_id", "ncp_seller_1".into()));
-    let a = env.token_form(&f).await.body["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    f[5].1 = "ncp_seller_2".into();
-    let b = env.token_form(&f).await.body["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert_ne!(a, b);
-    assert_ne!(a, env.token);
-    assert_eq!(env.stats().await["tokensIssued"], 3);
+    let r = env.token_form(&f).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.code(), "RESOURCE_NOT_AVAILABLE");
+    assert!(r.body.get("access_token").is_none());
+    // ... but only once the signature is known to be good.
+    let last = f.len() - 1;
+    f[3].1 = "bm9wZQ==".into();
+    f[last].1 = "ncp_seller_2".into();
+    assert_eq!(env.token_form(&f).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(env.stats().await["tokensIssued"], 1);
 }
 
 #[tokio::test]

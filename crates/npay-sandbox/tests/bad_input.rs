@@ -246,3 +246,74 @@ async fn control_api_rejects_bad_input_with_400() {
     let r = env.ctl(Method::POST, "orders", None).await;
     assert_eq!(r.body["productOrderIds"].as_array().unwrap().len(), 1);
 }
+
+/// What the spec allows is never a 400: business rules answer per item (or 404 for an unknown
+/// path id), as the real API does. What it forbids (`null`, `""` ids) is a 400.
+#[tokio::test]
+async fn schema_valid_requests_are_not_400() {
+    let env = start().await;
+    let query = format!("{P}/product-orders/query");
+    // Odd ids are unknown ids: omitted from query results, 100001 in confirm.
+    let r = env
+        .post(&query, json!({"productOrderIds": [" ", "x".repeat(300), "é"]}))
+        .await;
+    assert_eq!((r.status, r.data().clone()), (StatusCode::OK, json!([])));
+    let r = env.confirm(&[" "]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.data()["failProductOrderInfos"][0]["code"], "100001");
+    // null is not absent.
+    let r = env
+        .post(&query, json!({"productOrderIds": ["1"], "quantityClaimCompatibility": null}))
+        .await;
+    assert_eq!(r.invalid_names(), vec!["quantityClaimCompatibility"]);
+    // Undeclared properties are ignored whatever their type (objects are open).
+    let r = env
+        .post(&query, json!({"productOrderIds": ["1"], "": {"a": null}, "returnDetailedReason": 5}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+
+    // An invalid collection tracking number fails the item (104122).
+    let d = env.delivering().await;
+    let r = env
+        .claim(
+            &d,
+            "claim/return/request",
+            json!({"returnReason": "BROKEN", "collectDeliveryMethod": "RETURN_DESIGNATED",
+                   "collectDeliveryCompany": "CJGLS", "collectTrackingNumber": "12",
+                   "returnDetailedReason": 7}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_fail(&r, &d, "104122");
+    // Fees: any int64 ≥ 0.
+    let r = env
+        .claim(
+            &d,
+            "claim/return/request",
+            json!({"returnReason": "BROKEN", "collectDeliveryMethod": "RETURN_DESIGNATED"}),
+        )
+        .await;
+    assert_success(&r, &d);
+    let r = env
+        .claim(
+            &d,
+            "claim/return/holdback",
+            json!({"holdbackClassType": "RETURN_DELIVERYFEE", "holdbackReturnDetailReason": " ",
+                   "extraReturnFeeAmount": i64::MAX}),
+        )
+        .await;
+    assert_success(&r, &d);
+    assert_eq!(
+        env.detail(&d).await["currentClaim"]["return"]["etcFeeDemandAmount"],
+        json!(i64::MAX)
+    );
+    let r = env
+        .claim(
+            &d,
+            "claim/return/holdback",
+            json!({"holdbackClassType": "RETURN_DELIVERYFEE", "holdbackReturnDetailReason": "x",
+                   "extraReturnFeeAmount": -1}),
+        )
+        .await;
+    assert_eq!(r.invalid_names(), vec!["extraReturnFeeAmount"]);
+}

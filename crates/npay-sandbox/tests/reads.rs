@@ -199,6 +199,7 @@ async fn last_changed_range_rules_give_104139_or_4000() {
     for (k, v) in [
         ("limitCount", "0"),
         ("limitCount", "ten"),
+        ("limitCount", "301"),
         ("lastChangedType", "BOGUS"),
         ("moreSequence", "abc"),
     ] {
@@ -206,14 +207,20 @@ async fn last_changed_range_rules_give_104139_or_4000() {
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{k}={v}");
         assert_eq!(r.invalid_names(), vec![k.to_string()]);
     }
+    // Naver caps a larger limitCount to 300; the spec says `maximum: 300` and the SDK refuses
+    // larger values before sending, so the sandbox holds clients to the spec.
     let r = env
         .get(LCS, &[("lastChangedFrom", from), ("limitCount", "1000")])
         .await;
     assert_eq!(
-        r.status,
-        StatusCode::OK,
-        "limitCount over 300 is capped, not rejected"
+        (r.status, r.code()),
+        (StatusCode::BAD_REQUEST, "4000"),
+        "limitCount over 300 is refused"
     );
+    let r = env
+        .get(LCS, &[("lastChangedFrom", from), ("limitCount", "300")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
 }
 
 #[tokio::test]

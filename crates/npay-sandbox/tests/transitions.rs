@@ -143,7 +143,7 @@ async fn dispatch_checks_courier_tracking_duplicates_and_place_order_status() {
     let entries = json!([
         dispatch_entry(&ids[0], Some("CJGLS"), Some("612345678901")),
         dispatch_entry(&ids[1], None, Some("612345678902")),
-        dispatch_entry(&ids[2], Some("LOTTE"), Some("612345678903")),
+        {"productOrderId": ids[2], "deliveryMethod": "RETURN_DELIVERY", "deliveryCompanyCode": "CJGLS", "trackingNumber": "612345678903", "dispatchDate": "2026-11-27T10:00:00.000+09:00"},
         dispatch_entry(&ids[3], Some("HANJIN"), None),
         dispatch_entry(&ids[4], Some("HANJIN"), Some("12-3")),
         dispatch_entry(&ids[5], Some("CJGLS"), Some("6123-4567-8901")),
@@ -164,7 +164,7 @@ async fn dispatch_checks_courier_tracking_duplicates_and_place_order_status() {
         fail_codes(d),
         vec![
             (ids[1].clone(), "104118".into()),
-            (ids[2].clone(), "104119".into()),
+            (ids[2].clone(), "104116".into()),
             (ids[3].clone(), "104120".into()),
             (ids[4].clone(), "104122".into()),
             (ids[5].clone(), "104121".into()),
@@ -174,6 +174,17 @@ async fn dispatch_checks_courier_tracking_duplicates_and_place_order_status() {
         ]
     );
     assert_eq!(mutations(&env, "dispatchProductOrders").await, 2);
+    // A courier code outside the spec's DeliveryCompanyCode is a 400, not a fail item.
+    let r = env
+        .post(
+            &format!("{P}/product-orders/dispatch"),
+            json!({"dispatchProductOrders": [dispatch_entry(&ids[2], Some("LOTTE"), Some("612345678903"))]}),
+        )
+        .await;
+    assert_eq!(
+        r.invalid_names(),
+        vec!["dispatchProductOrders[0].deliveryCompanyCode"]
+    );
     let info = env.detail(&ids[0]).await;
     assert_eq!(info["productOrder"]["productOrderStatus"], "DELIVERING");
     assert_eq!(info["delivery"]["deliveryMethod"], "DELIVERY");
@@ -236,8 +247,9 @@ async fn dispatch_body_validation_is_400_not_a_fail_item() {
             vec!["dispatchProductOrders".to_string()]
         )
     );
+    // UNKNOWN is read-side only (not in RequestDeliveryMethod): a 400.
     let mut bad = dispatch_entry(&a, Some("CJGLS"), Some("612345678901"));
-    bad["deliveryMethod"] = json!("RETURN_DELIVERY");
+    bad["deliveryMethod"] = json!("UNKNOWN");
     let r = env
         .post(&path, json!({"dispatchProductOrders": [bad]}))
         .await;
@@ -245,6 +257,33 @@ async fn dispatch_body_validation_is_400_not_a_fail_item() {
         r.invalid_names(),
         vec!["dispatchProductOrders[0].deliveryMethod"]
     );
+    // null is not "absent": no body field is nullable.
+    let mut bad = dispatch_entry(&a, Some("CJGLS"), Some("612345678901"));
+    bad["trackingNumber"] = Value::Null;
+    let r = env
+        .post(&path, json!({"dispatchProductOrders": [bad]}))
+        .await;
+    assert_eq!(
+        r.invalid_names(),
+        vec!["dispatchProductOrders[0].trackingNumber"]
+    );
+    // A RETURN_* method is schema-valid: it fails the item (104116), it is not a 400.
+    let mut ret = dispatch_entry(&a, Some("CJGLS"), Some("612345678901"));
+    ret["deliveryMethod"] = json!("RETURN_DELIVERY");
+    let r = env
+        .post(&path, json!({"dispatchProductOrders": [ret]}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["data"]["failProductOrderInfos"][0]["code"], "104116");
+    // An id that is not one is simply unknown (100001), whatever it looks like.
+    let r = env
+        .post(
+            &path,
+            json!({"dispatchProductOrders": [dispatch_entry(" ", Some("CJGLS"), Some("612345678901"))]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["data"]["failProductOrderInfos"][0]["code"], "100001");
     let r = env
         .post(
             &path,
@@ -352,13 +391,37 @@ async fn cancel_request_body_is_validated() {
             "cancelQuantity",
         ),
         (
-            json!({"cancelReason": "SOLD_OUT", "cancelQuantity": 1000}),
+            json!({"cancelReason": "SOLD_OUT", "cancelQuantity": 3_000_000_000_i64}),
+            "cancelQuantity",
+        ),
+        (
+            json!({"cancelReason": "SOLD_OUT", "cancelQuantity": null}),
             "cancelQuantity",
         ),
     ] {
         let r = env.claim(&a, "claim/cancel/request", body.clone()).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{body}: {}", r.body);
         assert_eq!(r.invalid_names(), vec![name.to_string()], "{body}");
+    }
+    // Schema-valid quantities the sandbox cannot emulate (more than remains, or a part of it)
+    // fail the item with 104133 and change nothing.
+    let ordered = env.detail(&a).await["productOrder"]["quantity"]
+        .as_i64()
+        .unwrap();
+    let mut quantities = vec![ordered + 1, 1_000];
+    if ordered > 1 {
+        quantities.push(ordered - 1);
+    }
+    for q in quantities {
+        let r = env
+            .claim(
+                &a,
+                "claim/cancel/request",
+                json!({"cancelReason": "SOLD_OUT", "cancelQuantity": q}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{q}: {}", r.body);
+        assert_eq!(r.body["data"]["failProductOrderInfos"][0]["code"], "104133", "{q}");
     }
     let r = env
         .claim(

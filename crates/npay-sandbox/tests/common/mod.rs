@@ -3,7 +3,6 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use base64::Engine as _;
 use npay_sandbox::{Sandbox, SandboxConfig};
 use reqwest::{Method, StatusCode, header::HeaderMap};
 use serde_json::{Value, json};
@@ -11,31 +10,15 @@ use serde_json::{Value, json};
 pub const P: &str = "/v1/pay-order/mall";
 
 /// `client_secret_sign` = Base64(bcrypt(client_id + "_" + timestamp, salt = secret)), with the
-/// secret's last salt character canonicalised (only its top 2 bits count).
+/// secret's last salt character canonicalised (only its top 2 bits count): the client's own
+/// `npay_order_api::signature::sign`.
 pub fn sign(client_id: &str, secret: &str, timestamp: i64) -> String {
-    let hash = bcrypt_with_secret(client_id, secret, timestamp);
-    base64::engine::general_purpose::STANDARD.encode(hash)
+    npay_order_api::signature::sign(client_id, secret, timestamp).expect("a bcrypt-salt secret")
 }
 
 /// The raw bcrypt string of the signature.
 pub fn bcrypt_with_secret(client_id: &str, secret: &str, timestamp: i64) -> String {
-    let parts: Vec<&str> = secret.split('$').collect();
-    assert_eq!(parts.len(), 4, "secret must look like $2a$NN$<22 chars>");
-    let cost: u32 = parts[2].parse().expect("cost");
-    let engine = base64::engine::GeneralPurpose::new(
-        &base64::alphabet::BCRYPT,
-        base64::engine::GeneralPurposeConfig::new()
-            .with_decode_allow_trailing_bits(true)
-            .with_decode_padding_mode(base64::engine::DecodePaddingMode::RequireNone),
-    );
-    let salt: [u8; 16] = engine
-        .decode(parts[3])
-        .expect("salt")
-        .try_into()
-        .expect("16 bytes");
-    bcrypt::hash_with_salt(format!("{client_id}_{timestamp}"), cost, salt)
-        .expect("bcrypt")
-        .format_for_version(bcrypt::Version::TwoA)
+    npay_order_api::signature::bcrypt_of(client_id, secret, timestamp).expect("a bcrypt-salt secret")
 }
 
 pub fn now_ms() -> i64 {

@@ -1,0 +1,482 @@
+//! The sandbox's conformance to the spec, checked by two tools nobody here wrote (issue 3, item 7):
+//!
+//! 1. **Schemathesis** (`st run`, every check, all four phases) against a freshly started sandbox
+//!    binary that holds product orders in every state, with a token signed by the client's own
+//!    `npay_order_api::signature::sign` (the sandbox's `sign` example). Configuration, and why
+//!    some operations may answer 400 to schema-valid data: `openapi/schemathesis.toml`.
+//! 2. **Prism** (`prism proxy --errors`) in front of another fresh sandbox, with the shared
+//!    scenarios (`cargo test -p npay-order --test scenarios`) sent through it: every request and
+//!    response of the run is validated against the spec; prism's log must show no violation.
+//!
+//! Both tools are installed pinned into the git-ignored `.tools/` (the venv `lint` creates, and
+//! `.tools/prism` with its own `package.json`). Prism serves the spec's paths at its root: the
+//! server's base path `/npay/partner` is not part of what it matches, and it appends the request
+//! path to the upstream URL. So the client's base URL is `http://127.0.0.1:PORT` and the upstream
+//! is the sandbox's own base URL (`…/npay/partner`).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result, bail};
+use serde_json::{Value, json};
+
+/// Pinned tool versions.
+const SCHEMATHESIS: &str = "schemathesis==4.32.5";
+const PRISM: &str = "@stoplight/prism-cli@5.14.2";
+
+/// Fixed seeds: the sandbox's data and schemathesis's generation. (The counts still vary a little
+/// between runs: answers carry the time, and the stateful phase follows them.)
+const SANDBOX_SEED: &str = "20261127";
+const SCHEMATHESIS_SEED: &str = "7345";
+
+/// The schemathesis configuration, relative to the workspace root.
+const CONFIG: &str = "openapi/schemathesis.toml";
+/// Where the run's id dictionaries are written; `CONFIG` reads them from there.
+const WORK_DIR: &str = "target/conformance";
+
+/// Runs both tools; fails on any schemathesis failure or prism violation.
+pub fn run(root: &Path) -> Result<()> {
+    let st = install_schemathesis(root)?;
+    let prism = install_prism(root)?;
+    // Everything is built first, so that the timings below are the tools' own.
+    crate::test::cargo(root, &["build", "-q", "-p", "npay-sandbox", "--bin", "npay-sandbox", "--example", "sign"])?;
+    crate::test::cargo(root, &["test", "-q", "-p", "npay-order", "--test", "scenarios", "--no-run"])?;
+    let work = root.join(WORK_DIR);
+    std::fs::create_dir_all(&work)?;
+    let started = Instant::now();
+    schemathesis(root, &st, &work)?;
+    println!("schemathesis: {:.1} s", started.elapsed().as_secs_f64());
+    let started = Instant::now();
+    prism_proxy(root, &prism, &work)?;
+    println!("prism: {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tools.
+
+fn install_schemathesis(root: &Path) -> Result<PathBuf> {
+    let venv = root.join(".tools/venv");
+    let python = venv.join("bin/python");
+    if !python.exists() {
+        status(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+    }
+    let st = venv.join("bin/st");
+    let wanted = SCHEMATHESIS.trim_start_matches("schemathesis==");
+    let current = Command::new(&st).arg("--version").output().map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
+    if !current.is_ok_and(|v| v.split_whitespace().any(|w| w == wanted)) {
+        status(Command::new(&python).args(["-m", "pip", "install", "-q", "--disable-pip-version-check", SCHEMATHESIS]))?;
+    }
+    Ok(st)
+}
+
+fn install_prism(root: &Path) -> Result<PathBuf> {
+    let dir = root.join(".tools/prism");
+    let bin = dir.join("node_modules/.bin/prism");
+    let wanted = PRISM.rsplit('@').next().unwrap_or_default();
+    let installed = std::fs::read_to_string(dir.join("node_modules/@stoplight/prism-cli/package.json"))
+        .ok()
+        .and_then(|text| serde_json::from_str::<Value>(&text).ok())
+        .is_some_and(|p| p["version"] == wanted);
+    if !bin.exists() || !installed {
+        std::fs::create_dir_all(&dir)?;
+        if !dir.join("package.json").exists() {
+            std::fs::write(dir.join("package.json"), "{\"name\": \"npay-order-prism\", \"private\": true}\n")?;
+        }
+        status(Command::new("npm").current_dir(&dir).args(["install", "--silent", "--no-audit", "--no-fund", "--save-exact", PRISM]))?;
+    }
+    Ok(bin)
+}
+
+fn status(cmd: &mut Command) -> Result<()> {
+    let status = cmd.status().with_context(|| format!("starting {cmd:?}"))?;
+    if !status.success() {
+        bail!("{cmd:?} failed with {status}");
+    }
+    Ok(())
+}
+
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Processes that must not outlive the step.
+
+/// A child process killed (by its own id) when dropped.
+struct Running {
+    name: &'static str,
+    child: Child,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Running {
+    fn check_alive(&mut self) -> Result<()> {
+        if let Some(exit) = self.child.try_wait()? {
+            bail!("{} exited early with {exit}", self.name);
+        }
+        Ok(())
+    }
+}
+
+/// A sandbox binary on a free port.
+struct Sandbox {
+    process: Running,
+    base_url: String,
+}
+
+impl Sandbox {
+    fn start(root: &Path) -> Result<Sandbox> {
+        let bin = target_dir(root).join("debug/npay-sandbox");
+        let mut child = Command::new(&bin)
+            .args(["--port", "0", "--seed", SANDBOX_SEED])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .with_context(|| format!("starting {}", bin.display()))?;
+        let stdout = child.stdout.take().context("sandbox stdout")?;
+        let process = Running { name: "npay-sandbox", child };
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line)?;
+        let base_url = line
+            .trim()
+            .strip_prefix("npay-sandbox listening on ")
+            .with_context(|| format!("unexpected first line from the sandbox: {line:?}"))?
+            .to_owned();
+        Ok(Sandbox { process, base_url })
+    }
+
+    fn control(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value> {
+        let (status, text) = http(method, &format!("{}/_sandbox/{path}", self.base_url), body.map(|b| b.to_string()), None)?;
+        if !(200..300).contains(&status) {
+            bail!("control {method} {path} answered {status}: {text}");
+        }
+        Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    fn api(&self, token: &str, path: &str, body: Value) -> Result<Value> {
+        let (status, text) = http("POST", &format!("{}{path}", self.base_url), Some(body.to_string()), Some(token))?;
+        if status != 200 {
+            bail!("POST {path} answered {status}: {text}");
+        }
+        Ok(serde_json::from_str(&text)?)
+    }
+
+    fn client_id(&self) -> Result<String> {
+        let info = self.control("GET", "info", None)?;
+        Ok(info["clientId"].as_str().context("info.clientId")?.to_owned())
+    }
+
+    /// Signs with the client's own code and exchanges the signature for a token.
+    fn token(&self, root: &Path) -> Result<String> {
+        let client_id = self.client_id()?;
+        let (timestamp, sign) = sign(root, &client_id)?;
+        let form = format!(
+            "client_id={client_id}&timestamp={timestamp}&grant_type=client_credentials&client_secret_sign={}&type=SELF",
+            form_encode(&sign)
+        );
+        let (status, text) = http_raw("POST", &format!("{}/v1/oauth2/token", self.base_url), Some(("application/x-www-form-urlencoded", form)), None)?;
+        if status != 200 {
+            bail!("the token request answered {status}: {text}");
+        }
+        let body: Value = serde_json::from_str(&text)?;
+        Ok(body["access_token"].as_str().context("access_token")?.to_owned())
+    }
+}
+
+/// The sandbox's default application secret (`npay_sandbox::DEFAULT_CLIENT_SECRET`).
+const DEFAULT_SECRET: &str = "$2a$04$sandboxsecretsandboxse";
+
+/// A `(timestamp, client_secret_sign)` pair for now, made by `npay_order_api::signature::sign`
+/// (through the sandbox's `sign` example). Valid for five minutes.
+fn sign(root: &Path, client_id: &str) -> Result<(i64, String)> {
+    let timestamp = now_ms() - 2_000;
+    let output = Command::new(target_dir(root).join("debug/examples/sign"))
+        .args([client_id, DEFAULT_SECRET, &timestamp.to_string()])
+        .output()
+        .context("running the sign example")?;
+    if !output.status.success() {
+        bail!("the sign example failed: {}", String::from_utf8_lossy(&output.stderr));
+    }
+    let printed = String::from_utf8(output.stdout)?;
+    let sign = printed.split_whitespace().nth(1).context("sign prints `<timestamp> <sign>`")?;
+    Ok((timestamp, sign.to_owned()))
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or_default()
+}
+
+fn form_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// A minimal HTTP/1.1 client (one request per connection), enough for the control API and setup.
+
+fn http(method: &str, url: &str, json_body: Option<String>, token: Option<&str>) -> Result<(u16, String)> {
+    http_raw(method, url, json_body.map(|b| ("application/json", b)), token)
+}
+
+fn http_raw(method: &str, url: &str, body: Option<(&str, String)>, token: Option<&str>) -> Result<(u16, String)> {
+    let rest = url.strip_prefix("http://").with_context(|| format!("not an http URL: {url}"))?;
+    let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).unwrap_or((rest, "/".to_owned()));
+    let mut stream = TcpStream::connect(host).with_context(|| format!("connecting to {host}"))?;
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
+    if let Some(token) = token {
+        request.push_str(&format!("Authorization: Bearer {token}\r\n"));
+    }
+    let payload = match &body {
+        Some((content_type, text)) => {
+            request.push_str(&format!("Content-Type: {content_type}\r\n"));
+            text.as_str()
+        }
+        None => "",
+    };
+    request.push_str(&format!("Content-Length: {}\r\n\r\n{payload}", payload.len()));
+    stream.write_all(request.as_bytes())?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response)?;
+    let text = String::from_utf8_lossy(&response);
+    let (head, body) = text.split_once("\r\n\r\n").with_context(|| format!("malformed answer from {url}"))?;
+    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).with_context(|| format!("no status from {url}"))?;
+    Ok((status, body.to_owned()))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schemathesis.
+
+/// Product orders of one state (a schemathesis dictionary of the same name).
+struct Group {
+    name: &'static str,
+    ids: Vec<String>,
+}
+
+/// How many product orders each state gets.
+const PER_STATE: usize = 3;
+
+/// Product orders in every state the operations care about, made the way a shop's would be:
+/// orders through the control API, confirm and dispatch through the API, buyers and couriers
+/// through control events. Returns the groups by state and every order id.
+fn fill(sandbox: &Sandbox, token: &str) -> Result<(Vec<Group>, Vec<String>)> {
+    const P: &str = "/v1/pay-order/mall/product-orders";
+    const STATES: [&str; 11] = [
+        "not-yet", "confirmed", "cancel-requested", "delivering", "delivered", "return-requested",
+        "return-collected", "exchange-requested", "exchange-collected", "decided", "canceled",
+    ];
+    let ids_of = |created: &Value, key: &str| serde_json::from_value::<Vec<String>>(created[key].clone());
+    let created = sandbox.control("POST", "orders", Some(json!({"count": STATES.len() * PER_STATE, "status": "PAYED"})))?;
+    let mut order_ids = ids_of(&created, "orderIds")?;
+    let ids = ids_of(&created, "productOrderIds")?;
+    let mut groups: Vec<Group> =
+        STATES.iter().zip(ids.chunks(PER_STATE)).map(|(name, ids)| Group { name, ids: ids.to_vec() }).collect();
+    let group = |name: &str| groups.iter().find(|g| g.name == name).map(|g| g.ids.clone()).unwrap_or_default();
+    let of = |names: &[&str]| names.iter().flat_map(|n| group(n)).collect::<Vec<_>>();
+    let event = |ids: &[String], name: &str| {
+        ids.iter().try_for_each(|id| sandbox.control("POST", &format!("product-orders/{id}/events/{name}"), None).map(drop))
+    };
+    let after_confirm = of(&STATES[1..10]);
+    sandbox.api(token, &format!("{P}/confirm"), json!({ "productOrderIds": after_confirm }))?;
+    event(&group("cancel-requested"), "request-cancel")?;
+    let shipped = of(&STATES[3..10]);
+    for chunk in shipped.chunks(30) {
+        let entries: Vec<Value> = chunk
+            .iter()
+            .map(|id| {
+                json!({"productOrderId": id, "deliveryMethod": "DELIVERY", "deliveryCompanyCode": "CJGLS",
+                       "trackingNumber": format!("7{}", &id[id.len() - 10..]), "dispatchDate": "2026-01-01T09:00:00.000+09:00"})
+            })
+            .collect();
+        sandbox.api(token, &format!("{P}/dispatch"), json!({ "dispatchProductOrders": entries }))?;
+    }
+    event(&of(&STATES[4..10]), "deliver")?;
+    event(&of(&["return-requested", "return-collected"]), "request-return")?;
+    event(&of(&["exchange-requested", "exchange-collected"]), "request-exchange")?;
+    event(&of(&["return-collected", "exchange-collected"]), "collect-done")?;
+    event(&group("decided"), "decide-purchase")?;
+    event(&group("canceled"), "request-cancel")?;
+    // Orders of several product orders (listProductOrderIds) and unpaid ones.
+    let multi = sandbox.control("POST", "orders", Some(json!({"count": 2, "status": "PAYED", "productsPerOrder": 3})))?;
+    let waiting = sandbox.control("POST", "orders", Some(json!({"count": PER_STATE, "status": "PAYMENT_WAITING"})))?;
+    for (created, name) in [(&multi, "not-yet"), (&waiting, "waiting")] {
+        order_ids.extend(ids_of(created, "orderIds")?);
+        let more = ids_of(created, "productOrderIds")?;
+        match groups.iter_mut().find(|g| g.name == name) {
+            Some(g) => g.ids.extend(more),
+            None => groups.push(Group { name, ids: more }),
+        }
+    }
+    Ok((groups, order_ids))
+}
+
+/// A libFuzzer-style dictionary, the format schemathesis's `from-file` reads.
+fn write_dictionary(path: &Path, values: &[String]) -> Result<()> {
+    let text: String = values.iter().map(|v| format!("\"{v}\"\n")).collect();
+    std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
+}
+
+/// A KST date-time `days` from now (`yyyy-MM-ddTHH:mm:ss.SSS+09:00`), computed without a date
+/// library: civil-from-days (H. Hinnant).
+fn kst_in_days(days: i64) -> String {
+    let ms = now_ms() + days * 86_400_000 + 9 * 3_600_000;
+    let (day, ms_of_day) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
+    let z = day + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    let (h, min, sec, milli) = (ms_of_day / 3_600_000, ms_of_day / 60_000 % 60, ms_of_day / 1_000 % 60, ms_of_day % 1_000);
+    format!("{y:04}-{m:02}-{d:02}T{h:02}:{min:02}:{sec:02}.{milli:03}+09:00")
+}
+
+/// Writes the run's dictionaries (see `CONFIG`): product order ids by state and all of them,
+/// order ids, valid tracking numbers and dispatch due dates the sandbox accepts.
+fn write_dictionaries(work: &Path, groups: &[Group], order_ids: &[String]) -> Result<usize> {
+    let mut all = Vec::new();
+    for g in groups {
+        write_dictionary(&work.join(format!("{}.dict", g.name)), &g.ids)?;
+        all.extend(g.ids.iter().cloned());
+    }
+    let union = |names: &[&str]| -> Vec<String> {
+        groups.iter().filter(|g| names.contains(&g.name)).flat_map(|g| g.ids.iter().cloned()).collect()
+    };
+    write_dictionary(&work.join("payed.dict"), &union(&["not-yet", "confirmed"]))?;
+    write_dictionary(&work.join("shipped.dict"), &union(&["delivering", "delivered"]))?;
+    write_dictionary(&work.join("returns.dict"), &union(&["return-requested", "return-collected"]))?;
+    write_dictionary(&work.join("exchanges.dict"), &union(&["exchange-requested", "exchange-collected"]))?;
+    write_dictionary(&work.join("product-order-ids.dict"), &all)?;
+    write_dictionary(&work.join("order-ids.dict"), order_ids)?;
+    let tracking: Vec<String> = (0..60).map(|i| format!("5{:011}", 31_337 * (i + 1))).collect();
+    write_dictionary(&work.join("tracking-numbers.dict"), &tracking)?;
+    write_dictionary(&work.join("due-dates.dict"), &[kst_in_days(2), kst_in_days(30), kst_in_days(89)])?;
+    Ok(all.len())
+}
+
+fn schemathesis(root: &Path, st: &Path, work: &Path) -> Result<()> {
+    let sandbox = Sandbox::start(root)?;
+    let token = sandbox.token(root)?;
+    let (groups, order_ids) = fill(&sandbox, &token)?;
+    let count = write_dictionaries(work, &groups, &order_ids)?;
+    println!("sandbox {}: {count} product orders in {} states", sandbox.base_url, groups.len());
+    // Generated token requests carry a real signature, so that they reach the token logic.
+    let client_id = sandbox.client_id()?;
+    let (timestamp, sign) = sign(root, &client_id)?;
+    let report = work.join("schemathesis-junit.xml");
+    let status = Command::new(st)
+        .current_dir(root)
+        .env("NPAY_TOKEN", &token)
+        .env("NPAY_CLIENT_ID", &client_id)
+        .env("NPAY_TIMESTAMP", timestamp.to_string())
+        .env("NPAY_SIGN", &sign)
+        .env("NO_COLOR", "1")
+        // Hypothesis's own caches go to the work folder, not the working tree.
+        .env("HYPOTHESIS_STORAGE_DIRECTORY", work.join("hypothesis"))
+        .args(["--config-file", CONFIG, "run", "openapi/npay-order.yaml", "--url", &sandbox.base_url])
+        .args(["--checks", "all", "--seed", SCHEMATHESIS_SEED, "--report", "junit", "--report-junit-path"])
+        .arg(&report)
+        .status()
+        .context("starting schemathesis")?;
+    let mut sandbox = sandbox;
+    sandbox.process.check_alive().context("the sandbox died during the schemathesis run")?;
+    let stats = sandbox.control("GET", "stats", None)?;
+    let total = |key: &str| stats[key].as_object().map(|m| m.values().filter_map(Value::as_u64).sum::<u64>()).unwrap_or(0);
+    let untouched: Vec<&str> = stats["mutationsApplied"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(_, n)| n.as_u64() == Some(0))
+        .map(|(op, _)| op.as_str())
+        .collect();
+    println!(
+        "the sandbox answered {} requests; {} product orders changed state; mutations never applied: {}",
+        total("requests"),
+        total("mutationsApplied"),
+        if untouched.is_empty() { "none".to_owned() } else { untouched.join(", ") }
+    );
+    if !status.success() {
+        bail!("schemathesis reported failures against the sandbox (seed {SCHEMATHESIS_SEED})");
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Prism.
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+fn prism_proxy(root: &Path, prism: &Path, work: &Path) -> Result<()> {
+    let mut sandbox = Sandbox::start(root)?;
+    let port = free_port()?.to_string();
+    let log_path = work.join("prism.log");
+    let log = std::fs::File::create(&log_path)?;
+    let child = Command::new(prism)
+        .current_dir(root)
+        .args(["proxy", "openapi/npay-order.yaml", &sandbox.base_url, "--errors", "--host", "127.0.0.1", "--port", &port])
+        .env("NO_COLOR", "1")
+        .env("FORCE_COLOR", "0")
+        .stdout(log.try_clone()?)
+        .stderr(log)
+        .spawn()
+        .context("starting prism")?;
+    let mut proxy = Running { name: "prism", child };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        proxy.check_alive()?;
+        if std::fs::read_to_string(&log_path)?.contains("Prism is listening") {
+            break;
+        }
+        if Instant::now() > deadline {
+            bail!("prism did not start within 60 s; see {}", log_path.display());
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let tests = Command::new(cargo)
+        .current_dir(root)
+        .env("NPAY_TEST_SANDBOX_URL", &sandbox.base_url)
+        .env("NPAY_TEST_API_URL", format!("http://127.0.0.1:{port}"))
+        .args(["test", "-q", "-p", "npay-order", "--test", "scenarios"])
+        .status()
+        .context("starting cargo test")?;
+    sandbox.process.check_alive()?;
+    drop(proxy);
+    let log = std::fs::read_to_string(&log_path)?;
+    let requests = log.lines().filter(|l| l.contains("Request received")).count();
+    let forwarded = log.lines().filter(|l| l.contains("Received forward response")).count();
+    let violations: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains('✖') || l.contains('⚠') || l.contains("Violation") || l.contains("VIOLATIONS") || l.contains("error"))
+        .collect();
+    println!("prism: {requests} requests proxied, {forwarded} answers validated, {} violations", violations.len());
+    if !violations.is_empty() {
+        bail!("prism found violations (log: {}):\n{}", log_path.display(), violations.join("\n"));
+    }
+    if !tests.success() {
+        bail!("the shared scenarios failed through prism (log: {})", log_path.display());
+    }
+    if requests == 0 || requests != forwarded {
+        bail!("prism proxied {requests} requests but validated {forwarded} answers (log: {})", log_path.display());
+    }
+    Ok(())
+}
