@@ -2,7 +2,10 @@
 //! its test step.
 //!
 //! From the spec it renders:
-//! * `enums.py` — one `OpenEnum` (a `str` enum that keeps unknown values) per named enum;
+//! * `enums.py` / `enums.pyi` — one `OpenEnum` (a `str` enum that keeps unknown values) per named
+//!   enum: the `.py` holds the members as data and builds each enum on first use (`_lazy.py`),
+//!   because creating every `Enum` at import would be most of `import npay_order`; the `.pyi`
+//!   declares them as classes for type checkers;
 //! * `models.py` — one dataclass per object schema a caller meets (call results and their parts,
 //!   request items such as each dispatch entry), with snake_case attributes and its `_FIELDS`
 //!   table (attribute, JSON key, kind) that the handwritten `_model.Model` reads and writes by;
@@ -14,6 +17,10 @@
 //! Every method is the same three lines over the handwritten generic base (`_base.py`): build the
 //! camelCase parameters, call the operation by id, read the `data`. A new operation in the spec
 //! therefore needs no hand edit anywhere in the package.
+//!
+//! What only annotations use (`typing`, `datetime`, the enums) is imported under `TYPE_CHECKING`
+//! (a local `False` that type checkers read as true), so that importing the package does not pay
+//! for `typing` or for building enums.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
@@ -57,6 +64,7 @@ pub fn outputs(spec: &Spec) -> Result<Vec<Output>> {
     Ok(vec![
         file("__init__.py", render_init(spec, &models)),
         file("enums.py", render_enums(spec)?),
+        file("enums.pyi", render_enum_stubs(spec)?),
         file("models.py", render_models(&models, &request_models)?),
         file("client.py", render_client(spec, &operations, &models)?),
     ])
@@ -251,7 +259,7 @@ fn kind(shape: &Shape) -> String {
     match shape {
         Shape::DateTime => "DATETIME".into(),
         Shape::Date => "DATE".into(),
-        Shape::Enum(name) => format!("EnumKind({name})"),
+        Shape::Enum(name) => format!("EnumKind(_enums, {name:?})"),
         Shape::Object(name) => format!("ModelKind({name})"),
         Shape::Array(inner) => format!("ListKind({})", kind(inner)),
         _ => "PLAIN".into(),
@@ -297,34 +305,77 @@ fn member_name(def: &EnumDef, value: &str) -> String {
     }
 }
 
+/// An enum's docstring: its description, then what each value means.
+fn enum_doc(def: &EnumDef) -> String {
+    let mut text = def.description.clone().unwrap_or_else(|| def.name.clone());
+    if !def.labels.is_empty() {
+        text.push_str("\n\nValues:\n");
+        for value in &def.values {
+            if let Some(label) = def.labels.get(value) {
+                let _ = writeln!(text, "    {value}: {}", one_line(label));
+            }
+        }
+    }
+    text
+}
+
+/// An enum's members: (Python name, wire value), names checked to be distinct.
+fn enum_members(def: &EnumDef) -> Result<Vec<(String, &str)>> {
+    let mut seen = BTreeSet::new();
+    let mut members = Vec::new();
+    for value in &def.values {
+        let name = member_name(def, value);
+        if !seen.insert(name.clone()) {
+            bail!("enum {}: two values give the Python name {name}; name one in x-npay-enum-varnames", def.name);
+        }
+        members.push((name, value.as_str()));
+    }
+    Ok(members)
+}
+
+const ENUMS_DOC: &str = "\"\"\"The API's enumerations. Each is a ``str`` (compare with plain strings, send either), and a\nvalue this version does not know is kept as a member of its own (``is_known`` is ``False``).";
+
+/// `enums.py`: the members as data; each enum is built on first access (`_lazy.lazy_enums`).
 fn render_enums(spec: &Spec) -> Result<String> {
     let mut out = String::from(BANNER);
-    out.push_str("\"\"\"The API's enumerations. Each is a ``str`` (compare with plain strings, send either), and a\nvalue this version does not know is kept as a member of its own (``is_known`` is ``False``).\"\"\"\n\n");
-    out.push_str("from __future__ import annotations\n\nfrom .._model import OpenEnum\n\n");
+    out.push_str(ENUMS_DOC);
+    out.push_str("\n\nEach is built the first time it is used (``npay_order._lazy``); ``enums.pyi`` declares them\nfor type checkers.\"\"\"\n\n");
+    out.push_str("from __future__ import annotations\n\nfrom .._lazy import lazy_enums\n\n");
+    let names: Vec<&str> = spec.enums.iter().map(|e| e.name.as_str()).collect();
+    writeln!(out, "__all__ = [{}]\n", names.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", "))?;
+    out.push_str("#: Each enum's docstring and members (Python name, wire value).\n_DEFINITIONS = {\n");
+    for def in &spec.enums {
+        writeln!(out, "    {:?}: (", def.name)?;
+        writeln!(out, "        {},", py_str(&enum_doc(def)))?;
+        writeln!(out, "        (")?;
+        for (name, value) in enum_members(def)? {
+            writeln!(out, "            ({:?}, {}),", name, py_str(value))?;
+        }
+        writeln!(out, "        ),")?;
+        writeln!(out, "    ),")?;
+    }
+    out.push_str("}\n\n__getattr__, __dir__ = lazy_enums(__name__, _DEFINITIONS, globals())\n");
+    Ok(out)
+}
+
+/// `enums.pyi`: the same enums as classes, for type checkers and editors.
+fn render_enum_stubs(spec: &Spec) -> Result<String> {
+    let mut out = String::from(BANNER);
+    out.push_str(ENUMS_DOC);
+    out.push_str("\"\"\"\n\nfrom .._enum import OpenEnum\n\n");
     let names: Vec<&str> = spec.enums.iter().map(|e| e.name.as_str()).collect();
     writeln!(out, "__all__ = [{}]\n", names.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", "))?;
     for def in &spec.enums {
         writeln!(out, "\nclass {}(OpenEnum):", def.name)?;
-        let mut text = def.description.clone().unwrap_or_else(|| def.name.clone());
-        if !def.labels.is_empty() {
-            text.push_str("\n\nValues:\n");
-            for value in &def.values {
-                if let Some(label) = def.labels.get(value) {
-                    let _ = writeln!(text, "    {value}: {}", one_line(label));
-                }
-            }
-        }
-        docstring(&mut out, "    ", &text)?;
+        docstring(&mut out, "    ", &enum_doc(def))?;
         writeln!(out)?;
-        let mut seen = BTreeSet::new();
-        for value in &def.values {
-            let name = member_name(def, value);
-            if !seen.insert(name.clone()) {
-                bail!("enum {}: two values give the Python name {name}; name one in x-npay-enum-varnames", def.name);
-            }
+        for (name, value) in enum_members(def)? {
             writeln!(out, "    {name} = {}", py_str(value))?;
         }
         writeln!(out)?;
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
     }
     Ok(out)
 }
@@ -339,9 +390,9 @@ fn py_str(value: &str) -> String {
 
 fn render_models(models: &BTreeMap<String, ModelDef>, request_models: &BTreeSet<String>) -> Result<String> {
     let mut out = String::from(BANNER);
-    out.push_str("\"\"\"The API's objects: snake_case attributes, ``to_dict()`` for the JSON shape (camelCase keys),\n``from_dict()`` to read it, equality by value, a readable ``repr``. Plain classes with\n``__slots__`` (no dataclass machinery at import time); the behaviour is ``_model.Model``'s.\"\"\"\n\n");
-    out.push_str("from __future__ import annotations\n\nimport datetime\nfrom typing import List, Optional, Union\n\n");
-    out.push_str("from .._model import DATE, DATETIME, PLAIN, DateTimeInput, EnumKind, Field, ListKind, Model, ModelKind\n");
+    out.push_str("\"\"\"The API's objects: snake_case attributes, ``to_dict()`` for the JSON shape (camelCase keys),\n``from_dict()`` to read it, equality by value, a readable ``repr``. Plain classes (no dataclass\nmachinery at import time); the behaviour, and reading answers lazily, is ``_model.Model``'s.\"\"\"\n\n");
+    out.push_str("from __future__ import annotations\n\n");
+    out.push_str("from .._model import DATE, DATETIME, PLAIN, EnumKind, Field, ListKind, Model, ModelKind\nfrom . import enums as _enums\n\n");
     let mut enums = BTreeSet::new();
     for model in models.values() {
         for field in &model.fields {
@@ -349,12 +400,13 @@ fn render_models(models: &BTreeMap<String, ModelDef>, request_models: &BTreeSet<
         }
     }
     enums.retain(|name| !models.contains_key(name));
+    out.push_str("TYPE_CHECKING = False  # annotations only: see `npay_order._model`\nif TYPE_CHECKING:\n    import datetime\n    from typing import List, Optional, Union\n\n    from .._model import DateTimeInput\n");
     if !enums.is_empty() {
-        writeln!(out, "from .enums import {}", enums.iter().cloned().collect::<Vec<_>>().join(", "))?;
+        writeln!(out, "    from .enums import {}", enums.iter().cloned().collect::<Vec<_>>().join(", "))?;
     }
     writeln!(out, "\n__all__ = [{}]\n", models.keys().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", "))?;
     // Some specs' models use only some of these; keep linters quiet.
-    writeln!(out, "_ = (datetime, DateTimeInput, Union, List, DATE, DATETIME, PLAIN, EnumKind, ListKind, ModelKind)\n")?;
+    writeln!(out, "_ = (DATE, DATETIME, PLAIN, EnumKind, ListKind, ModelKind)\n")?;
     for model in models.values() {
         let input = request_models.contains(&model.name);
         writeln!(out, "\nclass {}(Model):", model.name)?;
@@ -375,8 +427,8 @@ fn render_models(models: &BTreeMap<String, ModelDef>, request_models: &BTreeSet<
             let ty = if input { input_type(&field.shape) } else { read_type(&field.shape) };
             if field.required { ty } else { format!("Optional[{ty}]") }
         };
-        let slots: Vec<String> = ordered.iter().map(|f| format!("{:?}", f.attr)).collect();
-        writeln!(out, "    __slots__ = ({}{})\n", slots.join(", "), if slots.len() == 1 { "," } else { "" })?;
+        // No slots for the fields: their values live in the instance dict (see `_model.Model`).
+        writeln!(out, "    __slots__ = ()\n")?;
         for field in &ordered {
             writeln!(out, "    {}: {}", field.attr, typed(field))?;
         }
@@ -588,17 +640,28 @@ fn render_client(spec: &Spec, operations: &[Operation], models: &BTreeMap<String
         used.insert((*item).to_owned());
     }
     let (model_names, enum_names): (Vec<String>, Vec<String>) = used.into_iter().partition(|n| models.contains_key(n));
+    // An enum that is an operation's whole `data` reads it, so it is needed at run time; the
+    // others appear only in annotations.
+    let mut read = BTreeSet::new();
+    for op in operations {
+        names_in(&op.envelope.as_ref().expect("envelope").data, &mut read);
+    }
+    let (runtime_enums, enum_names): (Vec<String>, Vec<String>) = enum_names.into_iter().partition(|n| read.contains(n));
 
     let mut out = String::from(BANNER);
     out.push_str("\"\"\"``Client`` and ``AsyncClient``: one method per operation of the spec, the iterators, and the\n``with_raw_response`` views. The calls themselves go through the handwritten generic base\n(``_base.py``).\"\"\"\n\n");
-    out.push_str("from __future__ import annotations\n\nimport datetime\nfrom typing import Any, AsyncIterator, Iterator, List, Mapping, Optional, Sequence, Union\n\n");
-    out.push_str("from .._base import AsyncBaseClient, SyncBaseClient\nfrom .._model import DateTimeInput, compact, parse_list, parse_model, parse_plain\nfrom .._response import RawResponse\n");
-    if !enum_names.is_empty() {
-        writeln!(out, "from .enums import {}", enum_names.join(", "))?;
+    out.push_str("from __future__ import annotations\n\n");
+    out.push_str("from .._base import AsyncBaseClient, SyncBaseClient\nfrom .._model import compact, parse_list, parse_model, parse_plain\n");
+    if !runtime_enums.is_empty() {
+        writeln!(out, "from .enums import {}", runtime_enums.join(", "))?;
     }
     writeln!(out, "from .models import {}", model_names.join(", "))?;
+    out.push_str("\nTYPE_CHECKING = False  # annotations only: see `npay_order._model`\nif TYPE_CHECKING:\n    import datetime\n    from typing import Any, AsyncIterator, Iterator, List, Mapping, Optional, Sequence, Union\n\n    from .._model import DateTimeInput\n    from .._response import RawResponse\n");
+    if !enum_names.is_empty() {
+        writeln!(out, "    from .enums import {}", enum_names.join(", "))?;
+    }
     out.push_str("\n__all__ = [\"Client\", \"AsyncClient\", \"ClientWithRawResponse\", \"AsyncClientWithRawResponse\"]\n\n");
-    out.push_str("# Some specs use only some of these in signatures; keep linters quiet.\n_ = (datetime, Any, List, Mapping, Optional, Sequence, Union, DateTimeInput, parse_list, parse_plain)\n\n");
+    out.push_str("# Some specs use only some of these; keep linters quiet.\n_ = (parse_list, parse_plain)\n\n");
 
     const CLIENT_DOC: &str = "A client of the Naver Pay order API{flavour}.\n\nArgs:\n    client_id: the application id (default: the ``NPAY_CLIENT_ID`` environment variable).\n    client_secret: the application secret, a bcrypt salt ``$2a$04$…`` (default: ``NPAY_CLIENT_SECRET``).\n        Never shown in ``repr``, logs or errors.\n    environment: ``\"production\"`` (default) or ``\"sandbox\"`` (Naver's own sandbox).\n    base_url: any base URL instead, e.g. a local :class:`npay_order.testing.Sandbox`'s; HTTPS is\n        required except on loopback.\n    timeout: whole-request timeout of each attempt, in seconds (default 30).\n    max_retries: retries after the first attempt where retrying is safe (default 2): reads on\n        passing failures, mutations only when provably not processed.\n    account_id: a related seller's account id, to act on that seller's resources.\n\nEvery argument is checked now; a bad one raises :class:`InvalidRequestError`. Clients are\ncheap to share between threads{share}; ``with_options()`` gives a variant with another\ntimeout or retry count, ``with_raw_response`` one whose calls also return status, headers and\ntrace id.";
 
@@ -659,11 +722,14 @@ fn render_client(spec: &Spec, operations: &[Operation], models: &BTreeMap<String
 
 fn render_init(spec: &Spec, models: &BTreeMap<String, ModelDef>) -> String {
     let mut out = String::from(BANNER);
-    out.push_str("\"\"\"Everything generated from the spec, re-exported by ``npay_order``.\"\"\"\n\n");
+    out.push_str("\"\"\"Everything generated from the spec, re-exported by ``npay_order``. The enums are looked up in\n``enums`` on first use (they are built lazily).\"\"\"\n\n");
+    out.push_str("from __future__ import annotations\n\n");
+    out.push_str("from . import enums as _enums\n");
     out.push_str("from .client import AsyncClient, AsyncClientWithRawResponse, Client, ClientWithRawResponse\n");
     let enums: Vec<&str> = spec.enums.iter().map(|e| e.name.as_str()).collect();
-    let _ = writeln!(out, "from .enums import {}", enums.join(", "));
     let _ = writeln!(out, "from .models import {}", models.keys().cloned().collect::<Vec<_>>().join(", "));
+    let _ = writeln!(out, "\nTYPE_CHECKING = False  # see `npay_order._model`\nif TYPE_CHECKING:\n    from .enums import {}", enums.join(", "));
+    out.push_str("else:\n\n    def __getattr__(name: str) -> object:\n        return getattr(_enums, name)\n");
     let mut all: Vec<String> = ["Client", "AsyncClient", "ClientWithRawResponse", "AsyncClientWithRawResponse"].iter().map(|s| s.to_string()).collect();
     all.extend(models.keys().cloned());
     all.extend(enums.iter().map(|s| s.to_string()));

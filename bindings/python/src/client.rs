@@ -1,26 +1,27 @@
 //! The native client and pager behind `npay_order.Client` / `AsyncClient` and their iterators.
 //!
 //! Every operation goes through one generic entry point, `call(operation_id, params)`, which hands
-//! the parameters (converted to JSON) to the core's `call_json` and returns `(data, meta)`: the
-//! envelope's `data` as Python values and the raw response's status, headers, trace id and
-//! timestamp. The per-operation methods, with their names, types and docs, are generated Python
+//! the parameters (converted to JSON) to the core's `json::call_data` (`call_json` with the answer
+//! left typed) and returns the envelope's `data` as lazy JSON (`node`); `call_raw` returns
+//! `(data, meta)`, with the raw response's status, headers, trace id and timestamp. The per-operation methods, with their names, types and docs, are generated Python
 //! that calls it. Blocking calls release the GIL for the whole request and still answer Ctrl-C;
-//! `call_async` returns an awaitable resolved on the event loop it was created on.
+//! `call_async` returns an asyncio future of the running loop, resolved by `completion`.
 
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use npay_order::json::JsonPager;
-use npay_order::{Client, ClientBuilder, Environment, Response, ResponseMeta, TokenScope};
+use npay_order::json::{self, JsonPager};
+use npay_order::{Client, ClientBuilder, Environment, NpayError, ResponseMeta, TokenScope};
 use pyo3::exceptions::PyRuntimeError;
+use pyo3::IntoPyObjectExt;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
-use pyo3_async_runtimes::generic;
 use serde_json::Value;
 
-use crate::runtime::{self, ForkLocal, ForkSafeTokio};
-use crate::{convert, error};
+use crate::runtime::{self, ForkLocal};
+use crate::tape::{self, Tape};
+use crate::{completion, convert, error, node};
 
 /// How often a blocking call looks for a pending signal (Ctrl-C) while it waits.
 const SIGNAL_CHECK: Duration = Duration::from_millis(100);
@@ -70,6 +71,23 @@ fn duration(py: Python<'_>, name: &str, seconds: f64) -> PyResult<Duration> {
 }
 
 impl NativeClient {
+    /// `call` / `call_raw`: converts the parameters, then waits for the core with the GIL released.
+    fn call_blocking<'py>(&self, py: Python<'py>, operation_id: String, params: &Bound<'py, PyAny>, raw: bool) -> PyResult<Bound<'py, PyAny>> {
+        let params = convert::params_to_json(params)?;
+        let client = self.core(py)?;
+        match block_on(py, call(client, operation_id, params, raw))? {
+            Ok(answer) => answer.into_pyobject(py),
+            Err(e) => Err(error::to_py(py, &e)),
+        }
+    }
+
+    /// `call_async` / `call_raw_async`: an asyncio future resolved by `completion`.
+    fn call_awaitable<'py>(&self, py: Python<'py>, operation_id: String, params: &Bound<'py, PyAny>, raw: bool) -> PyResult<Bound<'py, PyAny>> {
+        let params = convert::params_to_json(params)?;
+        let client = self.core(py)?;
+        completion::spawn(py, call(client, operation_id, params, raw), resolved)
+    }
+
     /// The core client of this process, with this variant's per-call options.
     fn core(&self, py: Python<'_>) -> PyResult<Client> {
         let client = self
@@ -157,26 +175,25 @@ impl NativeClient {
         })
     }
 
-    /// Calls `operation_id` with `params` (camelCase keys), blocking with the GIL released.
-    /// Returns `(data, meta)`.
-    fn call<'py>(&self, py: Python<'py>, operation_id: String, params: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyTuple>> {
-        let params = convert::params_to_json(params)?;
-        let client = self.core(py)?;
-        let outcome = block_on(py, async move { client.call_json(&operation_id, params).await })?;
-        match outcome {
-            Ok(response) => answer(py, response),
-            Err(e) => Err(error::to_py(py, &e)),
-        }
+    /// Calls `operation_id` with `params` (camelCase keys), blocking with the GIL released, and
+    /// returns its `data`.
+    fn call<'py>(&self, py: Python<'py>, operation_id: String, params: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        self.call_blocking(py, operation_id, params, false)
     }
 
-    /// The same as an awaitable, for `AsyncClient`.
+    /// The same, returning `(data, meta)`: for raw responses and the per-call log line.
+    fn call_raw<'py>(&self, py: Python<'py>, operation_id: String, params: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        self.call_blocking(py, operation_id, params, true)
+    }
+
+    /// `call` as an awaitable, for `AsyncClient`.
     fn call_async<'py>(&self, py: Python<'py>, operation_id: String, params: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-        let params = convert::params_to_json(params)?;
-        let client = self.core(py)?;
-        runtime::try_get()?;
-        generic::future_into_py::<ForkSafeTokio, _, _>(py, async move {
-            client.call_json(&operation_id, params).await.map(Answer).map_err(error::to_py_detached)
-        })
+        self.call_awaitable(py, operation_id, params, false)
+    }
+
+    /// `call_raw` as an awaitable.
+    fn call_raw_async<'py>(&self, py: Python<'py>, operation_id: String, params: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        self.call_awaitable(py, operation_id, params, true)
     }
 
     /// A pager of the iterator `name` (`iterLastChangedStatuses`, `iterSearchProductOrders`).
@@ -194,7 +211,7 @@ impl NativeClient {
     }
 }
 
-/// Pages of an iterator: lists of items as dicts, then `None`.
+/// Pages of an iterator: lists of items (lazy objects), then `None`.
 #[pyclass(module = "npay_order._native", name = "NativePager", frozen)]
 pub struct NativePager {
     pager: Arc<tokio::sync::Mutex<JsonPager>>,
@@ -220,18 +237,15 @@ impl NativePager {
     fn next_page<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         self.check_process()?;
         let pager = self.pager.clone();
-        let page = block_on(py, async move { pager.lock().await.next_page().await })?;
-        Page(page.map_err(|e| error::to_py(py, &e))?).into_pyobject(py)
+        let page = block_on(py, next_page(pager))?;
+        page.map_err(|e| error::to_py(py, &e))?.into_pyobject(py)
     }
 
     /// The same as an awaitable.
     fn next_page_async<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         self.check_process()?;
         let pager = self.pager.clone();
-        runtime::try_get()?;
-        generic::future_into_py::<ForkSafeTokio, _, _>(py, async move {
-            pager.lock().await.next_page().await.map(Page).map_err(error::to_py_detached)
-        })
+        completion::spawn(py, next_page(pager), resolved)
     }
 }
 
@@ -244,28 +258,56 @@ pub fn sign(py: Python<'_>, client_id: &str, client_secret: &str, timestamp_ms: 
     npay_order::sign(client_id, client_secret, timestamp_ms).map_err(|e| error::to_py(py, &e))
 }
 
-/// A successful call as Python's `(data, meta)`.
-struct Answer(Response<Value>);
+/// A successful call, its data already on a [`Tape`]: Python's `data`, or `(data, meta)` when
+/// the raw response was asked for (the headers dict is built only then).
+struct Answer {
+    data: Tape,
+    meta: Option<ResponseMeta>,
+}
 
-fn answer<'py>(py: Python<'py>, response: Response<Value>) -> PyResult<Bound<'py, PyTuple>> {
-    let (data, meta) = response.into_parts();
-    let data = convert::to_py(py, &data)?;
-    let meta = meta_to_py(py, &meta)?;
-    PyTuple::new(py, [data, meta.into_any()])
+/// One call through the core, with the typed answer written to a tape (and dropped) before the
+/// result reaches Python: no part of it needs the GIL.
+async fn call(client: Client, operation_id: String, params: Value, raw: bool) -> npay_order::Result<Answer> {
+    let (data, meta) = json::call_data(&client, &operation_id, params).await?.into_parts();
+    let data = Tape::of(&*data).map_err(|e| unconvertible(&e, meta.status, meta.trace_id.clone()))?;
+    Ok(Answer { data, meta: raw.then_some(meta) })
+}
+
+/// The core could not write an answer it had read: a bug, reported as the core reports one.
+fn unconvertible(error: &tape::Error, status: u16, trace_id: Option<String>) -> NpayError {
+    NpayError::UnexpectedResponse { operation: "serialise", status, message: error.to_string(), trace_id }
 }
 
 impl<'py> IntoPyObject<'py> for Answer {
-    type Target = PyTuple;
-    type Output = Bound<'py, PyTuple>;
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
     type Error = PyErr;
 
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Self::Output> {
-        answer(py, self.0)
+        let data = node::to_py(py, self.data)?;
+        match self.meta {
+            Some(meta) => Ok(PyTuple::new(py, [data, meta_to_py(py, &meta)?.into_any()])?.into_any()),
+            None => Ok(data),
+        }
     }
 }
 
-/// A page of an iterator: a list of dicts, or `None` at the end.
-struct Page(Option<Vec<Value>>);
+/// What an awaited call or page gives Python: its value, or the exception of its error.
+fn resolved<T: for<'py> IntoPyObject<'py, Error = PyErr>>(py: Python<'_>, outcome: npay_order::Result<T>) -> PyResult<Py<PyAny>> {
+    match outcome {
+        Ok(value) => value.into_py_any(py),
+        Err(e) => Err(error::to_py(py, &e)),
+    }
+}
+
+/// A page of an iterator on a tape: a list of lazy objects ([`node::JsonNode`]), or `None` at the end.
+struct Page(Option<Tape>);
+
+async fn next_page(pager: Arc<tokio::sync::Mutex<JsonPager>>) -> npay_order::Result<Page> {
+    let page = pager.lock().await.next_page_data().await?;
+    let page = page.map(|items| Tape::of(&*items)).transpose().map_err(|e| unconvertible(&e, 200, None))?;
+    Ok(Page(page))
+}
 
 impl<'py> IntoPyObject<'py> for Page {
     type Target = PyAny;
@@ -274,7 +316,7 @@ impl<'py> IntoPyObject<'py> for Page {
 
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Self::Output> {
         match self.0 {
-            Some(items) => convert::to_py(py, &Value::Array(items)),
+            Some(items) => node::to_py(py, items),
             None => Ok(py.None().into_bound(py)),
         }
     }

@@ -9,8 +9,8 @@
 //! an object without `to_dict` — is an `InvalidRequestError` naming the argument, raised before
 //! anything is sent.
 //!
-//! Coming back, `pythonize` turns the JSON `data` into dicts and lists in one pass; the generated
-//! models are built from those in Python.
+//! Coming back, answers do not pass through here: they reach Python as lazy JSON (`node`). Only
+//! the sandbox's control API answers are turned into dicts and lists, by `to_py`.
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -195,7 +195,7 @@ fn short_repr(value: &Bound<'_, PyAny>) -> String {
     if text.chars().count() > 60 { format!("{}…", text.chars().take(60).collect::<String>()) } else { text }
 }
 
-/// A JSON answer as Python dicts, lists, strings, numbers, booleans and `None`.
+/// A JSON value as Python dicts, lists, strings, numbers, booleans and `None`.
 pub fn to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
     pythonize::pythonize(py, value).map_err(PyErr::from)
 }

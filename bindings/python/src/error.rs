@@ -107,11 +107,6 @@ pub fn to_py(py: Python<'_>, error: &NpayError) -> PyErr {
     build(py, fields, transport_cause(error)).unwrap_or_else(|failure| failure)
 }
 
-/// The same, for code running without the GIL (async completions on the runtime's threads).
-pub fn to_py_detached(error: NpayError) -> PyErr {
-    Python::attach(|py| to_py(py, &error))
-}
-
 /// An `InvalidRequestError` raised by the binding itself (an argument it cannot convert), before
 /// anything reaches the core; `cause` is the Python exception behind it, if any.
 pub fn invalid_request(py: Python<'_>, name: &str, message: &str, cause: Option<PyErr>) -> PyErr {

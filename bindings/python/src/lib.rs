@@ -1,6 +1,7 @@
 //! The native half of the Python package `npay-order`: the extension module `npay_order._native`.
 //!
-//! Thin by design: conversions (`convert`), async glue and the fork-aware runtime (`runtime`),
+//! Thin by design: conversions (`convert` for arguments; `tape` and `node` for answers, which
+//! reach Python as lazy JSON), async glue (`completion`) and the fork-aware runtime (`runtime`),
 //! the one mapping of errors to Python exceptions (`error`), the generic client and pager
 //! (`client`), the embedded sandbox (`sandbox`) and the logging bridge (`logging`). Every
 //! per-operation method, model and enum is generated Python (`cargo xtask generate`) over the
@@ -9,20 +10,24 @@
 use pyo3::prelude::*;
 
 mod client;
+mod completion;
 mod convert;
 mod error;
 mod logging;
+mod node;
 mod runtime;
 mod sandbox;
+mod tape;
 
 /// `npay_order._native`: see the package `npay_order` for the public API.
 #[pymodule]
-fn _native(py: Python<'_>, module: &Bound<'_, PyModule>) -> PyResult<()> {
-    logging::install(py)?;
+fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<client::NativeClient>()?;
     module.add_class::<client::NativePager>()?;
+    module.add_class::<node::JsonNode>()?;
     module.add_class::<sandbox::NativeSandbox>()?;
     module.add_function(wrap_pyfunction!(client::sign, module)?)?;
+    module.add_function(wrap_pyfunction!(logging::forward_logs, module)?)?;
     module.add("CORE_VERSION", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

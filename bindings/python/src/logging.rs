@@ -12,7 +12,10 @@ use pyo3::prelude::*;
 use pyo3_log::{Caching, Logger};
 
 /// Installs the bridge once per process; a second extension owning the `log` facade wins quietly.
-pub fn install(py: Python<'_>) -> PyResult<()> {
+/// Called by `npay_order._logging` when the first client is made (importing Python's `logging`
+/// at import time would slow `import npay_order` down).
+#[pyfunction]
+pub fn forward_logs(py: Python<'_>) -> PyResult<()> {
     let logger = Logger::new(py, Caching::Loggers)?
         .filter(LevelFilter::Warn)
         .filter_target("npay_order".to_owned(), LevelFilter::Info)

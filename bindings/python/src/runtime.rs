@@ -8,18 +8,13 @@
 //! try to stop threads that are not there). [`ForkLocal`] applies the same rule to anything else
 //! that owns tasks or connections on the runtime (HTTP clients and their pools).
 //!
-//! Async calls reach Python through pyo3-async-runtimes' generic API with [`ForkSafeTokio`], whose
-//! `spawn` goes to this runtime; the library's own tokio runtime is never started, because it is
-//! a process-wide `static` that would not survive a fork.
+//! Async calls are spawned on it too (`completion`), never on a runtime of some library's own: a
+//! process-wide `static` runtime would not survive a fork.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use pyo3::PyResult;
 use pyo3::exceptions::PyRuntimeError;
-use pyo3_async_runtimes::TaskLocals;
-use pyo3_async_runtimes::generic::{ContextExt, Runtime as GenericRuntime};
 use tokio::runtime::Runtime;
 
 /// A value bound to the process that made it, rebuilt (the old one leaked) after a fork.
@@ -83,49 +78,4 @@ pub fn try_get() -> PyResult<Arc<Runtime>> {
             .map(Arc::new)
             .map_err(|e| PyRuntimeError::new_err(format!("cannot start the npay-order runtime: {e}")))
     })
-}
-
-/// The runtime, for code that cannot report an error. Every entry point calls [`try_get`] first,
-/// so by the time this runs the runtime of this process exists.
-fn get() -> Arc<Runtime> {
-    try_get().expect("the runtime was started by the entry point")
-}
-
-/// pyo3-async-runtimes' view of [`get`]: what `future_into_py` spawns on.
-pub struct ForkSafeTokio;
-
-tokio::task_local! {
-    static TASK_LOCALS: TaskLocals;
-}
-
-impl GenericRuntime for ForkSafeTokio {
-    type JoinError = tokio::task::JoinError;
-    type JoinHandle = tokio::task::JoinHandle<()>;
-
-    fn spawn<F>(fut: F) -> Self::JoinHandle
-    where
-        F: Future<Output = ()> + Send + 'static,
-    {
-        get().spawn(fut)
-    }
-
-    fn spawn_blocking<F>(f: F) -> Self::JoinHandle
-    where
-        F: FnOnce() + Send + 'static,
-    {
-        get().spawn_blocking(f)
-    }
-}
-
-impl ContextExt for ForkSafeTokio {
-    fn scope<F, R>(locals: TaskLocals, fut: F) -> Pin<Box<dyn Future<Output = R> + Send>>
-    where
-        F: Future<Output = R> + Send + 'static,
-    {
-        Box::pin(TASK_LOCALS.scope(locals, fut))
-    }
-
-    fn get_task_locals() -> Option<TaskLocals> {
-        TASK_LOCALS.try_with(Clone::clone).ok()
-    }
 }

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
+from typing import List
 
 import pytest
 
@@ -64,3 +66,36 @@ async def test_a_cancelled_call_does_not_disturb_the_next(sandbox: Sandbox, asyn
 async def test_the_async_client_is_an_async_context_manager(sandbox: Sandbox) -> None:
     async with sandbox.async_client() as client:
         assert (await client.list_last_changed_statuses(last_changed_from=sandbox.now())).count == 0
+
+
+def test_each_event_loop_gets_its_own_answers(sandbox: Sandbox) -> None:
+    """One client, used from loops one after another and from a loop in another thread at once."""
+    client = sandbox.async_client()
+    ids = sandbox.create_orders(3).product_order_ids
+
+    async def read(count: int) -> List[str]:
+        results = await asyncio.gather(*(client.query_product_orders(product_order_ids=ids) for _ in range(count)))
+        return [d.product_order.product_order_id for r in results for d in r]
+
+    assert asyncio.run(read(5)) == ids * 5
+    assert asyncio.run(read(5)) == ids * 5  # a second loop on the same thread
+    elsewhere: List[List[str]] = []
+    thread = threading.Thread(target=lambda: elsewhere.append(asyncio.run(read(20))))
+    thread.start()
+    here = asyncio.run(read(20))
+    thread.join()
+    assert here == ids * 20 and elsewhere == [ids * 20]
+
+
+async def test_a_cancelled_call_is_abandoned_not_answered_later(sandbox: Sandbox, async_client: AsyncClient) -> None:
+    ids = sandbox.create_orders(1).product_order_ids
+    await async_client.query_product_orders(product_order_ids=ids)
+    sandbox.set_faults(latency_ms=300)
+    waiting = [asyncio.ensure_future(async_client.query_product_orders(product_order_ids=ids)) for _ in range(10)]
+    await asyncio.sleep(0.05)
+    for task in waiting[:5]:
+        task.cancel()
+    done = await asyncio.gather(*waiting, return_exceptions=True)
+    assert all(isinstance(d, asyncio.CancelledError) for d in done[:5])
+    assert all(isinstance(d, list) and len(d) == 1 for d in done[5:])
+

@@ -24,8 +24,8 @@ def test_changes_are_followed_across_windows_and_pages(sandbox: Sandbox, client:
     assert all(isinstance(c, LastChangedStatus) for c in changes)
     ids = [c.product_order_id for c in changes]
     assert len(ids) == 5 and len(set(ids)) == 5
-    # Each item on a page of its own, and the second day in a later window.
-    assert sandbox.stats().requests["listLastChangedStatuses"] >= 6
+    # Each item on a page of its own (the second day in a later window): five requests at least.
+    assert sandbox.stats().requests["listLastChangedStatuses"] >= 5
 
 
 def test_an_explicit_end_stops_the_walk(sandbox: Sandbox, client: Client) -> None:

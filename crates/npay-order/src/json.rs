@@ -1,4 +1,10 @@
 //! The JSON path of the bindings: parameters in as a JSON object, `data` out as JSON.
+//!
+//! [`call_data`] and [`JsonPager::next_page_data`] are the same calls with the `data` left typed
+//! (type-erased, [`Data`]): a binding serialises it once, straight into its own objects, instead
+//! of paying for an intermediate `serde_json::Value` tree and then converting that.
+
+use std::cell::RefCell;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -32,9 +38,43 @@ pub fn params<P: DeserializeOwned>(operation_id: &str, params: serde_json::Value
     }
 }
 
-/// Turns a typed response into a JSON one.
-pub fn data_to_value<T: Serialize>(response: Response<T>) -> Result<Response<serde_json::Value>> {
+/// A call's `data` still typed, behind `erased_serde`: serialise it with any `serde` serializer
+/// (`erased_serde::serialize(&*data, serializer)`). It serialises exactly as the `data` of
+/// [`Client::call_json`] reads as JSON.
+pub type Data = Box<dyn erased_serde::Serialize + Send>;
+
+tokio::task_local! {
+    /// Set only inside [`call_data`]: where [`data_to_value`] leaves the typed data instead of
+    /// converting it.
+    static KEEP_TYPED: RefCell<Option<Data>>;
+}
+
+/// [`Client::call_json`] with the `data` left typed ([`Data`]): the same validation, chunking,
+/// retries and errors, without building a `serde_json::Value` of the answer.
+pub async fn call_data(client: &Client, operation_id: &str, params: serde_json::Value) -> Result<Response<Data>> {
+    KEEP_TYPED
+        .scope(RefCell::new(None), async {
+            let (value, meta) = client.call_json(operation_id, params).await?.into_parts();
+            // Every operation's data passes through `data_to_value`, which kept it; the JSON is
+            // the fallback should one ever not.
+            let data = KEEP_TYPED.with(|kept| kept.borrow_mut().take()).unwrap_or_else(|| Box::new(value));
+            Ok(Response::new(data, meta))
+        })
+        .await
+}
+
+/// Turns a typed response into a JSON one (inside [`call_data`]: keeps it typed and returns null).
+pub fn data_to_value<T: Serialize + Send + 'static>(response: Response<T>) -> Result<Response<serde_json::Value>> {
     let (data, meta) = response.into_parts();
+    let mut data = Some(data);
+    let _ = KEEP_TYPED.try_with(|kept| {
+        if let Some(data) = data.take() {
+            *kept.borrow_mut() = Some(Box::new(data));
+        }
+    });
+    let Some(data) = data else {
+        return Ok(Response::new(serde_json::Value::Null, meta));
+    };
     let value = serde_json::to_value(data).map_err(|e| NpayError::UnexpectedResponse {
         operation: "serialise",
         status: meta.status,
@@ -85,5 +125,98 @@ impl JsonPager {
             JsonPager::LastChanged(pager) => to_values(pager.next_page().await?),
             JsonPager::Search(pager) => to_values(pager.next_page().await?),
         }
+    }
+
+    /// The next page of items, typed (serialises as a JSON array of the items); `None` when done.
+    pub async fn next_page_data(&mut self) -> Result<Option<Data>> {
+        fn erase<T: Serialize + Send + 'static>(page: Option<Vec<T>>) -> Option<Data> {
+            page.map(|items| Box::new(items) as Data)
+        }
+        match self {
+            JsonPager::LastChanged(pager) => Ok(erase(pager.next_page().await?)),
+            JsonPager::Search(pager) => Ok(erase(pager.next_page().await?)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use npay_sandbox::{Sandbox, SandboxConfig};
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    async fn sandbox_and_client() -> (Sandbox, Client) {
+        let sandbox = Sandbox::start(SandboxConfig { seed: Some(7), ..SandboxConfig::default() }).await.expect("sandbox starts");
+        let client = Client::builder()
+            .client_id(sandbox.client_id())
+            .client_secret(sandbox.client_secret())
+            .base_url(sandbox.base_url())
+            .build()
+            .expect("client builds");
+        (sandbox, client)
+    }
+
+    async fn paid_orders(sandbox: &Sandbox, count: usize) -> Value {
+        let created: Value = reqwest::Client::new()
+            .post(format!("{}/orders", sandbox.control_url()))
+            .json(&json!({"count": count, "status": "PAYED"}))
+            .send()
+            .await
+            .expect("control API")
+            .json()
+            .await
+            .expect("JSON");
+        created["productOrderIds"].clone()
+    }
+
+    fn as_json(data: &Data) -> Value {
+        serde_json::to_value(&**data).expect("typed data serialises")
+    }
+
+    #[tokio::test]
+    async fn typed_data_serialises_exactly_as_the_json_path_reads() {
+        let (sandbox, client) = sandbox_and_client().await;
+        let from = chrono::Utc::now() - chrono::Duration::minutes(1);
+        // More than 300 ids: chunked, then merged, on both paths.
+        let ids = paid_orders(&sandbox, 301).await;
+        let calls = [
+            ("queryProductOrders", json!({"productOrderIds": ids})),
+            ("listLastChangedStatuses", json!({"lastChangedFrom": crate::Timestamp::from_utc_in_kst(from).to_string(), "limitCount": 5})),
+        ];
+        for (operation, params) in calls {
+            let typed = call_data(&client, operation, params.clone()).await.expect("call_data");
+            let json = client.call_json(operation, params).await.expect("call_json");
+            assert_eq!(as_json(typed.data()), *json.data(), "{operation}");
+            assert_eq!(typed.meta().status, 200);
+            assert!(typed.meta().trace_id.is_some());
+        }
+    }
+
+    #[tokio::test]
+    async fn call_data_fails_as_call_json_does() {
+        let (_sandbox, client) = sandbox_and_client().await;
+        let error = call_data(&client, "confirmProductOrders", json!({"productOrderIds": []})).await.err().expect("refused");
+        assert_eq!(error.type_name(), "InvalidRequestError");
+        let error = call_data(&client, "noSuchOperation", json!({})).await.err().expect("refused");
+        assert_eq!(error.type_name(), "InvalidRequestError");
+    }
+
+    #[tokio::test]
+    async fn typed_pages_hold_the_same_items_as_json_pages() {
+        let (sandbox, client) = sandbox_and_client().await;
+        let from = crate::Timestamp::from_utc_in_kst(chrono::Utc::now() - chrono::Duration::minutes(1)).to_string();
+        paid_orders(&sandbox, 7).await;
+        let params = json!({"lastChangedFrom": from, "limitCount": 3});
+        let mut typed = JsonPager::new(&client, "iterLastChangedStatuses", params.clone()).expect("pager");
+        let mut plain = JsonPager::new(&client, "iterLastChangedStatuses", params).expect("pager");
+        let mut items = 0;
+        while let Some(page) = typed.next_page_data().await.expect("typed page") {
+            let expected = plain.next_page().await.expect("page").expect("as many pages");
+            assert_eq!(as_json(&page), Value::Array(expected));
+            items += as_json(&page).as_array().map_or(0, Vec::len);
+        }
+        assert!(plain.next_page().await.expect("page").is_none());
+        assert_eq!(items, 7);
     }
 }

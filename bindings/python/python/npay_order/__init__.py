@@ -21,8 +21,6 @@ The per-operation surface, models and enums are generated from the OpenAPI spec
 
 from __future__ import annotations
 
-from typing import List
-
 from . import _generated
 from ._errors import (
     ApiConnectionError,
@@ -38,13 +36,35 @@ from ._errors import (
     RateLimitError,
     ServerError,
 )
-from ._generated import *  # noqa: F401,F403 — the generated clients, models and enums
-from ._model import KST, OpenEnum
+from ._model import KST
 from ._native import CORE_VERSION as __version__
 from ._native import sign
 from ._response import RawResponse
 
-__all__: List[str] = [
+TYPE_CHECKING = False  # `typing` only for type checkers: see `_model`
+if TYPE_CHECKING:
+    from ._enum import OpenEnum
+    from ._generated import *  # noqa: F401,F403 — the generated clients, models and enums
+else:
+    # The clients and models now; the enums (and `OpenEnum`) when first used: see `_lazy`.
+    _names = frozenset(_generated.__all__)
+    globals().update((name, value) for name, value in vars(_generated).items() if name in _names)
+
+    def __getattr__(name: str) -> object:
+        if name == "OpenEnum":
+            from ._enum import OpenEnum as value
+        elif name in _names:
+            value = getattr(_generated, name)
+        else:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list:
+        return sorted(set(globals()) | set(__all__))
+
+
+__all__ = [
     "sign",
     "RawResponse",
     "OpenEnum",

@@ -8,26 +8,21 @@ from __future__ import annotations
 
 import math
 import time
-from typing import (
-    Any,
-    AsyncIterator,
-    Callable,
-    Dict,
-    Iterator,
-    List,
-    Mapping,
-    Optional,
-    Type,
-    TypeVar,
-)
 
-from ._native import NativeClient, NativePager
 from ._errors import InvalidRequestError, NpayError
 from ._logging import logger
+from ._native import NativeClient, NativePager
 from ._response import RawResponse
 
-T = TypeVar("T")
-C = TypeVar("C", bound="BaseClient")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, AsyncIterator, Callable, Dict, Iterator, List, Mapping, Optional, Type, TypeVar
+
+    T = TypeVar("T")
+    C = TypeVar("C", bound="BaseClient")
+
+#: `logging.DEBUG`, without importing `logging` to read it.
+_DEBUG = 10
 
 #: Whole-request timeout of each attempt, in seconds, unless a client says otherwise.
 DEFAULT_TIMEOUT = 30.0
@@ -79,7 +74,7 @@ def _raw(data: T, meta: Mapping[str, Any]) -> RawResponse[T]:
 
 
 def _log_success(operation_id: str, started: float, meta: Mapping[str, Any]) -> None:
-    logger.debug(
+    logger().debug(
         "%s: HTTP %s in %.1f ms (trace id %s)",
         operation_id,
         meta.get("status"),
@@ -90,7 +85,7 @@ def _log_success(operation_id: str, started: float, meta: Mapping[str, Any]) -> 
 
 def _log_failure(operation_id: str, started: float, error: NpayError) -> None:
     # The message holds Naver's text and the argument names; never a secret, signature or token.
-    logger.debug(
+    logger().debug(
         "%s failed in %.1f ms: %s: %s",
         operation_id,
         (time.perf_counter() - started) * 1000,
@@ -115,6 +110,7 @@ class BaseClient:
         max_retries: int = DEFAULT_MAX_RETRIES,
         account_id: Optional[str] = None,
     ) -> None:
+        logger()  # logging is set up with the first client (see `_logging`)
         self._native = NativeClient(
             _optional_text("client_id", client_id),
             _optional_text("client_secret", client_secret),
@@ -157,12 +153,14 @@ class SyncBaseClient(BaseClient):
     """The blocking call path. Calls release the GIL while they wait, so threads run in parallel."""
 
     def _request(self, operation_id: str, params: Dict[str, Any], parse: Callable[[Any], T]) -> T:
-        return self._request_raw(operation_id, params, parse).data
+        if logger().isEnabledFor(_DEBUG):  # the log line needs the raw response
+            return self._request_raw(operation_id, params, parse).data
+        return parse(self._native.call(operation_id, params))
 
     def _request_raw(self, operation_id: str, params: Dict[str, Any], parse: Callable[[Any], T]) -> RawResponse[T]:
         started = time.perf_counter()
         try:
-            data, meta = self._native.call(operation_id, params)
+            data, meta = self._native.call_raw(operation_id, params)
         except NpayError as error:
             _log_failure(operation_id, started, error)
             raise
@@ -190,12 +188,14 @@ class AsyncBaseClient(BaseClient):
     calls (``asyncio.gather``) run concurrently without threads on the Python side."""
 
     async def _request(self, operation_id: str, params: Dict[str, Any], parse: Callable[[Any], T]) -> T:
-        return (await self._request_raw(operation_id, params, parse)).data
+        if logger().isEnabledFor(_DEBUG):  # the log line needs the raw response
+            return (await self._request_raw(operation_id, params, parse)).data
+        return parse(await self._native.call_async(operation_id, params))
 
     async def _request_raw(self, operation_id: str, params: Dict[str, Any], parse: Callable[[Any], T]) -> RawResponse[T]:
         started = time.perf_counter()
         try:
-            data, meta = await self._native.call_async(operation_id, params)
+            data, meta = await self._native.call_raw_async(operation_id, params)
         except NpayError as error:
             _log_failure(operation_id, started, error)
             raise
@@ -221,7 +221,7 @@ def _items(name: str, pager: NativePager, parse: Callable[[Any], T]) -> Iterator
     while True:
         page: Optional[List[Any]] = pager.next_page()
         if page is None:
-            logger.debug("%s: done after %d page(s)", name, pages)
+            logger().debug("%s: done after %d page(s)", name, pages)
             return
         pages += 1
         for item in page:
@@ -233,7 +233,7 @@ async def _aitems(name: str, pager: NativePager, parse: Callable[[Any], T]) -> A
     while True:
         page: Optional[List[Any]] = await pager.next_page_async()
         if page is None:
-            logger.debug("%s: done after %d page(s)", name, pages)
+            logger().debug("%s: done after %d page(s)", name, pages)
             return
         pages += 1
         for item in page:

@@ -23,7 +23,15 @@ the client secret, a signature or a token.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping, NamedTuple, Optional, Tuple, Union
+TYPE_CHECKING = False  # `typing` only for type checkers: see `_model`
+if TYPE_CHECKING:
+    from typing import Any, Iterable, Mapping, NamedTuple, Optional, Tuple, Union
+
+    _InvalidInput = NamedTuple("_InvalidInput", [("name", str), ("kind", str), ("message", str)])
+else:
+    from collections import namedtuple
+
+    _InvalidInput = namedtuple("_InvalidInput", ("name", "kind", "message"))
 
 __all__ = [
     "InvalidInput",
@@ -41,14 +49,12 @@ __all__ = [
 ]
 
 
-class InvalidInput(NamedTuple):
+class InvalidInput(_InvalidInput):
     """One invalid input: ``name`` as the API names it (``dispatchProductOrders[2].trackingNumber``),
     ``kind`` (``client`` for the SDK's own checks, else the server's word such as ``typeMismatch``)
     and ``message``."""
 
-    name: str
-    kind: str
-    message: str
+    __slots__ = ()
 
 
 def _inputs(values: Iterable[Union[InvalidInput, Mapping[str, Any]]]) -> Tuple[InvalidInput, ...]:

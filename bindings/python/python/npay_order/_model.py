@@ -4,41 +4,44 @@ items given as models or dicts (snake_case or camelCase keys) into the API's JSO
 
 The generated classes only declare their fields: each lists ``(attribute, json_key, kind)`` in
 ``_FIELDS``, and the kinds below say how a value is read and written.
+
+Answers are read lazily. The native layer hands over a call's data as :class:`JsonNode` handles
+(the parsed JSON stays in Rust); a model made from one keeps it and converts a field the first
+time it is read, then stores the value in the field's slot, so the next read is a plain attribute
+access. A caller who looks at three fields of 300 product orders pays for those, not for every
+field of every order. Equality, ``repr``, ``to_dict()`` and pickling read every field first, so
+they behave as if the model had been filled eagerly.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-from enum import Enum
-from typing import (
-    Any,
-    Callable,
-    ClassVar,
-    Dict,
-    List,
-    Mapping,
-    NamedTuple,
-    Optional,
-    Tuple,
-    Type,
-    TypeVar,
-    Union,
-)
+import sys
 
 from ._errors import InvalidRequestError
+from ._native import JsonNode
 
-__all__ = ["Model", "OpenEnum", "KST"]
+# `typing` is for type checkers only: importing it (and the `re` it pulls in) would double the
+# time `import npay_order` takes.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from types import ModuleType
+    from typing import Any, Callable, ClassVar, Dict, List, Mapping, Optional, Tuple, Type, TypeVar, Union
 
-T = TypeVar("T")
-M = TypeVar("M", bound="Model")
+    from ._enum import OpenEnum
+
+    T = TypeVar("T")
+    M = TypeVar("M", bound="Model")
+
+    #: What date-time arguments accept: a ``datetime`` (naive = KST) or an ISO-8601 string.
+    DateTimeInput = Union[_dt.datetime, str]
+
+__all__ = ["Model", "KST"]
 
 #: Korea Standard Time: naive datetimes are read in it, and every date-time is sent in it.
 KST = _dt.timezone(_dt.timedelta(hours=9), "KST")
 
 _NINE_HOURS = _dt.timedelta(hours=9)
-
-#: What date-time arguments accept: a ``datetime`` (naive = KST) or an ISO-8601 string.
-DateTimeInput = Union[_dt.datetime, str]
 
 
 def format_datetime(value: _dt.datetime) -> str:
@@ -56,37 +59,6 @@ def parse_datetime(text: str) -> _dt.datetime:
     if offset is None or offset == _NINE_HOURS:
         return value.replace(tzinfo=KST)
     return value
-
-
-class OpenEnum(str, Enum):
-    """A value of one of the API's enumerations. It *is* its wire string (``==``, ``str()``,
-    formatting, JSON), and a value this version of the SDK does not know is kept as a member of
-    its own (``is_known`` is then ``False``) instead of failing."""
-
-    @classmethod
-    def _missing_(cls, value: object) -> Any:
-        if not isinstance(value, str):
-            return None
-        member = str.__new__(cls, value)
-        member._name_ = value
-        member._value_ = value
-        return member
-
-    @property
-    def is_known(self) -> bool:
-        """Whether this value is one the spec of this version lists."""
-        return self._value_ in type(self)._value2member_map_
-
-    def __str__(self) -> str:
-        return str.__str__(self)
-
-    def __format__(self, spec: str) -> str:
-        return str.__format__(str(self), spec)
-
-    def __repr__(self) -> str:
-        if self.is_known:
-            return f"{type(self).__name__}.{self._name_}"
-        return f"{type(self).__name__}({self._value_!r})"
 
 
 class Kind:
@@ -128,14 +100,28 @@ class DateKind(Kind):
 
 
 class EnumKind(Kind):
-    def __init__(self, enum: Type[OpenEnum]) -> None:
-        self.enum = enum
+    """Values of the enumeration ``name`` of ``module``, looked up on first use (the generated
+    enumerations are built lazily)."""
+
+    def __init__(self, module: ModuleType, name: str) -> None:
+        self.module = module
+        self.name = name
+        self._enum: Optional[Type[OpenEnum]] = None
 
     def load(self, value: Any) -> Any:
-        return self.enum(value) if isinstance(value, str) else value
+        if not isinstance(value, str):
+            return value
+        enum = self._enum
+        if enum is None:
+            enum = self._enum = getattr(self.module, self.name)
+        # The member map first: calling the class costs ten times more for a known value.
+        member = enum._value2member_map_.get(value)
+        return member if member is not None else enum(value)
 
     def dump(self, value: Any) -> Any:
-        return value.value if isinstance(value, Enum) else value
+        # A member was made by `enum`, so the module is loaded if there is a member to unwrap.
+        enum = sys.modules.get("enum")
+        return value.value if enum is not None and isinstance(value, enum.Enum) else value
 
 
 class ModelKind(Kind):
@@ -143,6 +129,8 @@ class ModelKind(Kind):
         self.model = model
 
     def load(self, value: Any) -> Any:
+        if type(value) is JsonNode:
+            return self.model._lazy(value)
         return self.model.from_dict(value) if isinstance(value, dict) else value
 
     def dump(self, value: Any) -> Any:
@@ -167,12 +155,19 @@ DATETIME = DateTimeKind()
 DATE = DateKind()
 
 
-class Field(NamedTuple):
+class Field:
     """One field of a model: its Python attribute, its JSON key and its kind."""
 
-    attr: str
-    key: str
-    kind: Kind
+    __slots__ = ("attr", "key", "kind")
+
+    def __init__(self, attr: str, key: str, kind: Kind) -> None:
+        self.attr = attr
+        self.key = key
+        self.kind = kind
+
+
+# How `Model.__getattr__` reads a field (see `Model._LAZY`).
+_PLAIN, _MODEL, _CALL = 0, 1, 2
 
 
 class Model:
@@ -180,9 +175,68 @@ class Model:
     (camelCase keys, absent values left out), ``from_dict()`` reading it, equality by value and a
     ``repr`` that shows only the fields that are set."""
 
-    __slots__ = ()
+    # Field values live in the instance's `__dict__` (the generated classes declare no slots), so
+    # that a field not read yet is simply absent: reading it falls through to `__getattr__`
+    # without an exception, and `to_dict()` can tell read fields from unread ones for free.
+    # `_raw`: the answer's JSON object the unread fields come from (models made from an answer
+    # only; unset otherwise).
+    __slots__ = ("_raw", "__dict__")
 
     _FIELDS: ClassVar[Tuple[Field, ...]] = ()
+    _raw: JsonNode
+
+    @classmethod
+    def _lazy(cls: Type[M], raw: JsonNode) -> M:
+        """A model over an answer's object: each field is converted when first read."""
+        model = cls.__new__(cls)
+        model._raw = raw
+        return model
+
+    #: attribute → (JSON key, how to read it: `_PLAIN`, `_MODEL` (then the model class) or
+    #: `_CALL` (then the kind's `load`)); built per class on first use.
+    _LAZY: ClassVar[Optional[Dict[str, Tuple[str, int, Any]]]] = None
+
+    if not TYPE_CHECKING:  # to type checkers, a misspelt attribute must stay an error
+
+        def __getattr__(self, name: str) -> Any:
+            # Called only for a name that is not in the instance: a field not read yet. Kept to
+            # a minimum of calls: it runs once for every field a program reads.
+            table = type(self)._LAZY
+            if table is None:
+                table = type(self)._lazy_table()
+            entry = table.get(name)
+            if entry is not None:
+                try:
+                    raw = self._raw
+                except AttributeError:  # made by the constructor, with this field deleted
+                    raw = None
+                if raw is not None:
+                    key, how, arg = entry
+                    value = raw.get(key)
+                    if value is not None and how:
+                        if how == _MODEL and type(value) is JsonNode:
+                            model = arg.__new__(arg)
+                            model._raw = value
+                            value = model
+                        else:
+                            value = arg(value)
+                    self.__dict__[name] = value
+                    return value
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    @classmethod
+    def _lazy_table(cls) -> Dict[str, Tuple[str, int, Any]]:
+        table: Dict[str, Tuple[str, int, Any]] = {}
+        for field in cls._FIELDS:
+            kind = field.kind
+            if type(kind) is Kind:
+                table[field.attr] = (field.key, _PLAIN, None)
+            elif type(kind) is ModelKind:
+                table[field.attr] = (field.key, _MODEL, kind.model)
+            else:
+                table[field.attr] = (field.key, _CALL, kind.load)
+        cls._LAZY = table
+        return table
 
     @classmethod
     def _loaders(cls) -> Tuple[Tuple[str, str, Optional[Callable[[Any], Any]]], ...]:
@@ -209,11 +263,26 @@ class Model:
     def to_dict(self) -> Dict[str, Any]:
         """The API's JSON shape: camelCase keys, date-times as ISO-8601 strings, enums as their
         values; fields that are ``None`` are left out."""
+        try:
+            raw: Optional[JsonNode] = self._raw
+        except AttributeError:
+            raw = None
+        values = self.__dict__
+        if raw is not None and not values:
+            # Nothing read or set: the answer's JSON is already this shape (the core wrote it
+            # from the same schema), so it is converted in one native pass.
+            whole: Dict[str, Any] = raw.to_py()
+            return whole
         out: Dict[str, Any] = {}
         for field in self._FIELDS:
-            value = getattr(self, field.attr)
-            if value is not None:
-                out[field.key] = field.kind.dump(value)
+            if field.attr in values:
+                value = values[field.attr]
+                if value is not None:
+                    out[field.key] = field.kind.dump(value)
+            elif raw is not None:
+                value = raw.get_py(field.key)
+                if value is not None:
+                    out[field.key] = value
         return out
 
     @classmethod
@@ -232,6 +301,8 @@ class Model:
         """A request item given as this model, or as a dict with snake_case or camelCase keys, as
         the API's JSON. An unknown key raises :class:`InvalidRequestError`; anything that is
         neither is passed on for the native layer to reject with the argument's name."""
+        from collections.abc import Mapping  # here: only request items need it
+
         if isinstance(value, cls):
             return value.to_dict()
         if isinstance(value, Mapping):
@@ -262,6 +333,10 @@ class Model:
             return NotImplemented
         return all(getattr(self, f.attr) == getattr(other, f.attr) for f in self._FIELDS)
 
+    def __reduce__(self) -> Tuple[Any, ...]:
+        # By field values: the native JSON a lazy model reads from cannot be pickled or copied.
+        return (_restore, (type(self), tuple(getattr(self, f.attr) for f in self._FIELDS)))
+
     __hash__ = None  # type: ignore[assignment]  # mutable, compared by value
 
     def __repr__(self) -> str:
@@ -271,6 +346,13 @@ class Model:
             if value is not None:
                 shown.append(f"{field.attr}={_show(value)}")
         return f"{type(self).__name__}({', '.join(shown)})"
+
+
+def _restore(cls: Type[M], values: Tuple[Any, ...]) -> M:
+    model = cls.__new__(cls)
+    for field, value in zip(cls._FIELDS, values):
+        object.__setattr__(model, field.attr, value)
+    return model
 
 
 def _show(value: Any) -> str:
@@ -283,8 +365,8 @@ def _show(value: Any) -> str:
 
 
 def parse_model(model: Type[M]) -> Callable[[Any], M]:
-    """Reads a response's ``data`` as ``model``."""
-    return model.from_dict
+    """Reads a response's ``data`` (a :class:`JsonNode`) as ``model``, lazily."""
+    return model._lazy
 
 
 def parse_list(inner: Callable[[Any], T]) -> Callable[[Any], List[T]]:
@@ -300,7 +382,7 @@ def parse_plain(_type: Type[T]) -> Callable[[Any], T]:
     """Takes a response's ``data`` as it is (strings, numbers)."""
 
     def parse(data: Any) -> T:
-        value: T = data
+        value: T = data.to_py() if type(data) is JsonNode else data
         return value
 
     return parse

@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Generic, Mapping, Optional, TypeVar
+TYPE_CHECKING = False  # `typing` only for type checkers: see `_model`
+if TYPE_CHECKING:
+    from typing import Generic as _Generic
+    from typing import Mapping, Optional, TypeVar
+
+    T = TypeVar("T")
+else:
+    from types import GenericAlias
+
+    class _Generic:
+        """What `typing.Generic` gives at run time that matters here: ``RawResponse[X]``."""
+
+        __slots__ = ()
+
+        def __class_getitem__(cls, item: object) -> GenericAlias:
+            return GenericAlias(cls, item)
+
+    T = None  # the runtime `RawResponse` is not parameterised
 
 __all__ = ["RawResponse"]
 
-T = TypeVar("T")
 
-
-class RawResponse(Generic[T]):
+class RawResponse(_Generic[T]):
     """A call's ``data`` with the HTTP response it came in.
 
     Get one by calling an operation through ``client.with_raw_response``::

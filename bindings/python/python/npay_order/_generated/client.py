@@ -5,19 +5,23 @@
 
 from __future__ import annotations
 
-import datetime
-from typing import Any, AsyncIterator, Iterator, List, Mapping, Optional, Sequence, Union
-
 from .._base import AsyncBaseClient, SyncBaseClient
-from .._model import DateTimeInput, compact, parse_list, parse_model, parse_plain
-from .._response import RawResponse
-from .enums import CancelRequestReason, ClaimStatus, DelayedDispatchReason, DeliveryCompanyCode, HoldbackReason, LastChangedType, PlaceOrderStatus, ProductOrderStatus, PurchaseReviewClassType, RequestDeliveryMethod, ReturnRequestReason, SearchRangeType
+from .._model import compact, parse_list, parse_model, parse_plain
 from .models import ClaimResult, ConfirmResult, DispatchProductOrder, LastChangedStatus, LastChangedStatusesData, ProductOrderDetail, ReviewsData, SearchProductOrderContent, SearchProductOrdersData
+
+TYPE_CHECKING = False  # annotations only: see `npay_order._model`
+if TYPE_CHECKING:
+    import datetime
+    from typing import Any, AsyncIterator, Iterator, List, Mapping, Optional, Sequence, Union
+
+    from .._model import DateTimeInput
+    from .._response import RawResponse
+    from .enums import CancelRequestReason, ClaimStatus, DelayedDispatchReason, DeliveryCompanyCode, HoldbackReason, LastChangedType, PlaceOrderStatus, ProductOrderStatus, PurchaseReviewClassType, RequestDeliveryMethod, ReturnRequestReason, SearchRangeType
 
 __all__ = ["Client", "AsyncClient", "ClientWithRawResponse", "AsyncClientWithRawResponse"]
 
-# Some specs use only some of these in signatures; keep linters quiet.
-_ = (datetime, Any, List, Mapping, Optional, Sequence, Union, DateTimeInput, parse_list, parse_plain)
+# Some specs use only some of these; keep linters quiet.
+_ = (parse_list, parse_plain)
 
 
 class Client(SyncBaseClient):
