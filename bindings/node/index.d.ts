@@ -263,6 +263,45 @@ export type KnownCommissionPrePayStatus =
 export type CommissionPrePayStatus = KnownCommissionPrePayStatus | (string & {});
 
 /**
+ * 수수료 구분 (commission kind).
+ *
+ * Values this version knows (requests accept only these):
+ * - `SALE_COMMISSION`: (구) 판매 수수료
+ * - `PAY_COMMISSION`: Npay 수수료
+ * - `CHNL_COMMISSION`: 채널 수수료
+ * - `ISTLM_COMMISSION`: 무이자 할부 수수료
+ * - `PUBLISHING_COMMISSION`: 출판 수수료
+ * - `INFLOW_COMMISSION`: 유입 수수료
+ * - `SERVICE_COMMISSION`: 솔루션 사용료
+ * - `CONTRACT_COMMISSION`: 계약 수수료
+ * - `PACKAGE_COMMISSION`: 패키지 사용료
+ * - `PARTNER_COMMISSION`: 제휴 사용료
+ * - `PURCHASER_COMMISSION`: 구매자 수수료
+ * - `PRICE_COMPARISON_COMMISSION`: 가격 비교 수수료
+ * - `PLATFORM_COMMISSION`: 판매(플랫폼) 수수료
+ * - `VERTICAL_COMMISSION`: 버티컬 사용료
+ */
+export type KnownCommissionType =
+  | "SALE_COMMISSION"
+  | "PAY_COMMISSION"
+  | "CHNL_COMMISSION"
+  | "ISTLM_COMMISSION"
+  | "PUBLISHING_COMMISSION"
+  | "INFLOW_COMMISSION"
+  | "SERVICE_COMMISSION"
+  | "CONTRACT_COMMISSION"
+  | "PACKAGE_COMMISSION"
+  | "PARTNER_COMMISSION"
+  | "PURCHASER_COMMISSION"
+  | "PRICE_COMPARISON_COMMISSION"
+  | "PLATFORM_COMMISSION"
+  | "VERTICAL_COMMISSION";
+/**
+ * `CommissionType` as read from responses: a value Naver adds later arrives as a plain string.
+ */
+export type CommissionType = KnownCommissionType | (string & {});
+
+/**
  * 적용 쿠폰 유형 (applied coupon class).
  *
  * Values this version knows (requests accept only these):
@@ -980,6 +1019,49 @@ export type KnownPayLocationType =
 export type PayLocationType = KnownPayLocationType | (string & {});
 
 /**
+ * 결제 수단 (payment means of a commission row).
+ *
+ * Values this version knows (requests accept only these):
+ * - `PAYMEANS_TYPE_ALL`: 전체
+ * - `PAYMEANS_TYPE_BANK`: 실시간 계좌이체
+ * - `PAYMEANS_TYPE_CCARD`: 신용카드
+ * - `PAYMEANS_TYPE_CHAMT`: (구) 구매자 충전금
+ * - `PAYMEANS_TYPE_CHKAC`: (구) 체크아웃 적립금
+ * - `PAYMEANS_TYPE_DON`: (구) 네이버 캐시
+ * - `PAYMEANS_TYPE_MOBIL`: 휴대폰 결제
+ * - `PAYMEANS_TYPE_NCASH`: 네이버페이 포인트·머니
+ * - `PAYMEANS_TYPE_POINT`: 포인트 결제
+ * - `PAYMEANS_TYPE_VACCT`: 무통장입금 (가상계좌)
+ * - `PAYMEANS_TYPE_SKIP`: 나중에결제
+ * - `PAYMEANS_TYPE_PAYLATER`: 후불 결제
+ * - `PAYMEANS_TYPE_GIFTCARD`: 상품권
+ * - `PAYMEANS_TYPE_NONE`: 주 결제 수단 없음
+ * - `PAYMEANS_TYPE_NMP_DISCOUNT`: 네이버 할인 지원
+ * - `PAYMEANS_TYPE_OVERSEAS_CARD`: 해외 카드
+ */
+export type KnownPayMeansType =
+  | "PAYMEANS_TYPE_ALL"
+  | "PAYMEANS_TYPE_BANK"
+  | "PAYMEANS_TYPE_CCARD"
+  | "PAYMEANS_TYPE_CHAMT"
+  | "PAYMEANS_TYPE_CHKAC"
+  | "PAYMEANS_TYPE_DON"
+  | "PAYMEANS_TYPE_MOBIL"
+  | "PAYMEANS_TYPE_NCASH"
+  | "PAYMEANS_TYPE_POINT"
+  | "PAYMEANS_TYPE_VACCT"
+  | "PAYMEANS_TYPE_SKIP"
+  | "PAYMEANS_TYPE_PAYLATER"
+  | "PAYMEANS_TYPE_GIFTCARD"
+  | "PAYMEANS_TYPE_NONE"
+  | "PAYMEANS_TYPE_NMP_DISCOUNT"
+  | "PAYMEANS_TYPE_OVERSEAS_CARD";
+/**
+ * `PayMeansType` as read from responses: a value Naver adds later arrives as a plain string.
+ */
+export type PayMeansType = KnownPayMeansType | (string & {});
+
+/**
  * 수령 위치 (where the parcel is left). 일부 배송 유형(장보기, N배송 등)에서만 채워집니다.
  *
  * Values this version knows (requests accept only these):
@@ -1168,6 +1250,143 @@ export type KnownSellerBurdenMultiplePurchaseDiscountType =
 export type SellerBurdenMultiplePurchaseDiscountType = KnownSellerBurdenMultiplePurchaseDiscountType | (string & {});
 
 /**
+ * 정산 확정 여부 (whether a row is settled); 결제일 기준 조회에서만 쓰입니다.
+ *
+ * Values this version knows (requests accept only these):
+ * - `SETTLED`: 정산 확정
+ * - `UNSETTLED`: 정산 미확정
+ * - `BEFORE_CANCEL`: 정산 전 취소
+ */
+export type KnownSettleDecisionType =
+  | "SETTLED"
+  | "UNSETTLED"
+  | "BEFORE_CANCEL";
+/**
+ * `SettleDecisionType` as read from responses: a value Naver adds later arrives as a plain string.
+ */
+export type SettleDecisionType = KnownSettleDecisionType | (string & {});
+
+/**
+ * 정산 지급 방법 (how the settlement is paid out).
+ *
+ * Values this version knows (requests accept only these):
+ * - `ACCOUNT`: 계좌 이체
+ * - `CHARGE_AMT`: 충전금으로 적립
+ */
+export type KnownSettleMethodType =
+  | "ACCOUNT"
+  | "CHARGE_AMT";
+/**
+ * `SettleMethodType` as read from responses: a value Naver adds later arrives as a plain string.
+ */
+export type SettleMethodType = KnownSettleMethodType | (string & {});
+
+/**
+ * 건별 정산·수수료 조회에서 searchDate가 가리키는 날짜 (which date searchDate refers to).
+ *
+ * Values this version knows (requests accept only these):
+ * - `SETTLE_CASEBYCASE_SETTLE_SCHEDULE_DATE`: 정산 예정일
+ * - `SETTLE_CASEBYCASE_SETTLE_BASIS_DATE`: 정산 기준일
+ * - `SETTLE_CASEBYCASE_SETTLE_COMPLETE_DATE`: 정산 완료일
+ * - `SETTLE_CASEBYCASE_PAY_DATE`: 결제일
+ * - `SETTLE_CASEBYCASE_TAXRETURN_BASIS_DATE`: 세금 신고 기준일
+ */
+export type KnownSettlePeriodType =
+  | "SETTLE_CASEBYCASE_SETTLE_SCHEDULE_DATE"
+  | "SETTLE_CASEBYCASE_SETTLE_BASIS_DATE"
+  | "SETTLE_CASEBYCASE_SETTLE_COMPLETE_DATE"
+  | "SETTLE_CASEBYCASE_PAY_DATE"
+  | "SETTLE_CASEBYCASE_TAXRETURN_BASIS_DATE";
+/**
+ * `SettlePeriodType` as read from responses: a value Naver adds later arrives as a plain string.
+ */
+export type SettlePeriodType = KnownSettlePeriodType | (string & {});
+
+/**
+ * 정산 대상 구분 (what a settlement row settles).
+ *
+ * Values this version knows (requests accept only these):
+ * - `PROD_ORDER`: 상품 주문
+ * - `DELIVERY`: 배송비
+ * - `EXTRAFEE`: 기타 비용
+ * - `WITHDRAW`: 결제 수단 출금
+ * - `REFUND`: 구매자 환불
+ * - `PL_REFUND`: 후불 결제 환불
+ * - `DEDUCTION_RESTORE`: 기타 공제 환급
+ * - `PROD_PAY`: 상품 결제
+ * - `PURCHASE_REVIEW`: 텍스트 리뷰 적립
+ * - `PREMIUM_PURCHASE_REVIEW`: 포토·동영상 리뷰 적립
+ * - `REGULAR_PURCHASE_REVIEW`: 알림 동의 회원 추가 리뷰 적립
+ * - `ONE_MONTH_PURCHASE_REVIEW`: 한 달 사용 텍스트 리뷰
+ * - `ONE_MONTH_PREMIUM_PURCHASE_REVIEW`: 한 달 사용 포토·동영상 리뷰
+ * - `REVIEW`: 리뷰 적립
+ * - `ETC_COUPON`: 기타 할인
+ * - `QUICK_SETTLE`: 빠른 정산
+ * - `QUANTITY_CANCEL`: 수량 취소
+ * - `DIFFERENCE_SETTLE`: 차액 정산
+ * - `DEPOSIT_SETTLE`: 예치금
+ * - `RENTAL_ORDER`: 렌탈 주문
+ * - `MANUAL_ORDER`: 수동 주문
+ * - `RENTAL_SCHEDULED_ORDER`: 월 렌탈료 주문
+ * - `PREFERENTIAL_COMMISSION`: 우대 수수료 환급
+ * - `POINT_ACCUMULATION`: 포인트 적립
+ */
+export type KnownSettleProductOrderType =
+  | "PROD_ORDER"
+  | "DELIVERY"
+  | "EXTRAFEE"
+  | "WITHDRAW"
+  | "REFUND"
+  | "PL_REFUND"
+  | "DEDUCTION_RESTORE"
+  | "PROD_PAY"
+  | "PURCHASE_REVIEW"
+  | "PREMIUM_PURCHASE_REVIEW"
+  | "REGULAR_PURCHASE_REVIEW"
+  | "ONE_MONTH_PURCHASE_REVIEW"
+  | "ONE_MONTH_PREMIUM_PURCHASE_REVIEW"
+  | "REVIEW"
+  | "ETC_COUPON"
+  | "QUICK_SETTLE"
+  | "QUANTITY_CANCEL"
+  | "DIFFERENCE_SETTLE"
+  | "DEPOSIT_SETTLE"
+  | "RENTAL_ORDER"
+  | "MANUAL_ORDER"
+  | "RENTAL_SCHEDULED_ORDER"
+  | "PREFERENTIAL_COMMISSION"
+  | "POINT_ACCUMULATION";
+/**
+ * `SettleProductOrderType` as read from responses: a value Naver adds later arrives as a plain string.
+ */
+export type SettleProductOrderType = KnownSettleProductOrderType | (string & {});
+
+/**
+ * 정산 구분 (settlement status or kind). Commerce 문서의 설명에는 PURCHASE_CONFIRM(구매 확정)도 있지만 허용 값 목록에는 없어 빠져 있습니다 — 응답에 오면 열린 enum이 문자열로 보존합니다 (PURCHASE_CONFIRM is described but not an allowed value; it would read as an unknown value).
+ *
+ * Values this version knows (requests accept only these):
+ * - `NORMAL_SETTLE_ORIGINAL`: 일반 정산
+ * - `NORMAL_SETTLE_AFTER_CANCEL`: 정산 후 취소
+ * - `NORMAL_SETTLE_BEFORE_CANCEL`: 정산 전 취소
+ * - `QUICK_SETTLE_ORIGINAL`: 빠른 정산
+ * - `QUICK_SETTLE_CANCEL`: 빠른 정산 회수
+ * - `QUANTITY_CANCEL_DEDUCTION`: 수량 취소 정산 (공제)
+ * - `QUANTITY_CANCEL_RESTORE`: 수량 취소 정산 (환급)
+ */
+export type KnownSettleType =
+  | "NORMAL_SETTLE_ORIGINAL"
+  | "NORMAL_SETTLE_AFTER_CANCEL"
+  | "NORMAL_SETTLE_BEFORE_CANCEL"
+  | "QUICK_SETTLE_ORIGINAL"
+  | "QUICK_SETTLE_CANCEL"
+  | "QUANTITY_CANCEL_DEDUCTION"
+  | "QUANTITY_CANCEL_RESTORE";
+/**
+ * `SettleType` as read from responses: a value Naver adds later arrives as a plain string.
+ */
+export type SettleType = KnownSettleType | (string & {});
+
+/**
  * 보관 유형 (storage temperature of the option).
  *
  * Values this version knows (requests accept only these):
@@ -1200,6 +1419,58 @@ export type KnownTaxType =
  * `TaxType` as read from responses: a value Naver adds later arrives as a plain string.
  */
 export type TaxType = KnownTaxType | (string & {});
+
+/**
+ * 부가세 신고 전표 상세 구분 (voucher detail kind of a VAT row).
+ *
+ * Values this version knows (requests accept only these):
+ * - `VOUCH_DETAIL_PAYMENT_SETL`: 결제 수단 정산
+ * - `VOUCH_DETAIL_COUPON_SETL`: 혜택 정산
+ * - `VOUCH_DETAIL_PRODUCT_COUPON_SETL`: 혜택 정산 (상품 할인)
+ * - `VOUCH_DETAIL_ORDER_COUPON_SETL`: 혜택 정산 (스토어 할인)
+ * - `VOUCH_DETAIL_DLVFEE_COUPON_SETL`: 혜택 정산 (배송비 할인)
+ * - `VOUCH_DETAIL_DDTN_RSTOR`: 공제·환급
+ * - `VOUCH_DETAIL_RTNDLV`: 공제·환급 (반품 배송비)
+ * - `VOUCH_DETAIL_ETCDLV`: 공제·환급 (기타)
+ * - `VOUCH_DETAIL_DCCNCL`: 공제·환급 (복수 구매 할인 취소)
+ * - `VOUCH_DETAIL_DLVREC`: 공제·환급 (배송비 변경)
+ * - `VOUCH_DETAIL_DLCNCL`: 공제·환급 (배송비 할인 변경)
+ */
+export type KnownVatDetailType =
+  | "VOUCH_DETAIL_PAYMENT_SETL"
+  | "VOUCH_DETAIL_COUPON_SETL"
+  | "VOUCH_DETAIL_PRODUCT_COUPON_SETL"
+  | "VOUCH_DETAIL_ORDER_COUPON_SETL"
+  | "VOUCH_DETAIL_DLVFEE_COUPON_SETL"
+  | "VOUCH_DETAIL_DDTN_RSTOR"
+  | "VOUCH_DETAIL_RTNDLV"
+  | "VOUCH_DETAIL_ETCDLV"
+  | "VOUCH_DETAIL_DCCNCL"
+  | "VOUCH_DETAIL_DLVREC"
+  | "VOUCH_DETAIL_DLCNCL";
+/**
+ * `VatDetailType` as read from responses: a value Naver adds later arrives as a plain string.
+ */
+export type VatDetailType = KnownVatDetailType | (string & {});
+
+/**
+ * 부가세 신고 전표 상태 (voucher status). 설명에는 수량 취소 상태 두 가지도 나오지만 코드가 공개되지 않았습니다.
+ *
+ * Values this version knows (requests accept only these):
+ * - `VOUCH_PUBLICATION`: 주문 매출 (원 판매)
+ * - `VOUCH_CANCEL`: 주문 취소
+ * - `VOUCH_RSTOR_PUBLICATION`: 공제·환급
+ * - `VOUCH_RSTOR_CANCEL`: 환급 취소
+ */
+export type KnownVatStatus =
+  | "VOUCH_PUBLICATION"
+  | "VOUCH_CANCEL"
+  | "VOUCH_RSTOR_PUBLICATION"
+  | "VOUCH_RSTOR_CANCEL";
+/**
+ * `VatStatus` as read from responses: a value Naver adds later arrives as a plain string.
+ */
+export type VatStatus = KnownVatStatus | (string & {});
 
 // ----- Response models ---------------------------------------------------------------------
 
@@ -1364,6 +1635,94 @@ export interface ClaimResult {
    * 처리에 성공한 상품 주문 번호 (succeeded ids)
    */
   successProductOrderIds?: string[];
+}
+
+/**
+ * 수수료 한 행 (one commission row; Commerce `CommerceCommissionDetail.pay-settle`). 상품 주문 하나가 수수료 유형마다 한 행입니다. 금액은 원 단위 정수, 수수료는 음수입니다.
+ */
+export interface CommissionDetail {
+  /**
+   * 수수료 금액, 음수 (commission amount, negative)
+   * An integer (KRW amounts are whole won).
+   */
+  commissionAmount: number;
+  /**
+   * 수수료 계산 기준 금액 (amount the commission is calculated on)
+   * An integer (KRW amounts are whole won).
+   */
+  commissionBasisAmount: number;
+  commissionType: CommissionType;
+  /**
+   * 부과할 수 있는 매출 연동 수수료 상한 (cap on the sales-linked commission)
+   * An integer (KRW amounts are whole won).
+   */
+  maximumSellingInterlockCommissionAmount?: number;
+  /**
+   * 가맹점 ID (merchant id)
+   */
+  merchantId: string;
+  /**
+   * 가맹점 이름 (merchant name)
+   */
+  merchantName: string;
+  /**
+   * 주문 번호 — 이 API에서는 orderId가 아니라 orderNo (order id, named orderNo here)
+   */
+  orderNo: string;
+  payMeansType?: PayMeansType;
+  /**
+   * 상품 번호 (product id)
+   */
+  productId?: string;
+  /**
+   * 상품명 (product name)
+   */
+  productName?: string;
+  /**
+   * 상품 주문 번호, 또는 배송비 번호·기타 비용 번호 (product order, shipping-fee or other-fee number)
+   */
+  productOrderId: string;
+  productOrderType: SettleProductOrderType;
+  /**
+   * 구매자 이름 (buyer name)
+   */
+  purchaserName?: string;
+  /**
+   * 매출 연동 수수료의 유입 경로 코드 (channel of a sales-linked commission), 예: NAVER_SHOPPING(네이버쇼핑), SHOPPING_SEARCH(검색>쇼핑검색), INTEGRATED_SEARCH(검색>통합검색), SHOPPING_SEARCH_AD(광고>쇼핑검색). Commerce 문서의 128개 코드는 자주 바뀌고 가맹점에는 일부만 해당하므로 닫힌 enum 대신 문자열로 둡니다 (an open string: the published codes change often).
+   */
+  sellingInterlockCommissionType?: string;
+  /**
+   * 정산 기준일 (settlement basis date)
+   * A date, `YYYY-MM-DD`.
+   */
+  settleBasisDate?: string;
+  /**
+   * 정산 완료일 (settlement completion date)
+   * A date, `YYYY-MM-DD`.
+   */
+  settleCompleteDate?: string;
+  /**
+   * 정산 예정일 (expected settlement date)
+   * A date, `YYYY-MM-DD`.
+   */
+  settleExpectDate?: string;
+  settleType: SettleType;
+  /**
+   * 세금 신고 기준일 (tax-return basis date)
+   * A date, `YYYY-MM-DD`.
+   */
+  taxReturnDate?: string;
+}
+
+/**
+ * 수수료 상세 내역 조회 응답 — 봉투 없는 `{elements, pagination}` (page of commission rows; no envelope).
+ */
+export interface CommissionDetailsPage {
+  /**
+   * 수수료 행 (commission rows)
+   */
+  elements: CommissionDetail[];
+  pagination: SettlePagination;
 }
 
 /**
@@ -1572,6 +1931,199 @@ export interface CurrentClaim {
   cancel?: CancelClaim;
   exchange?: ExchangeClaim;
   return?: ReturnClaim;
+}
+
+/**
+ * 일별 정산 한 행 (one daily settlement row; Commerce `CommerceDailySettle.pay-settle`). 금액은 원 단위 정수, 수수료는 음수입니다.
+ */
+export interface DailySettlement {
+  /**
+   * 계좌 번호 (account number; may be masked)
+   */
+  accountNo?: string;
+  /**
+   * 지급 은행 코드 (payout bank code), 예: KB(KB국민은행), NH(NH농협은행), SHINHAN(신한은행), WOORI(우리은행), KEB_HANA(하나은행), KKOBANK(카카오뱅크). Commerce 문서의 64개 코드는 자주 바뀌어 닫힌 enum 대신 문자열로 둡니다 (an open string: the 64 published codes change often).
+   */
+  bankType?: string;
+  /**
+   * 혜택 정산 금액 (benefit settlement amount)
+   * An integer (KRW amounts are whole won).
+   */
+  benefitSettleAmount?: number;
+  /**
+   * 수수료 정산 금액, 음수 (commission settlement amount, negative)
+   * An integer (KRW amounts are whole won).
+   */
+  commissionSettleAmount?: number;
+  /**
+   * 공제·환급 정산 금액 (deduction or refund settlement amount)
+   * An integer (KRW amounts are whole won).
+   */
+  deductionRestoreSettleAmount?: number;
+  /**
+   * 예금주 (account holder)
+   */
+  depositorName?: string;
+  /**
+   * 차액 정산 금액 (difference settlement amount)
+   * An integer (KRW amounts are whole won).
+   */
+  differenceSettleAmount?: number;
+  /**
+   * 가맹점 ID (merchant id)
+   */
+  merchantId?: string;
+  /**
+   * 가맹점 이름 (merchant name)
+   */
+  merchantName?: string;
+  /**
+   * 마이너스 충전금 상계 금액 (amount offset against a negative charge balance)
+   * An integer (KRW amounts are whole won).
+   */
+  minusChargeAmount?: number;
+  /**
+   * 일반 정산 금액 (normal settlement amount)
+   * An integer (KRW amounts are whole won).
+   */
+  normalSettleAmount?: number;
+  /**
+   * 지급 보류 금액 (amount on payout hold)
+   * An integer (KRW amounts are whole won).
+   */
+  payHoldbackAmount?: number;
+  /**
+   * 결제 정산 금액 (payment settlement amount)
+   * An integer (KRW amounts are whole won).
+   */
+  paySettleAmount?: number;
+  /**
+   * 우대 수수료 환급 금액 (preferential commission refund)
+   * An integer (KRW amounts are whole won).
+   */
+  preferentialCommissionAmount?: number;
+  /**
+   * 빠른 정산 금액 (quick settlement amount)
+   * An integer (KRW amounts are whole won).
+   */
+  quickSettleAmount?: number;
+  /**
+   * 반품안심케어 정산 금액 (return-care settlement amount)
+   * An integer (KRW amounts are whole won).
+   */
+  returnCareSettleAmount: number;
+  /**
+   * 정산 금액 — 실제 지급액 (settlement amount, the net paid out)
+   * An integer (KRW amounts are whole won).
+   */
+  settleAmount?: number;
+  /**
+   * 정산 기준 기간의 종료일 (last settlement basis date of the period)
+   * A date, `YYYY-MM-DD`.
+   */
+  settleBasisEndDate?: string;
+  /**
+   * 정산 기준 기간의 시작일 (first settlement basis date of the period)
+   * A date, `YYYY-MM-DD`.
+   */
+  settleBasisStartDate?: string;
+  /**
+   * 정산 완료일 (settlement completion date)
+   * A date, `YYYY-MM-DD`.
+   */
+  settleCompleteDate?: string;
+  /**
+   * 정산 예정일 (expected settlement date)
+   * A date, `YYYY-MM-DD`.
+   */
+  settleExpectDate?: string;
+  settleMethodType?: SettleMethodType;
+  /**
+   * 한도 보류·해제 금액 (limit hold or release amount)
+   * An integer (KRW amounts are whole won).
+   */
+  settlementLimitAmount?: number;
+}
+
+/**
+ * 일별 정산 내역 조회 응답 — 봉투 없는 `{elements, pagination}` (page of daily settlement rows; no envelope).
+ */
+export interface DailySettlementsPage {
+  /**
+   * 정산 예정일별 행 (one row per expected settlement date)
+   */
+  elements: DailySettlement[];
+  pagination: SettlePagination;
+}
+
+/**
+ * 일별 부가세 신고 한 행 (one daily VAT row; Commerce `CommerceDailyVatDeclaration.pay-settle`). 금액의 뜻은 VatByCase와 같습니다.
+ */
+export interface DailyVat {
+  /**
+   * 현금영수증 발급 제외 금액 (amount excluded from cash-receipt issuance)
+   * An integer (KRW amounts are whole won).
+   */
+  cashExclusionIssuanceAmount: number;
+  /**
+   * 소득공제용 현금영수증 금액 (cash-receipt amount for income deduction)
+   * An integer (KRW amounts are whole won).
+   */
+  cashInComeDeductionAmount: number;
+  /**
+   * 지출증빙용 현금영수증 금액 (cash-receipt amount as expense evidence)
+   * An integer (KRW amounts are whole won).
+   */
+  cashOutGoingEvidenceAmount: number;
+  /**
+   * 신용카드 결제 금액 (credit-card amount)
+   * An integer (KRW amounts are whole won).
+   */
+  creditCardAmount: number;
+  /**
+   * 가맹점 ID (merchant id)
+   */
+  merchantId?: string;
+  /**
+   * 가맹점 이름 (merchant name)
+   */
+  merchantName?: string;
+  /**
+   * 기타 금액 (other amount)
+   * An integer (KRW amounts are whole won).
+   */
+  otherAmount: number;
+  /**
+   * 정산 기준일 (settlement basis date)
+   * A date, `YYYY-MM-DD`.
+   */
+  settleBasisDate?: string;
+  /**
+   * 면세 매출 (tax-exempt sales)
+   * An integer (KRW amounts are whole won).
+   */
+  taxExemptionSalesAmount: number;
+  /**
+   * 과세 매출 (taxable sales)
+   * An integer (KRW amounts are whole won).
+   */
+  taxationSalesAmount: number;
+  /**
+   * 총 매출 (total sales)
+   * An integer (KRW amounts are whole won).
+   */
+  totalSalesAmount: number;
+}
+
+/**
+ * 일별 부가세 신고 내역 조회 응답 — 봉투 없는 `{elements, pagination}` (page of daily VAT rows; no envelope).
+ */
+export interface DailyVatPage {
+  /**
+   * 정산 기준일별 행 (one row per settlement basis date)
+   */
+  elements: DailyVat[];
+  pagination: SettlePagination;
 }
 
 /**
@@ -2666,6 +3218,130 @@ export interface SearchProductOrdersData {
 }
 
 /**
+ * 정산 API의 페이지 정보 (page info of the settlement operations; Commerce `Pagination.pay-settle`). 문서는 page가 0부터인지 1부터인지 밝히지 않습니다 — 샌드박스는 요청한 pageNumber를 그대로 돌려줍니다.
+ */
+export interface SettlePagination {
+  /**
+   * 현재 페이지 (current page; 0- or 1-based is undocumented, the sandbox echoes pageNumber)
+   */
+  page?: number;
+  /**
+   * 페이지 크기 (page size)
+   */
+  size?: number;
+  /**
+   * 전체 행 수 (number of rows)
+   * An integer (KRW amounts are whole won).
+   */
+  totalElements?: number;
+  /**
+   * 전체 페이지 수 (number of pages)
+   */
+  totalPages?: number;
+}
+
+/**
+ * 건별 정산 한 행 (one per-case settlement row; Commerce `CommerceSettleByCase.pay-settle`). 금액은 원 단위 정수로 두었습니다(Commerce 문서는 number). 수수료는 음수입니다.
+ */
+export interface SettlementByCase {
+  /**
+   * 혜택 정산 금액 (benefit settlement amount; reported to be 0 per case, summed only in the daily view)
+   * An integer (KRW amounts are whole won).
+   */
+  benefitSettleAmount: number;
+  /**
+   * 계약 번호 (contract number)
+   */
+  contractNo?: string;
+  /**
+   * 판매자 부담 무이자 할부 수수료, 음수 (interest-free installment commission paid by the seller, negative)
+   * An integer (KRW amounts are whole won).
+   */
+  freeInstallmentCommissionAmount?: number;
+  /**
+   * 가맹점 ID (merchant id)
+   */
+  merchantId?: string;
+  /**
+   * 가맹점 이름 (merchant name)
+   */
+  merchantName?: string;
+  /**
+   * 주문 번호 (order id)
+   */
+  orderId?: string;
+  /**
+   * 결제일 (payment date)
+   * A date, `YYYY-MM-DD`.
+   */
+  payDate?: string;
+  /**
+   * 결제 정산 금액 — 정산의 기준 금액 (payment settlement amount, the base)
+   * An integer (KRW amounts are whole won).
+   */
+  paySettleAmount: number;
+  /**
+   * 상품 번호 (product id)
+   */
+  productId?: string;
+  /**
+   * 상품명 (product name)
+   */
+  productName?: string;
+  /**
+   * 상품 주문 번호, 또는 배송비 번호·기타 비용 번호 (product order, shipping-fee or other-fee number)
+   */
+  productOrderId?: string;
+  productOrderType: SettleProductOrderType;
+  /**
+   * 구매자 이름 (buyer name)
+   */
+  purchaserName?: string;
+  /**
+   * 매출 연동 수수료, 음수 (sales-linked commission, negative)
+   * An integer (KRW amounts are whole won).
+   */
+  sellingInterlockCommissionAmount?: number;
+  /**
+   * 정산 기준일 (settlement basis date)
+   * A date, `YYYY-MM-DD`.
+   */
+  settleBasisDate?: string;
+  /**
+   * 정산 완료일 — 지급된 뒤에만 (settlement completion date; only after the payout)
+   * A date, `YYYY-MM-DD`.
+   */
+  settleCompleteDate?: string;
+  /**
+   * 정산 예정 금액 = 결제 정산 금액 + 수수료(음수) + 혜택 정산 (expected settlement amount)
+   * An integer (KRW amounts are whole won).
+   */
+  settleExpectAmount: number;
+  /**
+   * 정산 예정일 — 지급 예정일 (expected settlement / payout date)
+   * A date, `YYYY-MM-DD`.
+   */
+  settleExpectDate?: string;
+  settleType?: SettleType;
+  /**
+   * 네이버페이 관리 수수료 합계, 음수 (total Naver Pay commission, negative)
+   * An integer (KRW amounts are whole won).
+   */
+  totalPayCommissionAmount?: number;
+}
+
+/**
+ * 건별 정산 내역 조회 응답 — 봉투 없는 `{elements, pagination}` (page of per-case settlement rows; no envelope).
+ */
+export interface SettlementsByCasePage {
+  /**
+   * 정산 행 (settlement rows)
+   */
+  elements: SettlementByCase[];
+  pagination: SettlePagination;
+}
+
+/**
  * 구매자 배송지 (buyer shipping address): Address의 모든 필드와 수령 위치·출입 방법·좌표. 수령 위치와 출입 방법은 일부 배송 유형(장보기, N배송 등)에서만 채워집니다. `pickupLocationType`/`entryMethod` 값은 PickupLocationType/EntryMethod를 보십시오.
  */
 export interface ShippingAddress {
@@ -2750,6 +3426,91 @@ export interface SkuMapping {
    * 주문당 피킹 수량 (picking quantity per order)
    */
   pickingQuantityPerOrder?: number;
+}
+
+/**
+ * 건별 부가세 신고 한 행 (one per-case VAT row; Commerce `CommerceVatDeclarationByCase.pay-settle`). 결제 수단별 금액의 합이 totalSalesAmount입니다. 금액은 원 단위 정수입니다.
+ */
+export interface VatByCase {
+  /**
+   * 현금영수증 발급 제외 금액 (amount excluded from cash-receipt issuance)
+   * An integer (KRW amounts are whole won).
+   */
+  cashExclusionIssuanceAmount: number;
+  /**
+   * 소득공제용 현금영수증 금액 — 필드 이름의 대문자 C에 주의 (cash-receipt amount for income deduction; note the capital C in "InCome")
+   * An integer (KRW amounts are whole won).
+   */
+  cashInComeDeductionAmount: number;
+  /**
+   * 지출증빙용 현금영수증 금액 (cash-receipt amount as expense evidence)
+   * An integer (KRW amounts are whole won).
+   */
+  cashOutGoingEvidenceAmount: number;
+  /**
+   * 신용카드 결제 금액 (credit-card amount)
+   * An integer (KRW amounts are whole won).
+   */
+  creditCardAmount: number;
+  detailType?: VatDetailType;
+  /**
+   * 가맹점 ID (merchant id)
+   */
+  merchantId?: string;
+  /**
+   * 가맹점 이름 (merchant name)
+   */
+  merchantName?: string;
+  /**
+   * 주문 번호 (order id)
+   */
+  orderId: string;
+  /**
+   * 기타 금액 (other amount)
+   * An integer (KRW amounts are whole won).
+   */
+  otherAmount: number;
+  /**
+   * 상품명 (product name)
+   */
+  productName?: string;
+  /**
+   * 상품 주문 번호, 또는 배송비 번호·기타 비용 번호 (product order, shipping-fee or other-fee number)
+   */
+  productOrderId?: string;
+  productOrderType?: SettleProductOrderType;
+  /**
+   * 정산 기준일 (settlement basis date)
+   * A date, `YYYY-MM-DD`.
+   */
+  settleBasisDate?: string;
+  status?: VatStatus;
+  /**
+   * 면세 매출 (tax-exempt sales)
+   * An integer (KRW amounts are whole won).
+   */
+  taxExemptionSalesAmount: number;
+  /**
+   * 과세 매출 (taxable sales)
+   * An integer (KRW amounts are whole won).
+   */
+  taxationSalesAmount: number;
+  /**
+   * 총 매출 (total sales)
+   * An integer (KRW amounts are whole won).
+   */
+  totalSalesAmount: number;
+}
+
+/**
+ * 건별 부가세 신고 내역 조회 응답 — 봉투 없는 `{elements, pagination}` (page of per-case VAT rows; no envelope).
+ */
+export interface VatByCasePage {
+  /**
+   * 부가세 신고 행 (VAT rows)
+   */
+  elements: VatByCase[];
+  pagination: SettlePagination;
 }
 
 // ----- Request models ----------------------------------------------------------------------
@@ -3027,6 +3788,156 @@ export interface ListReviewsOptions {
   pageSize?: number;
 }
 
+/**
+ * Named parameters of `Client.listSettlementsByCase` (`GET /v1/pay-settle-mall/settle/case`).
+ */
+export interface ListSettlementsByCaseOptions {
+  /**
+   * 조회할 날짜 하루, `yyyy-MM-dd` KST (the one day to look up). 어느 날짜인지는 periodType이 정합니다. 기간 조회는 지원하지 않습니다.
+   * A date, `YYYY-MM-DD`.
+   */
+  searchDate?: string;
+  /**
+   * 이 주문 번호의 행만 (only rows of this order). 빈 값은 400.
+   */
+  orderId?: string;
+  /**
+   * 이 상품 주문 번호(또는 배송비·기타 비용 번호)의 행만 (only rows of this product order, shipping-fee or other-fee number). 빈 값은 400.
+   */
+  productOrderId?: string;
+  /**
+   * searchDate가 가리키는 날짜 (which date searchDate is). 생략했을 때의 기준은 문서화되지 않았습니다.
+   */
+  periodType?: KnownSettlePeriodType;
+  /**
+   * 정산 확정 여부 (settled, unsettled or cancelled before settlement). periodType=SETTLE_CASEBYCASE_PAY_DATE일 때만 의미가 있습니다 (only meaningful with the payment-date axis).
+   */
+  settleDecisionType?: KnownSettleDecisionType;
+  /**
+   * 이 정산 구분의 행만 (only rows of this settlement type).
+   */
+  settleType?: KnownSettleType;
+  /**
+   * 페이지 번호, 1부터 (page number, from 1).
+   */
+  pageNumber: number;
+  /**
+   * 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+   */
+  pageSize: number;
+}
+
+/**
+ * Named parameters of `Client.listCommissionDetails` (`GET /v1/pay-settle-mall/settle/commission-details`).
+ */
+export interface ListCommissionDetailsOptions {
+  /**
+   * 조회할 날짜 하루, `yyyy-MM-dd` KST (the one day to look up). 어느 날짜인지는 periodType이 정합니다. 기간 조회는 지원하지 않습니다.
+   * A date, `YYYY-MM-DD`.
+   */
+  searchDate?: string;
+  /**
+   * 이 주문 번호의 행만 (only rows of this order). 빈 값은 400.
+   */
+  orderId?: string;
+  /**
+   * 이 상품 주문 번호(또는 배송비·기타 비용 번호)의 행만 (only rows of this product order, shipping-fee or other-fee number). 빈 값은 400.
+   */
+  productOrderId?: string;
+  /**
+   * searchDate가 가리키는 날짜 (which date searchDate is). 생략했을 때의 기준은 문서화되지 않았습니다.
+   */
+  periodType?: KnownSettlePeriodType;
+  /**
+   * 정산 확정 여부 (settled, unsettled or cancelled before settlement). periodType=SETTLE_CASEBYCASE_PAY_DATE일 때만 의미가 있습니다 (only meaningful with the payment-date axis).
+   */
+  settleDecisionType?: KnownSettleDecisionType;
+  /**
+   * 이 정산 구분의 행만 (only rows of this settlement type).
+   */
+  settleType?: KnownSettleType;
+  /**
+   * 페이지 번호, 1부터 (page number, from 1).
+   */
+  pageNumber: number;
+  /**
+   * 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+   */
+  pageSize: number;
+}
+
+/**
+ * Named parameters of `Client.listDailySettlements` (`GET /v1/pay-settle-mall/settle/daily`).
+ */
+export interface ListDailySettlementsOptions {
+  /**
+   * 조회 시작일, 정산 예정일 기준, 포함 (first expected settlement date, inclusive). `yyyy-MM-dd`, KST.
+   * A date, `YYYY-MM-DD`.
+   */
+  startDate: string;
+  /**
+   * 조회 종료일, 포함 (last expected settlement date, inclusive). startDate 이후, 약 한 달 이내.
+   * A date, `YYYY-MM-DD`.
+   */
+  endDate: string;
+  /**
+   * 페이지 번호, 1부터 (page number, from 1).
+   */
+  pageNumber: number;
+  /**
+   * 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+   */
+  pageSize: number;
+}
+
+/**
+ * Named parameters of `Client.listVatByCase` (`GET /v1/pay-settle-mall/vat/case`).
+ */
+export interface ListVatByCaseOptions {
+  /**
+   * 조회 시작일, 정산 기준일, 포함 (first settlement basis date, inclusive). `yyyy-MM-dd`, KST; 지난달 말일까지.
+   * A date, `YYYY-MM-DD`.
+   */
+  startDate: string;
+  /**
+   * 조회 종료일, 포함 (last settlement basis date, inclusive). startDate 이후이며 지난달 말일까지만 (at most the last day of the previous month).
+   * A date, `YYYY-MM-DD`.
+   */
+  endDate: string;
+  /**
+   * 페이지 번호, 1부터 (page number, from 1).
+   */
+  pageNumber: number;
+  /**
+   * 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+   */
+  pageSize: number;
+}
+
+/**
+ * Named parameters of `Client.listDailyVat` (`GET /v1/pay-settle-mall/vat/daily`).
+ */
+export interface ListDailyVatOptions {
+  /**
+   * 조회 시작일, 정산 기준일, 포함 (first settlement basis date, inclusive). `yyyy-MM-dd`, KST; 지난달 말일까지.
+   * A date, `YYYY-MM-DD`.
+   */
+  startDate: string;
+  /**
+   * 조회 종료일, 포함 (last settlement basis date, inclusive). startDate 이후이며 지난달 말일까지만 (at most the last day of the previous month).
+   * A date, `YYYY-MM-DD`.
+   */
+  endDate: string;
+  /**
+   * 페이지 번호, 1부터 (page number, from 1).
+   */
+  pageNumber: number;
+  /**
+   * 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+   */
+  pageSize: number;
+}
+
 // ----- Operations --------------------------------------------------------------------------
 
 /**
@@ -3052,7 +3963,12 @@ export type OperationId =
   | "rejectReturn"
   | "requestReturn"
   | "delayDispatch"
-  | "listReviews";
+  | "listReviews"
+  | "listSettlementsByCase"
+  | "listCommissionDetails"
+  | "listDailySettlements"
+  | "listVatByCase"
+  | "listDailyVat";
 
 /** One public operation, as listed in `OPERATIONS`. */
 export interface OperationInfo {
@@ -3131,6 +4047,11 @@ export interface RawResponseMethods {
   requestReturn(productOrderId: string, options: RequestReturnOptions): Promise<RawResponse<ClaimResult>>;
   delayDispatch(productOrderId: string, options: DelayDispatchOptions): Promise<RawResponse<ClaimResult>>;
   listReviews(options: ListReviewsOptions): Promise<RawResponse<ReviewsData>>;
+  listSettlementsByCase(options: ListSettlementsByCaseOptions): Promise<RawResponse<SettlementsByCasePage>>;
+  listCommissionDetails(options: ListCommissionDetailsOptions): Promise<RawResponse<CommissionDetailsPage>>;
+  listDailySettlements(options: ListDailySettlementsOptions): Promise<RawResponse<DailySettlementsPage>>;
+  listVatByCase(options: ListVatByCaseOptions): Promise<RawResponse<VatByCasePage>>;
+  listDailyVat(options: ListDailyVatOptions): Promise<RawResponse<DailyVatPage>>;
 }
 
 /**
@@ -3457,6 +4378,95 @@ export declare class Client {
    * @throws {ApiError} (a subclass by status) when the API answers with an error.
    */
   listReviews(options: ListReviewsOptions): Promise<ReviewsData>;
+
+  /**
+   * 건별 정산 내역 조회 (list settlements case by case)
+   *
+   * 상품 주문·배송비·기타 비용 한 건마다의 정산 내역을 조회합니다. `searchDate` 하루를 `periodType`이 고르는 날짜(정산 예정일, 정산 기준일, 정산
+   * 완료일, 결제일, 세금 신고 기준일)로 찾으며 기간 조회는 없습니다. 배송비는 같은 주문 번호의 별도 `DELIVERY` 행으로 오고, 정산 뒤 취소되면 기존 행은 그대로
+   * 두고 다른 `settleType`의 행이 더해집니다. 수수료는 음수이며 `settleExpectAmount = paySettleAmount + totalPayCommissionAmount +
+   * sellingInterlockCommissionAmount + freeInstallmentCommissionAmount + benefitSettleAmount`입니다. 응답은 주문 API와 달리
+   * `{timestamp, traceId, data}` 봉투 없이 `{elements, pagination}`입니다.
+   *
+   * 가맹점 정산 문서는 공개되지 않아 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다. 가맹점 README의 설명은 case와 daily가 뒤바뀐
+   * 것으로 보고 경로 이름(case = 건별)을 따랐습니다. `periodType`을 생략했을 때의 기준 날짜는 문서에 없으니 함께 보내십시오.
+   *
+   * Settlement rows of single product orders, shipping fees and other fees for one day (`searchDate`, on the axis
+   * `periodType` picks; there is no period query). Commissions are negative. The body is `{elements, pagination}`,
+   * without the `{timestamp, traceId, data}` envelope. Modelled on the Commerce twin.
+   *
+   * `GET /v1/pay-settle-mall/settle/case`. Every limit of the spec is checked before sending.
+   * @throws {InvalidRequestError} before anything is sent, when an argument breaks the spec.
+   * @throws {ApiError} (a subclass by status) when the API answers with an error.
+   */
+  listSettlementsByCase(options: ListSettlementsByCaseOptions): Promise<SettlementsByCasePage>;
+
+  /**
+   * 수수료 상세 내역 조회 (list commission details)
+   *
+   * 건별 수수료 내역을 조회합니다. 한 상품 주문이 수수료 유형(`commissionType`)마다 한 행으로 나뉘어 오므로 (productOrderId, commissionType)이 한
+   * 행을 가리킵니다. 주문 번호 필드 이름은 `orderId`가 아니라 `orderNo`입니다. 파라미터는 건별 정산 내역과 같습니다(하루 단위 `searchDate`). 응답은
+   * 봉투 없이 `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+   *
+   * Commission rows, one per product order and commission type (the key is productOrderId + commissionType; note the
+   * order number is `orderNo` here). Same parameters as listSettlementsByCase. The body is `{elements, pagination}`.
+   * Modelled on the Commerce twin.
+   *
+   * `GET /v1/pay-settle-mall/settle/commission-details`. Every limit of the spec is checked before sending.
+   * @throws {InvalidRequestError} before anything is sent, when an argument breaks the spec.
+   * @throws {ApiError} (a subclass by status) when the API answers with an error.
+   */
+  listCommissionDetails(options: ListCommissionDetailsOptions): Promise<CommissionDetailsPage>;
+
+  /**
+   * 일별 정산 내역 조회 (list daily settlements)
+   *
+   * 정산 예정일 하루마다 합산한 정산 내역(지급액, 수수료, 혜택, 공제·환급, 보류, 지급 계좌)을 조회합니다. `startDate`–`endDate`(포함)는 정산 예정일에
+   * 걸리며, 문서에는 최대 기간이 없지만 약 한 달까지로 알려져 있습니다(샌드박스는 31일까지 받고 그보다 길거나 종료일이 시작일보다 앞서면 400). 응답은 봉투 없이
+   * `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+   *
+   * Settlement totals per expected settlement (payout) date in [startDate, endDate] (inclusive): payout, commissions,
+   * benefits, deductions, holds and the payout account. No maximum span is documented; about one month is reported (the
+   * sandbox accepts up to 31 days). The body is `{elements, pagination}`. Modelled on the Commerce twin.
+   *
+   * `GET /v1/pay-settle-mall/settle/daily`. Every limit of the spec is checked before sending.
+   * @throws {InvalidRequestError} before anything is sent, when an argument breaks the spec.
+   * @throws {ApiError} (a subclass by status) when the API answers with an error.
+   */
+  listDailySettlements(options: ListDailySettlementsOptions): Promise<DailySettlementsPage>;
+
+  /**
+   * 건별 부가세 신고 내역 조회 (list VAT declaration rows case by case)
+   *
+   * 부가세 신고용 매출 내역을 건별(상품 주문·배송비·기타 비용, 전표 상세 유형별)로 조회합니다. `startDate`–`endDate`(포함)는 정산 기준일에 걸리며
+   * **지난달 말일까지만** 조회할 수 있습니다. 이번 달이 걸린 범위는 400으로 알려져 있고 샌드박스도 그렇게 답합니다(종료일이 시작일보다 앞서도 400).
+   * 결제 수단별 금액(`creditCardAmount`, `cashInComeDeductionAmount` — 대문자 C에 주의 — 등)의 합이 `totalSalesAmount`입니다. 응답은 봉투 없이
+   * `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+   *
+   * Sales rows for the VAT return, per product order / fee and voucher detail, for settlement basis dates in
+   * [startDate, endDate], which may reach at most the last day of the previous month (a range into the current month is
+   * reported to answer 400; so does the sandbox). The body is `{elements, pagination}`. Modelled on the Commerce twin.
+   *
+   * `GET /v1/pay-settle-mall/vat/case`. Every limit of the spec is checked before sending.
+   * @throws {InvalidRequestError} before anything is sent, when an argument breaks the spec.
+   * @throws {ApiError} (a subclass by status) when the API answers with an error.
+   */
+  listVatByCase(options: ListVatByCaseOptions): Promise<VatByCasePage>;
+
+  /**
+   * 일별 부가세 신고 내역 조회 (list daily VAT declaration totals)
+   *
+   * 부가세 신고용 매출 합계를 정산 기준일 하루마다 조회합니다. 금액의 뜻과 기간 규칙(지난달 말일까지, 종료일 ≥ 시작일)은 건별 부가세 신고 내역과 같습니다.
+   * 응답은 봉투 없이 `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+   *
+   * VAT sales totals per settlement basis date in [startDate, endDate] (at most the last day of the previous month).
+   * Same amounts as listVatByCase, summed per day. The body is `{elements, pagination}`. Modelled on the Commerce twin.
+   *
+   * `GET /v1/pay-settle-mall/vat/daily`. Every limit of the spec is checked before sending.
+   * @throws {InvalidRequestError} before anything is sent, when an argument breaks the spec.
+   * @throws {ApiError} (a subclass by status) when the API answers with an error.
+   */
+  listDailyVat(options: ListDailyVatOptions): Promise<DailyVatPage>;
 
   /**
    * Every `LastChangedStatus` of `listLastChangedStatuses` over the whole range: follows the API's paging,

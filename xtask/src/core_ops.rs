@@ -243,7 +243,11 @@ fn render_method(out: &mut String, op: &Operation) -> Result<()> {
     }
     writeln!(out, "    /// `{} {}` (operationId `{}`, group {}). Checks every limit of the spec before sending;", op.method, op.path, op.id, op.tag.as_deref().unwrap_or("-"))?;
     let envelope = op.envelope.as_ref().expect("public operations have an envelope");
-    writeln!(out, "    /// returns the `data` of [`api::types::{}`].", envelope.schema)?;
+    if envelope.wrapped {
+        writeln!(out, "    /// returns the `data` of [`api::types::{}`].", envelope.schema)?;
+    } else {
+        writeln!(out, "    /// returns the whole body, [`api::types::{}`] (it has no envelope: the trace id is the header's).", envelope.schema)?;
+    }
     if let Some(chunk) = &op.chunk {
         writeln!(out, "    ///\n    /// More than {} `{}` are sent as several requests, one after another, and their results", chunk.size, chunk.param)?;
         writeln!(out, "    /// merged; see [`crate::chunk`] for what happens when a later request fails.")?;
@@ -297,7 +301,11 @@ fn render_method(out: &mut String, op: &Operation) -> Result<()> {
     } else {
         writeln!(out, "        let response = outcome?;")?;
     }
-    writeln!(out, "        Ok(response.map_envelope(|e| (e.data, e.trace_id, e.timestamp)))")?;
+    if envelope.wrapped {
+        writeln!(out, "        Ok(response.map_envelope(|e| (e.data, e.trace_id, e.timestamp)))")?;
+    } else {
+        writeln!(out, "        Ok(response)")?;
+    }
     writeln!(out, "    }}\n}}\n")?;
     Ok(())
 }

@@ -37,16 +37,26 @@ pub fn surface(operation_id: &str) -> String {
     format!("Rust `Client::{snake}`, Python `Client.{snake}`/`AsyncClient.{snake}`, Node `client.{camel}`, Kotlin/Swift `client.{camel}`")
 }
 
-/// Names of the component schemas `value` refers to directly.
-fn refs_in(value: &Value, out: &mut BTreeSet<String>) {
+/// Names of the component schemas `value` refers to directly, or through a shared parameter or
+/// response (`#/components/parameters/…`, `#/components/responses/…`) of `doc`.
+fn refs_in(value: &Value, doc: &Value, out: &mut BTreeSet<String>) {
     match value {
         Value::Object(map) => {
-            if let Some(name) = map.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/")) {
-                out.insert(name.to_owned());
+            if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
+                match reference.strip_prefix("#/components/schemas/") {
+                    Some(name) => {
+                        out.insert(name.to_owned());
+                    }
+                    None => {
+                        if let Some(shared) = reference.strip_prefix('#').and_then(|pointer| doc.pointer(pointer)) {
+                            refs_in(shared, doc, out);
+                        }
+                    }
+                }
             }
-            map.values().for_each(|v| refs_in(v, out));
+            map.values().for_each(|v| refs_in(v, doc, out));
         }
-        Value::Array(items) => items.iter().for_each(|v| refs_in(v, out)),
+        Value::Array(items) => items.iter().for_each(|v| refs_in(v, doc, out)),
         _ => {}
     }
 }
@@ -58,13 +68,13 @@ fn operations_using(spec: &Spec, schema: &str) -> Vec<String> {
     for (_, _, op) in spec.operations() {
         let mut seen = BTreeSet::new();
         let mut todo = BTreeSet::new();
-        refs_in(&Value::Object(op.clone()), &mut todo);
+        refs_in(&Value::Object(op.clone()), &spec.doc, &mut todo);
         while let Some(name) = todo.pop_first() {
             if !seen.insert(name.clone()) {
                 continue;
             }
             if let Some(found) = spec.doc.pointer(&format!("/components/schemas/{name}")) {
-                refs_in(found, &mut todo);
+                refs_in(found, &spec.doc, &mut todo);
             }
         }
         if seen.contains(schema) {
@@ -327,6 +337,15 @@ mod tests {
         });
         assert!(changes.iter().any(|c| c.breaking && c.what.contains("Delivery.trackingNumber")));
         assert!(changes.iter().any(|c| !c.breaking && c.what.contains("Delivery.trackingUrl")));
+    }
+
+    #[test]
+    fn a_schema_used_through_a_shared_parameter_names_the_operations_it_reaches() {
+        let changes = changed(|doc| {
+            doc["components"]["schemas"]["SettlePeriodType"]["enum"].as_array_mut().unwrap().push("SETTLE_CASEBYCASE_ETA".into());
+        });
+        let change = changes.iter().find(|c| c.what.contains("SETTLE_CASEBYCASE_ETA")).expect("the new value is reported");
+        assert!(change.what.contains("`listSettlementsByCase`") && change.what.contains("`listCommissionDetails`"), "{change:?}");
     }
 
     #[test]

@@ -93,10 +93,15 @@ pub struct AppliedWhen {
 /// How a response's payload is typed.
 #[derive(Clone, Debug)]
 pub struct Envelope {
-    /// The envelope schema (`LastChangedStatusesResponse`).
+    /// The 200 response schema (`LastChangedStatusesResponse`).
     pub schema: String,
-    /// The shape of its `data`.
+    /// The shape of the payload a call returns: the schema's `data` when `wrapped`, else the
+    /// schema itself.
     pub data: Shape,
+    /// Whether the body is the `{timestamp, traceId, data}` envelope. Operations whose 200 schema
+    /// has no `data` property (the settlement operations answer `{elements, pagination}`, as their
+    /// Commerce twins do) return the whole body; their trace id comes from the response header.
+    pub wrapped: bool,
 }
 
 /// One operation of the spec.
@@ -111,6 +116,8 @@ pub struct Operation {
     pub params: Vec<Param>,
     /// The request body schema, if the operation has a JSON body.
     pub body_schema: Option<String>,
+    /// How the 200 answer is read; `None` only for the unauthenticated token exchange, which is
+    /// the core's own call and not part of any language's surface.
     pub envelope: Option<Envelope>,
     /// Reads may be retried freely; anything else only when provably not processed.
     pub read_only: bool,
@@ -249,14 +256,18 @@ impl Spec {
                 params.extend(self.properties_of(self.resolve(schema)?, Location::Body)?);
                 body_schema = Some(name.to_owned());
             }
+            // An operation without authentication (`security: []`) is the token exchange the core
+            // makes itself: it has no envelope and no public surface.
+            let authenticated = op.get("security").and_then(Value::as_array).is_none_or(|s| !s.is_empty());
             let envelope = match op_value.pointer("/responses/200/content/application~1json/schema") {
                 Some(schema) => {
                     let name = schema["$ref"].as_str().and_then(|r| r.strip_prefix("#/components/schemas/"))
                         .with_context(|| format!("{id}: the 200 response must $ref a named schema"))?;
-                    let resolved = self.resolve(schema)?;
-                    resolved.pointer("/properties/data").map(|data| -> Result<Envelope> {
-                        Ok(Envelope { schema: name.to_owned(), data: self.shape(data)? })
-                    }).transpose()?
+                    match self.resolve(schema)?.pointer("/properties/data") {
+                        Some(data) => Some(Envelope { schema: name.to_owned(), data: self.shape(data)?, wrapped: true }),
+                        None if authenticated => Some(Envelope { schema: name.to_owned(), data: self.shape(schema)?, wrapped: false }),
+                        None => None,
+                    }
                 }
                 None => None,
             };

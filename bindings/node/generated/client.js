@@ -31,6 +31,11 @@ const OPERATIONS = Object.freeze({
   requestReturn: Object.freeze({ method: "POST", path: "/v1/pay-order/mall/product-orders/{productOrderId}/claim/return/request", pathParams: Object.freeze(["productOrderId"]), objects: Object.freeze({}) }),
   delayDispatch: Object.freeze({ method: "POST", path: "/v1/pay-order/mall/product-orders/{productOrderId}/delay", pathParams: Object.freeze(["productOrderId"]), objects: Object.freeze({}) }),
   listReviews: Object.freeze({ method: "GET", path: "/v1/pay-order/mall/reviews", pathParams: Object.freeze([]), objects: Object.freeze({}) }),
+  listSettlementsByCase: Object.freeze({ method: "GET", path: "/v1/pay-settle-mall/settle/case", pathParams: Object.freeze([]), objects: Object.freeze({}) }),
+  listCommissionDetails: Object.freeze({ method: "GET", path: "/v1/pay-settle-mall/settle/commission-details", pathParams: Object.freeze([]), objects: Object.freeze({}) }),
+  listDailySettlements: Object.freeze({ method: "GET", path: "/v1/pay-settle-mall/settle/daily", pathParams: Object.freeze([]), objects: Object.freeze({}) }),
+  listVatByCase: Object.freeze({ method: "GET", path: "/v1/pay-settle-mall/vat/case", pathParams: Object.freeze([]), objects: Object.freeze({}) }),
+  listDailyVat: Object.freeze({ method: "GET", path: "/v1/pay-settle-mall/vat/daily", pathParams: Object.freeze([]), objects: Object.freeze({}) }),
 });
 
 /** The request objects of the spec: their keys, and which of those hold request objects in turn. */
@@ -206,6 +211,46 @@ class Client extends BaseClient {
    */
   listReviews(options) {
     return this[CALL]("listReviews", options, undefined);
+  }
+
+  /**
+   * 건별 정산 내역 조회 (list settlements case by case)
+   * `GET /v1/pay-settle-mall/settle/case`
+   */
+  listSettlementsByCase(options) {
+    return this[CALL]("listSettlementsByCase", options, undefined);
+  }
+
+  /**
+   * 수수료 상세 내역 조회 (list commission details)
+   * `GET /v1/pay-settle-mall/settle/commission-details`
+   */
+  listCommissionDetails(options) {
+    return this[CALL]("listCommissionDetails", options, undefined);
+  }
+
+  /**
+   * 일별 정산 내역 조회 (list daily settlements)
+   * `GET /v1/pay-settle-mall/settle/daily`
+   */
+  listDailySettlements(options) {
+    return this[CALL]("listDailySettlements", options, undefined);
+  }
+
+  /**
+   * 건별 부가세 신고 내역 조회 (list VAT declaration rows case by case)
+   * `GET /v1/pay-settle-mall/vat/case`
+   */
+  listVatByCase(options) {
+    return this[CALL]("listVatByCase", options, undefined);
+  }
+
+  /**
+   * 일별 부가세 신고 내역 조회 (list daily VAT declaration totals)
+   * `GET /v1/pay-settle-mall/vat/daily`
+   */
+  listDailyVat(options) {
+    return this[CALL]("listDailyVat", options, undefined);
   }
 
   /**

@@ -91,7 +91,8 @@ describe('Client', () => {
     const client = sandbox().client();
     for (const id of Object.keys(npay.OPERATIONS)) assert.equal(typeof client[id], 'function', id);
     for (const name of Object.keys(npay.ITERATORS)) assert.equal(typeof client[name], 'function', name);
-    assert.equal(Object.keys(npay.OPERATIONS).length, 20);
+    // That OPERATIONS holds every operation of the spec is checked against the spec itself in
+    // surface.test.js (a count here would break on every API addition).
     assert.equal(client.issueToken, undefined, 'the token call is internal');
     client.close();
   });

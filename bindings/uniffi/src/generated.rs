@@ -188,6 +188,64 @@ fn list_reviews_params(inquiry_time_from: crate::Timestamp, inquiry_time_to: Opt
     Ok(params)
 }
 
+/// The parameters of `listSettlementsByCase` as the core's JSON object.
+fn list_settlements_by_case_params(page_number: i32, page_size: i32, search_date: Option<String>, order_id: Option<String>, product_order_id: Option<String>, period_type: Option<SettlePeriodType>, settle_decision_type: Option<SettleDecisionType>, settle_type: Option<SettleType>) -> Result<Params, NpayError> {
+    let params = Params::new();
+    let params = params.put("pageNumber", &page_number)?;
+    let params = params.put("pageSize", &page_size)?;
+    let params = params.put_opt("searchDate", &search_date)?;
+    let params = params.put_opt("orderId", &order_id)?;
+    let params = params.put_opt("productOrderId", &product_order_id)?;
+    let params = params.put_opt("periodType", &period_type)?;
+    let params = params.put_opt("settleDecisionType", &settle_decision_type)?;
+    let params = params.put_opt("settleType", &settle_type)?;
+    Ok(params)
+}
+
+/// The parameters of `listCommissionDetails` as the core's JSON object.
+fn list_commission_details_params(page_number: i32, page_size: i32, search_date: Option<String>, order_id: Option<String>, product_order_id: Option<String>, period_type: Option<SettlePeriodType>, settle_decision_type: Option<SettleDecisionType>, settle_type: Option<SettleType>) -> Result<Params, NpayError> {
+    let params = Params::new();
+    let params = params.put("pageNumber", &page_number)?;
+    let params = params.put("pageSize", &page_size)?;
+    let params = params.put_opt("searchDate", &search_date)?;
+    let params = params.put_opt("orderId", &order_id)?;
+    let params = params.put_opt("productOrderId", &product_order_id)?;
+    let params = params.put_opt("periodType", &period_type)?;
+    let params = params.put_opt("settleDecisionType", &settle_decision_type)?;
+    let params = params.put_opt("settleType", &settle_type)?;
+    Ok(params)
+}
+
+/// The parameters of `listDailySettlements` as the core's JSON object.
+fn list_daily_settlements_params(start_date: String, end_date: String, page_number: i32, page_size: i32) -> Result<Params, NpayError> {
+    let params = Params::new();
+    let params = params.put("startDate", &start_date)?;
+    let params = params.put("endDate", &end_date)?;
+    let params = params.put("pageNumber", &page_number)?;
+    let params = params.put("pageSize", &page_size)?;
+    Ok(params)
+}
+
+/// The parameters of `listVatByCase` as the core's JSON object.
+fn list_vat_by_case_params(start_date: String, end_date: String, page_number: i32, page_size: i32) -> Result<Params, NpayError> {
+    let params = Params::new();
+    let params = params.put("startDate", &start_date)?;
+    let params = params.put("endDate", &end_date)?;
+    let params = params.put("pageNumber", &page_number)?;
+    let params = params.put("pageSize", &page_size)?;
+    Ok(params)
+}
+
+/// The parameters of `listDailyVat` as the core's JSON object.
+fn list_daily_vat_params(start_date: String, end_date: String, page_number: i32, page_size: i32) -> Result<Params, NpayError> {
+    let params = Params::new();
+    let params = params.put("startDate", &start_date)?;
+    let params = params.put("endDate", &end_date)?;
+    let params = params.put("pageNumber", &page_number)?;
+    let params = params.put("pageSize", &page_size)?;
+    Ok(params)
+}
+
 #[uniffi::export(async_runtime = "tokio")]
 impl Client {
     /// 주문의 상품 주문 번호 목록 조회 (list product order ids of an order)
@@ -532,6 +590,125 @@ impl Client {
         self.call("listReviews", list_reviews_params(inquiry_time_from, inquiry_time_to, purchase_review_class_type, page, page_size)?).await
     }
 
+    /// 건별 정산 내역 조회 (list settlements case by case)
+    ///
+    /// 상품 주문·배송비·기타 비용 한 건마다의 정산 내역을 조회합니다. `searchDate` 하루를 `periodType`이 고르는 날짜(정산 예정일, 정산 기준일, 정산
+    /// 완료일, 결제일, 세금 신고 기준일)로 찾으며 기간 조회는 없습니다. 배송비는 같은 주문 번호의 별도 `DELIVERY` 행으로 오고, 정산 뒤 취소되면 기존 행은 그대로
+    /// 두고 다른 `settleType`의 행이 더해집니다. 수수료는 음수이며 `settleExpectAmount = paySettleAmount + totalPayCommissionAmount +
+    /// sellingInterlockCommissionAmount + freeInstallmentCommissionAmount + benefitSettleAmount`입니다. 응답은 주문 API와 달리
+    /// `{timestamp, traceId, data}` 봉투 없이 `{elements, pagination}`입니다.
+    ///
+    /// 가맹점 정산 문서는 공개되지 않아 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다. 가맹점 README의 설명은 case와 daily가 뒤바뀐
+    /// 것으로 보고 경로 이름(case = 건별)을 따랐습니다. `periodType`을 생략했을 때의 기준 날짜는 문서에 없으니 함께 보내십시오.
+    ///
+    /// Settlement rows of single product orders, shipping fees and other fees for one day (`searchDate`, on the axis
+    /// `periodType` picks; there is no period query). Commissions are negative. The body is `{elements, pagination}`,
+    /// without the `{timestamp, traceId, data}` envelope. Modelled on the Commerce twin.
+    ///
+    /// `GET /v1/pay-settle-mall/settle/case` (operationId `listSettlementsByCase`). Returns the response body (the operation has no envelope).
+    ///
+    /// Parameters (the API's names):
+    /// * `pageNumber`: 페이지 번호, 1부터 (page number, from 1).
+    /// * `pageSize`: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+    /// * `searchDate` (optional): 조회할 날짜 하루, `yyyy-MM-dd` KST (the one day to look up). 어느 날짜인지는 periodType이 정합니다. 기간 조회는 지원하지 않습니다.
+    /// * `orderId` (optional): 이 주문 번호의 행만 (only rows of this order). 빈 값은 400.
+    /// * `productOrderId` (optional): 이 상품 주문 번호(또는 배송비·기타 비용 번호)의 행만 (only rows of this product order, shipping-fee or other-fee number). 빈 값은 400.
+    /// * `periodType` (optional): searchDate가 가리키는 날짜 (which date searchDate is). 생략했을 때의 기준은 문서화되지 않았습니다.
+    /// * `settleDecisionType` (optional): 정산 확정 여부 (settled, unsettled or cancelled before settlement). periodType=SETTLE_CASEBYCASE_PAY_DATE일 때만 의미가 있습니다 (only meaningful with the payment-date axis).
+    /// * `settleType` (optional): 이 정산 구분의 행만 (only rows of this settlement type).
+    #[uniffi::method(default(search_date = None, order_id = None, product_order_id = None, period_type = None, settle_decision_type = None, settle_type = None))]
+    pub async fn list_settlements_by_case(&self, page_number: i32, page_size: i32, search_date: Option<String>, order_id: Option<String>, product_order_id: Option<String>, period_type: Option<SettlePeriodType>, settle_decision_type: Option<SettleDecisionType>, settle_type: Option<SettleType>) -> Result<SettlementsByCasePage, NpayError> {
+        self.call("listSettlementsByCase", list_settlements_by_case_params(page_number, page_size, search_date, order_id, product_order_id, period_type, settle_decision_type, settle_type)?).await
+    }
+
+    /// 수수료 상세 내역 조회 (list commission details)
+    ///
+    /// 건별 수수료 내역을 조회합니다. 한 상품 주문이 수수료 유형(`commissionType`)마다 한 행으로 나뉘어 오므로 (productOrderId, commissionType)이 한
+    /// 행을 가리킵니다. 주문 번호 필드 이름은 `orderId`가 아니라 `orderNo`입니다. 파라미터는 건별 정산 내역과 같습니다(하루 단위 `searchDate`). 응답은
+    /// 봉투 없이 `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+    ///
+    /// Commission rows, one per product order and commission type (the key is productOrderId + commissionType; note the
+    /// order number is `orderNo` here). Same parameters as listSettlementsByCase. The body is `{elements, pagination}`.
+    /// Modelled on the Commerce twin.
+    ///
+    /// `GET /v1/pay-settle-mall/settle/commission-details` (operationId `listCommissionDetails`). Returns the response body (the operation has no envelope).
+    ///
+    /// Parameters (the API's names):
+    /// * `pageNumber`: 페이지 번호, 1부터 (page number, from 1).
+    /// * `pageSize`: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+    /// * `searchDate` (optional): 조회할 날짜 하루, `yyyy-MM-dd` KST (the one day to look up). 어느 날짜인지는 periodType이 정합니다. 기간 조회는 지원하지 않습니다.
+    /// * `orderId` (optional): 이 주문 번호의 행만 (only rows of this order). 빈 값은 400.
+    /// * `productOrderId` (optional): 이 상품 주문 번호(또는 배송비·기타 비용 번호)의 행만 (only rows of this product order, shipping-fee or other-fee number). 빈 값은 400.
+    /// * `periodType` (optional): searchDate가 가리키는 날짜 (which date searchDate is). 생략했을 때의 기준은 문서화되지 않았습니다.
+    /// * `settleDecisionType` (optional): 정산 확정 여부 (settled, unsettled or cancelled before settlement). periodType=SETTLE_CASEBYCASE_PAY_DATE일 때만 의미가 있습니다 (only meaningful with the payment-date axis).
+    /// * `settleType` (optional): 이 정산 구분의 행만 (only rows of this settlement type).
+    #[uniffi::method(default(search_date = None, order_id = None, product_order_id = None, period_type = None, settle_decision_type = None, settle_type = None))]
+    pub async fn list_commission_details(&self, page_number: i32, page_size: i32, search_date: Option<String>, order_id: Option<String>, product_order_id: Option<String>, period_type: Option<SettlePeriodType>, settle_decision_type: Option<SettleDecisionType>, settle_type: Option<SettleType>) -> Result<CommissionDetailsPage, NpayError> {
+        self.call("listCommissionDetails", list_commission_details_params(page_number, page_size, search_date, order_id, product_order_id, period_type, settle_decision_type, settle_type)?).await
+    }
+
+    /// 일별 정산 내역 조회 (list daily settlements)
+    ///
+    /// 정산 예정일 하루마다 합산한 정산 내역(지급액, 수수료, 혜택, 공제·환급, 보류, 지급 계좌)을 조회합니다. `startDate`–`endDate`(포함)는 정산 예정일에
+    /// 걸리며, 문서에는 최대 기간이 없지만 약 한 달까지로 알려져 있습니다(샌드박스는 31일까지 받고 그보다 길거나 종료일이 시작일보다 앞서면 400). 응답은 봉투 없이
+    /// `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+    ///
+    /// Settlement totals per expected settlement (payout) date in [startDate, endDate] (inclusive): payout, commissions,
+    /// benefits, deductions, holds and the payout account. No maximum span is documented; about one month is reported (the
+    /// sandbox accepts up to 31 days). The body is `{elements, pagination}`. Modelled on the Commerce twin.
+    ///
+    /// `GET /v1/pay-settle-mall/settle/daily` (operationId `listDailySettlements`). Returns the response body (the operation has no envelope).
+    ///
+    /// Parameters (the API's names):
+    /// * `startDate`: 조회 시작일, 정산 예정일 기준, 포함 (first expected settlement date, inclusive). `yyyy-MM-dd`, KST.
+    /// * `endDate`: 조회 종료일, 포함 (last expected settlement date, inclusive). startDate 이후, 약 한 달 이내.
+    /// * `pageNumber`: 페이지 번호, 1부터 (page number, from 1).
+    /// * `pageSize`: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+    pub async fn list_daily_settlements(&self, start_date: String, end_date: String, page_number: i32, page_size: i32) -> Result<DailySettlementsPage, NpayError> {
+        self.call("listDailySettlements", list_daily_settlements_params(start_date, end_date, page_number, page_size)?).await
+    }
+
+    /// 건별 부가세 신고 내역 조회 (list VAT declaration rows case by case)
+    ///
+    /// 부가세 신고용 매출 내역을 건별(상품 주문·배송비·기타 비용, 전표 상세 유형별)로 조회합니다. `startDate`–`endDate`(포함)는 정산 기준일에 걸리며
+    /// **지난달 말일까지만** 조회할 수 있습니다. 이번 달이 걸린 범위는 400으로 알려져 있고 샌드박스도 그렇게 답합니다(종료일이 시작일보다 앞서도 400).
+    /// 결제 수단별 금액(`creditCardAmount`, `cashInComeDeductionAmount` — 대문자 C에 주의 — 등)의 합이 `totalSalesAmount`입니다. 응답은 봉투 없이
+    /// `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+    ///
+    /// Sales rows for the VAT return, per product order / fee and voucher detail, for settlement basis dates in
+    /// [startDate, endDate], which may reach at most the last day of the previous month (a range into the current month is
+    /// reported to answer 400; so does the sandbox). The body is `{elements, pagination}`. Modelled on the Commerce twin.
+    ///
+    /// `GET /v1/pay-settle-mall/vat/case` (operationId `listVatByCase`). Returns the response body (the operation has no envelope).
+    ///
+    /// Parameters (the API's names):
+    /// * `startDate`: 조회 시작일, 정산 기준일, 포함 (first settlement basis date, inclusive). `yyyy-MM-dd`, KST; 지난달 말일까지.
+    /// * `endDate`: 조회 종료일, 포함 (last settlement basis date, inclusive). startDate 이후이며 지난달 말일까지만 (at most the last day of the previous month).
+    /// * `pageNumber`: 페이지 번호, 1부터 (page number, from 1).
+    /// * `pageSize`: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+    pub async fn list_vat_by_case(&self, start_date: String, end_date: String, page_number: i32, page_size: i32) -> Result<VatByCasePage, NpayError> {
+        self.call("listVatByCase", list_vat_by_case_params(start_date, end_date, page_number, page_size)?).await
+    }
+
+    /// 일별 부가세 신고 내역 조회 (list daily VAT declaration totals)
+    ///
+    /// 부가세 신고용 매출 합계를 정산 기준일 하루마다 조회합니다. 금액의 뜻과 기간 규칙(지난달 말일까지, 종료일 ≥ 시작일)은 건별 부가세 신고 내역과 같습니다.
+    /// 응답은 봉투 없이 `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+    ///
+    /// VAT sales totals per settlement basis date in [startDate, endDate] (at most the last day of the previous month).
+    /// Same amounts as listVatByCase, summed per day. The body is `{elements, pagination}`. Modelled on the Commerce twin.
+    ///
+    /// `GET /v1/pay-settle-mall/vat/daily` (operationId `listDailyVat`). Returns the response body (the operation has no envelope).
+    ///
+    /// Parameters (the API's names):
+    /// * `startDate`: 조회 시작일, 정산 기준일, 포함 (first settlement basis date, inclusive). `yyyy-MM-dd`, KST; 지난달 말일까지.
+    /// * `endDate`: 조회 종료일, 포함 (last settlement basis date, inclusive). startDate 이후이며 지난달 말일까지만 (at most the last day of the previous month).
+    /// * `pageNumber`: 페이지 번호, 1부터 (page number, from 1).
+    /// * `pageSize`: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+    pub async fn list_daily_vat(&self, start_date: String, end_date: String, page_number: i32, page_size: i32) -> Result<DailyVatPage, NpayError> {
+        self.call("listDailyVat", list_daily_vat_params(start_date, end_date, page_number, page_size)?).await
+    }
+
 }
 
 /// The response of `listProductOrderIds`: its `data` and the HTTP status, headers and trace id.
@@ -710,6 +887,51 @@ pub struct DelayDispatchResponse {
 pub struct ListReviewsResponse {
     /// The response's `data`.
     pub data: ReviewsData,
+    /// Status, headers and trace id.
+    pub meta: crate::ResponseMeta,
+}
+
+/// The response of `listSettlementsByCase`: its `data` and the HTTP status, headers and trace id.
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct ListSettlementsByCaseResponse {
+    /// The response body (the operation has no envelope).
+    pub data: SettlementsByCasePage,
+    /// Status, headers and trace id.
+    pub meta: crate::ResponseMeta,
+}
+
+/// The response of `listCommissionDetails`: its `data` and the HTTP status, headers and trace id.
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct ListCommissionDetailsResponse {
+    /// The response body (the operation has no envelope).
+    pub data: CommissionDetailsPage,
+    /// Status, headers and trace id.
+    pub meta: crate::ResponseMeta,
+}
+
+/// The response of `listDailySettlements`: its `data` and the HTTP status, headers and trace id.
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct ListDailySettlementsResponse {
+    /// The response body (the operation has no envelope).
+    pub data: DailySettlementsPage,
+    /// Status, headers and trace id.
+    pub meta: crate::ResponseMeta,
+}
+
+/// The response of `listVatByCase`: its `data` and the HTTP status, headers and trace id.
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct ListVatByCaseResponse {
+    /// The response body (the operation has no envelope).
+    pub data: VatByCasePage,
+    /// Status, headers and trace id.
+    pub meta: crate::ResponseMeta,
+}
+
+/// The response of `listDailyVat`: its `data` and the HTTP status, headers and trace id.
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct ListDailyVatResponse {
+    /// The response body (the operation has no envelope).
+    pub data: DailyVatPage,
     /// Status, headers and trace id.
     pub meta: crate::ResponseMeta,
 }
@@ -1078,6 +1300,130 @@ impl RawClient {
         Ok(ListReviewsResponse { data, meta })
     }
 
+    /// 건별 정산 내역 조회 (list settlements case by case)
+    ///
+    /// 상품 주문·배송비·기타 비용 한 건마다의 정산 내역을 조회합니다. `searchDate` 하루를 `periodType`이 고르는 날짜(정산 예정일, 정산 기준일, 정산
+    /// 완료일, 결제일, 세금 신고 기준일)로 찾으며 기간 조회는 없습니다. 배송비는 같은 주문 번호의 별도 `DELIVERY` 행으로 오고, 정산 뒤 취소되면 기존 행은 그대로
+    /// 두고 다른 `settleType`의 행이 더해집니다. 수수료는 음수이며 `settleExpectAmount = paySettleAmount + totalPayCommissionAmount +
+    /// sellingInterlockCommissionAmount + freeInstallmentCommissionAmount + benefitSettleAmount`입니다. 응답은 주문 API와 달리
+    /// `{timestamp, traceId, data}` 봉투 없이 `{elements, pagination}`입니다.
+    ///
+    /// 가맹점 정산 문서는 공개되지 않아 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다. 가맹점 README의 설명은 case와 daily가 뒤바뀐
+    /// 것으로 보고 경로 이름(case = 건별)을 따랐습니다. `periodType`을 생략했을 때의 기준 날짜는 문서에 없으니 함께 보내십시오.
+    ///
+    /// Settlement rows of single product orders, shipping fees and other fees for one day (`searchDate`, on the axis
+    /// `periodType` picks; there is no period query). Commissions are negative. The body is `{elements, pagination}`,
+    /// without the `{timestamp, traceId, data}` envelope. Modelled on the Commerce twin.
+    ///
+    /// `GET /v1/pay-settle-mall/settle/case` (operationId `listSettlementsByCase`). Returns `data` and `meta` as [`ListSettlementsByCaseResponse`].
+    ///
+    /// Parameters (the API's names):
+    /// * `pageNumber`: 페이지 번호, 1부터 (page number, from 1).
+    /// * `pageSize`: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+    /// * `searchDate` (optional): 조회할 날짜 하루, `yyyy-MM-dd` KST (the one day to look up). 어느 날짜인지는 periodType이 정합니다. 기간 조회는 지원하지 않습니다.
+    /// * `orderId` (optional): 이 주문 번호의 행만 (only rows of this order). 빈 값은 400.
+    /// * `productOrderId` (optional): 이 상품 주문 번호(또는 배송비·기타 비용 번호)의 행만 (only rows of this product order, shipping-fee or other-fee number). 빈 값은 400.
+    /// * `periodType` (optional): searchDate가 가리키는 날짜 (which date searchDate is). 생략했을 때의 기준은 문서화되지 않았습니다.
+    /// * `settleDecisionType` (optional): 정산 확정 여부 (settled, unsettled or cancelled before settlement). periodType=SETTLE_CASEBYCASE_PAY_DATE일 때만 의미가 있습니다 (only meaningful with the payment-date axis).
+    /// * `settleType` (optional): 이 정산 구분의 행만 (only rows of this settlement type).
+    #[uniffi::method(default(search_date = None, order_id = None, product_order_id = None, period_type = None, settle_decision_type = None, settle_type = None))]
+    pub async fn list_settlements_by_case(&self, page_number: i32, page_size: i32, search_date: Option<String>, order_id: Option<String>, product_order_id: Option<String>, period_type: Option<SettlePeriodType>, settle_decision_type: Option<SettleDecisionType>, settle_type: Option<SettleType>) -> Result<ListSettlementsByCaseResponse, NpayError> {
+        let (data, meta) = self.call("listSettlementsByCase", list_settlements_by_case_params(page_number, page_size, search_date, order_id, product_order_id, period_type, settle_decision_type, settle_type)?).await?;
+        Ok(ListSettlementsByCaseResponse { data, meta })
+    }
+
+    /// 수수료 상세 내역 조회 (list commission details)
+    ///
+    /// 건별 수수료 내역을 조회합니다. 한 상품 주문이 수수료 유형(`commissionType`)마다 한 행으로 나뉘어 오므로 (productOrderId, commissionType)이 한
+    /// 행을 가리킵니다. 주문 번호 필드 이름은 `orderId`가 아니라 `orderNo`입니다. 파라미터는 건별 정산 내역과 같습니다(하루 단위 `searchDate`). 응답은
+    /// 봉투 없이 `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+    ///
+    /// Commission rows, one per product order and commission type (the key is productOrderId + commissionType; note the
+    /// order number is `orderNo` here). Same parameters as listSettlementsByCase. The body is `{elements, pagination}`.
+    /// Modelled on the Commerce twin.
+    ///
+    /// `GET /v1/pay-settle-mall/settle/commission-details` (operationId `listCommissionDetails`). Returns `data` and `meta` as [`ListCommissionDetailsResponse`].
+    ///
+    /// Parameters (the API's names):
+    /// * `pageNumber`: 페이지 번호, 1부터 (page number, from 1).
+    /// * `pageSize`: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+    /// * `searchDate` (optional): 조회할 날짜 하루, `yyyy-MM-dd` KST (the one day to look up). 어느 날짜인지는 periodType이 정합니다. 기간 조회는 지원하지 않습니다.
+    /// * `orderId` (optional): 이 주문 번호의 행만 (only rows of this order). 빈 값은 400.
+    /// * `productOrderId` (optional): 이 상품 주문 번호(또는 배송비·기타 비용 번호)의 행만 (only rows of this product order, shipping-fee or other-fee number). 빈 값은 400.
+    /// * `periodType` (optional): searchDate가 가리키는 날짜 (which date searchDate is). 생략했을 때의 기준은 문서화되지 않았습니다.
+    /// * `settleDecisionType` (optional): 정산 확정 여부 (settled, unsettled or cancelled before settlement). periodType=SETTLE_CASEBYCASE_PAY_DATE일 때만 의미가 있습니다 (only meaningful with the payment-date axis).
+    /// * `settleType` (optional): 이 정산 구분의 행만 (only rows of this settlement type).
+    #[uniffi::method(default(search_date = None, order_id = None, product_order_id = None, period_type = None, settle_decision_type = None, settle_type = None))]
+    pub async fn list_commission_details(&self, page_number: i32, page_size: i32, search_date: Option<String>, order_id: Option<String>, product_order_id: Option<String>, period_type: Option<SettlePeriodType>, settle_decision_type: Option<SettleDecisionType>, settle_type: Option<SettleType>) -> Result<ListCommissionDetailsResponse, NpayError> {
+        let (data, meta) = self.call("listCommissionDetails", list_commission_details_params(page_number, page_size, search_date, order_id, product_order_id, period_type, settle_decision_type, settle_type)?).await?;
+        Ok(ListCommissionDetailsResponse { data, meta })
+    }
+
+    /// 일별 정산 내역 조회 (list daily settlements)
+    ///
+    /// 정산 예정일 하루마다 합산한 정산 내역(지급액, 수수료, 혜택, 공제·환급, 보류, 지급 계좌)을 조회합니다. `startDate`–`endDate`(포함)는 정산 예정일에
+    /// 걸리며, 문서에는 최대 기간이 없지만 약 한 달까지로 알려져 있습니다(샌드박스는 31일까지 받고 그보다 길거나 종료일이 시작일보다 앞서면 400). 응답은 봉투 없이
+    /// `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+    ///
+    /// Settlement totals per expected settlement (payout) date in [startDate, endDate] (inclusive): payout, commissions,
+    /// benefits, deductions, holds and the payout account. No maximum span is documented; about one month is reported (the
+    /// sandbox accepts up to 31 days). The body is `{elements, pagination}`. Modelled on the Commerce twin.
+    ///
+    /// `GET /v1/pay-settle-mall/settle/daily` (operationId `listDailySettlements`). Returns `data` and `meta` as [`ListDailySettlementsResponse`].
+    ///
+    /// Parameters (the API's names):
+    /// * `startDate`: 조회 시작일, 정산 예정일 기준, 포함 (first expected settlement date, inclusive). `yyyy-MM-dd`, KST.
+    /// * `endDate`: 조회 종료일, 포함 (last expected settlement date, inclusive). startDate 이후, 약 한 달 이내.
+    /// * `pageNumber`: 페이지 번호, 1부터 (page number, from 1).
+    /// * `pageSize`: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+    pub async fn list_daily_settlements(&self, start_date: String, end_date: String, page_number: i32, page_size: i32) -> Result<ListDailySettlementsResponse, NpayError> {
+        let (data, meta) = self.call("listDailySettlements", list_daily_settlements_params(start_date, end_date, page_number, page_size)?).await?;
+        Ok(ListDailySettlementsResponse { data, meta })
+    }
+
+    /// 건별 부가세 신고 내역 조회 (list VAT declaration rows case by case)
+    ///
+    /// 부가세 신고용 매출 내역을 건별(상품 주문·배송비·기타 비용, 전표 상세 유형별)로 조회합니다. `startDate`–`endDate`(포함)는 정산 기준일에 걸리며
+    /// **지난달 말일까지만** 조회할 수 있습니다. 이번 달이 걸린 범위는 400으로 알려져 있고 샌드박스도 그렇게 답합니다(종료일이 시작일보다 앞서도 400).
+    /// 결제 수단별 금액(`creditCardAmount`, `cashInComeDeductionAmount` — 대문자 C에 주의 — 등)의 합이 `totalSalesAmount`입니다. 응답은 봉투 없이
+    /// `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+    ///
+    /// Sales rows for the VAT return, per product order / fee and voucher detail, for settlement basis dates in
+    /// [startDate, endDate], which may reach at most the last day of the previous month (a range into the current month is
+    /// reported to answer 400; so does the sandbox). The body is `{elements, pagination}`. Modelled on the Commerce twin.
+    ///
+    /// `GET /v1/pay-settle-mall/vat/case` (operationId `listVatByCase`). Returns `data` and `meta` as [`ListVatByCaseResponse`].
+    ///
+    /// Parameters (the API's names):
+    /// * `startDate`: 조회 시작일, 정산 기준일, 포함 (first settlement basis date, inclusive). `yyyy-MM-dd`, KST; 지난달 말일까지.
+    /// * `endDate`: 조회 종료일, 포함 (last settlement basis date, inclusive). startDate 이후이며 지난달 말일까지만 (at most the last day of the previous month).
+    /// * `pageNumber`: 페이지 번호, 1부터 (page number, from 1).
+    /// * `pageSize`: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+    pub async fn list_vat_by_case(&self, start_date: String, end_date: String, page_number: i32, page_size: i32) -> Result<ListVatByCaseResponse, NpayError> {
+        let (data, meta) = self.call("listVatByCase", list_vat_by_case_params(start_date, end_date, page_number, page_size)?).await?;
+        Ok(ListVatByCaseResponse { data, meta })
+    }
+
+    /// 일별 부가세 신고 내역 조회 (list daily VAT declaration totals)
+    ///
+    /// 부가세 신고용 매출 합계를 정산 기준일 하루마다 조회합니다. 금액의 뜻과 기간 규칙(지난달 말일까지, 종료일 ≥ 시작일)은 건별 부가세 신고 내역과 같습니다.
+    /// 응답은 봉투 없이 `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+    ///
+    /// VAT sales totals per settlement basis date in [startDate, endDate] (at most the last day of the previous month).
+    /// Same amounts as listVatByCase, summed per day. The body is `{elements, pagination}`. Modelled on the Commerce twin.
+    ///
+    /// `GET /v1/pay-settle-mall/vat/daily` (operationId `listDailyVat`). Returns `data` and `meta` as [`ListDailyVatResponse`].
+    ///
+    /// Parameters (the API's names):
+    /// * `startDate`: 조회 시작일, 정산 기준일, 포함 (first settlement basis date, inclusive). `yyyy-MM-dd`, KST; 지난달 말일까지.
+    /// * `endDate`: 조회 종료일, 포함 (last settlement basis date, inclusive). startDate 이후이며 지난달 말일까지만 (at most the last day of the previous month).
+    /// * `pageNumber`: 페이지 번호, 1부터 (page number, from 1).
+    /// * `pageSize`: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+    pub async fn list_daily_vat(&self, start_date: String, end_date: String, page_number: i32, page_size: i32) -> Result<ListDailyVatResponse, NpayError> {
+        let (data, meta) = self.call("listDailyVat", list_daily_vat_params(start_date, end_date, page_number, page_size)?).await?;
+        Ok(ListDailyVatResponse { data, meta })
+    }
+
 }
 
 #[uniffi::export]
@@ -1334,6 +1680,105 @@ pub struct ClaimResult {
 
 #[uniffi::export]
 impl ClaimResult {
+    /// The record as the API's JSON (camelCase keys).
+    pub fn to_json(&self) -> String {
+        crate::json::encode(self)
+    }
+}
+
+/// 수수료 한 행 (one commission row; Commerce `CommerceCommissionDetail.pay-settle`). 상품 주문 하나가 수수료 유형마다 한 행입니다. 금액은 원 단위 정수, 수수료는 음수입니다.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, uniffi::Record)]
+pub struct CommissionDetail {
+    /// 수수료 금액, 음수 (commission amount, negative)
+    #[serde(rename = "commissionAmount")]
+    pub commission_amount: i64,
+    /// 수수료 계산 기준 금액 (amount the commission is calculated on)
+    #[serde(rename = "commissionBasisAmount")]
+    pub commission_basis_amount: i64,
+    /// `commissionType`
+    #[serde(rename = "commissionType")]
+    pub commission_type: CommissionType,
+    /// 부과할 수 있는 매출 연동 수수료 상한 (cap on the sales-linked commission)
+    #[serde(rename = "maximumSellingInterlockCommissionAmount", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub maximum_selling_interlock_commission_amount: Option<i64>,
+    /// 가맹점 ID (merchant id)
+    #[serde(rename = "merchantId")]
+    pub merchant_id: String,
+    /// 가맹점 이름 (merchant name)
+    #[serde(rename = "merchantName")]
+    pub merchant_name: String,
+    /// 주문 번호 — 이 API에서는 orderId가 아니라 orderNo (order id, named orderNo here)
+    #[serde(rename = "orderNo")]
+    pub order_no: String,
+    /// `payMeansType`
+    #[serde(rename = "payMeansType", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub pay_means_type: Option<PayMeansType>,
+    /// 상품 번호 (product id)
+    #[serde(rename = "productId", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub product_id: Option<String>,
+    /// 상품명 (product name)
+    #[serde(rename = "productName", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub product_name: Option<String>,
+    /// 상품 주문 번호, 또는 배송비 번호·기타 비용 번호 (product order, shipping-fee or other-fee number)
+    #[serde(rename = "productOrderId")]
+    pub product_order_id: String,
+    /// `productOrderType`
+    #[serde(rename = "productOrderType")]
+    pub product_order_type: SettleProductOrderType,
+    /// 구매자 이름 (buyer name)
+    #[serde(rename = "purchaserName", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub purchaser_name: Option<String>,
+    /// 매출 연동 수수료의 유입 경로 코드 (channel of a sales-linked commission), 예: NAVER_SHOPPING(네이버쇼핑), SHOPPING_SEARCH(검색>쇼핑검색), INTEGRATED_SEARCH(검색>통합검색), SHOPPING_SEARCH_AD(광고>쇼핑검색). Commerce 문서의 128개 코드는 자주 바뀌고 가맹점에는 일부만 해당하므로 닫힌 enum 대신 문자열로 둡니다 (an open string: the published codes change often).
+    #[serde(rename = "sellingInterlockCommissionType", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub selling_interlock_commission_type: Option<String>,
+    /// 정산 기준일 (settlement basis date)
+    #[serde(rename = "settleBasisDate", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub settle_basis_date: Option<String>,
+    /// 정산 완료일 (settlement completion date)
+    #[serde(rename = "settleCompleteDate", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub settle_complete_date: Option<String>,
+    /// 정산 예정일 (expected settlement date)
+    #[serde(rename = "settleExpectDate", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub settle_expect_date: Option<String>,
+    /// `settleType`
+    #[serde(rename = "settleType")]
+    pub settle_type: SettleType,
+    /// 세금 신고 기준일 (tax-return basis date)
+    #[serde(rename = "taxReturnDate", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub tax_return_date: Option<String>,
+}
+
+#[uniffi::export]
+impl CommissionDetail {
+    /// The record as the API's JSON (camelCase keys).
+    pub fn to_json(&self) -> String {
+        crate::json::encode(self)
+    }
+}
+
+/// 수수료 상세 내역 조회 응답 — 봉투 없는 `{elements, pagination}` (page of commission rows; no envelope).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, uniffi::Record)]
+pub struct CommissionDetailsPage {
+    /// 수수료 행 (commission rows)
+    #[serde(rename = "elements")]
+    pub elements: Vec<CommissionDetail>,
+    /// `pagination`
+    #[serde(rename = "pagination")]
+    pub pagination: SettlePagination,
+}
+
+#[uniffi::export]
+impl CommissionDetailsPage {
     /// The record as the API's JSON (camelCase keys).
     pub fn to_json(&self) -> String {
         crate::json::encode(self)
@@ -1609,6 +2054,197 @@ pub struct CurrentClaim {
 
 #[uniffi::export]
 impl CurrentClaim {
+    /// The record as the API's JSON (camelCase keys).
+    pub fn to_json(&self) -> String {
+        crate::json::encode(self)
+    }
+}
+
+/// 일별 정산 한 행 (one daily settlement row; Commerce `CommerceDailySettle.pay-settle`). 금액은 원 단위 정수, 수수료는 음수입니다.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, uniffi::Record)]
+pub struct DailySettlement {
+    /// 계좌 번호 (account number; may be masked)
+    #[serde(rename = "accountNo", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub account_no: Option<String>,
+    /// 지급 은행 코드 (payout bank code), 예: KB(KB국민은행), NH(NH농협은행), SHINHAN(신한은행), WOORI(우리은행), KEB_HANA(하나은행), KKOBANK(카카오뱅크). Commerce 문서의 64개 코드는 자주 바뀌어 닫힌 enum 대신 문자열로 둡니다 (an open string: the 64 published codes change often).
+    #[serde(rename = "bankType", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub bank_type: Option<String>,
+    /// 혜택 정산 금액 (benefit settlement amount)
+    #[serde(rename = "benefitSettleAmount", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub benefit_settle_amount: Option<i64>,
+    /// 수수료 정산 금액, 음수 (commission settlement amount, negative)
+    #[serde(rename = "commissionSettleAmount", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub commission_settle_amount: Option<i64>,
+    /// 공제·환급 정산 금액 (deduction or refund settlement amount)
+    #[serde(rename = "deductionRestoreSettleAmount", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub deduction_restore_settle_amount: Option<i64>,
+    /// 예금주 (account holder)
+    #[serde(rename = "depositorName", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub depositor_name: Option<String>,
+    /// 차액 정산 금액 (difference settlement amount)
+    #[serde(rename = "differenceSettleAmount", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub difference_settle_amount: Option<i64>,
+    /// 가맹점 ID (merchant id)
+    #[serde(rename = "merchantId", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub merchant_id: Option<String>,
+    /// 가맹점 이름 (merchant name)
+    #[serde(rename = "merchantName", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub merchant_name: Option<String>,
+    /// 마이너스 충전금 상계 금액 (amount offset against a negative charge balance)
+    #[serde(rename = "minusChargeAmount", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub minus_charge_amount: Option<i64>,
+    /// 일반 정산 금액 (normal settlement amount)
+    #[serde(rename = "normalSettleAmount", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub normal_settle_amount: Option<i64>,
+    /// 지급 보류 금액 (amount on payout hold)
+    #[serde(rename = "payHoldbackAmount", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub pay_holdback_amount: Option<i64>,
+    /// 결제 정산 금액 (payment settlement amount)
+    #[serde(rename = "paySettleAmount", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub pay_settle_amount: Option<i64>,
+    /// 우대 수수료 환급 금액 (preferential commission refund)
+    #[serde(rename = "preferentialCommissionAmount", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub preferential_commission_amount: Option<i64>,
+    /// 빠른 정산 금액 (quick settlement amount)
+    #[serde(rename = "quickSettleAmount", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub quick_settle_amount: Option<i64>,
+    /// 반품안심케어 정산 금액 (return-care settlement amount)
+    #[serde(rename = "returnCareSettleAmount")]
+    pub return_care_settle_amount: i64,
+    /// 정산 금액 — 실제 지급액 (settlement amount, the net paid out)
+    #[serde(rename = "settleAmount", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub settle_amount: Option<i64>,
+    /// 정산 기준 기간의 종료일 (last settlement basis date of the period)
+    #[serde(rename = "settleBasisEndDate", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub settle_basis_end_date: Option<String>,
+    /// 정산 기준 기간의 시작일 (first settlement basis date of the period)
+    #[serde(rename = "settleBasisStartDate", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub settle_basis_start_date: Option<String>,
+    /// 정산 완료일 (settlement completion date)
+    #[serde(rename = "settleCompleteDate", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub settle_complete_date: Option<String>,
+    /// 정산 예정일 (expected settlement date)
+    #[serde(rename = "settleExpectDate", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub settle_expect_date: Option<String>,
+    /// `settleMethodType`
+    #[serde(rename = "settleMethodType", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub settle_method_type: Option<SettleMethodType>,
+    /// 한도 보류·해제 금액 (limit hold or release amount)
+    #[serde(rename = "settlementLimitAmount", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub settlement_limit_amount: Option<i64>,
+}
+
+#[uniffi::export]
+impl DailySettlement {
+    /// The record as the API's JSON (camelCase keys).
+    pub fn to_json(&self) -> String {
+        crate::json::encode(self)
+    }
+}
+
+/// 일별 정산 내역 조회 응답 — 봉투 없는 `{elements, pagination}` (page of daily settlement rows; no envelope).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, uniffi::Record)]
+pub struct DailySettlementsPage {
+    /// 정산 예정일별 행 (one row per expected settlement date)
+    #[serde(rename = "elements")]
+    pub elements: Vec<DailySettlement>,
+    /// `pagination`
+    #[serde(rename = "pagination")]
+    pub pagination: SettlePagination,
+}
+
+#[uniffi::export]
+impl DailySettlementsPage {
+    /// The record as the API's JSON (camelCase keys).
+    pub fn to_json(&self) -> String {
+        crate::json::encode(self)
+    }
+}
+
+/// 일별 부가세 신고 한 행 (one daily VAT row; Commerce `CommerceDailyVatDeclaration.pay-settle`). 금액의 뜻은 VatByCase와 같습니다.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, uniffi::Record)]
+pub struct DailyVat {
+    /// 현금영수증 발급 제외 금액 (amount excluded from cash-receipt issuance)
+    #[serde(rename = "cashExclusionIssuanceAmount")]
+    pub cash_exclusion_issuance_amount: i64,
+    /// 소득공제용 현금영수증 금액 (cash-receipt amount for income deduction)
+    #[serde(rename = "cashInComeDeductionAmount")]
+    pub cash_in_come_deduction_amount: i64,
+    /// 지출증빙용 현금영수증 금액 (cash-receipt amount as expense evidence)
+    #[serde(rename = "cashOutGoingEvidenceAmount")]
+    pub cash_out_going_evidence_amount: i64,
+    /// 신용카드 결제 금액 (credit-card amount)
+    #[serde(rename = "creditCardAmount")]
+    pub credit_card_amount: i64,
+    /// 가맹점 ID (merchant id)
+    #[serde(rename = "merchantId", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub merchant_id: Option<String>,
+    /// 가맹점 이름 (merchant name)
+    #[serde(rename = "merchantName", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub merchant_name: Option<String>,
+    /// 기타 금액 (other amount)
+    #[serde(rename = "otherAmount")]
+    pub other_amount: i64,
+    /// 정산 기준일 (settlement basis date)
+    #[serde(rename = "settleBasisDate", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub settle_basis_date: Option<String>,
+    /// 면세 매출 (tax-exempt sales)
+    #[serde(rename = "taxExemptionSalesAmount")]
+    pub tax_exemption_sales_amount: i64,
+    /// 과세 매출 (taxable sales)
+    #[serde(rename = "taxationSalesAmount")]
+    pub taxation_sales_amount: i64,
+    /// 총 매출 (total sales)
+    #[serde(rename = "totalSalesAmount")]
+    pub total_sales_amount: i64,
+}
+
+#[uniffi::export]
+impl DailyVat {
+    /// The record as the API's JSON (camelCase keys).
+    pub fn to_json(&self) -> String {
+        crate::json::encode(self)
+    }
+}
+
+/// 일별 부가세 신고 내역 조회 응답 — 봉투 없는 `{elements, pagination}` (page of daily VAT rows; no envelope).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, uniffi::Record)]
+pub struct DailyVatPage {
+    /// 정산 기준일별 행 (one row per settlement basis date)
+    #[serde(rename = "elements")]
+    pub elements: Vec<DailyVat>,
+    /// `pagination`
+    #[serde(rename = "pagination")]
+    pub pagination: SettlePagination,
+}
+
+#[uniffi::export]
+impl DailyVatPage {
     /// The record as the API's JSON (camelCase keys).
     pub fn to_json(&self) -> String {
         crate::json::encode(self)
@@ -2936,6 +3572,143 @@ impl SearchProductOrdersData {
     }
 }
 
+/// 정산 API의 페이지 정보 (page info of the settlement operations; Commerce `Pagination.pay-settle`). 문서는 page가 0부터인지 1부터인지 밝히지 않습니다 — 샌드박스는 요청한 pageNumber를 그대로 돌려줍니다.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, uniffi::Record)]
+pub struct SettlePagination {
+    /// 현재 페이지 (current page; 0- or 1-based is undocumented, the sandbox echoes pageNumber)
+    #[serde(rename = "page", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub page: Option<i32>,
+    /// 페이지 크기 (page size)
+    #[serde(rename = "size", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub size: Option<i32>,
+    /// 전체 행 수 (number of rows)
+    #[serde(rename = "totalElements", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub total_elements: Option<i64>,
+    /// 전체 페이지 수 (number of pages)
+    #[serde(rename = "totalPages", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub total_pages: Option<i32>,
+}
+
+#[uniffi::export]
+impl SettlePagination {
+    /// The record as the API's JSON (camelCase keys).
+    pub fn to_json(&self) -> String {
+        crate::json::encode(self)
+    }
+}
+
+/// 건별 정산 한 행 (one per-case settlement row; Commerce `CommerceSettleByCase.pay-settle`). 금액은 원 단위 정수로 두었습니다(Commerce 문서는 number). 수수료는 음수입니다.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, uniffi::Record)]
+pub struct SettlementByCase {
+    /// 혜택 정산 금액 (benefit settlement amount; reported to be 0 per case, summed only in the daily view)
+    #[serde(rename = "benefitSettleAmount")]
+    pub benefit_settle_amount: i64,
+    /// 계약 번호 (contract number)
+    #[serde(rename = "contractNo", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub contract_no: Option<String>,
+    /// 판매자 부담 무이자 할부 수수료, 음수 (interest-free installment commission paid by the seller, negative)
+    #[serde(rename = "freeInstallmentCommissionAmount", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub free_installment_commission_amount: Option<i64>,
+    /// 가맹점 ID (merchant id)
+    #[serde(rename = "merchantId", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub merchant_id: Option<String>,
+    /// 가맹점 이름 (merchant name)
+    #[serde(rename = "merchantName", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub merchant_name: Option<String>,
+    /// 주문 번호 (order id)
+    #[serde(rename = "orderId", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub order_id: Option<String>,
+    /// 결제일 (payment date)
+    #[serde(rename = "payDate", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub pay_date: Option<String>,
+    /// 결제 정산 금액 — 정산의 기준 금액 (payment settlement amount, the base)
+    #[serde(rename = "paySettleAmount")]
+    pub pay_settle_amount: i64,
+    /// 상품 번호 (product id)
+    #[serde(rename = "productId", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub product_id: Option<String>,
+    /// 상품명 (product name)
+    #[serde(rename = "productName", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub product_name: Option<String>,
+    /// 상품 주문 번호, 또는 배송비 번호·기타 비용 번호 (product order, shipping-fee or other-fee number)
+    #[serde(rename = "productOrderId", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub product_order_id: Option<String>,
+    /// `productOrderType`
+    #[serde(rename = "productOrderType")]
+    pub product_order_type: SettleProductOrderType,
+    /// 구매자 이름 (buyer name)
+    #[serde(rename = "purchaserName", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub purchaser_name: Option<String>,
+    /// 매출 연동 수수료, 음수 (sales-linked commission, negative)
+    #[serde(rename = "sellingInterlockCommissionAmount", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub selling_interlock_commission_amount: Option<i64>,
+    /// 정산 기준일 (settlement basis date)
+    #[serde(rename = "settleBasisDate", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub settle_basis_date: Option<String>,
+    /// 정산 완료일 — 지급된 뒤에만 (settlement completion date; only after the payout)
+    #[serde(rename = "settleCompleteDate", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub settle_complete_date: Option<String>,
+    /// 정산 예정 금액 = 결제 정산 금액 + 수수료(음수) + 혜택 정산 (expected settlement amount)
+    #[serde(rename = "settleExpectAmount")]
+    pub settle_expect_amount: i64,
+    /// 정산 예정일 — 지급 예정일 (expected settlement / payout date)
+    #[serde(rename = "settleExpectDate", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub settle_expect_date: Option<String>,
+    /// `settleType`
+    #[serde(rename = "settleType", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub settle_type: Option<SettleType>,
+    /// 네이버페이 관리 수수료 합계, 음수 (total Naver Pay commission, negative)
+    #[serde(rename = "totalPayCommissionAmount", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub total_pay_commission_amount: Option<i64>,
+}
+
+#[uniffi::export]
+impl SettlementByCase {
+    /// The record as the API's JSON (camelCase keys).
+    pub fn to_json(&self) -> String {
+        crate::json::encode(self)
+    }
+}
+
+/// 건별 정산 내역 조회 응답 — 봉투 없는 `{elements, pagination}` (page of per-case settlement rows; no envelope).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, uniffi::Record)]
+pub struct SettlementsByCasePage {
+    /// 정산 행 (settlement rows)
+    #[serde(rename = "elements")]
+    pub elements: Vec<SettlementByCase>,
+    /// `pagination`
+    #[serde(rename = "pagination")]
+    pub pagination: SettlePagination,
+}
+
+#[uniffi::export]
+impl SettlementsByCasePage {
+    /// The record as the API's JSON (camelCase keys).
+    pub fn to_json(&self) -> String {
+        crate::json::encode(self)
+    }
+}
+
 /// 구매자 배송지 (buyer shipping address): Address의 모든 필드와 수령 위치·출입 방법·좌표. 수령 위치와 출입 방법은 일부 배송 유형(장보기, N배송 등)에서만 채워집니다. `pickupLocationType`/`entryMethod` 값은 PickupLocationType/EntryMethod를 보십시오.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, uniffi::Record)]
 pub struct ShippingAddress {
@@ -3040,6 +3813,97 @@ pub struct SkuMapping {
 
 #[uniffi::export]
 impl SkuMapping {
+    /// The record as the API's JSON (camelCase keys).
+    pub fn to_json(&self) -> String {
+        crate::json::encode(self)
+    }
+}
+
+/// 건별 부가세 신고 한 행 (one per-case VAT row; Commerce `CommerceVatDeclarationByCase.pay-settle`). 결제 수단별 금액의 합이 totalSalesAmount입니다. 금액은 원 단위 정수입니다.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, uniffi::Record)]
+pub struct VatByCase {
+    /// 현금영수증 발급 제외 금액 (amount excluded from cash-receipt issuance)
+    #[serde(rename = "cashExclusionIssuanceAmount")]
+    pub cash_exclusion_issuance_amount: i64,
+    /// 소득공제용 현금영수증 금액 — 필드 이름의 대문자 C에 주의 (cash-receipt amount for income deduction; note the capital C in "InCome")
+    #[serde(rename = "cashInComeDeductionAmount")]
+    pub cash_in_come_deduction_amount: i64,
+    /// 지출증빙용 현금영수증 금액 (cash-receipt amount as expense evidence)
+    #[serde(rename = "cashOutGoingEvidenceAmount")]
+    pub cash_out_going_evidence_amount: i64,
+    /// 신용카드 결제 금액 (credit-card amount)
+    #[serde(rename = "creditCardAmount")]
+    pub credit_card_amount: i64,
+    /// `detailType`
+    #[serde(rename = "detailType", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub detail_type: Option<VatDetailType>,
+    /// 가맹점 ID (merchant id)
+    #[serde(rename = "merchantId", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub merchant_id: Option<String>,
+    /// 가맹점 이름 (merchant name)
+    #[serde(rename = "merchantName", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub merchant_name: Option<String>,
+    /// 주문 번호 (order id)
+    #[serde(rename = "orderId")]
+    pub order_id: String,
+    /// 기타 금액 (other amount)
+    #[serde(rename = "otherAmount")]
+    pub other_amount: i64,
+    /// 상품명 (product name)
+    #[serde(rename = "productName", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub product_name: Option<String>,
+    /// 상품 주문 번호, 또는 배송비 번호·기타 비용 번호 (product order, shipping-fee or other-fee number)
+    #[serde(rename = "productOrderId", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub product_order_id: Option<String>,
+    /// `productOrderType`
+    #[serde(rename = "productOrderType", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub product_order_type: Option<SettleProductOrderType>,
+    /// 정산 기준일 (settlement basis date)
+    #[serde(rename = "settleBasisDate", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub settle_basis_date: Option<String>,
+    /// `status`
+    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    #[uniffi(default = None)]
+    pub status: Option<VatStatus>,
+    /// 면세 매출 (tax-exempt sales)
+    #[serde(rename = "taxExemptionSalesAmount")]
+    pub tax_exemption_sales_amount: i64,
+    /// 과세 매출 (taxable sales)
+    #[serde(rename = "taxationSalesAmount")]
+    pub taxation_sales_amount: i64,
+    /// 총 매출 (total sales)
+    #[serde(rename = "totalSalesAmount")]
+    pub total_sales_amount: i64,
+}
+
+#[uniffi::export]
+impl VatByCase {
+    /// The record as the API's JSON (camelCase keys).
+    pub fn to_json(&self) -> String {
+        crate::json::encode(self)
+    }
+}
+
+/// 건별 부가세 신고 내역 조회 응답 — 봉투 없는 `{elements, pagination}` (page of per-case VAT rows; no envelope).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, uniffi::Record)]
+pub struct VatByCasePage {
+    /// 부가세 신고 행 (VAT rows)
+    #[serde(rename = "elements")]
+    pub elements: Vec<VatByCase>,
+    /// `pagination`
+    #[serde(rename = "pagination")]
+    pub pagination: SettlePagination,
+}
+
+#[uniffi::export]
+impl VatByCasePage {
     /// The record as the API's JSON (camelCase keys).
     pub fn to_json(&self) -> String {
         crate::json::encode(self)
@@ -3255,6 +4119,40 @@ crate::open_enum! {
         PrePayPrdNoPay => "PRE_PAY_PRD_NO_PAY",
         /// `PRE_PAY_PRD_PAYED`: 선차감 상품 (차감 후)
         PrePayPrdPayed => "PRE_PAY_PRD_PAYED",
+    }
+}
+
+crate::open_enum! {
+    /// 수수료 구분 (commission kind).
+    CommissionType {
+        /// `SALE_COMMISSION`: (구) 판매 수수료
+        SaleCommission => "SALE_COMMISSION",
+        /// `PAY_COMMISSION`: Npay 수수료
+        PayCommission => "PAY_COMMISSION",
+        /// `CHNL_COMMISSION`: 채널 수수료
+        ChnlCommission => "CHNL_COMMISSION",
+        /// `ISTLM_COMMISSION`: 무이자 할부 수수료
+        IstlmCommission => "ISTLM_COMMISSION",
+        /// `PUBLISHING_COMMISSION`: 출판 수수료
+        PublishingCommission => "PUBLISHING_COMMISSION",
+        /// `INFLOW_COMMISSION`: 유입 수수료
+        InflowCommission => "INFLOW_COMMISSION",
+        /// `SERVICE_COMMISSION`: 솔루션 사용료
+        ServiceCommission => "SERVICE_COMMISSION",
+        /// `CONTRACT_COMMISSION`: 계약 수수료
+        ContractCommission => "CONTRACT_COMMISSION",
+        /// `PACKAGE_COMMISSION`: 패키지 사용료
+        PackageCommission => "PACKAGE_COMMISSION",
+        /// `PARTNER_COMMISSION`: 제휴 사용료
+        PartnerCommission => "PARTNER_COMMISSION",
+        /// `PURCHASER_COMMISSION`: 구매자 수수료
+        PurchaserCommission => "PURCHASER_COMMISSION",
+        /// `PRICE_COMPARISON_COMMISSION`: 가격 비교 수수료
+        PriceComparisonCommission => "PRICE_COMPARISON_COMMISSION",
+        /// `PLATFORM_COMMISSION`: 판매(플랫폼) 수수료
+        PlatformCommission => "PLATFORM_COMMISSION",
+        /// `VERTICAL_COMMISSION`: 버티컬 사용료
+        VerticalCommission => "VERTICAL_COMMISSION",
     }
 }
 
@@ -3911,6 +4809,44 @@ crate::open_enum! {
 }
 
 crate::open_enum! {
+    /// 결제 수단 (payment means of a commission row).
+    PayMeansType {
+        /// `PAYMEANS_TYPE_ALL`: 전체
+        PaymeansTypeAll => "PAYMEANS_TYPE_ALL",
+        /// `PAYMEANS_TYPE_BANK`: 실시간 계좌이체
+        PaymeansTypeBank => "PAYMEANS_TYPE_BANK",
+        /// `PAYMEANS_TYPE_CCARD`: 신용카드
+        PaymeansTypeCcard => "PAYMEANS_TYPE_CCARD",
+        /// `PAYMEANS_TYPE_CHAMT`: (구) 구매자 충전금
+        PaymeansTypeChamt => "PAYMEANS_TYPE_CHAMT",
+        /// `PAYMEANS_TYPE_CHKAC`: (구) 체크아웃 적립금
+        PaymeansTypeChkac => "PAYMEANS_TYPE_CHKAC",
+        /// `PAYMEANS_TYPE_DON`: (구) 네이버 캐시
+        PaymeansTypeDon => "PAYMEANS_TYPE_DON",
+        /// `PAYMEANS_TYPE_MOBIL`: 휴대폰 결제
+        PaymeansTypeMobil => "PAYMEANS_TYPE_MOBIL",
+        /// `PAYMEANS_TYPE_NCASH`: 네이버페이 포인트·머니
+        PaymeansTypeNcash => "PAYMEANS_TYPE_NCASH",
+        /// `PAYMEANS_TYPE_POINT`: 포인트 결제
+        PaymeansTypePoint => "PAYMEANS_TYPE_POINT",
+        /// `PAYMEANS_TYPE_VACCT`: 무통장입금 (가상계좌)
+        PaymeansTypeVacct => "PAYMEANS_TYPE_VACCT",
+        /// `PAYMEANS_TYPE_SKIP`: 나중에결제
+        PaymeansTypeSkip => "PAYMEANS_TYPE_SKIP",
+        /// `PAYMEANS_TYPE_PAYLATER`: 후불 결제
+        PaymeansTypePaylater => "PAYMEANS_TYPE_PAYLATER",
+        /// `PAYMEANS_TYPE_GIFTCARD`: 상품권
+        PaymeansTypeGiftcard => "PAYMEANS_TYPE_GIFTCARD",
+        /// `PAYMEANS_TYPE_NONE`: 주 결제 수단 없음
+        PaymeansTypeNone => "PAYMEANS_TYPE_NONE",
+        /// `PAYMEANS_TYPE_NMP_DISCOUNT`: 네이버 할인 지원
+        PaymeansTypeNmpDiscount => "PAYMEANS_TYPE_NMP_DISCOUNT",
+        /// `PAYMEANS_TYPE_OVERSEAS_CARD`: 해외 카드
+        PaymeansTypeOverseasCard => "PAYMEANS_TYPE_OVERSEAS_CARD",
+    }
+}
+
+crate::open_enum! {
     /// 수령 위치 (where the parcel is left). 일부 배송 유형(장보기, N배송 등)에서만 채워집니다.
     PickupLocationType {
         /// `FRONT_OF_DOOR`: 문 앞
@@ -4059,6 +4995,118 @@ crate::open_enum! {
 }
 
 crate::open_enum! {
+    /// 정산 확정 여부 (whether a row is settled); 결제일 기준 조회에서만 쓰입니다.
+    SettleDecisionType {
+        /// `SETTLED`: 정산 확정
+        Settled => "SETTLED",
+        /// `UNSETTLED`: 정산 미확정
+        Unsettled => "UNSETTLED",
+        /// `BEFORE_CANCEL`: 정산 전 취소
+        BeforeCancel => "BEFORE_CANCEL",
+    }
+}
+
+crate::open_enum! {
+    /// 정산 지급 방법 (how the settlement is paid out).
+    SettleMethodType {
+        /// `ACCOUNT`: 계좌 이체
+        Account => "ACCOUNT",
+        /// `CHARGE_AMT`: 충전금으로 적립
+        ChargeAmt => "CHARGE_AMT",
+    }
+}
+
+crate::open_enum! {
+    /// 건별 정산·수수료 조회에서 searchDate가 가리키는 날짜 (which date searchDate refers to).
+    SettlePeriodType {
+        /// `SETTLE_CASEBYCASE_SETTLE_SCHEDULE_DATE`: 정산 예정일
+        SettleCasebycaseSettleScheduleDate => "SETTLE_CASEBYCASE_SETTLE_SCHEDULE_DATE",
+        /// `SETTLE_CASEBYCASE_SETTLE_BASIS_DATE`: 정산 기준일
+        SettleCasebycaseSettleBasisDate => "SETTLE_CASEBYCASE_SETTLE_BASIS_DATE",
+        /// `SETTLE_CASEBYCASE_SETTLE_COMPLETE_DATE`: 정산 완료일
+        SettleCasebycaseSettleCompleteDate => "SETTLE_CASEBYCASE_SETTLE_COMPLETE_DATE",
+        /// `SETTLE_CASEBYCASE_PAY_DATE`: 결제일
+        SettleCasebycasePayDate => "SETTLE_CASEBYCASE_PAY_DATE",
+        /// `SETTLE_CASEBYCASE_TAXRETURN_BASIS_DATE`: 세금 신고 기준일
+        SettleCasebycaseTaxreturnBasisDate => "SETTLE_CASEBYCASE_TAXRETURN_BASIS_DATE",
+    }
+}
+
+crate::open_enum! {
+    /// 정산 대상 구분 (what a settlement row settles).
+    SettleProductOrderType {
+        /// `PROD_ORDER`: 상품 주문
+        ProdOrder => "PROD_ORDER",
+        /// `DELIVERY`: 배송비
+        Delivery => "DELIVERY",
+        /// `EXTRAFEE`: 기타 비용
+        Extrafee => "EXTRAFEE",
+        /// `WITHDRAW`: 결제 수단 출금
+        Withdraw => "WITHDRAW",
+        /// `REFUND`: 구매자 환불
+        Refund => "REFUND",
+        /// `PL_REFUND`: 후불 결제 환불
+        PlRefund => "PL_REFUND",
+        /// `DEDUCTION_RESTORE`: 기타 공제 환급
+        DeductionRestore => "DEDUCTION_RESTORE",
+        /// `PROD_PAY`: 상품 결제
+        ProdPay => "PROD_PAY",
+        /// `PURCHASE_REVIEW`: 텍스트 리뷰 적립
+        PurchaseReview => "PURCHASE_REVIEW",
+        /// `PREMIUM_PURCHASE_REVIEW`: 포토·동영상 리뷰 적립
+        PremiumPurchaseReview => "PREMIUM_PURCHASE_REVIEW",
+        /// `REGULAR_PURCHASE_REVIEW`: 알림 동의 회원 추가 리뷰 적립
+        RegularPurchaseReview => "REGULAR_PURCHASE_REVIEW",
+        /// `ONE_MONTH_PURCHASE_REVIEW`: 한 달 사용 텍스트 리뷰
+        OneMonthPurchaseReview => "ONE_MONTH_PURCHASE_REVIEW",
+        /// `ONE_MONTH_PREMIUM_PURCHASE_REVIEW`: 한 달 사용 포토·동영상 리뷰
+        OneMonthPremiumPurchaseReview => "ONE_MONTH_PREMIUM_PURCHASE_REVIEW",
+        /// `REVIEW`: 리뷰 적립
+        Review => "REVIEW",
+        /// `ETC_COUPON`: 기타 할인
+        EtcCoupon => "ETC_COUPON",
+        /// `QUICK_SETTLE`: 빠른 정산
+        QuickSettle => "QUICK_SETTLE",
+        /// `QUANTITY_CANCEL`: 수량 취소
+        QuantityCancel => "QUANTITY_CANCEL",
+        /// `DIFFERENCE_SETTLE`: 차액 정산
+        DifferenceSettle => "DIFFERENCE_SETTLE",
+        /// `DEPOSIT_SETTLE`: 예치금
+        DepositSettle => "DEPOSIT_SETTLE",
+        /// `RENTAL_ORDER`: 렌탈 주문
+        RentalOrder => "RENTAL_ORDER",
+        /// `MANUAL_ORDER`: 수동 주문
+        ManualOrder => "MANUAL_ORDER",
+        /// `RENTAL_SCHEDULED_ORDER`: 월 렌탈료 주문
+        RentalScheduledOrder => "RENTAL_SCHEDULED_ORDER",
+        /// `PREFERENTIAL_COMMISSION`: 우대 수수료 환급
+        PreferentialCommission => "PREFERENTIAL_COMMISSION",
+        /// `POINT_ACCUMULATION`: 포인트 적립
+        PointAccumulation => "POINT_ACCUMULATION",
+    }
+}
+
+crate::open_enum! {
+    /// 정산 구분 (settlement status or kind). Commerce 문서의 설명에는 PURCHASE_CONFIRM(구매 확정)도 있지만 허용 값 목록에는 없어 빠져 있습니다 — 응답에 오면 열린 enum이 문자열로 보존합니다 (PURCHASE_CONFIRM is described but not an allowed value; it would read as an unknown value).
+    SettleType {
+        /// `NORMAL_SETTLE_ORIGINAL`: 일반 정산
+        NormalSettleOriginal => "NORMAL_SETTLE_ORIGINAL",
+        /// `NORMAL_SETTLE_AFTER_CANCEL`: 정산 후 취소
+        NormalSettleAfterCancel => "NORMAL_SETTLE_AFTER_CANCEL",
+        /// `NORMAL_SETTLE_BEFORE_CANCEL`: 정산 전 취소
+        NormalSettleBeforeCancel => "NORMAL_SETTLE_BEFORE_CANCEL",
+        /// `QUICK_SETTLE_ORIGINAL`: 빠른 정산
+        QuickSettleOriginal => "QUICK_SETTLE_ORIGINAL",
+        /// `QUICK_SETTLE_CANCEL`: 빠른 정산 회수
+        QuickSettleCancel => "QUICK_SETTLE_CANCEL",
+        /// `QUANTITY_CANCEL_DEDUCTION`: 수량 취소 정산 (공제)
+        QuantityCancelDeduction => "QUANTITY_CANCEL_DEDUCTION",
+        /// `QUANTITY_CANCEL_RESTORE`: 수량 취소 정산 (환급)
+        QuantityCancelRestore => "QUANTITY_CANCEL_RESTORE",
+    }
+}
+
+crate::open_enum! {
     /// 보관 유형 (storage temperature of the option).
     StorageType {
         /// `DRY`: 상온
@@ -4079,6 +5127,48 @@ crate::open_enum! {
         TaxExemption => "TAX_EXEMPTION",
         /// `TAX_FREE`: 영세
         TaxFree => "TAX_FREE",
+    }
+}
+
+crate::open_enum! {
+    /// 부가세 신고 전표 상세 구분 (voucher detail kind of a VAT row).
+    VatDetailType {
+        /// `VOUCH_DETAIL_PAYMENT_SETL`: 결제 수단 정산
+        VouchDetailPaymentSetl => "VOUCH_DETAIL_PAYMENT_SETL",
+        /// `VOUCH_DETAIL_COUPON_SETL`: 혜택 정산
+        VouchDetailCouponSetl => "VOUCH_DETAIL_COUPON_SETL",
+        /// `VOUCH_DETAIL_PRODUCT_COUPON_SETL`: 혜택 정산 (상품 할인)
+        VouchDetailProductCouponSetl => "VOUCH_DETAIL_PRODUCT_COUPON_SETL",
+        /// `VOUCH_DETAIL_ORDER_COUPON_SETL`: 혜택 정산 (스토어 할인)
+        VouchDetailOrderCouponSetl => "VOUCH_DETAIL_ORDER_COUPON_SETL",
+        /// `VOUCH_DETAIL_DLVFEE_COUPON_SETL`: 혜택 정산 (배송비 할인)
+        VouchDetailDlvfeeCouponSetl => "VOUCH_DETAIL_DLVFEE_COUPON_SETL",
+        /// `VOUCH_DETAIL_DDTN_RSTOR`: 공제·환급
+        VouchDetailDdtnRstor => "VOUCH_DETAIL_DDTN_RSTOR",
+        /// `VOUCH_DETAIL_RTNDLV`: 공제·환급 (반품 배송비)
+        VouchDetailRtndlv => "VOUCH_DETAIL_RTNDLV",
+        /// `VOUCH_DETAIL_ETCDLV`: 공제·환급 (기타)
+        VouchDetailEtcdlv => "VOUCH_DETAIL_ETCDLV",
+        /// `VOUCH_DETAIL_DCCNCL`: 공제·환급 (복수 구매 할인 취소)
+        VouchDetailDccncl => "VOUCH_DETAIL_DCCNCL",
+        /// `VOUCH_DETAIL_DLVREC`: 공제·환급 (배송비 변경)
+        VouchDetailDlvrec => "VOUCH_DETAIL_DLVREC",
+        /// `VOUCH_DETAIL_DLCNCL`: 공제·환급 (배송비 할인 변경)
+        VouchDetailDlcncl => "VOUCH_DETAIL_DLCNCL",
+    }
+}
+
+crate::open_enum! {
+    /// 부가세 신고 전표 상태 (voucher status). 설명에는 수량 취소 상태 두 가지도 나오지만 코드가 공개되지 않았습니다.
+    VatStatus {
+        /// `VOUCH_PUBLICATION`: 주문 매출 (원 판매)
+        VouchPublication => "VOUCH_PUBLICATION",
+        /// `VOUCH_CANCEL`: 주문 취소
+        VouchCancel => "VOUCH_CANCEL",
+        /// `VOUCH_RSTOR_PUBLICATION`: 공제·환급
+        VouchRstorPublication => "VOUCH_RSTOR_PUBLICATION",
+        /// `VOUCH_RSTOR_CANCEL`: 환급 취소
+        VouchRstorCancel => "VOUCH_RSTOR_CANCEL",
     }
 }
 

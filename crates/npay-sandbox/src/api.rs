@@ -1,4 +1,4 @@
-//! Handlers of the 21 API operations.
+//! Handlers of the order API operations (the settlement reads are in `settle`).
 
 use std::collections::HashSet;
 use std::sync::atomic::Ordering;
@@ -212,6 +212,7 @@ pub fn handle(
     let param = param.map(percent_decode);
     let cx = Cx { shared, trace, now };
     let reply = match op {
+        op if op.is_settlement() => crate::settle::handle(shared, op, query, trace, now),
         Op::ListLastChangedStatuses => last_changed(&cx, query),
         Op::ListProductOrderIds => product_order_ids(&cx, param.as_deref().unwrap_or("")),
         Op::SearchProductOrders => search(&cx, query),

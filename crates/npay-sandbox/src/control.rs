@@ -12,7 +12,7 @@ use crate::reply::Reply;
 use crate::router::Op;
 use crate::server::{Shared, lock};
 use crate::store::{Actor, Shipment};
-use crate::time::kst_string;
+use crate::time::{kst_date, kst_string};
 
 /// Events a test can apply to a product order (what buyers, couriers and time do).
 pub const EVENTS: &[&str] = &[
@@ -221,9 +221,14 @@ fn event_handler(
 }
 
 fn clock_reply(shared: &Shared) -> Reply {
+    let now = shared.now();
     Reply::json(
         StatusCode::OK,
-        &json!({ "now": kst_string(shared.now()), "offsetSeconds": shared.clock.offset_ms() as f64 / 1000.0 }),
+        &json!({
+            "now": kst_string(now),
+            "today": kst_date(now).format("%Y-%m-%d").to_string(),
+            "offsetSeconds": shared.clock.offset_ms() as f64 / 1000.0,
+        }),
     )
 }
 

@@ -259,6 +259,32 @@ str_enum!(
 
 str_enum!(PurchaseReviewClassType { General = "GENERAL", Premium = "PREMIUM" });
 
+// Settlement query filters (Commerce 2.73 `pay-settle` value sets).
+
+str_enum!(SettlePeriodType {
+    Schedule = "SETTLE_CASEBYCASE_SETTLE_SCHEDULE_DATE",
+    Basis = "SETTLE_CASEBYCASE_SETTLE_BASIS_DATE",
+    Complete = "SETTLE_CASEBYCASE_SETTLE_COMPLETE_DATE",
+    Pay = "SETTLE_CASEBYCASE_PAY_DATE",
+    TaxReturnBasis = "SETTLE_CASEBYCASE_TAXRETURN_BASIS_DATE",
+});
+
+str_enum!(SettleDecisionType {
+    Settled = "SETTLED",
+    Unsettled = "UNSETTLED",
+    BeforeCancel = "BEFORE_CANCEL",
+});
+
+str_enum!(SettleType {
+    NormalSettleOriginal = "NORMAL_SETTLE_ORIGINAL",
+    NormalSettleAfterCancel = "NORMAL_SETTLE_AFTER_CANCEL",
+    NormalSettleBeforeCancel = "NORMAL_SETTLE_BEFORE_CANCEL",
+    QuickSettleOriginal = "QUICK_SETTLE_ORIGINAL",
+    QuickSettleCancel = "QUICK_SETTLE_CANCEL",
+    QuantityCancelDeduction = "QUANTITY_CANCEL_DEDUCTION",
+    QuantityCancelRestore = "QUANTITY_CANCEL_RESTORE",
+});
+
 /// The 203 courier codes of Commerce 2.72 (`deliveryCompanyCode`). Note `HYUNDAI` is 롯데택배 and
 /// `KGB` is 로젠택배; one code contains Hangul.
 pub const DELIVERY_COMPANY_CODES: &[&str] = &[

@@ -130,6 +130,37 @@ impl<'a> Query<'a> {
         }
     }
 
+    /// A present, non-empty text value (an empty one is `NotBlank`).
+    pub fn opt_text(&self, inv: &mut Invalid, name: &str) -> Option<&str> {
+        self.value(inv, name)
+    }
+
+    /// A `yyyy-MM-dd` date.
+    pub fn opt_date(&self, inv: &mut Invalid, name: &str) -> Option<chrono::NaiveDate> {
+        let v = self.value(inv, name)?;
+        let date = crate::time::parse_date(v);
+        if date.is_none() {
+            inv.mismatch(name, "a date yyyy-MM-dd, e.g. 2026-11-01");
+        }
+        date
+    }
+
+    pub fn req_date(&self, inv: &mut Invalid, name: &str) -> Option<chrono::NaiveDate> {
+        if self.first(name).is_none() {
+            inv.required(name);
+            return None;
+        }
+        self.opt_date(inv, name)
+    }
+
+    pub fn req_int(&self, inv: &mut Invalid, name: &str, min: i64, max: Option<i64>) -> Option<i64> {
+        if self.first(name).is_none() {
+            inv.required(name);
+            return None;
+        }
+        self.opt_int(inv, name, min, max)
+    }
+
     pub fn opt_int(
         &self,
         inv: &mut Invalid,

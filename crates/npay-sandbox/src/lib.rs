@@ -227,6 +227,36 @@
 //! seed. `inquiryTimeFrom`/`inquiryTimeTo` filter on `modifyDate` (= `createDate`); oldest first;
 //! `purchaseReviewClassType` filters; `page`/`pageSize` paginate.
 //!
+//! ## Settlements (`GET /v1/pay-settle-mall/...`, *Commerce `pay-settle` shapes*)
+//!
+//! Rows are derived on every call from the product orders (so they always agree with the orders'
+//! amounts; the same seed and calls give the same rows apart from dates). Answers have **no
+//! envelope**: `{elements, pagination}` with `pagination.page` echoing `pageNumber` (1-based;
+//! whether Naver's is 0-based is undocumented).
+//!
+//! * A PURCHASE_DECIDED product order is settled: `settleBasisDate` = the decision's KST day,
+//!   `settleExpectDate` = the next day *(inferred)*, `settleCompleteDate` = that day once the
+//!   sandbox clock reaches it. DELIVERED / EXCHANGED ones are unsettled (only `payDate`). Paid ones
+//!   later CANCELED / RETURNED give a `NORMAL_SETTLE_BEFORE_CANCEL` row with zero amounts.
+//! * `PROD_ORDER` rows use the order data's commissions (3.63 % → `totalPayCommissionAmount`,
+//!   2 % → `sellingInterlockCommissionAmount`, negative), so `settleExpectAmount` =
+//!   `expectedSettlementAmount`. The product order carrying a shipping fee adds a `DELIVERY` row
+//!   under its own shipping-fee number (payment commission only).
+//! * `settle/case`, `settle/commission-details`: filters `searchDate` on the `periodType` axis
+//!   (default, undocumented: the basis date), `settleDecisionType` (only with
+//!   `SETTLE_CASEBYCASE_PAY_DATE`, ignored otherwise), `settleType`, `orderId`, `productOrderId`.
+//!   Commission rows: `PAY_COMMISSION` (with `payMeansType`) and, for products,
+//!   `CHNL_COMMISSION` (`sellingInterlockCommissionType` `NAVER_SHOPPING`).
+//! * `settle/daily`: settled rows summed per `settleExpectDate` in `[startDate, endDate]`; the range
+//!   may span at most 31 days *(reported as about a month)*; paid to `KB` by account.
+//! * `vat/case`, `vat/daily`: settled rows by `settleBasisDate` (all taxable; card payments as
+//!   `creditCardAmount`, transfers, deposits and Naver Pay money as `cashInComeDeductionAmount`,
+//!   phone payments as `otherAmount`); `endDate` may reach only the last day of the previous month
+//!   (KST, sandbox clock) *(reported)*.
+//! * `pageNumber` 1..=2³¹−1 and `pageSize` 1..=1000 are required. Every parameter error, and
+//!   `endDate < startDate`, is 400 with code **`BAD_REQUEST`** (the Commerce `pay-settle` code, not the
+//!   order API's `4000`) and `invalidInputs` (`DateRange` for the range rules).
+//!
 //! ## Control API (`<base_url>/_sandbox/`, JSON, no auth, never faulted)
 //!
 //! * `POST orders {count=1 (1..=10000), status="PAYED"|"PAYMENT_WAITING", productsPerOrder=1
@@ -238,11 +268,12 @@
 //!   state code (`104442`, `105306`) and a message naming the current state; unknown event → 404;
 //!   unknown product order → 404 `100001`. Buyer returns/exchanges are collected by `CJGLS`
 //!   through `RETURN_DESIGNATED`.
-//! * `POST clock {advanceSeconds ≥ 0}` / `GET clock` → `{now, offsetSeconds}`. The clock only moves
-//!   forward; it drives token expiry and the timestamps of data and changes.
+//! * `POST clock {advanceSeconds ≥ 0}` / `GET clock` → `{now, today, offsetSeconds}` (`today`: the
+//!   KST date, `yyyy-MM-dd`). The clock only moves forward; it drives token expiry and the
+//!   timestamps of data and changes.
 //! * `PUT faults {serverErrorRate, rateLimitRate, resetRate, latencyMs, seed}` (missing fields = 0,
 //!   seed = the sandbox seed; rates in 0..=1, summing to ≤ 1) / `GET faults`.
-//! * `GET stats` → `{tokensIssued, requests: {operationId: N} (all 21), mutationsApplied:
+//! * `GET stats` → `{tokensIssued, requests: {operationId: N} (all 26), mutationsApplied:
 //!   {operationId: N} (the 15 mutating operations)}`.
 //! * `POST reset` → the seeded initial state: empty store, faults off, stats zero, tokens cleared,
 //!   clock offset 0, rate-limit bucket full.
@@ -282,6 +313,7 @@ mod model;
 mod reply;
 mod router;
 mod server;
+mod settle;
 mod store;
 mod time;
 

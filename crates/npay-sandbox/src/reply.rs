@@ -90,6 +90,20 @@ impl Reply {
         )
     }
 
+    /// 400 with `code` and `invalidInputs` (the settlement operations answer `BAD_REQUEST`).
+    pub fn invalid_coded(code: &str, message: &str, inv: &Invalid, trace: &str, now: Millis) -> Reply {
+        Reply::json(
+            StatusCode::BAD_REQUEST,
+            &ErrorBody {
+                code,
+                message,
+                timestamp: Ts(now),
+                trace_id: trace,
+                invalid_inputs: Some(&inv.0),
+            },
+        )
+    }
+
     /// 400 with a specific code and one invalid input.
     pub fn invalid_with_code(
         code: &str,

@@ -26,11 +26,16 @@ pub enum Op {
     HoldbackExchange,
     ReleaseExchangeHoldback,
     ListReviews,
+    ListSettlementsByCase,
+    ListDailySettlements,
+    ListCommissionDetails,
+    ListVatByCase,
+    ListDailyVat,
 }
 
 impl Op {
     /// Every operation, in contract order.
-    pub const ALL: [Op; 21] = [
+    pub const ALL: [Op; 26] = [
         Op::IssueToken,
         Op::ListLastChangedStatuses,
         Op::QueryProductOrders,
@@ -52,6 +57,11 @@ impl Op {
         Op::HoldbackExchange,
         Op::ReleaseExchangeHoldback,
         Op::ListReviews,
+        Op::ListSettlementsByCase,
+        Op::ListDailySettlements,
+        Op::ListCommissionDetails,
+        Op::ListVatByCase,
+        Op::ListDailyVat,
     ];
 
     pub fn index(self) -> usize {
@@ -82,12 +92,17 @@ impl Op {
             Op::HoldbackExchange => "holdbackExchange",
             Op::ReleaseExchangeHoldback => "releaseExchangeHoldback",
             Op::ListReviews => "listReviews",
+            Op::ListSettlementsByCase => "listSettlementsByCase",
+            Op::ListDailySettlements => "listDailySettlements",
+            Op::ListCommissionDetails => "listCommissionDetails",
+            Op::ListVatByCase => "listVatByCase",
+            Op::ListDailyVat => "listDailyVat",
         }
     }
 
     /// Whether the operation changes product orders (counted in `mutationsApplied`).
     pub fn is_mutation(self) -> bool {
-        !matches!(
+        !(matches!(
             self,
             Op::IssueToken
                 | Op::ListLastChangedStatuses
@@ -95,6 +110,18 @@ impl Op {
                 | Op::ListProductOrderIds
                 | Op::SearchProductOrders
                 | Op::ListReviews
+        ) || self.is_settlement())
+    }
+
+    /// The settlement reads (`pay-settle-mall`), answered without the `{timestamp, traceId, data}` envelope.
+    pub fn is_settlement(self) -> bool {
+        matches!(
+            self,
+            Op::ListSettlementsByCase
+                | Op::ListDailySettlements
+                | Op::ListCommissionDetails
+                | Op::ListVatByCase
+                | Op::ListDailyVat
         )
     }
 
@@ -104,6 +131,7 @@ impl Op {
             | Op::ListProductOrderIds
             | Op::SearchProductOrders
             | Op::ListReviews => Method::GET,
+            op if op.is_settlement() => Method::GET,
             _ => Method::POST,
         }
     }
@@ -137,6 +165,17 @@ fn match_path(path: &str) -> Option<(Op, Option<&str>)> {
     let rest = path.strip_prefix("/v1/")?;
     if rest == "oauth2/token" {
         return Some((Op::IssueToken, None));
+    }
+    if let Some(settle) = rest.strip_prefix("pay-settle-mall/") {
+        let op = match settle {
+            "settle/case" => Op::ListSettlementsByCase,
+            "settle/daily" => Op::ListDailySettlements,
+            "settle/commission-details" => Op::ListCommissionDetails,
+            "vat/case" => Op::ListVatByCase,
+            "vat/daily" => Op::ListDailyVat,
+            _ => return None,
+        };
+        return Some((op, None));
     }
     let rest = rest.strip_prefix("pay-order/mall/")?;
     if rest == "reviews" {
@@ -223,8 +262,17 @@ mod tests {
             Route::NotFound
         );
         assert_eq!(route(&Method::GET, "/v2/x"), Route::NotFound);
+        assert_eq!(
+            route(&Method::GET, "/v1/pay-settle-mall/settle/commission-details"),
+            Route::Found(Op::ListCommissionDetails, None)
+        );
+        assert_eq!(
+            route(&Method::POST, "/v1/pay-settle-mall/vat/daily"),
+            Route::MethodNotAllowed(Method::GET)
+        );
+        assert_eq!(route(&Method::GET, "/v1/pay-settle-mall/vat/weekly"), Route::NotFound);
         let ids: std::collections::HashSet<&str> = Op::ALL.iter().map(|o| o.id()).collect();
-        assert_eq!(ids.len(), 21);
+        assert_eq!(ids.len(), 26);
         assert!(Op::ALL.iter().enumerate().all(|(i, o)| o.index() == i));
     }
 }

@@ -32,8 +32,8 @@ const MAX_BODY: usize = 1 << 20;
 /// Request and mutation counters.
 pub struct Stats {
     pub tokens_issued: AtomicU64,
-    pub requests: [AtomicU64; 21],
-    pub mutations: [AtomicU64; 21],
+    pub requests: [AtomicU64; Op::ALL.len()],
+    pub mutations: [AtomicU64; Op::ALL.len()],
 }
 
 impl Stats {

@@ -123,6 +123,36 @@ pub fn parse_datetime(s: &str) -> Result<Millis, DateTimeError> {
         .map_err(|_| DateTimeError::Invalid)
 }
 
+/// The KST calendar day of an instant.
+pub fn kst_date(ms: Millis) -> chrono::NaiveDate {
+    chrono::DateTime::from_timestamp_millis(ms + KST_OFFSET_MS)
+        .map(|t| t.date_naive())
+        .unwrap_or_default()
+}
+
+/// Parses a `yyyy-MM-dd` date (exactly that form: four-digit year, two-digit month and day).
+pub fn parse_date(s: &str) -> Option<chrono::NaiveDate> {
+    let b = s.as_bytes();
+    let shaped = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shaped {
+        return None;
+    }
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+/// A calendar day serialised as `yyyy-MM-dd`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Day(pub chrono::NaiveDate);
+
+impl serde::Serialize for Day {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0.format("%Y-%m-%d"))
+    }
+}
+
 /// A sandbox instant serialised as a KST date-time string.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Ts(pub Millis);
@@ -168,6 +198,20 @@ mod tests {
             parse_datetime("2024-03-01T09:00:0가 +09:00"),
             Err(DateTimeError::Invalid)
         );
+    }
+
+    #[test]
+    fn dates_are_exactly_yyyy_mm_dd_and_days_are_kst() {
+        let d = |s| parse_date(s).map(|d| d.to_string());
+        assert_eq!(d("2024-02-29").as_deref(), Some("2024-02-29"));
+        assert_eq!(d("0001-01-01").as_deref(), Some("0001-01-01"));
+        for bad in ["2023-02-29", "2024-2-29", "2024-02-29T00:00:00", "+2024-02-29", "2024/02/29", "", "２０２４-02-29"] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+        // 2022-01-31T15:00:00Z is midnight on 2022-02-01 in KST.
+        assert_eq!(kst_date(1_643_641_200_000).to_string(), "2022-02-01");
+        assert_eq!(kst_date(1_643_641_199_999).to_string(), "2022-01-31");
+        assert_eq!(serde_json::to_string(&Day(kst_date(0))).unwrap(), "\"1970-01-01\"");
     }
 
     #[test]

@@ -226,10 +226,12 @@ async fn stats_count_requests_per_operation_id_and_real_mutations() {
     assert_eq!(s["requests"]["confirmProductOrders"], 2);
     assert_eq!(s["requests"]["listReviews"], 1);
     assert_eq!(s["requests"]["queryProductOrders"], 0);
-    assert_eq!(s["requests"].as_object().unwrap().len(), 21);
+    assert_eq!(s["requests"].as_object().unwrap().len(), 26);
+    assert_eq!(s["requests"]["listDailyVat"], 0);
     assert_eq!(s["mutationsApplied"]["confirmProductOrders"], 1);
     assert_eq!(s["mutationsApplied"].as_object().unwrap().len(), 15);
     assert!(s["mutationsApplied"].get("listReviews").is_none());
+    assert!(s["mutationsApplied"].get("listSettlementsByCase").is_none());
 }
 
 #[tokio::test]

@@ -1,6 +1,6 @@
-//! Every answer of a scenario touching all 21 operations conforms to `openapi/npay-order.yaml`:
-//! required fields present, no field the spec does not declare, JSON types, enum values and the
-//! KST date-time format. Skipped (with a message) when the spec file is absent.
+//! Every answer of a scenario touching all 26 operations conforms to `openapi/npay-order.yaml`:
+//! required fields present, no field the spec does not declare, JSON types, enum values, the KST
+//! date-time format and `yyyy-MM-dd` dates. Skipped (with a message) when the spec file is absent.
 
 mod common;
 
@@ -104,6 +104,11 @@ impl Spec {
                             format!("{text} is not yyyy-MM-ddTHH:mm:ss.SSS+09:00"),
                         );
                     }
+                    let is_date = text.len() == 10
+                        && chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok();
+                    if s.get("format").and_then(Value::as_str) == Some("date") && !is_date {
+                        bad(&mut self.problems, format!("{text} is not yyyy-MM-dd"));
+                    }
                 }
             },
             "integer" if !(v.is_i64() || v.is_u64()) => {
@@ -137,7 +142,7 @@ async fn every_answer_conforms_to_the_openapi_spec() {
         doc,
         problems: BTreeSet::new(),
     };
-    let env = start().await;
+    let mut env = start().await;
 
     let token = env.token_form(&env.token_params(now_ms())).await;
     spec.answer("issueToken", &token);
@@ -287,6 +292,38 @@ async fn every_answer_conforms_to_the_openapi_spec() {
         .await;
     assert_eq!(r.ok()["purchaseReviews"].as_array().unwrap().len(), 1);
     spec.answer("listReviews", &r);
+    // Settlements: id(1) is decided, 2–8 shipped, 0 and 11 cancelled.
+    let today = env.ctl(Method::GET, "clock", None).await.body["today"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let page = [("pageNumber", "1"), ("pageSize", "1000")];
+    let settle = |path: &str| format!("/v1/pay-settle-mall/{path}");
+    for (op, path) in [
+        ("listSettlementsByCase", "settle/case"),
+        ("listCommissionDetails", "settle/commission-details"),
+    ] {
+        let r = env.get(&settle(path), &page).await;
+        assert!(r.body["elements"].as_array().unwrap().len() >= 4, "{}", r.body);
+        spec.answer(op, &r);
+    }
+    let range = [page[0], page[1], ("startDate", &today), ("endDate", &today)];
+    let r = env.get(&settle("settle/daily"), &[page[0], page[1], ("startDate", &today), ("endDate", "9999-12-31")]).await;
+    spec.answer("listDailySettlements", &r);
+    let r = env.get(&settle("vat/case"), &range).await;
+    assert_eq!(r.status.as_u16(), 400, "the current month is not declared yet");
+    spec.answer("listVatByCase", &r);
+    env.advance(40 * 86_400).await;
+    env.token = env.issue_token().await;
+    let tomorrow = (chrono::NaiveDate::parse_from_str(&today, "%Y-%m-%d").unwrap() + chrono::Duration::days(1)).to_string();
+    let r = env.get(&settle("settle/daily"), &[page[0], page[1], ("startDate", &today), ("endDate", &tomorrow)]).await;
+    assert_eq!(r.body["elements"].as_array().unwrap().len(), 1, "{}", r.body);
+    spec.answer("listDailySettlements", &r);
+    for (op, path) in [("listVatByCase", "vat/case"), ("listDailyVat", "vat/daily")] {
+        let r = env.get(&settle(path), &range).await;
+        assert!(!r.body["elements"].as_array().unwrap().is_empty(), "{}", r.body);
+        spec.answer(op, &r);
+    }
     // Error answers.
     spec.answer("listReviews", &env.get(&format!("{P}/reviews"), &[]).await);
     spec.answer(

@@ -757,6 +757,71 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func iterSearchProductOrders(from: Timestamp, rangeType: SearchRangeType, to: Timestamp?, productOrderStatuses: [ProductOrderStatus], claimStatuses: [ClaimStatus], placeOrderStatusType: PlaceOrderStatus?, fulfillment: Bool?, pageSize: Int32?, page: Int32?, quantityClaimCompatibility: Bool?) throws  -> SearchProductOrdersPager
     
     /**
+     * 수수료 상세 내역 조회 (list commission details)
+     *
+     * 건별 수수료 내역을 조회합니다. 한 상품 주문이 수수료 유형(`commissionType`)마다 한 행으로 나뉘어 오므로 (productOrderId, commissionType)이 한
+     * 행을 가리킵니다. 주문 번호 필드 이름은 `orderId`가 아니라 `orderNo`입니다. 파라미터는 건별 정산 내역과 같습니다(하루 단위 `searchDate`). 응답은
+     * 봉투 없이 `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+     *
+     * Commission rows, one per product order and commission type (the key is productOrderId + commissionType; note the
+     * order number is `orderNo` here). Same parameters as listSettlementsByCase. The body is `{elements, pagination}`.
+     * Modelled on the Commerce twin.
+     *
+     * `GET /v1/pay-settle-mall/settle/commission-details` (operationId `listCommissionDetails`). Returns the response body (the operation has no envelope).
+     *
+     * Parameters (the API's names):
+     * * `pageNumber`: 페이지 번호, 1부터 (page number, from 1).
+     * * `pageSize`: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+     * * `searchDate` (optional): 조회할 날짜 하루, `yyyy-MM-dd` KST (the one day to look up). 어느 날짜인지는 periodType이 정합니다. 기간 조회는 지원하지 않습니다.
+     * * `orderId` (optional): 이 주문 번호의 행만 (only rows of this order). 빈 값은 400.
+     * * `productOrderId` (optional): 이 상품 주문 번호(또는 배송비·기타 비용 번호)의 행만 (only rows of this product order, shipping-fee or other-fee number). 빈 값은 400.
+     * * `periodType` (optional): searchDate가 가리키는 날짜 (which date searchDate is). 생략했을 때의 기준은 문서화되지 않았습니다.
+     * * `settleDecisionType` (optional): 정산 확정 여부 (settled, unsettled or cancelled before settlement). periodType=SETTLE_CASEBYCASE_PAY_DATE일 때만 의미가 있습니다 (only meaningful with the payment-date axis).
+     * * `settleType` (optional): 이 정산 구분의 행만 (only rows of this settlement type).
+     */
+    func listCommissionDetails(pageNumber: Int32, pageSize: Int32, searchDate: String?, orderId: String?, productOrderId: String?, periodType: SettlePeriodType?, settleDecisionType: SettleDecisionType?, settleType: SettleType?) async throws  -> CommissionDetailsPage
+    
+    /**
+     * 일별 정산 내역 조회 (list daily settlements)
+     *
+     * 정산 예정일 하루마다 합산한 정산 내역(지급액, 수수료, 혜택, 공제·환급, 보류, 지급 계좌)을 조회합니다. `startDate`–`endDate`(포함)는 정산 예정일에
+     * 걸리며, 문서에는 최대 기간이 없지만 약 한 달까지로 알려져 있습니다(샌드박스는 31일까지 받고 그보다 길거나 종료일이 시작일보다 앞서면 400). 응답은 봉투 없이
+     * `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+     *
+     * Settlement totals per expected settlement (payout) date in [startDate, endDate] (inclusive): payout, commissions,
+     * benefits, deductions, holds and the payout account. No maximum span is documented; about one month is reported (the
+     * sandbox accepts up to 31 days). The body is `{elements, pagination}`. Modelled on the Commerce twin.
+     *
+     * `GET /v1/pay-settle-mall/settle/daily` (operationId `listDailySettlements`). Returns the response body (the operation has no envelope).
+     *
+     * Parameters (the API's names):
+     * * `startDate`: 조회 시작일, 정산 예정일 기준, 포함 (first expected settlement date, inclusive). `yyyy-MM-dd`, KST.
+     * * `endDate`: 조회 종료일, 포함 (last expected settlement date, inclusive). startDate 이후, 약 한 달 이내.
+     * * `pageNumber`: 페이지 번호, 1부터 (page number, from 1).
+     * * `pageSize`: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+     */
+    func listDailySettlements(startDate: String, endDate: String, pageNumber: Int32, pageSize: Int32) async throws  -> DailySettlementsPage
+    
+    /**
+     * 일별 부가세 신고 내역 조회 (list daily VAT declaration totals)
+     *
+     * 부가세 신고용 매출 합계를 정산 기준일 하루마다 조회합니다. 금액의 뜻과 기간 규칙(지난달 말일까지, 종료일 ≥ 시작일)은 건별 부가세 신고 내역과 같습니다.
+     * 응답은 봉투 없이 `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+     *
+     * VAT sales totals per settlement basis date in [startDate, endDate] (at most the last day of the previous month).
+     * Same amounts as listVatByCase, summed per day. The body is `{elements, pagination}`. Modelled on the Commerce twin.
+     *
+     * `GET /v1/pay-settle-mall/vat/daily` (operationId `listDailyVat`). Returns the response body (the operation has no envelope).
+     *
+     * Parameters (the API's names):
+     * * `startDate`: 조회 시작일, 정산 기준일, 포함 (first settlement basis date, inclusive). `yyyy-MM-dd`, KST; 지난달 말일까지.
+     * * `endDate`: 조회 종료일, 포함 (last settlement basis date, inclusive). startDate 이후이며 지난달 말일까지만 (at most the last day of the previous month).
+     * * `pageNumber`: 페이지 번호, 1부터 (page number, from 1).
+     * * `pageSize`: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+     */
+    func listDailyVat(startDate: String, endDate: String, pageNumber: Int32, pageSize: Int32) async throws  -> DailyVatPage
+    
+    /**
      * 변경 상품 주문 내역 조회 (list product orders changed in a time range)
      *
      * 변경 일시 기준으로 범위 안에서 상태가 바뀐 상품 주문을 조회합니다. 결과는 변경 일시 오름차순(같으면 상품 주문 번호 오름차순)이며 한 번에 최대 300건(또는 limitCount)입니다. 남은
@@ -811,6 +876,58 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * * `pageSize` (optional): 페이지 크기 1–300, 기본 300.
      */
     func listReviews(inquiryTimeFrom: Timestamp, inquiryTimeTo: Timestamp?, purchaseReviewClassType: PurchaseReviewClassType?, page: Int32?, pageSize: Int32?) async throws  -> ReviewsData
+    
+    /**
+     * 건별 정산 내역 조회 (list settlements case by case)
+     *
+     * 상품 주문·배송비·기타 비용 한 건마다의 정산 내역을 조회합니다. `searchDate` 하루를 `periodType`이 고르는 날짜(정산 예정일, 정산 기준일, 정산
+     * 완료일, 결제일, 세금 신고 기준일)로 찾으며 기간 조회는 없습니다. 배송비는 같은 주문 번호의 별도 `DELIVERY` 행으로 오고, 정산 뒤 취소되면 기존 행은 그대로
+     * 두고 다른 `settleType`의 행이 더해집니다. 수수료는 음수이며 `settleExpectAmount = paySettleAmount + totalPayCommissionAmount +
+     * sellingInterlockCommissionAmount + freeInstallmentCommissionAmount + benefitSettleAmount`입니다. 응답은 주문 API와 달리
+     * `{timestamp, traceId, data}` 봉투 없이 `{elements, pagination}`입니다.
+     *
+     * 가맹점 정산 문서는 공개되지 않아 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다. 가맹점 README의 설명은 case와 daily가 뒤바뀐
+     * 것으로 보고 경로 이름(case = 건별)을 따랐습니다. `periodType`을 생략했을 때의 기준 날짜는 문서에 없으니 함께 보내십시오.
+     *
+     * Settlement rows of single product orders, shipping fees and other fees for one day (`searchDate`, on the axis
+     * `periodType` picks; there is no period query). Commissions are negative. The body is `{elements, pagination}`,
+     * without the `{timestamp, traceId, data}` envelope. Modelled on the Commerce twin.
+     *
+     * `GET /v1/pay-settle-mall/settle/case` (operationId `listSettlementsByCase`). Returns the response body (the operation has no envelope).
+     *
+     * Parameters (the API's names):
+     * * `pageNumber`: 페이지 번호, 1부터 (page number, from 1).
+     * * `pageSize`: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+     * * `searchDate` (optional): 조회할 날짜 하루, `yyyy-MM-dd` KST (the one day to look up). 어느 날짜인지는 periodType이 정합니다. 기간 조회는 지원하지 않습니다.
+     * * `orderId` (optional): 이 주문 번호의 행만 (only rows of this order). 빈 값은 400.
+     * * `productOrderId` (optional): 이 상품 주문 번호(또는 배송비·기타 비용 번호)의 행만 (only rows of this product order, shipping-fee or other-fee number). 빈 값은 400.
+     * * `periodType` (optional): searchDate가 가리키는 날짜 (which date searchDate is). 생략했을 때의 기준은 문서화되지 않았습니다.
+     * * `settleDecisionType` (optional): 정산 확정 여부 (settled, unsettled or cancelled before settlement). periodType=SETTLE_CASEBYCASE_PAY_DATE일 때만 의미가 있습니다 (only meaningful with the payment-date axis).
+     * * `settleType` (optional): 이 정산 구분의 행만 (only rows of this settlement type).
+     */
+    func listSettlementsByCase(pageNumber: Int32, pageSize: Int32, searchDate: String?, orderId: String?, productOrderId: String?, periodType: SettlePeriodType?, settleDecisionType: SettleDecisionType?, settleType: SettleType?) async throws  -> SettlementsByCasePage
+    
+    /**
+     * 건별 부가세 신고 내역 조회 (list VAT declaration rows case by case)
+     *
+     * 부가세 신고용 매출 내역을 건별(상품 주문·배송비·기타 비용, 전표 상세 유형별)로 조회합니다. `startDate`–`endDate`(포함)는 정산 기준일에 걸리며
+     * **지난달 말일까지만** 조회할 수 있습니다. 이번 달이 걸린 범위는 400으로 알려져 있고 샌드박스도 그렇게 답합니다(종료일이 시작일보다 앞서도 400).
+     * 결제 수단별 금액(`creditCardAmount`, `cashInComeDeductionAmount` — 대문자 C에 주의 — 등)의 합이 `totalSalesAmount`입니다. 응답은 봉투 없이
+     * `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+     *
+     * Sales rows for the VAT return, per product order / fee and voucher detail, for settlement basis dates in
+     * [startDate, endDate], which may reach at most the last day of the previous month (a range into the current month is
+     * reported to answer 400; so does the sandbox). The body is `{elements, pagination}`. Modelled on the Commerce twin.
+     *
+     * `GET /v1/pay-settle-mall/vat/case` (operationId `listVatByCase`). Returns the response body (the operation has no envelope).
+     *
+     * Parameters (the API's names):
+     * * `startDate`: 조회 시작일, 정산 기준일, 포함 (first settlement basis date, inclusive). `yyyy-MM-dd`, KST; 지난달 말일까지.
+     * * `endDate`: 조회 종료일, 포함 (last settlement basis date, inclusive). startDate 이후이며 지난달 말일까지만 (at most the last day of the previous month).
+     * * `pageNumber`: 페이지 번호, 1부터 (page number, from 1).
+     * * `pageSize`: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+     */
+    func listVatByCase(startDate: String, endDate: String, pageNumber: Int32, pageSize: Int32) async throws  -> VatByCasePage
     
     /**
      * 상품 주문 상세 내역 조회 (get product order details by id)
@@ -1377,6 +1494,113 @@ open func iterSearchProductOrders(from: Timestamp, rangeType: SearchRangeType, t
 }
     
     /**
+     * 수수료 상세 내역 조회 (list commission details)
+     *
+     * 건별 수수료 내역을 조회합니다. 한 상품 주문이 수수료 유형(`commissionType`)마다 한 행으로 나뉘어 오므로 (productOrderId, commissionType)이 한
+     * 행을 가리킵니다. 주문 번호 필드 이름은 `orderId`가 아니라 `orderNo`입니다. 파라미터는 건별 정산 내역과 같습니다(하루 단위 `searchDate`). 응답은
+     * 봉투 없이 `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+     *
+     * Commission rows, one per product order and commission type (the key is productOrderId + commissionType; note the
+     * order number is `orderNo` here). Same parameters as listSettlementsByCase. The body is `{elements, pagination}`.
+     * Modelled on the Commerce twin.
+     *
+     * `GET /v1/pay-settle-mall/settle/commission-details` (operationId `listCommissionDetails`). Returns the response body (the operation has no envelope).
+     *
+     * Parameters (the API's names):
+     * * `pageNumber`: 페이지 번호, 1부터 (page number, from 1).
+     * * `pageSize`: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+     * * `searchDate` (optional): 조회할 날짜 하루, `yyyy-MM-dd` KST (the one day to look up). 어느 날짜인지는 periodType이 정합니다. 기간 조회는 지원하지 않습니다.
+     * * `orderId` (optional): 이 주문 번호의 행만 (only rows of this order). 빈 값은 400.
+     * * `productOrderId` (optional): 이 상품 주문 번호(또는 배송비·기타 비용 번호)의 행만 (only rows of this product order, shipping-fee or other-fee number). 빈 값은 400.
+     * * `periodType` (optional): searchDate가 가리키는 날짜 (which date searchDate is). 생략했을 때의 기준은 문서화되지 않았습니다.
+     * * `settleDecisionType` (optional): 정산 확정 여부 (settled, unsettled or cancelled before settlement). periodType=SETTLE_CASEBYCASE_PAY_DATE일 때만 의미가 있습니다 (only meaningful with the payment-date axis).
+     * * `settleType` (optional): 이 정산 구분의 행만 (only rows of this settlement type).
+     */
+open func listCommissionDetails(pageNumber: Int32, pageSize: Int32, searchDate: String? = nil, orderId: String? = nil, productOrderId: String? = nil, periodType: SettlePeriodType? = nil, settleDecisionType: SettleDecisionType? = nil, settleType: SettleType? = nil)async throws  -> CommissionDetailsPage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_npay_order_uniffi_fn_method_client_list_commission_details(
+                        self.uniffiCloneHandle(),FfiConverterInt32.lower(pageNumber),FfiConverterInt32.lower(pageSize),FfiConverterOptionString.lower(searchDate),FfiConverterOptionString.lower(orderId),FfiConverterOptionString.lower(productOrderId),FfiConverterOptionTypeSettlePeriodType.lower(periodType),FfiConverterOptionTypeSettleDecisionType.lower(settleDecisionType),FfiConverterOptionTypeSettleType.lower(settleType)
+                )
+            },
+            pollFunc: ffi_npay_order_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_npay_order_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_npay_order_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCommissionDetailsPage_lift,
+            errorHandler: FfiConverterTypeNpayError_lift
+        )
+}
+    
+    /**
+     * 일별 정산 내역 조회 (list daily settlements)
+     *
+     * 정산 예정일 하루마다 합산한 정산 내역(지급액, 수수료, 혜택, 공제·환급, 보류, 지급 계좌)을 조회합니다. `startDate`–`endDate`(포함)는 정산 예정일에
+     * 걸리며, 문서에는 최대 기간이 없지만 약 한 달까지로 알려져 있습니다(샌드박스는 31일까지 받고 그보다 길거나 종료일이 시작일보다 앞서면 400). 응답은 봉투 없이
+     * `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+     *
+     * Settlement totals per expected settlement (payout) date in [startDate, endDate] (inclusive): payout, commissions,
+     * benefits, deductions, holds and the payout account. No maximum span is documented; about one month is reported (the
+     * sandbox accepts up to 31 days). The body is `{elements, pagination}`. Modelled on the Commerce twin.
+     *
+     * `GET /v1/pay-settle-mall/settle/daily` (operationId `listDailySettlements`). Returns the response body (the operation has no envelope).
+     *
+     * Parameters (the API's names):
+     * * `startDate`: 조회 시작일, 정산 예정일 기준, 포함 (first expected settlement date, inclusive). `yyyy-MM-dd`, KST.
+     * * `endDate`: 조회 종료일, 포함 (last expected settlement date, inclusive). startDate 이후, 약 한 달 이내.
+     * * `pageNumber`: 페이지 번호, 1부터 (page number, from 1).
+     * * `pageSize`: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+     */
+open func listDailySettlements(startDate: String, endDate: String, pageNumber: Int32, pageSize: Int32)async throws  -> DailySettlementsPage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_npay_order_uniffi_fn_method_client_list_daily_settlements(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(startDate),FfiConverterString.lower(endDate),FfiConverterInt32.lower(pageNumber),FfiConverterInt32.lower(pageSize)
+                )
+            },
+            pollFunc: ffi_npay_order_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_npay_order_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_npay_order_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeDailySettlementsPage_lift,
+            errorHandler: FfiConverterTypeNpayError_lift
+        )
+}
+    
+    /**
+     * 일별 부가세 신고 내역 조회 (list daily VAT declaration totals)
+     *
+     * 부가세 신고용 매출 합계를 정산 기준일 하루마다 조회합니다. 금액의 뜻과 기간 규칙(지난달 말일까지, 종료일 ≥ 시작일)은 건별 부가세 신고 내역과 같습니다.
+     * 응답은 봉투 없이 `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+     *
+     * VAT sales totals per settlement basis date in [startDate, endDate] (at most the last day of the previous month).
+     * Same amounts as listVatByCase, summed per day. The body is `{elements, pagination}`. Modelled on the Commerce twin.
+     *
+     * `GET /v1/pay-settle-mall/vat/daily` (operationId `listDailyVat`). Returns the response body (the operation has no envelope).
+     *
+     * Parameters (the API's names):
+     * * `startDate`: 조회 시작일, 정산 기준일, 포함 (first settlement basis date, inclusive). `yyyy-MM-dd`, KST; 지난달 말일까지.
+     * * `endDate`: 조회 종료일, 포함 (last settlement basis date, inclusive). startDate 이후이며 지난달 말일까지만 (at most the last day of the previous month).
+     * * `pageNumber`: 페이지 번호, 1부터 (page number, from 1).
+     * * `pageSize`: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+     */
+open func listDailyVat(startDate: String, endDate: String, pageNumber: Int32, pageSize: Int32)async throws  -> DailyVatPage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_npay_order_uniffi_fn_method_client_list_daily_vat(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(startDate),FfiConverterString.lower(endDate),FfiConverterInt32.lower(pageNumber),FfiConverterInt32.lower(pageSize)
+                )
+            },
+            pollFunc: ffi_npay_order_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_npay_order_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_npay_order_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeDailyVatPage_lift,
+            errorHandler: FfiConverterTypeNpayError_lift
+        )
+}
+    
+    /**
      * 변경 상품 주문 내역 조회 (list product orders changed in a time range)
      *
      * 변경 일시 기준으로 범위 안에서 상태가 바뀐 상품 주문을 조회합니다. 결과는 변경 일시 오름차순(같으면 상품 주문 번호 오름차순)이며 한 번에 최대 300건(또는 limitCount)입니다. 남은
@@ -1470,6 +1694,86 @@ open func listReviews(inquiryTimeFrom: Timestamp, inquiryTimeTo: Timestamp? = ni
             completeFunc: ffi_npay_order_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_npay_order_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeReviewsData_lift,
+            errorHandler: FfiConverterTypeNpayError_lift
+        )
+}
+    
+    /**
+     * 건별 정산 내역 조회 (list settlements case by case)
+     *
+     * 상품 주문·배송비·기타 비용 한 건마다의 정산 내역을 조회합니다. `searchDate` 하루를 `periodType`이 고르는 날짜(정산 예정일, 정산 기준일, 정산
+     * 완료일, 결제일, 세금 신고 기준일)로 찾으며 기간 조회는 없습니다. 배송비는 같은 주문 번호의 별도 `DELIVERY` 행으로 오고, 정산 뒤 취소되면 기존 행은 그대로
+     * 두고 다른 `settleType`의 행이 더해집니다. 수수료는 음수이며 `settleExpectAmount = paySettleAmount + totalPayCommissionAmount +
+     * sellingInterlockCommissionAmount + freeInstallmentCommissionAmount + benefitSettleAmount`입니다. 응답은 주문 API와 달리
+     * `{timestamp, traceId, data}` 봉투 없이 `{elements, pagination}`입니다.
+     *
+     * 가맹점 정산 문서는 공개되지 않아 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다. 가맹점 README의 설명은 case와 daily가 뒤바뀐
+     * 것으로 보고 경로 이름(case = 건별)을 따랐습니다. `periodType`을 생략했을 때의 기준 날짜는 문서에 없으니 함께 보내십시오.
+     *
+     * Settlement rows of single product orders, shipping fees and other fees for one day (`searchDate`, on the axis
+     * `periodType` picks; there is no period query). Commissions are negative. The body is `{elements, pagination}`,
+     * without the `{timestamp, traceId, data}` envelope. Modelled on the Commerce twin.
+     *
+     * `GET /v1/pay-settle-mall/settle/case` (operationId `listSettlementsByCase`). Returns the response body (the operation has no envelope).
+     *
+     * Parameters (the API's names):
+     * * `pageNumber`: 페이지 번호, 1부터 (page number, from 1).
+     * * `pageSize`: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+     * * `searchDate` (optional): 조회할 날짜 하루, `yyyy-MM-dd` KST (the one day to look up). 어느 날짜인지는 periodType이 정합니다. 기간 조회는 지원하지 않습니다.
+     * * `orderId` (optional): 이 주문 번호의 행만 (only rows of this order). 빈 값은 400.
+     * * `productOrderId` (optional): 이 상품 주문 번호(또는 배송비·기타 비용 번호)의 행만 (only rows of this product order, shipping-fee or other-fee number). 빈 값은 400.
+     * * `periodType` (optional): searchDate가 가리키는 날짜 (which date searchDate is). 생략했을 때의 기준은 문서화되지 않았습니다.
+     * * `settleDecisionType` (optional): 정산 확정 여부 (settled, unsettled or cancelled before settlement). periodType=SETTLE_CASEBYCASE_PAY_DATE일 때만 의미가 있습니다 (only meaningful with the payment-date axis).
+     * * `settleType` (optional): 이 정산 구분의 행만 (only rows of this settlement type).
+     */
+open func listSettlementsByCase(pageNumber: Int32, pageSize: Int32, searchDate: String? = nil, orderId: String? = nil, productOrderId: String? = nil, periodType: SettlePeriodType? = nil, settleDecisionType: SettleDecisionType? = nil, settleType: SettleType? = nil)async throws  -> SettlementsByCasePage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_npay_order_uniffi_fn_method_client_list_settlements_by_case(
+                        self.uniffiCloneHandle(),FfiConverterInt32.lower(pageNumber),FfiConverterInt32.lower(pageSize),FfiConverterOptionString.lower(searchDate),FfiConverterOptionString.lower(orderId),FfiConverterOptionString.lower(productOrderId),FfiConverterOptionTypeSettlePeriodType.lower(periodType),FfiConverterOptionTypeSettleDecisionType.lower(settleDecisionType),FfiConverterOptionTypeSettleType.lower(settleType)
+                )
+            },
+            pollFunc: ffi_npay_order_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_npay_order_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_npay_order_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSettlementsByCasePage_lift,
+            errorHandler: FfiConverterTypeNpayError_lift
+        )
+}
+    
+    /**
+     * 건별 부가세 신고 내역 조회 (list VAT declaration rows case by case)
+     *
+     * 부가세 신고용 매출 내역을 건별(상품 주문·배송비·기타 비용, 전표 상세 유형별)로 조회합니다. `startDate`–`endDate`(포함)는 정산 기준일에 걸리며
+     * **지난달 말일까지만** 조회할 수 있습니다. 이번 달이 걸린 범위는 400으로 알려져 있고 샌드박스도 그렇게 답합니다(종료일이 시작일보다 앞서도 400).
+     * 결제 수단별 금액(`creditCardAmount`, `cashInComeDeductionAmount` — 대문자 C에 주의 — 등)의 합이 `totalSalesAmount`입니다. 응답은 봉투 없이
+     * `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+     *
+     * Sales rows for the VAT return, per product order / fee and voucher detail, for settlement basis dates in
+     * [startDate, endDate], which may reach at most the last day of the previous month (a range into the current month is
+     * reported to answer 400; so does the sandbox). The body is `{elements, pagination}`. Modelled on the Commerce twin.
+     *
+     * `GET /v1/pay-settle-mall/vat/case` (operationId `listVatByCase`). Returns the response body (the operation has no envelope).
+     *
+     * Parameters (the API's names):
+     * * `startDate`: 조회 시작일, 정산 기준일, 포함 (first settlement basis date, inclusive). `yyyy-MM-dd`, KST; 지난달 말일까지.
+     * * `endDate`: 조회 종료일, 포함 (last settlement basis date, inclusive). startDate 이후이며 지난달 말일까지만 (at most the last day of the previous month).
+     * * `pageNumber`: 페이지 번호, 1부터 (page number, from 1).
+     * * `pageSize`: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+     */
+open func listVatByCase(startDate: String, endDate: String, pageNumber: Int32, pageSize: Int32)async throws  -> VatByCasePage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_npay_order_uniffi_fn_method_client_list_vat_by_case(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(startDate),FfiConverterString.lower(endDate),FfiConverterInt32.lower(pageNumber),FfiConverterInt32.lower(pageSize)
+                )
+            },
+            pollFunc: ffi_npay_order_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_npay_order_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_npay_order_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeVatByCasePage_lift,
             errorHandler: FfiConverterTypeNpayError_lift
         )
 }
@@ -2080,6 +2384,71 @@ public protocol RawClientProtocol: AnyObject, Sendable {
     func holdbackReturn(productOrderId: String, holdbackClassType: HoldbackReason, holdbackReturnDetailReason: String, extraReturnFeeAmount: Int64?) async throws  -> HoldbackReturnResponse
     
     /**
+     * 수수료 상세 내역 조회 (list commission details)
+     *
+     * 건별 수수료 내역을 조회합니다. 한 상품 주문이 수수료 유형(`commissionType`)마다 한 행으로 나뉘어 오므로 (productOrderId, commissionType)이 한
+     * 행을 가리킵니다. 주문 번호 필드 이름은 `orderId`가 아니라 `orderNo`입니다. 파라미터는 건별 정산 내역과 같습니다(하루 단위 `searchDate`). 응답은
+     * 봉투 없이 `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+     *
+     * Commission rows, one per product order and commission type (the key is productOrderId + commissionType; note the
+     * order number is `orderNo` here). Same parameters as listSettlementsByCase. The body is `{elements, pagination}`.
+     * Modelled on the Commerce twin.
+     *
+     * `GET /v1/pay-settle-mall/settle/commission-details` (operationId `listCommissionDetails`). Returns `data` and `meta` as [`ListCommissionDetailsResponse`].
+     *
+     * Parameters (the API's names):
+     * * `pageNumber`: 페이지 번호, 1부터 (page number, from 1).
+     * * `pageSize`: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+     * * `searchDate` (optional): 조회할 날짜 하루, `yyyy-MM-dd` KST (the one day to look up). 어느 날짜인지는 periodType이 정합니다. 기간 조회는 지원하지 않습니다.
+     * * `orderId` (optional): 이 주문 번호의 행만 (only rows of this order). 빈 값은 400.
+     * * `productOrderId` (optional): 이 상품 주문 번호(또는 배송비·기타 비용 번호)의 행만 (only rows of this product order, shipping-fee or other-fee number). 빈 값은 400.
+     * * `periodType` (optional): searchDate가 가리키는 날짜 (which date searchDate is). 생략했을 때의 기준은 문서화되지 않았습니다.
+     * * `settleDecisionType` (optional): 정산 확정 여부 (settled, unsettled or cancelled before settlement). periodType=SETTLE_CASEBYCASE_PAY_DATE일 때만 의미가 있습니다 (only meaningful with the payment-date axis).
+     * * `settleType` (optional): 이 정산 구분의 행만 (only rows of this settlement type).
+     */
+    func listCommissionDetails(pageNumber: Int32, pageSize: Int32, searchDate: String?, orderId: String?, productOrderId: String?, periodType: SettlePeriodType?, settleDecisionType: SettleDecisionType?, settleType: SettleType?) async throws  -> ListCommissionDetailsResponse
+    
+    /**
+     * 일별 정산 내역 조회 (list daily settlements)
+     *
+     * 정산 예정일 하루마다 합산한 정산 내역(지급액, 수수료, 혜택, 공제·환급, 보류, 지급 계좌)을 조회합니다. `startDate`–`endDate`(포함)는 정산 예정일에
+     * 걸리며, 문서에는 최대 기간이 없지만 약 한 달까지로 알려져 있습니다(샌드박스는 31일까지 받고 그보다 길거나 종료일이 시작일보다 앞서면 400). 응답은 봉투 없이
+     * `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+     *
+     * Settlement totals per expected settlement (payout) date in [startDate, endDate] (inclusive): payout, commissions,
+     * benefits, deductions, holds and the payout account. No maximum span is documented; about one month is reported (the
+     * sandbox accepts up to 31 days). The body is `{elements, pagination}`. Modelled on the Commerce twin.
+     *
+     * `GET /v1/pay-settle-mall/settle/daily` (operationId `listDailySettlements`). Returns `data` and `meta` as [`ListDailySettlementsResponse`].
+     *
+     * Parameters (the API's names):
+     * * `startDate`: 조회 시작일, 정산 예정일 기준, 포함 (first expected settlement date, inclusive). `yyyy-MM-dd`, KST.
+     * * `endDate`: 조회 종료일, 포함 (last expected settlement date, inclusive). startDate 이후, 약 한 달 이내.
+     * * `pageNumber`: 페이지 번호, 1부터 (page number, from 1).
+     * * `pageSize`: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+     */
+    func listDailySettlements(startDate: String, endDate: String, pageNumber: Int32, pageSize: Int32) async throws  -> ListDailySettlementsResponse
+    
+    /**
+     * 일별 부가세 신고 내역 조회 (list daily VAT declaration totals)
+     *
+     * 부가세 신고용 매출 합계를 정산 기준일 하루마다 조회합니다. 금액의 뜻과 기간 규칙(지난달 말일까지, 종료일 ≥ 시작일)은 건별 부가세 신고 내역과 같습니다.
+     * 응답은 봉투 없이 `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+     *
+     * VAT sales totals per settlement basis date in [startDate, endDate] (at most the last day of the previous month).
+     * Same amounts as listVatByCase, summed per day. The body is `{elements, pagination}`. Modelled on the Commerce twin.
+     *
+     * `GET /v1/pay-settle-mall/vat/daily` (operationId `listDailyVat`). Returns `data` and `meta` as [`ListDailyVatResponse`].
+     *
+     * Parameters (the API's names):
+     * * `startDate`: 조회 시작일, 정산 기준일, 포함 (first settlement basis date, inclusive). `yyyy-MM-dd`, KST; 지난달 말일까지.
+     * * `endDate`: 조회 종료일, 포함 (last settlement basis date, inclusive). startDate 이후이며 지난달 말일까지만 (at most the last day of the previous month).
+     * * `pageNumber`: 페이지 번호, 1부터 (page number, from 1).
+     * * `pageSize`: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+     */
+    func listDailyVat(startDate: String, endDate: String, pageNumber: Int32, pageSize: Int32) async throws  -> ListDailyVatResponse
+    
+    /**
      * 변경 상품 주문 내역 조회 (list product orders changed in a time range)
      *
      * 변경 일시 기준으로 범위 안에서 상태가 바뀐 상품 주문을 조회합니다. 결과는 변경 일시 오름차순(같으면 상품 주문 번호 오름차순)이며 한 번에 최대 300건(또는 limitCount)입니다. 남은
@@ -2134,6 +2503,58 @@ public protocol RawClientProtocol: AnyObject, Sendable {
      * * `pageSize` (optional): 페이지 크기 1–300, 기본 300.
      */
     func listReviews(inquiryTimeFrom: Timestamp, inquiryTimeTo: Timestamp?, purchaseReviewClassType: PurchaseReviewClassType?, page: Int32?, pageSize: Int32?) async throws  -> ListReviewsResponse
+    
+    /**
+     * 건별 정산 내역 조회 (list settlements case by case)
+     *
+     * 상품 주문·배송비·기타 비용 한 건마다의 정산 내역을 조회합니다. `searchDate` 하루를 `periodType`이 고르는 날짜(정산 예정일, 정산 기준일, 정산
+     * 완료일, 결제일, 세금 신고 기준일)로 찾으며 기간 조회는 없습니다. 배송비는 같은 주문 번호의 별도 `DELIVERY` 행으로 오고, 정산 뒤 취소되면 기존 행은 그대로
+     * 두고 다른 `settleType`의 행이 더해집니다. 수수료는 음수이며 `settleExpectAmount = paySettleAmount + totalPayCommissionAmount +
+     * sellingInterlockCommissionAmount + freeInstallmentCommissionAmount + benefitSettleAmount`입니다. 응답은 주문 API와 달리
+     * `{timestamp, traceId, data}` 봉투 없이 `{elements, pagination}`입니다.
+     *
+     * 가맹점 정산 문서는 공개되지 않아 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다. 가맹점 README의 설명은 case와 daily가 뒤바뀐
+     * 것으로 보고 경로 이름(case = 건별)을 따랐습니다. `periodType`을 생략했을 때의 기준 날짜는 문서에 없으니 함께 보내십시오.
+     *
+     * Settlement rows of single product orders, shipping fees and other fees for one day (`searchDate`, on the axis
+     * `periodType` picks; there is no period query). Commissions are negative. The body is `{elements, pagination}`,
+     * without the `{timestamp, traceId, data}` envelope. Modelled on the Commerce twin.
+     *
+     * `GET /v1/pay-settle-mall/settle/case` (operationId `listSettlementsByCase`). Returns `data` and `meta` as [`ListSettlementsByCaseResponse`].
+     *
+     * Parameters (the API's names):
+     * * `pageNumber`: 페이지 번호, 1부터 (page number, from 1).
+     * * `pageSize`: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+     * * `searchDate` (optional): 조회할 날짜 하루, `yyyy-MM-dd` KST (the one day to look up). 어느 날짜인지는 periodType이 정합니다. 기간 조회는 지원하지 않습니다.
+     * * `orderId` (optional): 이 주문 번호의 행만 (only rows of this order). 빈 값은 400.
+     * * `productOrderId` (optional): 이 상품 주문 번호(또는 배송비·기타 비용 번호)의 행만 (only rows of this product order, shipping-fee or other-fee number). 빈 값은 400.
+     * * `periodType` (optional): searchDate가 가리키는 날짜 (which date searchDate is). 생략했을 때의 기준은 문서화되지 않았습니다.
+     * * `settleDecisionType` (optional): 정산 확정 여부 (settled, unsettled or cancelled before settlement). periodType=SETTLE_CASEBYCASE_PAY_DATE일 때만 의미가 있습니다 (only meaningful with the payment-date axis).
+     * * `settleType` (optional): 이 정산 구분의 행만 (only rows of this settlement type).
+     */
+    func listSettlementsByCase(pageNumber: Int32, pageSize: Int32, searchDate: String?, orderId: String?, productOrderId: String?, periodType: SettlePeriodType?, settleDecisionType: SettleDecisionType?, settleType: SettleType?) async throws  -> ListSettlementsByCaseResponse
+    
+    /**
+     * 건별 부가세 신고 내역 조회 (list VAT declaration rows case by case)
+     *
+     * 부가세 신고용 매출 내역을 건별(상품 주문·배송비·기타 비용, 전표 상세 유형별)로 조회합니다. `startDate`–`endDate`(포함)는 정산 기준일에 걸리며
+     * **지난달 말일까지만** 조회할 수 있습니다. 이번 달이 걸린 범위는 400으로 알려져 있고 샌드박스도 그렇게 답합니다(종료일이 시작일보다 앞서도 400).
+     * 결제 수단별 금액(`creditCardAmount`, `cashInComeDeductionAmount` — 대문자 C에 주의 — 등)의 합이 `totalSalesAmount`입니다. 응답은 봉투 없이
+     * `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+     *
+     * Sales rows for the VAT return, per product order / fee and voucher detail, for settlement basis dates in
+     * [startDate, endDate], which may reach at most the last day of the previous month (a range into the current month is
+     * reported to answer 400; so does the sandbox). The body is `{elements, pagination}`. Modelled on the Commerce twin.
+     *
+     * `GET /v1/pay-settle-mall/vat/case` (operationId `listVatByCase`). Returns `data` and `meta` as [`ListVatByCaseResponse`].
+     *
+     * Parameters (the API's names):
+     * * `startDate`: 조회 시작일, 정산 기준일, 포함 (first settlement basis date, inclusive). `yyyy-MM-dd`, KST; 지난달 말일까지.
+     * * `endDate`: 조회 종료일, 포함 (last settlement basis date, inclusive). startDate 이후이며 지난달 말일까지만 (at most the last day of the previous month).
+     * * `pageNumber`: 페이지 번호, 1부터 (page number, from 1).
+     * * `pageSize`: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+     */
+    func listVatByCase(startDate: String, endDate: String, pageNumber: Int32, pageSize: Int32) async throws  -> ListVatByCaseResponse
     
     /**
      * 상품 주문 상세 내역 조회 (get product order details by id)
@@ -2582,6 +3003,113 @@ open func holdbackReturn(productOrderId: String, holdbackClassType: HoldbackReas
 }
     
     /**
+     * 수수료 상세 내역 조회 (list commission details)
+     *
+     * 건별 수수료 내역을 조회합니다. 한 상품 주문이 수수료 유형(`commissionType`)마다 한 행으로 나뉘어 오므로 (productOrderId, commissionType)이 한
+     * 행을 가리킵니다. 주문 번호 필드 이름은 `orderId`가 아니라 `orderNo`입니다. 파라미터는 건별 정산 내역과 같습니다(하루 단위 `searchDate`). 응답은
+     * 봉투 없이 `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+     *
+     * Commission rows, one per product order and commission type (the key is productOrderId + commissionType; note the
+     * order number is `orderNo` here). Same parameters as listSettlementsByCase. The body is `{elements, pagination}`.
+     * Modelled on the Commerce twin.
+     *
+     * `GET /v1/pay-settle-mall/settle/commission-details` (operationId `listCommissionDetails`). Returns `data` and `meta` as [`ListCommissionDetailsResponse`].
+     *
+     * Parameters (the API's names):
+     * * `pageNumber`: 페이지 번호, 1부터 (page number, from 1).
+     * * `pageSize`: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+     * * `searchDate` (optional): 조회할 날짜 하루, `yyyy-MM-dd` KST (the one day to look up). 어느 날짜인지는 periodType이 정합니다. 기간 조회는 지원하지 않습니다.
+     * * `orderId` (optional): 이 주문 번호의 행만 (only rows of this order). 빈 값은 400.
+     * * `productOrderId` (optional): 이 상품 주문 번호(또는 배송비·기타 비용 번호)의 행만 (only rows of this product order, shipping-fee or other-fee number). 빈 값은 400.
+     * * `periodType` (optional): searchDate가 가리키는 날짜 (which date searchDate is). 생략했을 때의 기준은 문서화되지 않았습니다.
+     * * `settleDecisionType` (optional): 정산 확정 여부 (settled, unsettled or cancelled before settlement). periodType=SETTLE_CASEBYCASE_PAY_DATE일 때만 의미가 있습니다 (only meaningful with the payment-date axis).
+     * * `settleType` (optional): 이 정산 구분의 행만 (only rows of this settlement type).
+     */
+open func listCommissionDetails(pageNumber: Int32, pageSize: Int32, searchDate: String? = nil, orderId: String? = nil, productOrderId: String? = nil, periodType: SettlePeriodType? = nil, settleDecisionType: SettleDecisionType? = nil, settleType: SettleType? = nil)async throws  -> ListCommissionDetailsResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_npay_order_uniffi_fn_method_rawclient_list_commission_details(
+                        self.uniffiCloneHandle(),FfiConverterInt32.lower(pageNumber),FfiConverterInt32.lower(pageSize),FfiConverterOptionString.lower(searchDate),FfiConverterOptionString.lower(orderId),FfiConverterOptionString.lower(productOrderId),FfiConverterOptionTypeSettlePeriodType.lower(periodType),FfiConverterOptionTypeSettleDecisionType.lower(settleDecisionType),FfiConverterOptionTypeSettleType.lower(settleType)
+                )
+            },
+            pollFunc: ffi_npay_order_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_npay_order_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_npay_order_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeListCommissionDetailsResponse_lift,
+            errorHandler: FfiConverterTypeNpayError_lift
+        )
+}
+    
+    /**
+     * 일별 정산 내역 조회 (list daily settlements)
+     *
+     * 정산 예정일 하루마다 합산한 정산 내역(지급액, 수수료, 혜택, 공제·환급, 보류, 지급 계좌)을 조회합니다. `startDate`–`endDate`(포함)는 정산 예정일에
+     * 걸리며, 문서에는 최대 기간이 없지만 약 한 달까지로 알려져 있습니다(샌드박스는 31일까지 받고 그보다 길거나 종료일이 시작일보다 앞서면 400). 응답은 봉투 없이
+     * `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+     *
+     * Settlement totals per expected settlement (payout) date in [startDate, endDate] (inclusive): payout, commissions,
+     * benefits, deductions, holds and the payout account. No maximum span is documented; about one month is reported (the
+     * sandbox accepts up to 31 days). The body is `{elements, pagination}`. Modelled on the Commerce twin.
+     *
+     * `GET /v1/pay-settle-mall/settle/daily` (operationId `listDailySettlements`). Returns `data` and `meta` as [`ListDailySettlementsResponse`].
+     *
+     * Parameters (the API's names):
+     * * `startDate`: 조회 시작일, 정산 예정일 기준, 포함 (first expected settlement date, inclusive). `yyyy-MM-dd`, KST.
+     * * `endDate`: 조회 종료일, 포함 (last expected settlement date, inclusive). startDate 이후, 약 한 달 이내.
+     * * `pageNumber`: 페이지 번호, 1부터 (page number, from 1).
+     * * `pageSize`: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+     */
+open func listDailySettlements(startDate: String, endDate: String, pageNumber: Int32, pageSize: Int32)async throws  -> ListDailySettlementsResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_npay_order_uniffi_fn_method_rawclient_list_daily_settlements(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(startDate),FfiConverterString.lower(endDate),FfiConverterInt32.lower(pageNumber),FfiConverterInt32.lower(pageSize)
+                )
+            },
+            pollFunc: ffi_npay_order_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_npay_order_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_npay_order_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeListDailySettlementsResponse_lift,
+            errorHandler: FfiConverterTypeNpayError_lift
+        )
+}
+    
+    /**
+     * 일별 부가세 신고 내역 조회 (list daily VAT declaration totals)
+     *
+     * 부가세 신고용 매출 합계를 정산 기준일 하루마다 조회합니다. 금액의 뜻과 기간 규칙(지난달 말일까지, 종료일 ≥ 시작일)은 건별 부가세 신고 내역과 같습니다.
+     * 응답은 봉투 없이 `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+     *
+     * VAT sales totals per settlement basis date in [startDate, endDate] (at most the last day of the previous month).
+     * Same amounts as listVatByCase, summed per day. The body is `{elements, pagination}`. Modelled on the Commerce twin.
+     *
+     * `GET /v1/pay-settle-mall/vat/daily` (operationId `listDailyVat`). Returns `data` and `meta` as [`ListDailyVatResponse`].
+     *
+     * Parameters (the API's names):
+     * * `startDate`: 조회 시작일, 정산 기준일, 포함 (first settlement basis date, inclusive). `yyyy-MM-dd`, KST; 지난달 말일까지.
+     * * `endDate`: 조회 종료일, 포함 (last settlement basis date, inclusive). startDate 이후이며 지난달 말일까지만 (at most the last day of the previous month).
+     * * `pageNumber`: 페이지 번호, 1부터 (page number, from 1).
+     * * `pageSize`: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+     */
+open func listDailyVat(startDate: String, endDate: String, pageNumber: Int32, pageSize: Int32)async throws  -> ListDailyVatResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_npay_order_uniffi_fn_method_rawclient_list_daily_vat(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(startDate),FfiConverterString.lower(endDate),FfiConverterInt32.lower(pageNumber),FfiConverterInt32.lower(pageSize)
+                )
+            },
+            pollFunc: ffi_npay_order_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_npay_order_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_npay_order_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeListDailyVatResponse_lift,
+            errorHandler: FfiConverterTypeNpayError_lift
+        )
+}
+    
+    /**
      * 변경 상품 주문 내역 조회 (list product orders changed in a time range)
      *
      * 변경 일시 기준으로 범위 안에서 상태가 바뀐 상품 주문을 조회합니다. 결과는 변경 일시 오름차순(같으면 상품 주문 번호 오름차순)이며 한 번에 최대 300건(또는 limitCount)입니다. 남은
@@ -2675,6 +3203,86 @@ open func listReviews(inquiryTimeFrom: Timestamp, inquiryTimeTo: Timestamp? = ni
             completeFunc: ffi_npay_order_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_npay_order_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeListReviewsResponse_lift,
+            errorHandler: FfiConverterTypeNpayError_lift
+        )
+}
+    
+    /**
+     * 건별 정산 내역 조회 (list settlements case by case)
+     *
+     * 상품 주문·배송비·기타 비용 한 건마다의 정산 내역을 조회합니다. `searchDate` 하루를 `periodType`이 고르는 날짜(정산 예정일, 정산 기준일, 정산
+     * 완료일, 결제일, 세금 신고 기준일)로 찾으며 기간 조회는 없습니다. 배송비는 같은 주문 번호의 별도 `DELIVERY` 행으로 오고, 정산 뒤 취소되면 기존 행은 그대로
+     * 두고 다른 `settleType`의 행이 더해집니다. 수수료는 음수이며 `settleExpectAmount = paySettleAmount + totalPayCommissionAmount +
+     * sellingInterlockCommissionAmount + freeInstallmentCommissionAmount + benefitSettleAmount`입니다. 응답은 주문 API와 달리
+     * `{timestamp, traceId, data}` 봉투 없이 `{elements, pagination}`입니다.
+     *
+     * 가맹점 정산 문서는 공개되지 않아 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다. 가맹점 README의 설명은 case와 daily가 뒤바뀐
+     * 것으로 보고 경로 이름(case = 건별)을 따랐습니다. `periodType`을 생략했을 때의 기준 날짜는 문서에 없으니 함께 보내십시오.
+     *
+     * Settlement rows of single product orders, shipping fees and other fees for one day (`searchDate`, on the axis
+     * `periodType` picks; there is no period query). Commissions are negative. The body is `{elements, pagination}`,
+     * without the `{timestamp, traceId, data}` envelope. Modelled on the Commerce twin.
+     *
+     * `GET /v1/pay-settle-mall/settle/case` (operationId `listSettlementsByCase`). Returns `data` and `meta` as [`ListSettlementsByCaseResponse`].
+     *
+     * Parameters (the API's names):
+     * * `pageNumber`: 페이지 번호, 1부터 (page number, from 1).
+     * * `pageSize`: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+     * * `searchDate` (optional): 조회할 날짜 하루, `yyyy-MM-dd` KST (the one day to look up). 어느 날짜인지는 periodType이 정합니다. 기간 조회는 지원하지 않습니다.
+     * * `orderId` (optional): 이 주문 번호의 행만 (only rows of this order). 빈 값은 400.
+     * * `productOrderId` (optional): 이 상품 주문 번호(또는 배송비·기타 비용 번호)의 행만 (only rows of this product order, shipping-fee or other-fee number). 빈 값은 400.
+     * * `periodType` (optional): searchDate가 가리키는 날짜 (which date searchDate is). 생략했을 때의 기준은 문서화되지 않았습니다.
+     * * `settleDecisionType` (optional): 정산 확정 여부 (settled, unsettled or cancelled before settlement). periodType=SETTLE_CASEBYCASE_PAY_DATE일 때만 의미가 있습니다 (only meaningful with the payment-date axis).
+     * * `settleType` (optional): 이 정산 구분의 행만 (only rows of this settlement type).
+     */
+open func listSettlementsByCase(pageNumber: Int32, pageSize: Int32, searchDate: String? = nil, orderId: String? = nil, productOrderId: String? = nil, periodType: SettlePeriodType? = nil, settleDecisionType: SettleDecisionType? = nil, settleType: SettleType? = nil)async throws  -> ListSettlementsByCaseResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_npay_order_uniffi_fn_method_rawclient_list_settlements_by_case(
+                        self.uniffiCloneHandle(),FfiConverterInt32.lower(pageNumber),FfiConverterInt32.lower(pageSize),FfiConverterOptionString.lower(searchDate),FfiConverterOptionString.lower(orderId),FfiConverterOptionString.lower(productOrderId),FfiConverterOptionTypeSettlePeriodType.lower(periodType),FfiConverterOptionTypeSettleDecisionType.lower(settleDecisionType),FfiConverterOptionTypeSettleType.lower(settleType)
+                )
+            },
+            pollFunc: ffi_npay_order_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_npay_order_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_npay_order_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeListSettlementsByCaseResponse_lift,
+            errorHandler: FfiConverterTypeNpayError_lift
+        )
+}
+    
+    /**
+     * 건별 부가세 신고 내역 조회 (list VAT declaration rows case by case)
+     *
+     * 부가세 신고용 매출 내역을 건별(상품 주문·배송비·기타 비용, 전표 상세 유형별)로 조회합니다. `startDate`–`endDate`(포함)는 정산 기준일에 걸리며
+     * **지난달 말일까지만** 조회할 수 있습니다. 이번 달이 걸린 범위는 400으로 알려져 있고 샌드박스도 그렇게 답합니다(종료일이 시작일보다 앞서도 400).
+     * 결제 수단별 금액(`creditCardAmount`, `cashInComeDeductionAmount` — 대문자 C에 주의 — 등)의 합이 `totalSalesAmount`입니다. 응답은 봉투 없이
+     * `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+     *
+     * Sales rows for the VAT return, per product order / fee and voucher detail, for settlement basis dates in
+     * [startDate, endDate], which may reach at most the last day of the previous month (a range into the current month is
+     * reported to answer 400; so does the sandbox). The body is `{elements, pagination}`. Modelled on the Commerce twin.
+     *
+     * `GET /v1/pay-settle-mall/vat/case` (operationId `listVatByCase`). Returns `data` and `meta` as [`ListVatByCaseResponse`].
+     *
+     * Parameters (the API's names):
+     * * `startDate`: 조회 시작일, 정산 기준일, 포함 (first settlement basis date, inclusive). `yyyy-MM-dd`, KST; 지난달 말일까지.
+     * * `endDate`: 조회 종료일, 포함 (last settlement basis date, inclusive). startDate 이후이며 지난달 말일까지만 (at most the last day of the previous month).
+     * * `pageNumber`: 페이지 번호, 1부터 (page number, from 1).
+     * * `pageSize`: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+     */
+open func listVatByCase(startDate: String, endDate: String, pageNumber: Int32, pageSize: Int32)async throws  -> ListVatByCaseResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_npay_order_uniffi_fn_method_rawclient_list_vat_by_case(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(startDate),FfiConverterString.lower(endDate),FfiConverterInt32.lower(pageNumber),FfiConverterInt32.lower(pageSize)
+                )
+            },
+            pollFunc: ffi_npay_order_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_npay_order_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_npay_order_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeListVatByCaseResponse_lift,
             errorHandler: FfiConverterTypeNpayError_lift
         )
 }
@@ -4524,6 +5132,338 @@ public func FfiConverterTypeClientConfig_lower(_ value: ClientConfig) -> RustBuf
 
 
 /**
+ * 수수료 한 행 (one commission row; Commerce `CommerceCommissionDetail.pay-settle`). 상품 주문 하나가 수수료 유형마다 한 행입니다. 금액은 원 단위 정수, 수수료는 음수입니다.
+ */
+public struct CommissionDetail: Equatable, Hashable {
+    /**
+     * 수수료 금액, 음수 (commission amount, negative)
+     */
+    public var commissionAmount: Int64
+    /**
+     * 수수료 계산 기준 금액 (amount the commission is calculated on)
+     */
+    public var commissionBasisAmount: Int64
+    /**
+     * `commissionType`
+     */
+    public var commissionType: CommissionType
+    /**
+     * 부과할 수 있는 매출 연동 수수료 상한 (cap on the sales-linked commission)
+     */
+    public var maximumSellingInterlockCommissionAmount: Int64?
+    /**
+     * 가맹점 ID (merchant id)
+     */
+    public var merchantId: String
+    /**
+     * 가맹점 이름 (merchant name)
+     */
+    public var merchantName: String
+    /**
+     * 주문 번호 — 이 API에서는 orderId가 아니라 orderNo (order id, named orderNo here)
+     */
+    public var orderNo: String
+    /**
+     * `payMeansType`
+     */
+    public var payMeansType: PayMeansType?
+    /**
+     * 상품 번호 (product id)
+     */
+    public var productId: String?
+    /**
+     * 상품명 (product name)
+     */
+    public var productName: String?
+    /**
+     * 상품 주문 번호, 또는 배송비 번호·기타 비용 번호 (product order, shipping-fee or other-fee number)
+     */
+    public var productOrderId: String
+    /**
+     * `productOrderType`
+     */
+    public var productOrderType: SettleProductOrderType
+    /**
+     * 구매자 이름 (buyer name)
+     */
+    public var purchaserName: String?
+    /**
+     * 매출 연동 수수료의 유입 경로 코드 (channel of a sales-linked commission), 예: NAVER_SHOPPING(네이버쇼핑), SHOPPING_SEARCH(검색>쇼핑검색), INTEGRATED_SEARCH(검색>통합검색), SHOPPING_SEARCH_AD(광고>쇼핑검색). Commerce 문서의 128개 코드는 자주 바뀌고 가맹점에는 일부만 해당하므로 닫힌 enum 대신 문자열로 둡니다 (an open string: the published codes change often).
+     */
+    public var sellingInterlockCommissionType: String?
+    /**
+     * 정산 기준일 (settlement basis date)
+     */
+    public var settleBasisDate: String?
+    /**
+     * 정산 완료일 (settlement completion date)
+     */
+    public var settleCompleteDate: String?
+    /**
+     * 정산 예정일 (expected settlement date)
+     */
+    public var settleExpectDate: String?
+    /**
+     * `settleType`
+     */
+    public var settleType: SettleType
+    /**
+     * 세금 신고 기준일 (tax-return basis date)
+     */
+    public var taxReturnDate: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * 수수료 금액, 음수 (commission amount, negative)
+         */commissionAmount: Int64, 
+        /**
+         * 수수료 계산 기준 금액 (amount the commission is calculated on)
+         */commissionBasisAmount: Int64, 
+        /**
+         * `commissionType`
+         */commissionType: CommissionType, 
+        /**
+         * 부과할 수 있는 매출 연동 수수료 상한 (cap on the sales-linked commission)
+         */maximumSellingInterlockCommissionAmount: Int64? = nil, 
+        /**
+         * 가맹점 ID (merchant id)
+         */merchantId: String, 
+        /**
+         * 가맹점 이름 (merchant name)
+         */merchantName: String, 
+        /**
+         * 주문 번호 — 이 API에서는 orderId가 아니라 orderNo (order id, named orderNo here)
+         */orderNo: String, 
+        /**
+         * `payMeansType`
+         */payMeansType: PayMeansType? = nil, 
+        /**
+         * 상품 번호 (product id)
+         */productId: String? = nil, 
+        /**
+         * 상품명 (product name)
+         */productName: String? = nil, 
+        /**
+         * 상품 주문 번호, 또는 배송비 번호·기타 비용 번호 (product order, shipping-fee or other-fee number)
+         */productOrderId: String, 
+        /**
+         * `productOrderType`
+         */productOrderType: SettleProductOrderType, 
+        /**
+         * 구매자 이름 (buyer name)
+         */purchaserName: String? = nil, 
+        /**
+         * 매출 연동 수수료의 유입 경로 코드 (channel of a sales-linked commission), 예: NAVER_SHOPPING(네이버쇼핑), SHOPPING_SEARCH(검색>쇼핑검색), INTEGRATED_SEARCH(검색>통합검색), SHOPPING_SEARCH_AD(광고>쇼핑검색). Commerce 문서의 128개 코드는 자주 바뀌고 가맹점에는 일부만 해당하므로 닫힌 enum 대신 문자열로 둡니다 (an open string: the published codes change often).
+         */sellingInterlockCommissionType: String? = nil, 
+        /**
+         * 정산 기준일 (settlement basis date)
+         */settleBasisDate: String? = nil, 
+        /**
+         * 정산 완료일 (settlement completion date)
+         */settleCompleteDate: String? = nil, 
+        /**
+         * 정산 예정일 (expected settlement date)
+         */settleExpectDate: String? = nil, 
+        /**
+         * `settleType`
+         */settleType: SettleType, 
+        /**
+         * 세금 신고 기준일 (tax-return basis date)
+         */taxReturnDate: String? = nil) {
+        self.commissionAmount = commissionAmount
+        self.commissionBasisAmount = commissionBasisAmount
+        self.commissionType = commissionType
+        self.maximumSellingInterlockCommissionAmount = maximumSellingInterlockCommissionAmount
+        self.merchantId = merchantId
+        self.merchantName = merchantName
+        self.orderNo = orderNo
+        self.payMeansType = payMeansType
+        self.productId = productId
+        self.productName = productName
+        self.productOrderId = productOrderId
+        self.productOrderType = productOrderType
+        self.purchaserName = purchaserName
+        self.sellingInterlockCommissionType = sellingInterlockCommissionType
+        self.settleBasisDate = settleBasisDate
+        self.settleCompleteDate = settleCompleteDate
+        self.settleExpectDate = settleExpectDate
+        self.settleType = settleType
+        self.taxReturnDate = taxReturnDate
+    }
+
+    
+    /**
+     * The record as the API's JSON (camelCase keys).
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_npay_order_uniffi_fn_method_commissiondetail_to_json(
+            FfiConverterTypeCommissionDetail_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CommissionDetail: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCommissionDetail: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CommissionDetail {
+        return
+            try CommissionDetail(
+                commissionAmount: FfiConverterInt64.read(from: &buf), 
+                commissionBasisAmount: FfiConverterInt64.read(from: &buf), 
+                commissionType: FfiConverterTypeCommissionType.read(from: &buf), 
+                maximumSellingInterlockCommissionAmount: FfiConverterOptionInt64.read(from: &buf), 
+                merchantId: FfiConverterString.read(from: &buf), 
+                merchantName: FfiConverterString.read(from: &buf), 
+                orderNo: FfiConverterString.read(from: &buf), 
+                payMeansType: FfiConverterOptionTypePayMeansType.read(from: &buf), 
+                productId: FfiConverterOptionString.read(from: &buf), 
+                productName: FfiConverterOptionString.read(from: &buf), 
+                productOrderId: FfiConverterString.read(from: &buf), 
+                productOrderType: FfiConverterTypeSettleProductOrderType.read(from: &buf), 
+                purchaserName: FfiConverterOptionString.read(from: &buf), 
+                sellingInterlockCommissionType: FfiConverterOptionString.read(from: &buf), 
+                settleBasisDate: FfiConverterOptionString.read(from: &buf), 
+                settleCompleteDate: FfiConverterOptionString.read(from: &buf), 
+                settleExpectDate: FfiConverterOptionString.read(from: &buf), 
+                settleType: FfiConverterTypeSettleType.read(from: &buf), 
+                taxReturnDate: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CommissionDetail, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.commissionAmount, into: &buf)
+        FfiConverterInt64.write(value.commissionBasisAmount, into: &buf)
+        FfiConverterTypeCommissionType.write(value.commissionType, into: &buf)
+        FfiConverterOptionInt64.write(value.maximumSellingInterlockCommissionAmount, into: &buf)
+        FfiConverterString.write(value.merchantId, into: &buf)
+        FfiConverterString.write(value.merchantName, into: &buf)
+        FfiConverterString.write(value.orderNo, into: &buf)
+        FfiConverterOptionTypePayMeansType.write(value.payMeansType, into: &buf)
+        FfiConverterOptionString.write(value.productId, into: &buf)
+        FfiConverterOptionString.write(value.productName, into: &buf)
+        FfiConverterString.write(value.productOrderId, into: &buf)
+        FfiConverterTypeSettleProductOrderType.write(value.productOrderType, into: &buf)
+        FfiConverterOptionString.write(value.purchaserName, into: &buf)
+        FfiConverterOptionString.write(value.sellingInterlockCommissionType, into: &buf)
+        FfiConverterOptionString.write(value.settleBasisDate, into: &buf)
+        FfiConverterOptionString.write(value.settleCompleteDate, into: &buf)
+        FfiConverterOptionString.write(value.settleExpectDate, into: &buf)
+        FfiConverterTypeSettleType.write(value.settleType, into: &buf)
+        FfiConverterOptionString.write(value.taxReturnDate, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCommissionDetail_lift(_ buf: RustBuffer) throws -> CommissionDetail {
+    return try FfiConverterTypeCommissionDetail.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCommissionDetail_lower(_ value: CommissionDetail) -> RustBuffer {
+    return FfiConverterTypeCommissionDetail.lower(value)
+}
+
+
+/**
+ * 수수료 상세 내역 조회 응답 — 봉투 없는 `{elements, pagination}` (page of commission rows; no envelope).
+ */
+public struct CommissionDetailsPage: Equatable, Hashable {
+    /**
+     * 수수료 행 (commission rows)
+     */
+    public var elements: [CommissionDetail]
+    /**
+     * `pagination`
+     */
+    public var pagination: SettlePagination
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * 수수료 행 (commission rows)
+         */elements: [CommissionDetail], 
+        /**
+         * `pagination`
+         */pagination: SettlePagination) {
+        self.elements = elements
+        self.pagination = pagination
+    }
+
+    
+    /**
+     * The record as the API's JSON (camelCase keys).
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_npay_order_uniffi_fn_method_commissiondetailspage_to_json(
+            FfiConverterTypeCommissionDetailsPage_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CommissionDetailsPage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCommissionDetailsPage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CommissionDetailsPage {
+        return
+            try CommissionDetailsPage(
+                elements: FfiConverterSequenceTypeCommissionDetail.read(from: &buf), 
+                pagination: FfiConverterTypeSettlePagination.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CommissionDetailsPage, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeCommissionDetail.write(value.elements, into: &buf)
+        FfiConverterTypeSettlePagination.write(value.pagination, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCommissionDetailsPage_lift(_ buf: RustBuffer) throws -> CommissionDetailsPage {
+    return try FfiConverterTypeCommissionDetailsPage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCommissionDetailsPage_lower(_ value: CommissionDetailsPage) -> RustBuffer {
+    return FfiConverterTypeCommissionDetailsPage.lower(value)
+}
+
+
+/**
  * The response of `completeExchangeCollect`: its `data` and the HTTP status, headers and trace id.
  */
 public struct CompleteExchangeCollectResponse: Equatable, Hashable {
@@ -5531,6 +6471,630 @@ public func FfiConverterTypeCurrentClaim_lift(_ buf: RustBuffer) throws -> Curre
 #endif
 public func FfiConverterTypeCurrentClaim_lower(_ value: CurrentClaim) -> RustBuffer {
     return FfiConverterTypeCurrentClaim.lower(value)
+}
+
+
+/**
+ * 일별 정산 한 행 (one daily settlement row; Commerce `CommerceDailySettle.pay-settle`). 금액은 원 단위 정수, 수수료는 음수입니다.
+ */
+public struct DailySettlement: Equatable, Hashable {
+    /**
+     * 계좌 번호 (account number; may be masked)
+     */
+    public var accountNo: String?
+    /**
+     * 지급 은행 코드 (payout bank code), 예: KB(KB국민은행), NH(NH농협은행), SHINHAN(신한은행), WOORI(우리은행), KEB_HANA(하나은행), KKOBANK(카카오뱅크). Commerce 문서의 64개 코드는 자주 바뀌어 닫힌 enum 대신 문자열로 둡니다 (an open string: the 64 published codes change often).
+     */
+    public var bankType: String?
+    /**
+     * 혜택 정산 금액 (benefit settlement amount)
+     */
+    public var benefitSettleAmount: Int64?
+    /**
+     * 수수료 정산 금액, 음수 (commission settlement amount, negative)
+     */
+    public var commissionSettleAmount: Int64?
+    /**
+     * 공제·환급 정산 금액 (deduction or refund settlement amount)
+     */
+    public var deductionRestoreSettleAmount: Int64?
+    /**
+     * 예금주 (account holder)
+     */
+    public var depositorName: String?
+    /**
+     * 차액 정산 금액 (difference settlement amount)
+     */
+    public var differenceSettleAmount: Int64?
+    /**
+     * 가맹점 ID (merchant id)
+     */
+    public var merchantId: String?
+    /**
+     * 가맹점 이름 (merchant name)
+     */
+    public var merchantName: String?
+    /**
+     * 마이너스 충전금 상계 금액 (amount offset against a negative charge balance)
+     */
+    public var minusChargeAmount: Int64?
+    /**
+     * 일반 정산 금액 (normal settlement amount)
+     */
+    public var normalSettleAmount: Int64?
+    /**
+     * 지급 보류 금액 (amount on payout hold)
+     */
+    public var payHoldbackAmount: Int64?
+    /**
+     * 결제 정산 금액 (payment settlement amount)
+     */
+    public var paySettleAmount: Int64?
+    /**
+     * 우대 수수료 환급 금액 (preferential commission refund)
+     */
+    public var preferentialCommissionAmount: Int64?
+    /**
+     * 빠른 정산 금액 (quick settlement amount)
+     */
+    public var quickSettleAmount: Int64?
+    /**
+     * 반품안심케어 정산 금액 (return-care settlement amount)
+     */
+    public var returnCareSettleAmount: Int64
+    /**
+     * 정산 금액 — 실제 지급액 (settlement amount, the net paid out)
+     */
+    public var settleAmount: Int64?
+    /**
+     * 정산 기준 기간의 종료일 (last settlement basis date of the period)
+     */
+    public var settleBasisEndDate: String?
+    /**
+     * 정산 기준 기간의 시작일 (first settlement basis date of the period)
+     */
+    public var settleBasisStartDate: String?
+    /**
+     * 정산 완료일 (settlement completion date)
+     */
+    public var settleCompleteDate: String?
+    /**
+     * 정산 예정일 (expected settlement date)
+     */
+    public var settleExpectDate: String?
+    /**
+     * `settleMethodType`
+     */
+    public var settleMethodType: SettleMethodType?
+    /**
+     * 한도 보류·해제 금액 (limit hold or release amount)
+     */
+    public var settlementLimitAmount: Int64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * 계좌 번호 (account number; may be masked)
+         */accountNo: String? = nil, 
+        /**
+         * 지급 은행 코드 (payout bank code), 예: KB(KB국민은행), NH(NH농협은행), SHINHAN(신한은행), WOORI(우리은행), KEB_HANA(하나은행), KKOBANK(카카오뱅크). Commerce 문서의 64개 코드는 자주 바뀌어 닫힌 enum 대신 문자열로 둡니다 (an open string: the 64 published codes change often).
+         */bankType: String? = nil, 
+        /**
+         * 혜택 정산 금액 (benefit settlement amount)
+         */benefitSettleAmount: Int64? = nil, 
+        /**
+         * 수수료 정산 금액, 음수 (commission settlement amount, negative)
+         */commissionSettleAmount: Int64? = nil, 
+        /**
+         * 공제·환급 정산 금액 (deduction or refund settlement amount)
+         */deductionRestoreSettleAmount: Int64? = nil, 
+        /**
+         * 예금주 (account holder)
+         */depositorName: String? = nil, 
+        /**
+         * 차액 정산 금액 (difference settlement amount)
+         */differenceSettleAmount: Int64? = nil, 
+        /**
+         * 가맹점 ID (merchant id)
+         */merchantId: String? = nil, 
+        /**
+         * 가맹점 이름 (merchant name)
+         */merchantName: String? = nil, 
+        /**
+         * 마이너스 충전금 상계 금액 (amount offset against a negative charge balance)
+         */minusChargeAmount: Int64? = nil, 
+        /**
+         * 일반 정산 금액 (normal settlement amount)
+         */normalSettleAmount: Int64? = nil, 
+        /**
+         * 지급 보류 금액 (amount on payout hold)
+         */payHoldbackAmount: Int64? = nil, 
+        /**
+         * 결제 정산 금액 (payment settlement amount)
+         */paySettleAmount: Int64? = nil, 
+        /**
+         * 우대 수수료 환급 금액 (preferential commission refund)
+         */preferentialCommissionAmount: Int64? = nil, 
+        /**
+         * 빠른 정산 금액 (quick settlement amount)
+         */quickSettleAmount: Int64? = nil, 
+        /**
+         * 반품안심케어 정산 금액 (return-care settlement amount)
+         */returnCareSettleAmount: Int64, 
+        /**
+         * 정산 금액 — 실제 지급액 (settlement amount, the net paid out)
+         */settleAmount: Int64? = nil, 
+        /**
+         * 정산 기준 기간의 종료일 (last settlement basis date of the period)
+         */settleBasisEndDate: String? = nil, 
+        /**
+         * 정산 기준 기간의 시작일 (first settlement basis date of the period)
+         */settleBasisStartDate: String? = nil, 
+        /**
+         * 정산 완료일 (settlement completion date)
+         */settleCompleteDate: String? = nil, 
+        /**
+         * 정산 예정일 (expected settlement date)
+         */settleExpectDate: String? = nil, 
+        /**
+         * `settleMethodType`
+         */settleMethodType: SettleMethodType? = nil, 
+        /**
+         * 한도 보류·해제 금액 (limit hold or release amount)
+         */settlementLimitAmount: Int64? = nil) {
+        self.accountNo = accountNo
+        self.bankType = bankType
+        self.benefitSettleAmount = benefitSettleAmount
+        self.commissionSettleAmount = commissionSettleAmount
+        self.deductionRestoreSettleAmount = deductionRestoreSettleAmount
+        self.depositorName = depositorName
+        self.differenceSettleAmount = differenceSettleAmount
+        self.merchantId = merchantId
+        self.merchantName = merchantName
+        self.minusChargeAmount = minusChargeAmount
+        self.normalSettleAmount = normalSettleAmount
+        self.payHoldbackAmount = payHoldbackAmount
+        self.paySettleAmount = paySettleAmount
+        self.preferentialCommissionAmount = preferentialCommissionAmount
+        self.quickSettleAmount = quickSettleAmount
+        self.returnCareSettleAmount = returnCareSettleAmount
+        self.settleAmount = settleAmount
+        self.settleBasisEndDate = settleBasisEndDate
+        self.settleBasisStartDate = settleBasisStartDate
+        self.settleCompleteDate = settleCompleteDate
+        self.settleExpectDate = settleExpectDate
+        self.settleMethodType = settleMethodType
+        self.settlementLimitAmount = settlementLimitAmount
+    }
+
+    
+    /**
+     * The record as the API's JSON (camelCase keys).
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_npay_order_uniffi_fn_method_dailysettlement_to_json(
+            FfiConverterTypeDailySettlement_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DailySettlement: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDailySettlement: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DailySettlement {
+        return
+            try DailySettlement(
+                accountNo: FfiConverterOptionString.read(from: &buf), 
+                bankType: FfiConverterOptionString.read(from: &buf), 
+                benefitSettleAmount: FfiConverterOptionInt64.read(from: &buf), 
+                commissionSettleAmount: FfiConverterOptionInt64.read(from: &buf), 
+                deductionRestoreSettleAmount: FfiConverterOptionInt64.read(from: &buf), 
+                depositorName: FfiConverterOptionString.read(from: &buf), 
+                differenceSettleAmount: FfiConverterOptionInt64.read(from: &buf), 
+                merchantId: FfiConverterOptionString.read(from: &buf), 
+                merchantName: FfiConverterOptionString.read(from: &buf), 
+                minusChargeAmount: FfiConverterOptionInt64.read(from: &buf), 
+                normalSettleAmount: FfiConverterOptionInt64.read(from: &buf), 
+                payHoldbackAmount: FfiConverterOptionInt64.read(from: &buf), 
+                paySettleAmount: FfiConverterOptionInt64.read(from: &buf), 
+                preferentialCommissionAmount: FfiConverterOptionInt64.read(from: &buf), 
+                quickSettleAmount: FfiConverterOptionInt64.read(from: &buf), 
+                returnCareSettleAmount: FfiConverterInt64.read(from: &buf), 
+                settleAmount: FfiConverterOptionInt64.read(from: &buf), 
+                settleBasisEndDate: FfiConverterOptionString.read(from: &buf), 
+                settleBasisStartDate: FfiConverterOptionString.read(from: &buf), 
+                settleCompleteDate: FfiConverterOptionString.read(from: &buf), 
+                settleExpectDate: FfiConverterOptionString.read(from: &buf), 
+                settleMethodType: FfiConverterOptionTypeSettleMethodType.read(from: &buf), 
+                settlementLimitAmount: FfiConverterOptionInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DailySettlement, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.accountNo, into: &buf)
+        FfiConverterOptionString.write(value.bankType, into: &buf)
+        FfiConverterOptionInt64.write(value.benefitSettleAmount, into: &buf)
+        FfiConverterOptionInt64.write(value.commissionSettleAmount, into: &buf)
+        FfiConverterOptionInt64.write(value.deductionRestoreSettleAmount, into: &buf)
+        FfiConverterOptionString.write(value.depositorName, into: &buf)
+        FfiConverterOptionInt64.write(value.differenceSettleAmount, into: &buf)
+        FfiConverterOptionString.write(value.merchantId, into: &buf)
+        FfiConverterOptionString.write(value.merchantName, into: &buf)
+        FfiConverterOptionInt64.write(value.minusChargeAmount, into: &buf)
+        FfiConverterOptionInt64.write(value.normalSettleAmount, into: &buf)
+        FfiConverterOptionInt64.write(value.payHoldbackAmount, into: &buf)
+        FfiConverterOptionInt64.write(value.paySettleAmount, into: &buf)
+        FfiConverterOptionInt64.write(value.preferentialCommissionAmount, into: &buf)
+        FfiConverterOptionInt64.write(value.quickSettleAmount, into: &buf)
+        FfiConverterInt64.write(value.returnCareSettleAmount, into: &buf)
+        FfiConverterOptionInt64.write(value.settleAmount, into: &buf)
+        FfiConverterOptionString.write(value.settleBasisEndDate, into: &buf)
+        FfiConverterOptionString.write(value.settleBasisStartDate, into: &buf)
+        FfiConverterOptionString.write(value.settleCompleteDate, into: &buf)
+        FfiConverterOptionString.write(value.settleExpectDate, into: &buf)
+        FfiConverterOptionTypeSettleMethodType.write(value.settleMethodType, into: &buf)
+        FfiConverterOptionInt64.write(value.settlementLimitAmount, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDailySettlement_lift(_ buf: RustBuffer) throws -> DailySettlement {
+    return try FfiConverterTypeDailySettlement.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDailySettlement_lower(_ value: DailySettlement) -> RustBuffer {
+    return FfiConverterTypeDailySettlement.lower(value)
+}
+
+
+/**
+ * 일별 정산 내역 조회 응답 — 봉투 없는 `{elements, pagination}` (page of daily settlement rows; no envelope).
+ */
+public struct DailySettlementsPage: Equatable, Hashable {
+    /**
+     * 정산 예정일별 행 (one row per expected settlement date)
+     */
+    public var elements: [DailySettlement]
+    /**
+     * `pagination`
+     */
+    public var pagination: SettlePagination
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * 정산 예정일별 행 (one row per expected settlement date)
+         */elements: [DailySettlement], 
+        /**
+         * `pagination`
+         */pagination: SettlePagination) {
+        self.elements = elements
+        self.pagination = pagination
+    }
+
+    
+    /**
+     * The record as the API's JSON (camelCase keys).
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_npay_order_uniffi_fn_method_dailysettlementspage_to_json(
+            FfiConverterTypeDailySettlementsPage_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DailySettlementsPage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDailySettlementsPage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DailySettlementsPage {
+        return
+            try DailySettlementsPage(
+                elements: FfiConverterSequenceTypeDailySettlement.read(from: &buf), 
+                pagination: FfiConverterTypeSettlePagination.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DailySettlementsPage, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeDailySettlement.write(value.elements, into: &buf)
+        FfiConverterTypeSettlePagination.write(value.pagination, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDailySettlementsPage_lift(_ buf: RustBuffer) throws -> DailySettlementsPage {
+    return try FfiConverterTypeDailySettlementsPage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDailySettlementsPage_lower(_ value: DailySettlementsPage) -> RustBuffer {
+    return FfiConverterTypeDailySettlementsPage.lower(value)
+}
+
+
+/**
+ * 일별 부가세 신고 한 행 (one daily VAT row; Commerce `CommerceDailyVatDeclaration.pay-settle`). 금액의 뜻은 VatByCase와 같습니다.
+ */
+public struct DailyVat: Equatable, Hashable {
+    /**
+     * 현금영수증 발급 제외 금액 (amount excluded from cash-receipt issuance)
+     */
+    public var cashExclusionIssuanceAmount: Int64
+    /**
+     * 소득공제용 현금영수증 금액 (cash-receipt amount for income deduction)
+     */
+    public var cashInComeDeductionAmount: Int64
+    /**
+     * 지출증빙용 현금영수증 금액 (cash-receipt amount as expense evidence)
+     */
+    public var cashOutGoingEvidenceAmount: Int64
+    /**
+     * 신용카드 결제 금액 (credit-card amount)
+     */
+    public var creditCardAmount: Int64
+    /**
+     * 가맹점 ID (merchant id)
+     */
+    public var merchantId: String?
+    /**
+     * 가맹점 이름 (merchant name)
+     */
+    public var merchantName: String?
+    /**
+     * 기타 금액 (other amount)
+     */
+    public var otherAmount: Int64
+    /**
+     * 정산 기준일 (settlement basis date)
+     */
+    public var settleBasisDate: String?
+    /**
+     * 면세 매출 (tax-exempt sales)
+     */
+    public var taxExemptionSalesAmount: Int64
+    /**
+     * 과세 매출 (taxable sales)
+     */
+    public var taxationSalesAmount: Int64
+    /**
+     * 총 매출 (total sales)
+     */
+    public var totalSalesAmount: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * 현금영수증 발급 제외 금액 (amount excluded from cash-receipt issuance)
+         */cashExclusionIssuanceAmount: Int64, 
+        /**
+         * 소득공제용 현금영수증 금액 (cash-receipt amount for income deduction)
+         */cashInComeDeductionAmount: Int64, 
+        /**
+         * 지출증빙용 현금영수증 금액 (cash-receipt amount as expense evidence)
+         */cashOutGoingEvidenceAmount: Int64, 
+        /**
+         * 신용카드 결제 금액 (credit-card amount)
+         */creditCardAmount: Int64, 
+        /**
+         * 가맹점 ID (merchant id)
+         */merchantId: String? = nil, 
+        /**
+         * 가맹점 이름 (merchant name)
+         */merchantName: String? = nil, 
+        /**
+         * 기타 금액 (other amount)
+         */otherAmount: Int64, 
+        /**
+         * 정산 기준일 (settlement basis date)
+         */settleBasisDate: String? = nil, 
+        /**
+         * 면세 매출 (tax-exempt sales)
+         */taxExemptionSalesAmount: Int64, 
+        /**
+         * 과세 매출 (taxable sales)
+         */taxationSalesAmount: Int64, 
+        /**
+         * 총 매출 (total sales)
+         */totalSalesAmount: Int64) {
+        self.cashExclusionIssuanceAmount = cashExclusionIssuanceAmount
+        self.cashInComeDeductionAmount = cashInComeDeductionAmount
+        self.cashOutGoingEvidenceAmount = cashOutGoingEvidenceAmount
+        self.creditCardAmount = creditCardAmount
+        self.merchantId = merchantId
+        self.merchantName = merchantName
+        self.otherAmount = otherAmount
+        self.settleBasisDate = settleBasisDate
+        self.taxExemptionSalesAmount = taxExemptionSalesAmount
+        self.taxationSalesAmount = taxationSalesAmount
+        self.totalSalesAmount = totalSalesAmount
+    }
+
+    
+    /**
+     * The record as the API's JSON (camelCase keys).
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_npay_order_uniffi_fn_method_dailyvat_to_json(
+            FfiConverterTypeDailyVat_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DailyVat: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDailyVat: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DailyVat {
+        return
+            try DailyVat(
+                cashExclusionIssuanceAmount: FfiConverterInt64.read(from: &buf), 
+                cashInComeDeductionAmount: FfiConverterInt64.read(from: &buf), 
+                cashOutGoingEvidenceAmount: FfiConverterInt64.read(from: &buf), 
+                creditCardAmount: FfiConverterInt64.read(from: &buf), 
+                merchantId: FfiConverterOptionString.read(from: &buf), 
+                merchantName: FfiConverterOptionString.read(from: &buf), 
+                otherAmount: FfiConverterInt64.read(from: &buf), 
+                settleBasisDate: FfiConverterOptionString.read(from: &buf), 
+                taxExemptionSalesAmount: FfiConverterInt64.read(from: &buf), 
+                taxationSalesAmount: FfiConverterInt64.read(from: &buf), 
+                totalSalesAmount: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DailyVat, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.cashExclusionIssuanceAmount, into: &buf)
+        FfiConverterInt64.write(value.cashInComeDeductionAmount, into: &buf)
+        FfiConverterInt64.write(value.cashOutGoingEvidenceAmount, into: &buf)
+        FfiConverterInt64.write(value.creditCardAmount, into: &buf)
+        FfiConverterOptionString.write(value.merchantId, into: &buf)
+        FfiConverterOptionString.write(value.merchantName, into: &buf)
+        FfiConverterInt64.write(value.otherAmount, into: &buf)
+        FfiConverterOptionString.write(value.settleBasisDate, into: &buf)
+        FfiConverterInt64.write(value.taxExemptionSalesAmount, into: &buf)
+        FfiConverterInt64.write(value.taxationSalesAmount, into: &buf)
+        FfiConverterInt64.write(value.totalSalesAmount, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDailyVat_lift(_ buf: RustBuffer) throws -> DailyVat {
+    return try FfiConverterTypeDailyVat.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDailyVat_lower(_ value: DailyVat) -> RustBuffer {
+    return FfiConverterTypeDailyVat.lower(value)
+}
+
+
+/**
+ * 일별 부가세 신고 내역 조회 응답 — 봉투 없는 `{elements, pagination}` (page of daily VAT rows; no envelope).
+ */
+public struct DailyVatPage: Equatable, Hashable {
+    /**
+     * 정산 기준일별 행 (one row per settlement basis date)
+     */
+    public var elements: [DailyVat]
+    /**
+     * `pagination`
+     */
+    public var pagination: SettlePagination
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * 정산 기준일별 행 (one row per settlement basis date)
+         */elements: [DailyVat], 
+        /**
+         * `pagination`
+         */pagination: SettlePagination) {
+        self.elements = elements
+        self.pagination = pagination
+    }
+
+    
+    /**
+     * The record as the API's JSON (camelCase keys).
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_npay_order_uniffi_fn_method_dailyvatpage_to_json(
+            FfiConverterTypeDailyVatPage_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DailyVatPage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDailyVatPage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DailyVatPage {
+        return
+            try DailyVatPage(
+                elements: FfiConverterSequenceTypeDailyVat.read(from: &buf), 
+                pagination: FfiConverterTypeSettlePagination.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DailyVatPage, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeDailyVat.write(value.elements, into: &buf)
+        FfiConverterTypeSettlePagination.write(value.pagination, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDailyVatPage_lift(_ buf: RustBuffer) throws -> DailyVatPage {
+    return try FfiConverterTypeDailyVatPage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDailyVatPage_lower(_ value: DailyVatPage) -> RustBuffer {
+    return FfiConverterTypeDailyVatPage.lower(value)
 }
 
 
@@ -7227,6 +8791,213 @@ public func FfiConverterTypeLastChangedStatusesData_lower(_ value: LastChangedSt
 
 
 /**
+ * The response of `listCommissionDetails`: its `data` and the HTTP status, headers and trace id.
+ */
+public struct ListCommissionDetailsResponse: Equatable, Hashable {
+    /**
+     * The response body (the operation has no envelope).
+     */
+    public var data: CommissionDetailsPage
+    /**
+     * Status, headers and trace id.
+     */
+    public var meta: ResponseMeta
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The response body (the operation has no envelope).
+         */data: CommissionDetailsPage, 
+        /**
+         * Status, headers and trace id.
+         */meta: ResponseMeta) {
+        self.data = data
+        self.meta = meta
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ListCommissionDetailsResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListCommissionDetailsResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListCommissionDetailsResponse {
+        return
+            try ListCommissionDetailsResponse(
+                data: FfiConverterTypeCommissionDetailsPage.read(from: &buf), 
+                meta: FfiConverterTypeResponseMeta.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ListCommissionDetailsResponse, into buf: inout [UInt8]) {
+        FfiConverterTypeCommissionDetailsPage.write(value.data, into: &buf)
+        FfiConverterTypeResponseMeta.write(value.meta, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListCommissionDetailsResponse_lift(_ buf: RustBuffer) throws -> ListCommissionDetailsResponse {
+    return try FfiConverterTypeListCommissionDetailsResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListCommissionDetailsResponse_lower(_ value: ListCommissionDetailsResponse) -> RustBuffer {
+    return FfiConverterTypeListCommissionDetailsResponse.lower(value)
+}
+
+
+/**
+ * The response of `listDailySettlements`: its `data` and the HTTP status, headers and trace id.
+ */
+public struct ListDailySettlementsResponse: Equatable, Hashable {
+    /**
+     * The response body (the operation has no envelope).
+     */
+    public var data: DailySettlementsPage
+    /**
+     * Status, headers and trace id.
+     */
+    public var meta: ResponseMeta
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The response body (the operation has no envelope).
+         */data: DailySettlementsPage, 
+        /**
+         * Status, headers and trace id.
+         */meta: ResponseMeta) {
+        self.data = data
+        self.meta = meta
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ListDailySettlementsResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListDailySettlementsResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListDailySettlementsResponse {
+        return
+            try ListDailySettlementsResponse(
+                data: FfiConverterTypeDailySettlementsPage.read(from: &buf), 
+                meta: FfiConverterTypeResponseMeta.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ListDailySettlementsResponse, into buf: inout [UInt8]) {
+        FfiConverterTypeDailySettlementsPage.write(value.data, into: &buf)
+        FfiConverterTypeResponseMeta.write(value.meta, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListDailySettlementsResponse_lift(_ buf: RustBuffer) throws -> ListDailySettlementsResponse {
+    return try FfiConverterTypeListDailySettlementsResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListDailySettlementsResponse_lower(_ value: ListDailySettlementsResponse) -> RustBuffer {
+    return FfiConverterTypeListDailySettlementsResponse.lower(value)
+}
+
+
+/**
+ * The response of `listDailyVat`: its `data` and the HTTP status, headers and trace id.
+ */
+public struct ListDailyVatResponse: Equatable, Hashable {
+    /**
+     * The response body (the operation has no envelope).
+     */
+    public var data: DailyVatPage
+    /**
+     * Status, headers and trace id.
+     */
+    public var meta: ResponseMeta
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The response body (the operation has no envelope).
+         */data: DailyVatPage, 
+        /**
+         * Status, headers and trace id.
+         */meta: ResponseMeta) {
+        self.data = data
+        self.meta = meta
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ListDailyVatResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListDailyVatResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListDailyVatResponse {
+        return
+            try ListDailyVatResponse(
+                data: FfiConverterTypeDailyVatPage.read(from: &buf), 
+                meta: FfiConverterTypeResponseMeta.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ListDailyVatResponse, into buf: inout [UInt8]) {
+        FfiConverterTypeDailyVatPage.write(value.data, into: &buf)
+        FfiConverterTypeResponseMeta.write(value.meta, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListDailyVatResponse_lift(_ buf: RustBuffer) throws -> ListDailyVatResponse {
+    return try FfiConverterTypeListDailyVatResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListDailyVatResponse_lower(_ value: ListDailyVatResponse) -> RustBuffer {
+    return FfiConverterTypeListDailyVatResponse.lower(value)
+}
+
+
+/**
  * The response of `listLastChangedStatuses`: its `data` and the HTTP status, headers and trace id.
  */
 public struct ListLastChangedStatusesResponse: Equatable, Hashable {
@@ -7430,6 +9201,144 @@ public func FfiConverterTypeListReviewsResponse_lift(_ buf: RustBuffer) throws -
 #endif
 public func FfiConverterTypeListReviewsResponse_lower(_ value: ListReviewsResponse) -> RustBuffer {
     return FfiConverterTypeListReviewsResponse.lower(value)
+}
+
+
+/**
+ * The response of `listSettlementsByCase`: its `data` and the HTTP status, headers and trace id.
+ */
+public struct ListSettlementsByCaseResponse: Equatable, Hashable {
+    /**
+     * The response body (the operation has no envelope).
+     */
+    public var data: SettlementsByCasePage
+    /**
+     * Status, headers and trace id.
+     */
+    public var meta: ResponseMeta
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The response body (the operation has no envelope).
+         */data: SettlementsByCasePage, 
+        /**
+         * Status, headers and trace id.
+         */meta: ResponseMeta) {
+        self.data = data
+        self.meta = meta
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ListSettlementsByCaseResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListSettlementsByCaseResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListSettlementsByCaseResponse {
+        return
+            try ListSettlementsByCaseResponse(
+                data: FfiConverterTypeSettlementsByCasePage.read(from: &buf), 
+                meta: FfiConverterTypeResponseMeta.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ListSettlementsByCaseResponse, into buf: inout [UInt8]) {
+        FfiConverterTypeSettlementsByCasePage.write(value.data, into: &buf)
+        FfiConverterTypeResponseMeta.write(value.meta, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListSettlementsByCaseResponse_lift(_ buf: RustBuffer) throws -> ListSettlementsByCaseResponse {
+    return try FfiConverterTypeListSettlementsByCaseResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListSettlementsByCaseResponse_lower(_ value: ListSettlementsByCaseResponse) -> RustBuffer {
+    return FfiConverterTypeListSettlementsByCaseResponse.lower(value)
+}
+
+
+/**
+ * The response of `listVatByCase`: its `data` and the HTTP status, headers and trace id.
+ */
+public struct ListVatByCaseResponse: Equatable, Hashable {
+    /**
+     * The response body (the operation has no envelope).
+     */
+    public var data: VatByCasePage
+    /**
+     * Status, headers and trace id.
+     */
+    public var meta: ResponseMeta
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The response body (the operation has no envelope).
+         */data: VatByCasePage, 
+        /**
+         * Status, headers and trace id.
+         */meta: ResponseMeta) {
+        self.data = data
+        self.meta = meta
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ListVatByCaseResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListVatByCaseResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListVatByCaseResponse {
+        return
+            try ListVatByCaseResponse(
+                data: FfiConverterTypeVatByCasePage.read(from: &buf), 
+                meta: FfiConverterTypeResponseMeta.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ListVatByCaseResponse, into buf: inout [UInt8]) {
+        FfiConverterTypeVatByCasePage.write(value.data, into: &buf)
+        FfiConverterTypeResponseMeta.write(value.meta, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListVatByCaseResponse_lift(_ buf: RustBuffer) throws -> ListVatByCaseResponse {
+    return try FfiConverterTypeListVatByCaseResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListVatByCaseResponse_lower(_ value: ListVatByCaseResponse) -> RustBuffer {
+    return FfiConverterTypeListVatByCaseResponse.lower(value)
 }
 
 
@@ -10854,6 +12763,449 @@ public func FfiConverterTypeSearchProductOrdersResponse_lower(_ value: SearchPro
 
 
 /**
+ * 정산 API의 페이지 정보 (page info of the settlement operations; Commerce `Pagination.pay-settle`). 문서는 page가 0부터인지 1부터인지 밝히지 않습니다 — 샌드박스는 요청한 pageNumber를 그대로 돌려줍니다.
+ */
+public struct SettlePagination: Equatable, Hashable {
+    /**
+     * 현재 페이지 (current page; 0- or 1-based is undocumented, the sandbox echoes pageNumber)
+     */
+    public var page: Int32?
+    /**
+     * 페이지 크기 (page size)
+     */
+    public var size: Int32?
+    /**
+     * 전체 행 수 (number of rows)
+     */
+    public var totalElements: Int64?
+    /**
+     * 전체 페이지 수 (number of pages)
+     */
+    public var totalPages: Int32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * 현재 페이지 (current page; 0- or 1-based is undocumented, the sandbox echoes pageNumber)
+         */page: Int32? = nil, 
+        /**
+         * 페이지 크기 (page size)
+         */size: Int32? = nil, 
+        /**
+         * 전체 행 수 (number of rows)
+         */totalElements: Int64? = nil, 
+        /**
+         * 전체 페이지 수 (number of pages)
+         */totalPages: Int32? = nil) {
+        self.page = page
+        self.size = size
+        self.totalElements = totalElements
+        self.totalPages = totalPages
+    }
+
+    
+    /**
+     * The record as the API's JSON (camelCase keys).
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_npay_order_uniffi_fn_method_settlepagination_to_json(
+            FfiConverterTypeSettlePagination_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SettlePagination: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSettlePagination: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SettlePagination {
+        return
+            try SettlePagination(
+                page: FfiConverterOptionInt32.read(from: &buf), 
+                size: FfiConverterOptionInt32.read(from: &buf), 
+                totalElements: FfiConverterOptionInt64.read(from: &buf), 
+                totalPages: FfiConverterOptionInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SettlePagination, into buf: inout [UInt8]) {
+        FfiConverterOptionInt32.write(value.page, into: &buf)
+        FfiConverterOptionInt32.write(value.size, into: &buf)
+        FfiConverterOptionInt64.write(value.totalElements, into: &buf)
+        FfiConverterOptionInt32.write(value.totalPages, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSettlePagination_lift(_ buf: RustBuffer) throws -> SettlePagination {
+    return try FfiConverterTypeSettlePagination.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSettlePagination_lower(_ value: SettlePagination) -> RustBuffer {
+    return FfiConverterTypeSettlePagination.lower(value)
+}
+
+
+/**
+ * 건별 정산 한 행 (one per-case settlement row; Commerce `CommerceSettleByCase.pay-settle`). 금액은 원 단위 정수로 두었습니다(Commerce 문서는 number). 수수료는 음수입니다.
+ */
+public struct SettlementByCase: Equatable, Hashable {
+    /**
+     * 혜택 정산 금액 (benefit settlement amount; reported to be 0 per case, summed only in the daily view)
+     */
+    public var benefitSettleAmount: Int64
+    /**
+     * 계약 번호 (contract number)
+     */
+    public var contractNo: String?
+    /**
+     * 판매자 부담 무이자 할부 수수료, 음수 (interest-free installment commission paid by the seller, negative)
+     */
+    public var freeInstallmentCommissionAmount: Int64?
+    /**
+     * 가맹점 ID (merchant id)
+     */
+    public var merchantId: String?
+    /**
+     * 가맹점 이름 (merchant name)
+     */
+    public var merchantName: String?
+    /**
+     * 주문 번호 (order id)
+     */
+    public var orderId: String?
+    /**
+     * 결제일 (payment date)
+     */
+    public var payDate: String?
+    /**
+     * 결제 정산 금액 — 정산의 기준 금액 (payment settlement amount, the base)
+     */
+    public var paySettleAmount: Int64
+    /**
+     * 상품 번호 (product id)
+     */
+    public var productId: String?
+    /**
+     * 상품명 (product name)
+     */
+    public var productName: String?
+    /**
+     * 상품 주문 번호, 또는 배송비 번호·기타 비용 번호 (product order, shipping-fee or other-fee number)
+     */
+    public var productOrderId: String?
+    /**
+     * `productOrderType`
+     */
+    public var productOrderType: SettleProductOrderType
+    /**
+     * 구매자 이름 (buyer name)
+     */
+    public var purchaserName: String?
+    /**
+     * 매출 연동 수수료, 음수 (sales-linked commission, negative)
+     */
+    public var sellingInterlockCommissionAmount: Int64?
+    /**
+     * 정산 기준일 (settlement basis date)
+     */
+    public var settleBasisDate: String?
+    /**
+     * 정산 완료일 — 지급된 뒤에만 (settlement completion date; only after the payout)
+     */
+    public var settleCompleteDate: String?
+    /**
+     * 정산 예정 금액 = 결제 정산 금액 + 수수료(음수) + 혜택 정산 (expected settlement amount)
+     */
+    public var settleExpectAmount: Int64
+    /**
+     * 정산 예정일 — 지급 예정일 (expected settlement / payout date)
+     */
+    public var settleExpectDate: String?
+    /**
+     * `settleType`
+     */
+    public var settleType: SettleType?
+    /**
+     * 네이버페이 관리 수수료 합계, 음수 (total Naver Pay commission, negative)
+     */
+    public var totalPayCommissionAmount: Int64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * 혜택 정산 금액 (benefit settlement amount; reported to be 0 per case, summed only in the daily view)
+         */benefitSettleAmount: Int64, 
+        /**
+         * 계약 번호 (contract number)
+         */contractNo: String? = nil, 
+        /**
+         * 판매자 부담 무이자 할부 수수료, 음수 (interest-free installment commission paid by the seller, negative)
+         */freeInstallmentCommissionAmount: Int64? = nil, 
+        /**
+         * 가맹점 ID (merchant id)
+         */merchantId: String? = nil, 
+        /**
+         * 가맹점 이름 (merchant name)
+         */merchantName: String? = nil, 
+        /**
+         * 주문 번호 (order id)
+         */orderId: String? = nil, 
+        /**
+         * 결제일 (payment date)
+         */payDate: String? = nil, 
+        /**
+         * 결제 정산 금액 — 정산의 기준 금액 (payment settlement amount, the base)
+         */paySettleAmount: Int64, 
+        /**
+         * 상품 번호 (product id)
+         */productId: String? = nil, 
+        /**
+         * 상품명 (product name)
+         */productName: String? = nil, 
+        /**
+         * 상품 주문 번호, 또는 배송비 번호·기타 비용 번호 (product order, shipping-fee or other-fee number)
+         */productOrderId: String? = nil, 
+        /**
+         * `productOrderType`
+         */productOrderType: SettleProductOrderType, 
+        /**
+         * 구매자 이름 (buyer name)
+         */purchaserName: String? = nil, 
+        /**
+         * 매출 연동 수수료, 음수 (sales-linked commission, negative)
+         */sellingInterlockCommissionAmount: Int64? = nil, 
+        /**
+         * 정산 기준일 (settlement basis date)
+         */settleBasisDate: String? = nil, 
+        /**
+         * 정산 완료일 — 지급된 뒤에만 (settlement completion date; only after the payout)
+         */settleCompleteDate: String? = nil, 
+        /**
+         * 정산 예정 금액 = 결제 정산 금액 + 수수료(음수) + 혜택 정산 (expected settlement amount)
+         */settleExpectAmount: Int64, 
+        /**
+         * 정산 예정일 — 지급 예정일 (expected settlement / payout date)
+         */settleExpectDate: String? = nil, 
+        /**
+         * `settleType`
+         */settleType: SettleType? = nil, 
+        /**
+         * 네이버페이 관리 수수료 합계, 음수 (total Naver Pay commission, negative)
+         */totalPayCommissionAmount: Int64? = nil) {
+        self.benefitSettleAmount = benefitSettleAmount
+        self.contractNo = contractNo
+        self.freeInstallmentCommissionAmount = freeInstallmentCommissionAmount
+        self.merchantId = merchantId
+        self.merchantName = merchantName
+        self.orderId = orderId
+        self.payDate = payDate
+        self.paySettleAmount = paySettleAmount
+        self.productId = productId
+        self.productName = productName
+        self.productOrderId = productOrderId
+        self.productOrderType = productOrderType
+        self.purchaserName = purchaserName
+        self.sellingInterlockCommissionAmount = sellingInterlockCommissionAmount
+        self.settleBasisDate = settleBasisDate
+        self.settleCompleteDate = settleCompleteDate
+        self.settleExpectAmount = settleExpectAmount
+        self.settleExpectDate = settleExpectDate
+        self.settleType = settleType
+        self.totalPayCommissionAmount = totalPayCommissionAmount
+    }
+
+    
+    /**
+     * The record as the API's JSON (camelCase keys).
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_npay_order_uniffi_fn_method_settlementbycase_to_json(
+            FfiConverterTypeSettlementByCase_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SettlementByCase: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSettlementByCase: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SettlementByCase {
+        return
+            try SettlementByCase(
+                benefitSettleAmount: FfiConverterInt64.read(from: &buf), 
+                contractNo: FfiConverterOptionString.read(from: &buf), 
+                freeInstallmentCommissionAmount: FfiConverterOptionInt64.read(from: &buf), 
+                merchantId: FfiConverterOptionString.read(from: &buf), 
+                merchantName: FfiConverterOptionString.read(from: &buf), 
+                orderId: FfiConverterOptionString.read(from: &buf), 
+                payDate: FfiConverterOptionString.read(from: &buf), 
+                paySettleAmount: FfiConverterInt64.read(from: &buf), 
+                productId: FfiConverterOptionString.read(from: &buf), 
+                productName: FfiConverterOptionString.read(from: &buf), 
+                productOrderId: FfiConverterOptionString.read(from: &buf), 
+                productOrderType: FfiConverterTypeSettleProductOrderType.read(from: &buf), 
+                purchaserName: FfiConverterOptionString.read(from: &buf), 
+                sellingInterlockCommissionAmount: FfiConverterOptionInt64.read(from: &buf), 
+                settleBasisDate: FfiConverterOptionString.read(from: &buf), 
+                settleCompleteDate: FfiConverterOptionString.read(from: &buf), 
+                settleExpectAmount: FfiConverterInt64.read(from: &buf), 
+                settleExpectDate: FfiConverterOptionString.read(from: &buf), 
+                settleType: FfiConverterOptionTypeSettleType.read(from: &buf), 
+                totalPayCommissionAmount: FfiConverterOptionInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SettlementByCase, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.benefitSettleAmount, into: &buf)
+        FfiConverterOptionString.write(value.contractNo, into: &buf)
+        FfiConverterOptionInt64.write(value.freeInstallmentCommissionAmount, into: &buf)
+        FfiConverterOptionString.write(value.merchantId, into: &buf)
+        FfiConverterOptionString.write(value.merchantName, into: &buf)
+        FfiConverterOptionString.write(value.orderId, into: &buf)
+        FfiConverterOptionString.write(value.payDate, into: &buf)
+        FfiConverterInt64.write(value.paySettleAmount, into: &buf)
+        FfiConverterOptionString.write(value.productId, into: &buf)
+        FfiConverterOptionString.write(value.productName, into: &buf)
+        FfiConverterOptionString.write(value.productOrderId, into: &buf)
+        FfiConverterTypeSettleProductOrderType.write(value.productOrderType, into: &buf)
+        FfiConverterOptionString.write(value.purchaserName, into: &buf)
+        FfiConverterOptionInt64.write(value.sellingInterlockCommissionAmount, into: &buf)
+        FfiConverterOptionString.write(value.settleBasisDate, into: &buf)
+        FfiConverterOptionString.write(value.settleCompleteDate, into: &buf)
+        FfiConverterInt64.write(value.settleExpectAmount, into: &buf)
+        FfiConverterOptionString.write(value.settleExpectDate, into: &buf)
+        FfiConverterOptionTypeSettleType.write(value.settleType, into: &buf)
+        FfiConverterOptionInt64.write(value.totalPayCommissionAmount, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSettlementByCase_lift(_ buf: RustBuffer) throws -> SettlementByCase {
+    return try FfiConverterTypeSettlementByCase.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSettlementByCase_lower(_ value: SettlementByCase) -> RustBuffer {
+    return FfiConverterTypeSettlementByCase.lower(value)
+}
+
+
+/**
+ * 건별 정산 내역 조회 응답 — 봉투 없는 `{elements, pagination}` (page of per-case settlement rows; no envelope).
+ */
+public struct SettlementsByCasePage: Equatable, Hashable {
+    /**
+     * 정산 행 (settlement rows)
+     */
+    public var elements: [SettlementByCase]
+    /**
+     * `pagination`
+     */
+    public var pagination: SettlePagination
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * 정산 행 (settlement rows)
+         */elements: [SettlementByCase], 
+        /**
+         * `pagination`
+         */pagination: SettlePagination) {
+        self.elements = elements
+        self.pagination = pagination
+    }
+
+    
+    /**
+     * The record as the API's JSON (camelCase keys).
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_npay_order_uniffi_fn_method_settlementsbycasepage_to_json(
+            FfiConverterTypeSettlementsByCasePage_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SettlementsByCasePage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSettlementsByCasePage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SettlementsByCasePage {
+        return
+            try SettlementsByCasePage(
+                elements: FfiConverterSequenceTypeSettlementByCase.read(from: &buf), 
+                pagination: FfiConverterTypeSettlePagination.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SettlementsByCasePage, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeSettlementByCase.write(value.elements, into: &buf)
+        FfiConverterTypeSettlePagination.write(value.pagination, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSettlementsByCasePage_lift(_ buf: RustBuffer) throws -> SettlementsByCasePage {
+    return try FfiConverterTypeSettlementsByCasePage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSettlementsByCasePage_lower(_ value: SettlementsByCasePage) -> RustBuffer {
+    return FfiConverterTypeSettlementsByCasePage.lower(value)
+}
+
+
+/**
  * 구매자 배송지 (buyer shipping address): Address의 모든 필드와 수령 위치·출입 방법·좌표. 수령 위치와 출입 방법은 일부 배송 유형(장보기, N배송 등)에서만 채워집니다. `pickupLocationType`/`entryMethod` 값은 PickupLocationType/EntryMethod를 보십시오.
  */
 public struct ShippingAddress: Equatable, Hashable {
@@ -11182,6 +13534,318 @@ public func FfiConverterTypeSkuMapping_lift(_ buf: RustBuffer) throws -> SkuMapp
 #endif
 public func FfiConverterTypeSkuMapping_lower(_ value: SkuMapping) -> RustBuffer {
     return FfiConverterTypeSkuMapping.lower(value)
+}
+
+
+/**
+ * 건별 부가세 신고 한 행 (one per-case VAT row; Commerce `CommerceVatDeclarationByCase.pay-settle`). 결제 수단별 금액의 합이 totalSalesAmount입니다. 금액은 원 단위 정수입니다.
+ */
+public struct VatByCase: Equatable, Hashable {
+    /**
+     * 현금영수증 발급 제외 금액 (amount excluded from cash-receipt issuance)
+     */
+    public var cashExclusionIssuanceAmount: Int64
+    /**
+     * 소득공제용 현금영수증 금액 — 필드 이름의 대문자 C에 주의 (cash-receipt amount for income deduction; note the capital C in "InCome")
+     */
+    public var cashInComeDeductionAmount: Int64
+    /**
+     * 지출증빙용 현금영수증 금액 (cash-receipt amount as expense evidence)
+     */
+    public var cashOutGoingEvidenceAmount: Int64
+    /**
+     * 신용카드 결제 금액 (credit-card amount)
+     */
+    public var creditCardAmount: Int64
+    /**
+     * `detailType`
+     */
+    public var detailType: VatDetailType?
+    /**
+     * 가맹점 ID (merchant id)
+     */
+    public var merchantId: String?
+    /**
+     * 가맹점 이름 (merchant name)
+     */
+    public var merchantName: String?
+    /**
+     * 주문 번호 (order id)
+     */
+    public var orderId: String
+    /**
+     * 기타 금액 (other amount)
+     */
+    public var otherAmount: Int64
+    /**
+     * 상품명 (product name)
+     */
+    public var productName: String?
+    /**
+     * 상품 주문 번호, 또는 배송비 번호·기타 비용 번호 (product order, shipping-fee or other-fee number)
+     */
+    public var productOrderId: String?
+    /**
+     * `productOrderType`
+     */
+    public var productOrderType: SettleProductOrderType?
+    /**
+     * 정산 기준일 (settlement basis date)
+     */
+    public var settleBasisDate: String?
+    /**
+     * `status`
+     */
+    public var status: VatStatus?
+    /**
+     * 면세 매출 (tax-exempt sales)
+     */
+    public var taxExemptionSalesAmount: Int64
+    /**
+     * 과세 매출 (taxable sales)
+     */
+    public var taxationSalesAmount: Int64
+    /**
+     * 총 매출 (total sales)
+     */
+    public var totalSalesAmount: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * 현금영수증 발급 제외 금액 (amount excluded from cash-receipt issuance)
+         */cashExclusionIssuanceAmount: Int64, 
+        /**
+         * 소득공제용 현금영수증 금액 — 필드 이름의 대문자 C에 주의 (cash-receipt amount for income deduction; note the capital C in "InCome")
+         */cashInComeDeductionAmount: Int64, 
+        /**
+         * 지출증빙용 현금영수증 금액 (cash-receipt amount as expense evidence)
+         */cashOutGoingEvidenceAmount: Int64, 
+        /**
+         * 신용카드 결제 금액 (credit-card amount)
+         */creditCardAmount: Int64, 
+        /**
+         * `detailType`
+         */detailType: VatDetailType? = nil, 
+        /**
+         * 가맹점 ID (merchant id)
+         */merchantId: String? = nil, 
+        /**
+         * 가맹점 이름 (merchant name)
+         */merchantName: String? = nil, 
+        /**
+         * 주문 번호 (order id)
+         */orderId: String, 
+        /**
+         * 기타 금액 (other amount)
+         */otherAmount: Int64, 
+        /**
+         * 상품명 (product name)
+         */productName: String? = nil, 
+        /**
+         * 상품 주문 번호, 또는 배송비 번호·기타 비용 번호 (product order, shipping-fee or other-fee number)
+         */productOrderId: String? = nil, 
+        /**
+         * `productOrderType`
+         */productOrderType: SettleProductOrderType? = nil, 
+        /**
+         * 정산 기준일 (settlement basis date)
+         */settleBasisDate: String? = nil, 
+        /**
+         * `status`
+         */status: VatStatus? = nil, 
+        /**
+         * 면세 매출 (tax-exempt sales)
+         */taxExemptionSalesAmount: Int64, 
+        /**
+         * 과세 매출 (taxable sales)
+         */taxationSalesAmount: Int64, 
+        /**
+         * 총 매출 (total sales)
+         */totalSalesAmount: Int64) {
+        self.cashExclusionIssuanceAmount = cashExclusionIssuanceAmount
+        self.cashInComeDeductionAmount = cashInComeDeductionAmount
+        self.cashOutGoingEvidenceAmount = cashOutGoingEvidenceAmount
+        self.creditCardAmount = creditCardAmount
+        self.detailType = detailType
+        self.merchantId = merchantId
+        self.merchantName = merchantName
+        self.orderId = orderId
+        self.otherAmount = otherAmount
+        self.productName = productName
+        self.productOrderId = productOrderId
+        self.productOrderType = productOrderType
+        self.settleBasisDate = settleBasisDate
+        self.status = status
+        self.taxExemptionSalesAmount = taxExemptionSalesAmount
+        self.taxationSalesAmount = taxationSalesAmount
+        self.totalSalesAmount = totalSalesAmount
+    }
+
+    
+    /**
+     * The record as the API's JSON (camelCase keys).
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_npay_order_uniffi_fn_method_vatbycase_to_json(
+            FfiConverterTypeVatByCase_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension VatByCase: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVatByCase: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VatByCase {
+        return
+            try VatByCase(
+                cashExclusionIssuanceAmount: FfiConverterInt64.read(from: &buf), 
+                cashInComeDeductionAmount: FfiConverterInt64.read(from: &buf), 
+                cashOutGoingEvidenceAmount: FfiConverterInt64.read(from: &buf), 
+                creditCardAmount: FfiConverterInt64.read(from: &buf), 
+                detailType: FfiConverterOptionTypeVatDetailType.read(from: &buf), 
+                merchantId: FfiConverterOptionString.read(from: &buf), 
+                merchantName: FfiConverterOptionString.read(from: &buf), 
+                orderId: FfiConverterString.read(from: &buf), 
+                otherAmount: FfiConverterInt64.read(from: &buf), 
+                productName: FfiConverterOptionString.read(from: &buf), 
+                productOrderId: FfiConverterOptionString.read(from: &buf), 
+                productOrderType: FfiConverterOptionTypeSettleProductOrderType.read(from: &buf), 
+                settleBasisDate: FfiConverterOptionString.read(from: &buf), 
+                status: FfiConverterOptionTypeVatStatus.read(from: &buf), 
+                taxExemptionSalesAmount: FfiConverterInt64.read(from: &buf), 
+                taxationSalesAmount: FfiConverterInt64.read(from: &buf), 
+                totalSalesAmount: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: VatByCase, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.cashExclusionIssuanceAmount, into: &buf)
+        FfiConverterInt64.write(value.cashInComeDeductionAmount, into: &buf)
+        FfiConverterInt64.write(value.cashOutGoingEvidenceAmount, into: &buf)
+        FfiConverterInt64.write(value.creditCardAmount, into: &buf)
+        FfiConverterOptionTypeVatDetailType.write(value.detailType, into: &buf)
+        FfiConverterOptionString.write(value.merchantId, into: &buf)
+        FfiConverterOptionString.write(value.merchantName, into: &buf)
+        FfiConverterString.write(value.orderId, into: &buf)
+        FfiConverterInt64.write(value.otherAmount, into: &buf)
+        FfiConverterOptionString.write(value.productName, into: &buf)
+        FfiConverterOptionString.write(value.productOrderId, into: &buf)
+        FfiConverterOptionTypeSettleProductOrderType.write(value.productOrderType, into: &buf)
+        FfiConverterOptionString.write(value.settleBasisDate, into: &buf)
+        FfiConverterOptionTypeVatStatus.write(value.status, into: &buf)
+        FfiConverterInt64.write(value.taxExemptionSalesAmount, into: &buf)
+        FfiConverterInt64.write(value.taxationSalesAmount, into: &buf)
+        FfiConverterInt64.write(value.totalSalesAmount, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVatByCase_lift(_ buf: RustBuffer) throws -> VatByCase {
+    return try FfiConverterTypeVatByCase.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVatByCase_lower(_ value: VatByCase) -> RustBuffer {
+    return FfiConverterTypeVatByCase.lower(value)
+}
+
+
+/**
+ * 건별 부가세 신고 내역 조회 응답 — 봉투 없는 `{elements, pagination}` (page of per-case VAT rows; no envelope).
+ */
+public struct VatByCasePage: Equatable, Hashable {
+    /**
+     * 부가세 신고 행 (VAT rows)
+     */
+    public var elements: [VatByCase]
+    /**
+     * `pagination`
+     */
+    public var pagination: SettlePagination
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * 부가세 신고 행 (VAT rows)
+         */elements: [VatByCase], 
+        /**
+         * `pagination`
+         */pagination: SettlePagination) {
+        self.elements = elements
+        self.pagination = pagination
+    }
+
+    
+    /**
+     * The record as the API's JSON (camelCase keys).
+     */
+public func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_npay_order_uniffi_fn_method_vatbycasepage_to_json(
+            FfiConverterTypeVatByCasePage_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension VatByCasePage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVatByCasePage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VatByCasePage {
+        return
+            try VatByCasePage(
+                elements: FfiConverterSequenceTypeVatByCase.read(from: &buf), 
+                pagination: FfiConverterTypeSettlePagination.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: VatByCasePage, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeVatByCase.write(value.elements, into: &buf)
+        FfiConverterTypeSettlePagination.write(value.pagination, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVatByCasePage_lift(_ buf: RustBuffer) throws -> VatByCasePage {
+    return try FfiConverterTypeVatByCasePage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVatByCasePage_lower(_ value: VatByCasePage) -> RustBuffer {
+    return FfiConverterTypeVatByCasePage.lower(value)
 }
 
 
@@ -12665,6 +15329,229 @@ public func FfiConverterTypeCommissionPrePayStatus_lift(_ buf: RustBuffer) throw
 #endif
 public func FfiConverterTypeCommissionPrePayStatus_lower(_ value: CommissionPrePayStatus) -> RustBuffer {
     return FfiConverterTypeCommissionPrePayStatus.lower(value)
+}
+
+
+
+/**
+ * 수수료 구분 (commission kind).
+ */
+
+public enum CommissionType: Equatable, Hashable {
+    
+    /**
+     * `SALE_COMMISSION`: (구) 판매 수수료
+     */
+    case saleCommission
+    /**
+     * `PAY_COMMISSION`: Npay 수수료
+     */
+    case payCommission
+    /**
+     * `CHNL_COMMISSION`: 채널 수수료
+     */
+    case chnlCommission
+    /**
+     * `ISTLM_COMMISSION`: 무이자 할부 수수료
+     */
+    case istlmCommission
+    /**
+     * `PUBLISHING_COMMISSION`: 출판 수수료
+     */
+    case publishingCommission
+    /**
+     * `INFLOW_COMMISSION`: 유입 수수료
+     */
+    case inflowCommission
+    /**
+     * `SERVICE_COMMISSION`: 솔루션 사용료
+     */
+    case serviceCommission
+    /**
+     * `CONTRACT_COMMISSION`: 계약 수수료
+     */
+    case contractCommission
+    /**
+     * `PACKAGE_COMMISSION`: 패키지 사용료
+     */
+    case packageCommission
+    /**
+     * `PARTNER_COMMISSION`: 제휴 사용료
+     */
+    case partnerCommission
+    /**
+     * `PURCHASER_COMMISSION`: 구매자 수수료
+     */
+    case purchaserCommission
+    /**
+     * `PRICE_COMPARISON_COMMISSION`: 가격 비교 수수료
+     */
+    case priceComparisonCommission
+    /**
+     * `PLATFORM_COMMISSION`: 판매(플랫폼) 수수료
+     */
+    case platformCommission
+    /**
+     * `VERTICAL_COMMISSION`: 버티컬 사용료
+     */
+    case verticalCommission
+    /**
+     * A value this version of the SDK does not know, kept as sent.
+     */
+    case unrecognized(
+        /**
+         * The value as sent.
+         */value: String
+    )
+
+
+
+    /**
+     * The value as the API writes it (`"PAYED"`), for known and unknown values alike.
+     */
+public func wireValue() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_npay_order_uniffi_fn_method_commissiontype_wire_value(
+            FfiConverterTypeCommissionType_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension CommissionType: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCommissionType: FfiConverterRustBuffer {
+    typealias SwiftType = CommissionType
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CommissionType {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .saleCommission
+        
+        case 2: return .payCommission
+        
+        case 3: return .chnlCommission
+        
+        case 4: return .istlmCommission
+        
+        case 5: return .publishingCommission
+        
+        case 6: return .inflowCommission
+        
+        case 7: return .serviceCommission
+        
+        case 8: return .contractCommission
+        
+        case 9: return .packageCommission
+        
+        case 10: return .partnerCommission
+        
+        case 11: return .purchaserCommission
+        
+        case 12: return .priceComparisonCommission
+        
+        case 13: return .platformCommission
+        
+        case 14: return .verticalCommission
+        
+        case 15: return .unrecognized(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CommissionType, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .saleCommission:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .payCommission:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .chnlCommission:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .istlmCommission:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .publishingCommission:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .inflowCommission:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .serviceCommission:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .contractCommission:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .packageCommission:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .partnerCommission:
+            writeInt(&buf, Int32(10))
+        
+        
+        case .purchaserCommission:
+            writeInt(&buf, Int32(11))
+        
+        
+        case .priceComparisonCommission:
+            writeInt(&buf, Int32(12))
+        
+        
+        case .platformCommission:
+            writeInt(&buf, Int32(13))
+        
+        
+        case .verticalCommission:
+            writeInt(&buf, Int32(14))
+        
+        
+        case let .unrecognized(value):
+            writeInt(&buf, Int32(15))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCommissionType_lift(_ buf: RustBuffer) throws -> CommissionType {
+    return try FfiConverterTypeCommissionType.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCommissionType_lower(_ value: CommissionType) -> RustBuffer {
+    return FfiConverterTypeCommissionType.lower(value)
 }
 
 
@@ -17189,6 +20076,249 @@ public func FfiConverterTypePayLocationType_lower(_ value: PayLocationType) -> R
 
 
 /**
+ * 결제 수단 (payment means of a commission row).
+ */
+
+public enum PayMeansType: Equatable, Hashable {
+    
+    /**
+     * `PAYMEANS_TYPE_ALL`: 전체
+     */
+    case paymeansTypeAll
+    /**
+     * `PAYMEANS_TYPE_BANK`: 실시간 계좌이체
+     */
+    case paymeansTypeBank
+    /**
+     * `PAYMEANS_TYPE_CCARD`: 신용카드
+     */
+    case paymeansTypeCcard
+    /**
+     * `PAYMEANS_TYPE_CHAMT`: (구) 구매자 충전금
+     */
+    case paymeansTypeChamt
+    /**
+     * `PAYMEANS_TYPE_CHKAC`: (구) 체크아웃 적립금
+     */
+    case paymeansTypeChkac
+    /**
+     * `PAYMEANS_TYPE_DON`: (구) 네이버 캐시
+     */
+    case paymeansTypeDon
+    /**
+     * `PAYMEANS_TYPE_MOBIL`: 휴대폰 결제
+     */
+    case paymeansTypeMobil
+    /**
+     * `PAYMEANS_TYPE_NCASH`: 네이버페이 포인트·머니
+     */
+    case paymeansTypeNcash
+    /**
+     * `PAYMEANS_TYPE_POINT`: 포인트 결제
+     */
+    case paymeansTypePoint
+    /**
+     * `PAYMEANS_TYPE_VACCT`: 무통장입금 (가상계좌)
+     */
+    case paymeansTypeVacct
+    /**
+     * `PAYMEANS_TYPE_SKIP`: 나중에결제
+     */
+    case paymeansTypeSkip
+    /**
+     * `PAYMEANS_TYPE_PAYLATER`: 후불 결제
+     */
+    case paymeansTypePaylater
+    /**
+     * `PAYMEANS_TYPE_GIFTCARD`: 상품권
+     */
+    case paymeansTypeGiftcard
+    /**
+     * `PAYMEANS_TYPE_NONE`: 주 결제 수단 없음
+     */
+    case paymeansTypeNone
+    /**
+     * `PAYMEANS_TYPE_NMP_DISCOUNT`: 네이버 할인 지원
+     */
+    case paymeansTypeNmpDiscount
+    /**
+     * `PAYMEANS_TYPE_OVERSEAS_CARD`: 해외 카드
+     */
+    case paymeansTypeOverseasCard
+    /**
+     * A value this version of the SDK does not know, kept as sent.
+     */
+    case unrecognized(
+        /**
+         * The value as sent.
+         */value: String
+    )
+
+
+
+    /**
+     * The value as the API writes it (`"PAYED"`), for known and unknown values alike.
+     */
+public func wireValue() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_npay_order_uniffi_fn_method_paymeanstype_wire_value(
+            FfiConverterTypePayMeansType_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension PayMeansType: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePayMeansType: FfiConverterRustBuffer {
+    typealias SwiftType = PayMeansType
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PayMeansType {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .paymeansTypeAll
+        
+        case 2: return .paymeansTypeBank
+        
+        case 3: return .paymeansTypeCcard
+        
+        case 4: return .paymeansTypeChamt
+        
+        case 5: return .paymeansTypeChkac
+        
+        case 6: return .paymeansTypeDon
+        
+        case 7: return .paymeansTypeMobil
+        
+        case 8: return .paymeansTypeNcash
+        
+        case 9: return .paymeansTypePoint
+        
+        case 10: return .paymeansTypeVacct
+        
+        case 11: return .paymeansTypeSkip
+        
+        case 12: return .paymeansTypePaylater
+        
+        case 13: return .paymeansTypeGiftcard
+        
+        case 14: return .paymeansTypeNone
+        
+        case 15: return .paymeansTypeNmpDiscount
+        
+        case 16: return .paymeansTypeOverseasCard
+        
+        case 17: return .unrecognized(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: PayMeansType, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .paymeansTypeAll:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .paymeansTypeBank:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .paymeansTypeCcard:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .paymeansTypeChamt:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .paymeansTypeChkac:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .paymeansTypeDon:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .paymeansTypeMobil:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .paymeansTypeNcash:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .paymeansTypePoint:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .paymeansTypeVacct:
+            writeInt(&buf, Int32(10))
+        
+        
+        case .paymeansTypeSkip:
+            writeInt(&buf, Int32(11))
+        
+        
+        case .paymeansTypePaylater:
+            writeInt(&buf, Int32(12))
+        
+        
+        case .paymeansTypeGiftcard:
+            writeInt(&buf, Int32(13))
+        
+        
+        case .paymeansTypeNone:
+            writeInt(&buf, Int32(14))
+        
+        
+        case .paymeansTypeNmpDiscount:
+            writeInt(&buf, Int32(15))
+        
+        
+        case .paymeansTypeOverseasCard:
+            writeInt(&buf, Int32(16))
+        
+        
+        case let .unrecognized(value):
+            writeInt(&buf, Int32(17))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePayMeansType_lift(_ buf: RustBuffer) throws -> PayMeansType {
+    return try FfiConverterTypePayMeansType.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePayMeansType_lower(_ value: PayMeansType) -> RustBuffer {
+    return FfiConverterTypePayMeansType.lower(value)
+}
+
+
+
+/**
  * 수령 위치 (where the parcel is left). 일부 배송 유형(장보기, N배송 등)에서만 채워집니다.
  */
 
@@ -18488,6 +21618,831 @@ public func FfiConverterTypeSellerBurdenMultiplePurchaseDiscountType_lower(_ val
 
 
 /**
+ * 정산 확정 여부 (whether a row is settled); 결제일 기준 조회에서만 쓰입니다.
+ */
+
+public enum SettleDecisionType: Equatable, Hashable {
+    
+    /**
+     * `SETTLED`: 정산 확정
+     */
+    case settled
+    /**
+     * `UNSETTLED`: 정산 미확정
+     */
+    case unsettled
+    /**
+     * `BEFORE_CANCEL`: 정산 전 취소
+     */
+    case beforeCancel
+    /**
+     * A value this version of the SDK does not know, kept as sent.
+     */
+    case unrecognized(
+        /**
+         * The value as sent.
+         */value: String
+    )
+
+
+
+    /**
+     * The value as the API writes it (`"PAYED"`), for known and unknown values alike.
+     */
+public func wireValue() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_npay_order_uniffi_fn_method_settledecisiontype_wire_value(
+            FfiConverterTypeSettleDecisionType_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension SettleDecisionType: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSettleDecisionType: FfiConverterRustBuffer {
+    typealias SwiftType = SettleDecisionType
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SettleDecisionType {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .settled
+        
+        case 2: return .unsettled
+        
+        case 3: return .beforeCancel
+        
+        case 4: return .unrecognized(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: SettleDecisionType, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .settled:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .unsettled:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .beforeCancel:
+            writeInt(&buf, Int32(3))
+        
+        
+        case let .unrecognized(value):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSettleDecisionType_lift(_ buf: RustBuffer) throws -> SettleDecisionType {
+    return try FfiConverterTypeSettleDecisionType.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSettleDecisionType_lower(_ value: SettleDecisionType) -> RustBuffer {
+    return FfiConverterTypeSettleDecisionType.lower(value)
+}
+
+
+
+/**
+ * 정산 지급 방법 (how the settlement is paid out).
+ */
+
+public enum SettleMethodType: Equatable, Hashable {
+    
+    /**
+     * `ACCOUNT`: 계좌 이체
+     */
+    case account
+    /**
+     * `CHARGE_AMT`: 충전금으로 적립
+     */
+    case chargeAmt
+    /**
+     * A value this version of the SDK does not know, kept as sent.
+     */
+    case unrecognized(
+        /**
+         * The value as sent.
+         */value: String
+    )
+
+
+
+    /**
+     * The value as the API writes it (`"PAYED"`), for known and unknown values alike.
+     */
+public func wireValue() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_npay_order_uniffi_fn_method_settlemethodtype_wire_value(
+            FfiConverterTypeSettleMethodType_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension SettleMethodType: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSettleMethodType: FfiConverterRustBuffer {
+    typealias SwiftType = SettleMethodType
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SettleMethodType {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .account
+        
+        case 2: return .chargeAmt
+        
+        case 3: return .unrecognized(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: SettleMethodType, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .account:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .chargeAmt:
+            writeInt(&buf, Int32(2))
+        
+        
+        case let .unrecognized(value):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSettleMethodType_lift(_ buf: RustBuffer) throws -> SettleMethodType {
+    return try FfiConverterTypeSettleMethodType.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSettleMethodType_lower(_ value: SettleMethodType) -> RustBuffer {
+    return FfiConverterTypeSettleMethodType.lower(value)
+}
+
+
+
+/**
+ * 건별 정산·수수료 조회에서 searchDate가 가리키는 날짜 (which date searchDate refers to).
+ */
+
+public enum SettlePeriodType: Equatable, Hashable {
+    
+    /**
+     * `SETTLE_CASEBYCASE_SETTLE_SCHEDULE_DATE`: 정산 예정일
+     */
+    case settleCasebycaseSettleScheduleDate
+    /**
+     * `SETTLE_CASEBYCASE_SETTLE_BASIS_DATE`: 정산 기준일
+     */
+    case settleCasebycaseSettleBasisDate
+    /**
+     * `SETTLE_CASEBYCASE_SETTLE_COMPLETE_DATE`: 정산 완료일
+     */
+    case settleCasebycaseSettleCompleteDate
+    /**
+     * `SETTLE_CASEBYCASE_PAY_DATE`: 결제일
+     */
+    case settleCasebycasePayDate
+    /**
+     * `SETTLE_CASEBYCASE_TAXRETURN_BASIS_DATE`: 세금 신고 기준일
+     */
+    case settleCasebycaseTaxreturnBasisDate
+    /**
+     * A value this version of the SDK does not know, kept as sent.
+     */
+    case unrecognized(
+        /**
+         * The value as sent.
+         */value: String
+    )
+
+
+
+    /**
+     * The value as the API writes it (`"PAYED"`), for known and unknown values alike.
+     */
+public func wireValue() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_npay_order_uniffi_fn_method_settleperiodtype_wire_value(
+            FfiConverterTypeSettlePeriodType_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension SettlePeriodType: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSettlePeriodType: FfiConverterRustBuffer {
+    typealias SwiftType = SettlePeriodType
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SettlePeriodType {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .settleCasebycaseSettleScheduleDate
+        
+        case 2: return .settleCasebycaseSettleBasisDate
+        
+        case 3: return .settleCasebycaseSettleCompleteDate
+        
+        case 4: return .settleCasebycasePayDate
+        
+        case 5: return .settleCasebycaseTaxreturnBasisDate
+        
+        case 6: return .unrecognized(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: SettlePeriodType, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .settleCasebycaseSettleScheduleDate:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .settleCasebycaseSettleBasisDate:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .settleCasebycaseSettleCompleteDate:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .settleCasebycasePayDate:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .settleCasebycaseTaxreturnBasisDate:
+            writeInt(&buf, Int32(5))
+        
+        
+        case let .unrecognized(value):
+            writeInt(&buf, Int32(6))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSettlePeriodType_lift(_ buf: RustBuffer) throws -> SettlePeriodType {
+    return try FfiConverterTypeSettlePeriodType.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSettlePeriodType_lower(_ value: SettlePeriodType) -> RustBuffer {
+    return FfiConverterTypeSettlePeriodType.lower(value)
+}
+
+
+
+/**
+ * 정산 대상 구분 (what a settlement row settles).
+ */
+
+public enum SettleProductOrderType: Equatable, Hashable {
+    
+    /**
+     * `PROD_ORDER`: 상품 주문
+     */
+    case prodOrder
+    /**
+     * `DELIVERY`: 배송비
+     */
+    case delivery
+    /**
+     * `EXTRAFEE`: 기타 비용
+     */
+    case extrafee
+    /**
+     * `WITHDRAW`: 결제 수단 출금
+     */
+    case withdraw
+    /**
+     * `REFUND`: 구매자 환불
+     */
+    case refund
+    /**
+     * `PL_REFUND`: 후불 결제 환불
+     */
+    case plRefund
+    /**
+     * `DEDUCTION_RESTORE`: 기타 공제 환급
+     */
+    case deductionRestore
+    /**
+     * `PROD_PAY`: 상품 결제
+     */
+    case prodPay
+    /**
+     * `PURCHASE_REVIEW`: 텍스트 리뷰 적립
+     */
+    case purchaseReview
+    /**
+     * `PREMIUM_PURCHASE_REVIEW`: 포토·동영상 리뷰 적립
+     */
+    case premiumPurchaseReview
+    /**
+     * `REGULAR_PURCHASE_REVIEW`: 알림 동의 회원 추가 리뷰 적립
+     */
+    case regularPurchaseReview
+    /**
+     * `ONE_MONTH_PURCHASE_REVIEW`: 한 달 사용 텍스트 리뷰
+     */
+    case oneMonthPurchaseReview
+    /**
+     * `ONE_MONTH_PREMIUM_PURCHASE_REVIEW`: 한 달 사용 포토·동영상 리뷰
+     */
+    case oneMonthPremiumPurchaseReview
+    /**
+     * `REVIEW`: 리뷰 적립
+     */
+    case review
+    /**
+     * `ETC_COUPON`: 기타 할인
+     */
+    case etcCoupon
+    /**
+     * `QUICK_SETTLE`: 빠른 정산
+     */
+    case quickSettle
+    /**
+     * `QUANTITY_CANCEL`: 수량 취소
+     */
+    case quantityCancel
+    /**
+     * `DIFFERENCE_SETTLE`: 차액 정산
+     */
+    case differenceSettle
+    /**
+     * `DEPOSIT_SETTLE`: 예치금
+     */
+    case depositSettle
+    /**
+     * `RENTAL_ORDER`: 렌탈 주문
+     */
+    case rentalOrder
+    /**
+     * `MANUAL_ORDER`: 수동 주문
+     */
+    case manualOrder
+    /**
+     * `RENTAL_SCHEDULED_ORDER`: 월 렌탈료 주문
+     */
+    case rentalScheduledOrder
+    /**
+     * `PREFERENTIAL_COMMISSION`: 우대 수수료 환급
+     */
+    case preferentialCommission
+    /**
+     * `POINT_ACCUMULATION`: 포인트 적립
+     */
+    case pointAccumulation
+    /**
+     * A value this version of the SDK does not know, kept as sent.
+     */
+    case unrecognized(
+        /**
+         * The value as sent.
+         */value: String
+    )
+
+
+
+    /**
+     * The value as the API writes it (`"PAYED"`), for known and unknown values alike.
+     */
+public func wireValue() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_npay_order_uniffi_fn_method_settleproductordertype_wire_value(
+            FfiConverterTypeSettleProductOrderType_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension SettleProductOrderType: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSettleProductOrderType: FfiConverterRustBuffer {
+    typealias SwiftType = SettleProductOrderType
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SettleProductOrderType {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .prodOrder
+        
+        case 2: return .delivery
+        
+        case 3: return .extrafee
+        
+        case 4: return .withdraw
+        
+        case 5: return .refund
+        
+        case 6: return .plRefund
+        
+        case 7: return .deductionRestore
+        
+        case 8: return .prodPay
+        
+        case 9: return .purchaseReview
+        
+        case 10: return .premiumPurchaseReview
+        
+        case 11: return .regularPurchaseReview
+        
+        case 12: return .oneMonthPurchaseReview
+        
+        case 13: return .oneMonthPremiumPurchaseReview
+        
+        case 14: return .review
+        
+        case 15: return .etcCoupon
+        
+        case 16: return .quickSettle
+        
+        case 17: return .quantityCancel
+        
+        case 18: return .differenceSettle
+        
+        case 19: return .depositSettle
+        
+        case 20: return .rentalOrder
+        
+        case 21: return .manualOrder
+        
+        case 22: return .rentalScheduledOrder
+        
+        case 23: return .preferentialCommission
+        
+        case 24: return .pointAccumulation
+        
+        case 25: return .unrecognized(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: SettleProductOrderType, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .prodOrder:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .delivery:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .extrafee:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .withdraw:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .refund:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .plRefund:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .deductionRestore:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .prodPay:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .purchaseReview:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .premiumPurchaseReview:
+            writeInt(&buf, Int32(10))
+        
+        
+        case .regularPurchaseReview:
+            writeInt(&buf, Int32(11))
+        
+        
+        case .oneMonthPurchaseReview:
+            writeInt(&buf, Int32(12))
+        
+        
+        case .oneMonthPremiumPurchaseReview:
+            writeInt(&buf, Int32(13))
+        
+        
+        case .review:
+            writeInt(&buf, Int32(14))
+        
+        
+        case .etcCoupon:
+            writeInt(&buf, Int32(15))
+        
+        
+        case .quickSettle:
+            writeInt(&buf, Int32(16))
+        
+        
+        case .quantityCancel:
+            writeInt(&buf, Int32(17))
+        
+        
+        case .differenceSettle:
+            writeInt(&buf, Int32(18))
+        
+        
+        case .depositSettle:
+            writeInt(&buf, Int32(19))
+        
+        
+        case .rentalOrder:
+            writeInt(&buf, Int32(20))
+        
+        
+        case .manualOrder:
+            writeInt(&buf, Int32(21))
+        
+        
+        case .rentalScheduledOrder:
+            writeInt(&buf, Int32(22))
+        
+        
+        case .preferentialCommission:
+            writeInt(&buf, Int32(23))
+        
+        
+        case .pointAccumulation:
+            writeInt(&buf, Int32(24))
+        
+        
+        case let .unrecognized(value):
+            writeInt(&buf, Int32(25))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSettleProductOrderType_lift(_ buf: RustBuffer) throws -> SettleProductOrderType {
+    return try FfiConverterTypeSettleProductOrderType.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSettleProductOrderType_lower(_ value: SettleProductOrderType) -> RustBuffer {
+    return FfiConverterTypeSettleProductOrderType.lower(value)
+}
+
+
+
+/**
+ * 정산 구분 (settlement status or kind). Commerce 문서의 설명에는 PURCHASE_CONFIRM(구매 확정)도 있지만 허용 값 목록에는 없어 빠져 있습니다 — 응답에 오면 열린 enum이 문자열로 보존합니다 (PURCHASE_CONFIRM is described but not an allowed value; it would read as an unknown value).
+ */
+
+public enum SettleType: Equatable, Hashable {
+    
+    /**
+     * `NORMAL_SETTLE_ORIGINAL`: 일반 정산
+     */
+    case normalSettleOriginal
+    /**
+     * `NORMAL_SETTLE_AFTER_CANCEL`: 정산 후 취소
+     */
+    case normalSettleAfterCancel
+    /**
+     * `NORMAL_SETTLE_BEFORE_CANCEL`: 정산 전 취소
+     */
+    case normalSettleBeforeCancel
+    /**
+     * `QUICK_SETTLE_ORIGINAL`: 빠른 정산
+     */
+    case quickSettleOriginal
+    /**
+     * `QUICK_SETTLE_CANCEL`: 빠른 정산 회수
+     */
+    case quickSettleCancel
+    /**
+     * `QUANTITY_CANCEL_DEDUCTION`: 수량 취소 정산 (공제)
+     */
+    case quantityCancelDeduction
+    /**
+     * `QUANTITY_CANCEL_RESTORE`: 수량 취소 정산 (환급)
+     */
+    case quantityCancelRestore
+    /**
+     * A value this version of the SDK does not know, kept as sent.
+     */
+    case unrecognized(
+        /**
+         * The value as sent.
+         */value: String
+    )
+
+
+
+    /**
+     * The value as the API writes it (`"PAYED"`), for known and unknown values alike.
+     */
+public func wireValue() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_npay_order_uniffi_fn_method_settletype_wire_value(
+            FfiConverterTypeSettleType_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension SettleType: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSettleType: FfiConverterRustBuffer {
+    typealias SwiftType = SettleType
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SettleType {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .normalSettleOriginal
+        
+        case 2: return .normalSettleAfterCancel
+        
+        case 3: return .normalSettleBeforeCancel
+        
+        case 4: return .quickSettleOriginal
+        
+        case 5: return .quickSettleCancel
+        
+        case 6: return .quantityCancelDeduction
+        
+        case 7: return .quantityCancelRestore
+        
+        case 8: return .unrecognized(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: SettleType, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .normalSettleOriginal:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .normalSettleAfterCancel:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .normalSettleBeforeCancel:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .quickSettleOriginal:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .quickSettleCancel:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .quantityCancelDeduction:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .quantityCancelRestore:
+            writeInt(&buf, Int32(7))
+        
+        
+        case let .unrecognized(value):
+            writeInt(&buf, Int32(8))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSettleType_lift(_ buf: RustBuffer) throws -> SettleType {
+    return try FfiConverterTypeSettleType.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSettleType_lower(_ value: SettleType) -> RustBuffer {
+    return FfiConverterTypeSettleType.lower(value)
+}
+
+
+
+/**
  * 보관 유형 (storage temperature of the option).
  */
 
@@ -18709,6 +22664,322 @@ public func FfiConverterTypeTaxType_lift(_ buf: RustBuffer) throws -> TaxType {
 #endif
 public func FfiConverterTypeTaxType_lower(_ value: TaxType) -> RustBuffer {
     return FfiConverterTypeTaxType.lower(value)
+}
+
+
+
+/**
+ * 부가세 신고 전표 상세 구분 (voucher detail kind of a VAT row).
+ */
+
+public enum VatDetailType: Equatable, Hashable {
+    
+    /**
+     * `VOUCH_DETAIL_PAYMENT_SETL`: 결제 수단 정산
+     */
+    case vouchDetailPaymentSetl
+    /**
+     * `VOUCH_DETAIL_COUPON_SETL`: 혜택 정산
+     */
+    case vouchDetailCouponSetl
+    /**
+     * `VOUCH_DETAIL_PRODUCT_COUPON_SETL`: 혜택 정산 (상품 할인)
+     */
+    case vouchDetailProductCouponSetl
+    /**
+     * `VOUCH_DETAIL_ORDER_COUPON_SETL`: 혜택 정산 (스토어 할인)
+     */
+    case vouchDetailOrderCouponSetl
+    /**
+     * `VOUCH_DETAIL_DLVFEE_COUPON_SETL`: 혜택 정산 (배송비 할인)
+     */
+    case vouchDetailDlvfeeCouponSetl
+    /**
+     * `VOUCH_DETAIL_DDTN_RSTOR`: 공제·환급
+     */
+    case vouchDetailDdtnRstor
+    /**
+     * `VOUCH_DETAIL_RTNDLV`: 공제·환급 (반품 배송비)
+     */
+    case vouchDetailRtndlv
+    /**
+     * `VOUCH_DETAIL_ETCDLV`: 공제·환급 (기타)
+     */
+    case vouchDetailEtcdlv
+    /**
+     * `VOUCH_DETAIL_DCCNCL`: 공제·환급 (복수 구매 할인 취소)
+     */
+    case vouchDetailDccncl
+    /**
+     * `VOUCH_DETAIL_DLVREC`: 공제·환급 (배송비 변경)
+     */
+    case vouchDetailDlvrec
+    /**
+     * `VOUCH_DETAIL_DLCNCL`: 공제·환급 (배송비 할인 변경)
+     */
+    case vouchDetailDlcncl
+    /**
+     * A value this version of the SDK does not know, kept as sent.
+     */
+    case unrecognized(
+        /**
+         * The value as sent.
+         */value: String
+    )
+
+
+
+    /**
+     * The value as the API writes it (`"PAYED"`), for known and unknown values alike.
+     */
+public func wireValue() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_npay_order_uniffi_fn_method_vatdetailtype_wire_value(
+            FfiConverterTypeVatDetailType_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension VatDetailType: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVatDetailType: FfiConverterRustBuffer {
+    typealias SwiftType = VatDetailType
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VatDetailType {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .vouchDetailPaymentSetl
+        
+        case 2: return .vouchDetailCouponSetl
+        
+        case 3: return .vouchDetailProductCouponSetl
+        
+        case 4: return .vouchDetailOrderCouponSetl
+        
+        case 5: return .vouchDetailDlvfeeCouponSetl
+        
+        case 6: return .vouchDetailDdtnRstor
+        
+        case 7: return .vouchDetailRtndlv
+        
+        case 8: return .vouchDetailEtcdlv
+        
+        case 9: return .vouchDetailDccncl
+        
+        case 10: return .vouchDetailDlvrec
+        
+        case 11: return .vouchDetailDlcncl
+        
+        case 12: return .unrecognized(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: VatDetailType, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .vouchDetailPaymentSetl:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .vouchDetailCouponSetl:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .vouchDetailProductCouponSetl:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .vouchDetailOrderCouponSetl:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .vouchDetailDlvfeeCouponSetl:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .vouchDetailDdtnRstor:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .vouchDetailRtndlv:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .vouchDetailEtcdlv:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .vouchDetailDccncl:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .vouchDetailDlvrec:
+            writeInt(&buf, Int32(10))
+        
+        
+        case .vouchDetailDlcncl:
+            writeInt(&buf, Int32(11))
+        
+        
+        case let .unrecognized(value):
+            writeInt(&buf, Int32(12))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVatDetailType_lift(_ buf: RustBuffer) throws -> VatDetailType {
+    return try FfiConverterTypeVatDetailType.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVatDetailType_lower(_ value: VatDetailType) -> RustBuffer {
+    return FfiConverterTypeVatDetailType.lower(value)
+}
+
+
+
+/**
+ * 부가세 신고 전표 상태 (voucher status). 설명에는 수량 취소 상태 두 가지도 나오지만 코드가 공개되지 않았습니다.
+ */
+
+public enum VatStatus: Equatable, Hashable {
+    
+    /**
+     * `VOUCH_PUBLICATION`: 주문 매출 (원 판매)
+     */
+    case vouchPublication
+    /**
+     * `VOUCH_CANCEL`: 주문 취소
+     */
+    case vouchCancel
+    /**
+     * `VOUCH_RSTOR_PUBLICATION`: 공제·환급
+     */
+    case vouchRstorPublication
+    /**
+     * `VOUCH_RSTOR_CANCEL`: 환급 취소
+     */
+    case vouchRstorCancel
+    /**
+     * A value this version of the SDK does not know, kept as sent.
+     */
+    case unrecognized(
+        /**
+         * The value as sent.
+         */value: String
+    )
+
+
+
+    /**
+     * The value as the API writes it (`"PAYED"`), for known and unknown values alike.
+     */
+public func wireValue() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_npay_order_uniffi_fn_method_vatstatus_wire_value(
+            FfiConverterTypeVatStatus_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension VatStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVatStatus: FfiConverterRustBuffer {
+    typealias SwiftType = VatStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VatStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .vouchPublication
+        
+        case 2: return .vouchCancel
+        
+        case 3: return .vouchRstorPublication
+        
+        case 4: return .vouchRstorCancel
+        
+        case 5: return .unrecognized(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: VatStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .vouchPublication:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .vouchCancel:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .vouchRstorPublication:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .vouchRstorCancel:
+            writeInt(&buf, Int32(4))
+        
+        
+        case let .unrecognized(value):
+            writeInt(&buf, Int32(5))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVatStatus_lift(_ buf: RustBuffer) throws -> VatStatus {
+    return try FfiConverterTypeVatStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVatStatus_lower(_ value: VatStatus) -> RustBuffer {
+    return FfiConverterTypeVatStatus.lower(value)
 }
 
 
@@ -19603,6 +23874,30 @@ fileprivate struct FfiConverterOptionTypePayLocationType: FfiConverterRustBuffer
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypePayMeansType: FfiConverterRustBuffer {
+    typealias SwiftType = PayMeansType?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypePayMeansType.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypePayMeansType.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypePickupLocationType: FfiConverterRustBuffer {
     typealias SwiftType = PickupLocationType?
 
@@ -19723,6 +24018,126 @@ fileprivate struct FfiConverterOptionTypeSellerBurdenMultiplePurchaseDiscountTyp
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeSettleDecisionType: FfiConverterRustBuffer {
+    typealias SwiftType = SettleDecisionType?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSettleDecisionType.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSettleDecisionType.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeSettleMethodType: FfiConverterRustBuffer {
+    typealias SwiftType = SettleMethodType?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSettleMethodType.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSettleMethodType.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeSettlePeriodType: FfiConverterRustBuffer {
+    typealias SwiftType = SettlePeriodType?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSettlePeriodType.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSettlePeriodType.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeSettleProductOrderType: FfiConverterRustBuffer {
+    typealias SwiftType = SettleProductOrderType?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSettleProductOrderType.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSettleProductOrderType.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeSettleType: FfiConverterRustBuffer {
+    typealias SwiftType = SettleType?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSettleType.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSettleType.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeStorageType: FfiConverterRustBuffer {
     typealias SwiftType = StorageType?
 
@@ -19763,6 +24178,54 @@ fileprivate struct FfiConverterOptionTypeTaxType: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeTaxType.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeVatDetailType: FfiConverterRustBuffer {
+    typealias SwiftType = VatDetailType?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeVatDetailType.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeVatDetailType.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeVatStatus: FfiConverterRustBuffer {
+    typealias SwiftType = VatStatus?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeVatStatus.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeVatStatus.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -19893,6 +24356,31 @@ fileprivate struct FfiConverterSequenceTypeAppliedCoupon: FfiConverterRustBuffer
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeCommissionDetail: FfiConverterRustBuffer {
+    typealias SwiftType = [CommissionDetail]
+
+    public static func write(_ value: [CommissionDetail], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCommissionDetail.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CommissionDetail] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CommissionDetail]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCommissionDetail.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeCompletedClaim: FfiConverterRustBuffer {
     typealias SwiftType = [CompletedClaim]
 
@@ -19935,6 +24423,56 @@ fileprivate struct FfiConverterSequenceTypeConfirmSuccessInfo: FfiConverterRustB
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeConfirmSuccessInfo.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeDailySettlement: FfiConverterRustBuffer {
+    typealias SwiftType = [DailySettlement]
+
+    public static func write(_ value: [DailySettlement], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDailySettlement.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DailySettlement] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [DailySettlement]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDailySettlement.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeDailyVat: FfiConverterRustBuffer {
+    typealias SwiftType = [DailyVat]
+
+    public static func write(_ value: [DailyVat], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDailyVat.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DailyVat] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [DailyVat]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDailyVat.read(from: &buf))
         }
         return seq
     }
@@ -20118,6 +24656,31 @@ fileprivate struct FfiConverterSequenceTypeSearchProductOrderContent: FfiConvert
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeSettlementByCase: FfiConverterRustBuffer {
+    typealias SwiftType = [SettlementByCase]
+
+    public static func write(_ value: [SettlementByCase], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSettlementByCase.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SettlementByCase] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SettlementByCase]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSettlementByCase.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeSkuMapping: FfiConverterRustBuffer {
     typealias SwiftType = [SkuMapping]
 
@@ -20135,6 +24698,31 @@ fileprivate struct FfiConverterSequenceTypeSkuMapping: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeSkuMapping.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeVatByCase: FfiConverterRustBuffer {
+    typealias SwiftType = [VatByCase]
+
+    public static func write(_ value: [VatByCase], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeVatByCase.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [VatByCase] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [VatByCase]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeVatByCase.read(from: &buf))
         }
         return seq
     }
@@ -20412,6 +25000,15 @@ private let initializationResult: InitializationResult = {
     if (uniffi_npay_order_uniffi_checksum_method_client_iter_search_product_orders() != 53166) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_npay_order_uniffi_checksum_method_client_list_commission_details() != 2138) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_npay_order_uniffi_checksum_method_client_list_daily_settlements() != 44065) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_npay_order_uniffi_checksum_method_client_list_daily_vat() != 2809) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_npay_order_uniffi_checksum_method_client_list_last_changed_statuses() != 54381) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -20419,6 +25016,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_npay_order_uniffi_checksum_method_client_list_reviews() != 37504) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_npay_order_uniffi_checksum_method_client_list_settlements_by_case() != 19106) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_npay_order_uniffi_checksum_method_client_list_vat_by_case() != 40042) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_npay_order_uniffi_checksum_method_client_query_product_orders() != 53485) {
@@ -20472,6 +25075,15 @@ private let initializationResult: InitializationResult = {
     if (uniffi_npay_order_uniffi_checksum_method_rawclient_holdback_return() != 47407) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_npay_order_uniffi_checksum_method_rawclient_list_commission_details() != 1300) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_npay_order_uniffi_checksum_method_rawclient_list_daily_settlements() != 20712) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_npay_order_uniffi_checksum_method_rawclient_list_daily_vat() != 54994) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_npay_order_uniffi_checksum_method_rawclient_list_last_changed_statuses() != 6510) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -20479,6 +25091,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_npay_order_uniffi_checksum_method_rawclient_list_reviews() != 29940) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_npay_order_uniffi_checksum_method_rawclient_list_settlements_by_case() != 3810) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_npay_order_uniffi_checksum_method_rawclient_list_vat_by_case() != 23358) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_npay_order_uniffi_checksum_method_rawclient_query_product_orders() != 35818) {

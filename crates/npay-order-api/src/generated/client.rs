@@ -255,6 +255,112 @@ pub mod types {
             Default::default()
         }
     }
+    ///수수료 한 행 (one commission row; Commerce `CommerceCommissionDetail.pay-settle`). 상품 주문 하나가 수수료 유형마다 한 행입니다. 금액은 원 단위 정수, 수수료는 음수입니다.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CommissionDetail {
+        ///수수료 금액, 음수 (commission amount, negative)
+        #[serde(rename = "commissionAmount")]
+        pub commission_amount: i64,
+        ///수수료 계산 기준 금액 (amount the commission is calculated on)
+        #[serde(rename = "commissionBasisAmount")]
+        pub commission_basis_amount: i64,
+        #[serde(rename = "commissionType")]
+        pub commission_type: crate::enums::CommissionType,
+        ///부과할 수 있는 매출 연동 수수료 상한 (cap on the sales-linked commission)
+        #[serde(
+            rename = "maximumSellingInterlockCommissionAmount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub maximum_selling_interlock_commission_amount: ::std::option::Option<i64>,
+        ///가맹점 ID (merchant id)
+        #[serde(rename = "merchantId")]
+        pub merchant_id: ::std::string::String,
+        ///가맹점 이름 (merchant name)
+        #[serde(rename = "merchantName")]
+        pub merchant_name: ::std::string::String,
+        ///주문 번호 — 이 API에서는 orderId가 아니라 orderNo (order id, named orderNo here)
+        #[serde(rename = "orderNo")]
+        pub order_no: ::std::string::String,
+        #[serde(
+            rename = "payMeansType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub pay_means_type: ::std::option::Option<crate::enums::PayMeansType>,
+        ///상품 번호 (product id)
+        #[serde(
+            rename = "productId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub product_id: ::std::option::Option<::std::string::String>,
+        ///상품명 (product name)
+        #[serde(
+            rename = "productName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub product_name: ::std::option::Option<::std::string::String>,
+        ///상품 주문 번호, 또는 배송비 번호·기타 비용 번호 (product order, shipping-fee or other-fee number)
+        #[serde(rename = "productOrderId")]
+        pub product_order_id: ::std::string::String,
+        #[serde(rename = "productOrderType")]
+        pub product_order_type: crate::enums::SettleProductOrderType,
+        ///구매자 이름 (buyer name)
+        #[serde(
+            rename = "purchaserName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub purchaser_name: ::std::option::Option<::std::string::String>,
+        ///매출 연동 수수료의 유입 경로 코드 (channel of a sales-linked commission), 예: NAVER_SHOPPING(네이버쇼핑), SHOPPING_SEARCH(검색>쇼핑검색), INTEGRATED_SEARCH(검색>통합검색), SHOPPING_SEARCH_AD(광고>쇼핑검색). Commerce 문서의 128개 코드는 자주 바뀌고 가맹점에는 일부만 해당하므로 닫힌 enum 대신 문자열로 둡니다 (an open string: the published codes change often).
+        #[serde(
+            rename = "sellingInterlockCommissionType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub selling_interlock_commission_type: ::std::option::Option<
+            ::std::string::String,
+        >,
+        ///정산 기준일 (settlement basis date)
+        #[serde(
+            rename = "settleBasisDate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub settle_basis_date: ::std::option::Option<::chrono::naive::NaiveDate>,
+        ///정산 완료일 (settlement completion date)
+        #[serde(
+            rename = "settleCompleteDate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub settle_complete_date: ::std::option::Option<::chrono::naive::NaiveDate>,
+        ///정산 예정일 (expected settlement date)
+        #[serde(
+            rename = "settleExpectDate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub settle_expect_date: ::std::option::Option<::chrono::naive::NaiveDate>,
+        #[serde(rename = "settleType")]
+        pub settle_type: crate::enums::SettleType,
+        ///세금 신고 기준일 (tax-return basis date)
+        #[serde(
+            rename = "taxReturnDate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub tax_return_date: ::std::option::Option<::chrono::naive::NaiveDate>,
+    }
+    impl CommissionDetail {
+        pub fn builder() -> builder::CommissionDetail {
+            Default::default()
+        }
+    }
+    ///수수료 상세 내역 조회 응답 — 봉투 없는 `{elements, pagination}` (page of commission rows; no envelope).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CommissionDetailsPage {
+        ///수수료 행 (commission rows)
+        pub elements: ::std::vec::Vec<CommissionDetail>,
+        pub pagination: SettlePagination,
+    }
+    impl CommissionDetailsPage {
+        pub fn builder() -> builder::CommissionDetailsPage {
+            Default::default()
+        }
+    }
     ///끝난 클레임 이력 (a finished or withdrawn claim on this product order). 수량 클레임에서는 한 상품 주문에 여러 클레임이 쌓일 수 있고, 철회된 반품·교환도 여기에 남습니다.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CompletedClaim {
@@ -639,6 +745,224 @@ pub mod types {
             Default::default()
         }
     }
+    ///일별 정산 한 행 (one daily settlement row; Commerce `CommerceDailySettle.pay-settle`). 금액은 원 단위 정수, 수수료는 음수입니다.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct DailySettlement {
+        ///계좌 번호 (account number; may be masked)
+        #[serde(
+            rename = "accountNo",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub account_no: ::std::option::Option<::std::string::String>,
+        ///지급 은행 코드 (payout bank code), 예: KB(KB국민은행), NH(NH농협은행), SHINHAN(신한은행), WOORI(우리은행), KEB_HANA(하나은행), KKOBANK(카카오뱅크). Commerce 문서의 64개 코드는 자주 바뀌어 닫힌 enum 대신 문자열로 둡니다 (an open string: the 64 published codes change often).
+        #[serde(
+            rename = "bankType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub bank_type: ::std::option::Option<::std::string::String>,
+        ///혜택 정산 금액 (benefit settlement amount)
+        #[serde(
+            rename = "benefitSettleAmount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub benefit_settle_amount: ::std::option::Option<i64>,
+        ///수수료 정산 금액, 음수 (commission settlement amount, negative)
+        #[serde(
+            rename = "commissionSettleAmount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub commission_settle_amount: ::std::option::Option<i64>,
+        ///공제·환급 정산 금액 (deduction or refund settlement amount)
+        #[serde(
+            rename = "deductionRestoreSettleAmount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub deduction_restore_settle_amount: ::std::option::Option<i64>,
+        ///예금주 (account holder)
+        #[serde(
+            rename = "depositorName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub depositor_name: ::std::option::Option<::std::string::String>,
+        ///차액 정산 금액 (difference settlement amount)
+        #[serde(
+            rename = "differenceSettleAmount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub difference_settle_amount: ::std::option::Option<i64>,
+        ///가맹점 ID (merchant id)
+        #[serde(
+            rename = "merchantId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub merchant_id: ::std::option::Option<::std::string::String>,
+        ///가맹점 이름 (merchant name)
+        #[serde(
+            rename = "merchantName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub merchant_name: ::std::option::Option<::std::string::String>,
+        ///마이너스 충전금 상계 금액 (amount offset against a negative charge balance)
+        #[serde(
+            rename = "minusChargeAmount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub minus_charge_amount: ::std::option::Option<i64>,
+        ///일반 정산 금액 (normal settlement amount)
+        #[serde(
+            rename = "normalSettleAmount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub normal_settle_amount: ::std::option::Option<i64>,
+        ///지급 보류 금액 (amount on payout hold)
+        #[serde(
+            rename = "payHoldbackAmount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub pay_holdback_amount: ::std::option::Option<i64>,
+        ///결제 정산 금액 (payment settlement amount)
+        #[serde(
+            rename = "paySettleAmount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub pay_settle_amount: ::std::option::Option<i64>,
+        ///우대 수수료 환급 금액 (preferential commission refund)
+        #[serde(
+            rename = "preferentialCommissionAmount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub preferential_commission_amount: ::std::option::Option<i64>,
+        ///빠른 정산 금액 (quick settlement amount)
+        #[serde(
+            rename = "quickSettleAmount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub quick_settle_amount: ::std::option::Option<i64>,
+        ///반품안심케어 정산 금액 (return-care settlement amount)
+        #[serde(rename = "returnCareSettleAmount")]
+        pub return_care_settle_amount: i64,
+        ///정산 금액 — 실제 지급액 (settlement amount, the net paid out)
+        #[serde(
+            rename = "settleAmount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub settle_amount: ::std::option::Option<i64>,
+        ///정산 기준 기간의 종료일 (last settlement basis date of the period)
+        #[serde(
+            rename = "settleBasisEndDate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub settle_basis_end_date: ::std::option::Option<::chrono::naive::NaiveDate>,
+        ///정산 기준 기간의 시작일 (first settlement basis date of the period)
+        #[serde(
+            rename = "settleBasisStartDate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub settle_basis_start_date: ::std::option::Option<::chrono::naive::NaiveDate>,
+        ///정산 완료일 (settlement completion date)
+        #[serde(
+            rename = "settleCompleteDate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub settle_complete_date: ::std::option::Option<::chrono::naive::NaiveDate>,
+        ///정산 예정일 (expected settlement date)
+        #[serde(
+            rename = "settleExpectDate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub settle_expect_date: ::std::option::Option<::chrono::naive::NaiveDate>,
+        #[serde(
+            rename = "settleMethodType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub settle_method_type: ::std::option::Option<crate::enums::SettleMethodType>,
+        ///한도 보류·해제 금액 (limit hold or release amount)
+        #[serde(
+            rename = "settlementLimitAmount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub settlement_limit_amount: ::std::option::Option<i64>,
+    }
+    impl DailySettlement {
+        pub fn builder() -> builder::DailySettlement {
+            Default::default()
+        }
+    }
+    ///일별 정산 내역 조회 응답 — 봉투 없는 `{elements, pagination}` (page of daily settlement rows; no envelope).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct DailySettlementsPage {
+        ///정산 예정일별 행 (one row per expected settlement date)
+        pub elements: ::std::vec::Vec<DailySettlement>,
+        pub pagination: SettlePagination,
+    }
+    impl DailySettlementsPage {
+        pub fn builder() -> builder::DailySettlementsPage {
+            Default::default()
+        }
+    }
+    ///일별 부가세 신고 한 행 (one daily VAT row; Commerce `CommerceDailyVatDeclaration.pay-settle`). 금액의 뜻은 VatByCase와 같습니다.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct DailyVat {
+        ///현금영수증 발급 제외 금액 (amount excluded from cash-receipt issuance)
+        #[serde(rename = "cashExclusionIssuanceAmount")]
+        pub cash_exclusion_issuance_amount: i64,
+        ///소득공제용 현금영수증 금액 (cash-receipt amount for income deduction)
+        #[serde(rename = "cashInComeDeductionAmount")]
+        pub cash_in_come_deduction_amount: i64,
+        ///지출증빙용 현금영수증 금액 (cash-receipt amount as expense evidence)
+        #[serde(rename = "cashOutGoingEvidenceAmount")]
+        pub cash_out_going_evidence_amount: i64,
+        ///신용카드 결제 금액 (credit-card amount)
+        #[serde(rename = "creditCardAmount")]
+        pub credit_card_amount: i64,
+        ///가맹점 ID (merchant id)
+        #[serde(
+            rename = "merchantId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub merchant_id: ::std::option::Option<::std::string::String>,
+        ///가맹점 이름 (merchant name)
+        #[serde(
+            rename = "merchantName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub merchant_name: ::std::option::Option<::std::string::String>,
+        ///기타 금액 (other amount)
+        #[serde(rename = "otherAmount")]
+        pub other_amount: i64,
+        ///정산 기준일 (settlement basis date)
+        #[serde(
+            rename = "settleBasisDate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub settle_basis_date: ::std::option::Option<::chrono::naive::NaiveDate>,
+        ///면세 매출 (tax-exempt sales)
+        #[serde(rename = "taxExemptionSalesAmount")]
+        pub tax_exemption_sales_amount: i64,
+        ///과세 매출 (taxable sales)
+        #[serde(rename = "taxationSalesAmount")]
+        pub taxation_sales_amount: i64,
+        ///총 매출 (total sales)
+        #[serde(rename = "totalSalesAmount")]
+        pub total_sales_amount: i64,
+    }
+    impl DailyVat {
+        pub fn builder() -> builder::DailyVat {
+            Default::default()
+        }
+    }
+    ///일별 부가세 신고 내역 조회 응답 — 봉투 없는 `{elements, pagination}` (page of daily VAT rows; no envelope).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct DailyVatPage {
+        ///정산 기준일별 행 (one row per settlement basis date)
+        pub elements: ::std::vec::Vec<DailyVat>,
+        pub pagination: SettlePagination,
+    }
+    impl DailyVatPage {
+        pub fn builder() -> builder::DailyVatPage {
+            Default::default()
+        }
+    }
     ///발송 지연 요청 (delay dispatch). `delayedDispatchReason` 값은 DelayedDispatchReason을 보십시오. 발송 기한이 허용 범위를 벗어나면 104105로 실패합니다. 필드명이 조회 응답(delayedDispatchDetailedReason)과 달리 dispatchDelayedDetailedReason임에 주의하십시오.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DelayDispatchRequest {
@@ -779,6 +1103,7 @@ pub mod types {
 | code | 의미 (meaning) |
 |---|---|
 | 4000 | 요청 파라미터 오류. 메시지에 "오류 유형.객체명.필드명" 형태의 위치가 담길 수 있음 (bad parameter) |
+| BAD_REQUEST | 정산 API(`pay-settle-mall`)의 요청 파라미터 오류 — Commerce `pay-settle` 기준 (bad parameter of a settlement operation) |
 | 9999 | 분류되지 않은 오류 (other) |
 | 100001 / 100003 | 상품 주문 / 주문을 찾을 수 없음 (not found) |
 | 101009 | 처리 권한이 없는 상품 주문 (not yours) |
@@ -2658,6 +2983,160 @@ whose codes start with `GW.` use this schema.)*/
             Default::default()
         }
     }
+    ///정산 API의 페이지 정보 (page info of the settlement operations; Commerce `Pagination.pay-settle`). 문서는 page가 0부터인지 1부터인지 밝히지 않습니다 — 샌드박스는 요청한 pageNumber를 그대로 돌려줍니다.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct SettlePagination {
+        ///현재 페이지 (current page; 0- or 1-based is undocumented, the sandbox echoes pageNumber)
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub page: ::std::option::Option<i32>,
+        ///페이지 크기 (page size)
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<i32>,
+        ///전체 행 수 (number of rows)
+        #[serde(
+            rename = "totalElements",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub total_elements: ::std::option::Option<i64>,
+        ///전체 페이지 수 (number of pages)
+        #[serde(
+            rename = "totalPages",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub total_pages: ::std::option::Option<i32>,
+    }
+    impl SettlePagination {
+        pub fn builder() -> builder::SettlePagination {
+            Default::default()
+        }
+    }
+    ///건별 정산 한 행 (one per-case settlement row; Commerce `CommerceSettleByCase.pay-settle`). 금액은 원 단위 정수로 두었습니다(Commerce 문서는 number). 수수료는 음수입니다.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct SettlementByCase {
+        ///혜택 정산 금액 (benefit settlement amount; reported to be 0 per case, summed only in the daily view)
+        #[serde(rename = "benefitSettleAmount")]
+        pub benefit_settle_amount: i64,
+        ///계약 번호 (contract number)
+        #[serde(
+            rename = "contractNo",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub contract_no: ::std::option::Option<::std::string::String>,
+        ///판매자 부담 무이자 할부 수수료, 음수 (interest-free installment commission paid by the seller, negative)
+        #[serde(
+            rename = "freeInstallmentCommissionAmount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub free_installment_commission_amount: ::std::option::Option<i64>,
+        ///가맹점 ID (merchant id)
+        #[serde(
+            rename = "merchantId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub merchant_id: ::std::option::Option<::std::string::String>,
+        ///가맹점 이름 (merchant name)
+        #[serde(
+            rename = "merchantName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub merchant_name: ::std::option::Option<::std::string::String>,
+        ///주문 번호 (order id)
+        #[serde(
+            rename = "orderId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub order_id: ::std::option::Option<::std::string::String>,
+        ///결제일 (payment date)
+        #[serde(
+            rename = "payDate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub pay_date: ::std::option::Option<::chrono::naive::NaiveDate>,
+        ///결제 정산 금액 — 정산의 기준 금액 (payment settlement amount, the base)
+        #[serde(rename = "paySettleAmount")]
+        pub pay_settle_amount: i64,
+        ///상품 번호 (product id)
+        #[serde(
+            rename = "productId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub product_id: ::std::option::Option<::std::string::String>,
+        ///상품명 (product name)
+        #[serde(
+            rename = "productName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub product_name: ::std::option::Option<::std::string::String>,
+        ///상품 주문 번호, 또는 배송비 번호·기타 비용 번호 (product order, shipping-fee or other-fee number)
+        #[serde(
+            rename = "productOrderId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub product_order_id: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "productOrderType")]
+        pub product_order_type: crate::enums::SettleProductOrderType,
+        ///구매자 이름 (buyer name)
+        #[serde(
+            rename = "purchaserName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub purchaser_name: ::std::option::Option<::std::string::String>,
+        ///매출 연동 수수료, 음수 (sales-linked commission, negative)
+        #[serde(
+            rename = "sellingInterlockCommissionAmount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub selling_interlock_commission_amount: ::std::option::Option<i64>,
+        ///정산 기준일 (settlement basis date)
+        #[serde(
+            rename = "settleBasisDate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub settle_basis_date: ::std::option::Option<::chrono::naive::NaiveDate>,
+        ///정산 완료일 — 지급된 뒤에만 (settlement completion date; only after the payout)
+        #[serde(
+            rename = "settleCompleteDate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub settle_complete_date: ::std::option::Option<::chrono::naive::NaiveDate>,
+        ///정산 예정 금액 = 결제 정산 금액 + 수수료(음수) + 혜택 정산 (expected settlement amount)
+        #[serde(rename = "settleExpectAmount")]
+        pub settle_expect_amount: i64,
+        ///정산 예정일 — 지급 예정일 (expected settlement / payout date)
+        #[serde(
+            rename = "settleExpectDate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub settle_expect_date: ::std::option::Option<::chrono::naive::NaiveDate>,
+        #[serde(
+            rename = "settleType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub settle_type: ::std::option::Option<crate::enums::SettleType>,
+        ///네이버페이 관리 수수료 합계, 음수 (total Naver Pay commission, negative)
+        #[serde(
+            rename = "totalPayCommissionAmount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub total_pay_commission_amount: ::std::option::Option<i64>,
+    }
+    impl SettlementByCase {
+        pub fn builder() -> builder::SettlementByCase {
+            Default::default()
+        }
+    }
+    ///건별 정산 내역 조회 응답 — 봉투 없는 `{elements, pagination}` (page of per-case settlement rows; no envelope).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct SettlementsByCasePage {
+        ///정산 행 (settlement rows)
+        pub elements: ::std::vec::Vec<SettlementByCase>,
+        pub pagination: SettlePagination,
+    }
+    impl SettlementsByCasePage {
+        pub fn builder() -> builder::SettlementsByCasePage {
+            Default::default()
+        }
+    }
     ///구매자 배송지 (buyer shipping address): Address의 모든 필드와 수령 위치·출입 방법·좌표. 수령 위치와 출입 방법은 일부 배송 유형(장보기, N배송 등)에서만 채워집니다. `pickupLocationType`/`entryMethod` 값은 PickupLocationType/EntryMethod를 보십시오.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ShippingAddress {
@@ -2807,6 +3286,98 @@ whose codes start with `GW.` use this schema.)*/
     }
     impl TokenResponse {
         pub fn builder() -> builder::TokenResponse {
+            Default::default()
+        }
+    }
+    ///건별 부가세 신고 한 행 (one per-case VAT row; Commerce `CommerceVatDeclarationByCase.pay-settle`). 결제 수단별 금액의 합이 totalSalesAmount입니다. 금액은 원 단위 정수입니다.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct VatByCase {
+        ///현금영수증 발급 제외 금액 (amount excluded from cash-receipt issuance)
+        #[serde(rename = "cashExclusionIssuanceAmount")]
+        pub cash_exclusion_issuance_amount: i64,
+        ///소득공제용 현금영수증 금액 — 필드 이름의 대문자 C에 주의 (cash-receipt amount for income deduction; note the capital C in "InCome")
+        #[serde(rename = "cashInComeDeductionAmount")]
+        pub cash_in_come_deduction_amount: i64,
+        ///지출증빙용 현금영수증 금액 (cash-receipt amount as expense evidence)
+        #[serde(rename = "cashOutGoingEvidenceAmount")]
+        pub cash_out_going_evidence_amount: i64,
+        ///신용카드 결제 금액 (credit-card amount)
+        #[serde(rename = "creditCardAmount")]
+        pub credit_card_amount: i64,
+        #[serde(
+            rename = "detailType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub detail_type: ::std::option::Option<crate::enums::VatDetailType>,
+        ///가맹점 ID (merchant id)
+        #[serde(
+            rename = "merchantId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub merchant_id: ::std::option::Option<::std::string::String>,
+        ///가맹점 이름 (merchant name)
+        #[serde(
+            rename = "merchantName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub merchant_name: ::std::option::Option<::std::string::String>,
+        ///주문 번호 (order id)
+        #[serde(rename = "orderId")]
+        pub order_id: ::std::string::String,
+        ///기타 금액 (other amount)
+        #[serde(rename = "otherAmount")]
+        pub other_amount: i64,
+        ///상품명 (product name)
+        #[serde(
+            rename = "productName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub product_name: ::std::option::Option<::std::string::String>,
+        ///상품 주문 번호, 또는 배송비 번호·기타 비용 번호 (product order, shipping-fee or other-fee number)
+        #[serde(
+            rename = "productOrderId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub product_order_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "productOrderType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub product_order_type: ::std::option::Option<
+            crate::enums::SettleProductOrderType,
+        >,
+        ///정산 기준일 (settlement basis date)
+        #[serde(
+            rename = "settleBasisDate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub settle_basis_date: ::std::option::Option<::chrono::naive::NaiveDate>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<crate::enums::VatStatus>,
+        ///면세 매출 (tax-exempt sales)
+        #[serde(rename = "taxExemptionSalesAmount")]
+        pub tax_exemption_sales_amount: i64,
+        ///과세 매출 (taxable sales)
+        #[serde(rename = "taxationSalesAmount")]
+        pub taxation_sales_amount: i64,
+        ///총 매출 (total sales)
+        #[serde(rename = "totalSalesAmount")]
+        pub total_sales_amount: i64,
+    }
+    impl VatByCase {
+        pub fn builder() -> builder::VatByCase {
+            Default::default()
+        }
+    }
+    ///건별 부가세 신고 내역 조회 응답 — 봉투 없는 `{elements, pagination}` (page of per-case VAT rows; no envelope).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct VatByCasePage {
+        ///부가세 신고 행 (VAT rows)
+        pub elements: ::std::vec::Vec<VatByCase>,
+        pub pagination: SettlePagination,
+    }
+    impl VatByCasePage {
+        pub fn builder() -> builder::VatByCasePage {
             Default::default()
         }
     }
@@ -3738,6 +4309,510 @@ whose codes start with `GW.` use this schema.)*/
                     data: Ok(value.data),
                     timestamp: Ok(value.timestamp),
                     trace_id: Ok(value.trace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CommissionDetail {
+            commission_amount: ::std::result::Result<i64, ::std::string::String>,
+            commission_basis_amount: ::std::result::Result<i64, ::std::string::String>,
+            commission_type: ::std::result::Result<
+                crate::enums::CommissionType,
+                ::std::string::String,
+            >,
+            maximum_selling_interlock_commission_amount: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            merchant_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            merchant_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            order_no: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            pay_means_type: ::std::result::Result<
+                ::std::option::Option<crate::enums::PayMeansType>,
+                ::std::string::String,
+            >,
+            product_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            product_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            product_order_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            product_order_type: ::std::result::Result<
+                crate::enums::SettleProductOrderType,
+                ::std::string::String,
+            >,
+            purchaser_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            selling_interlock_commission_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            settle_basis_date: ::std::result::Result<
+                ::std::option::Option<::chrono::naive::NaiveDate>,
+                ::std::string::String,
+            >,
+            settle_complete_date: ::std::result::Result<
+                ::std::option::Option<::chrono::naive::NaiveDate>,
+                ::std::string::String,
+            >,
+            settle_expect_date: ::std::result::Result<
+                ::std::option::Option<::chrono::naive::NaiveDate>,
+                ::std::string::String,
+            >,
+            settle_type: ::std::result::Result<
+                crate::enums::SettleType,
+                ::std::string::String,
+            >,
+            tax_return_date: ::std::result::Result<
+                ::std::option::Option<::chrono::naive::NaiveDate>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CommissionDetail {
+            fn default() -> Self {
+                Self {
+                    commission_amount: Err(
+                        "no value supplied for commission_amount".to_string(),
+                    ),
+                    commission_basis_amount: Err(
+                        "no value supplied for commission_basis_amount".to_string(),
+                    ),
+                    commission_type: Err(
+                        "no value supplied for commission_type".to_string(),
+                    ),
+                    maximum_selling_interlock_commission_amount: Ok(Default::default()),
+                    merchant_id: Err("no value supplied for merchant_id".to_string()),
+                    merchant_name: Err(
+                        "no value supplied for merchant_name".to_string(),
+                    ),
+                    order_no: Err("no value supplied for order_no".to_string()),
+                    pay_means_type: Ok(Default::default()),
+                    product_id: Ok(Default::default()),
+                    product_name: Ok(Default::default()),
+                    product_order_id: Err(
+                        "no value supplied for product_order_id".to_string(),
+                    ),
+                    product_order_type: Err(
+                        "no value supplied for product_order_type".to_string(),
+                    ),
+                    purchaser_name: Ok(Default::default()),
+                    selling_interlock_commission_type: Ok(Default::default()),
+                    settle_basis_date: Ok(Default::default()),
+                    settle_complete_date: Ok(Default::default()),
+                    settle_expect_date: Ok(Default::default()),
+                    settle_type: Err("no value supplied for settle_type".to_string()),
+                    tax_return_date: Ok(Default::default()),
+                }
+            }
+        }
+        impl CommissionDetail {
+            pub fn commission_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.commission_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for commission_amount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn commission_basis_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.commission_basis_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for commission_basis_amount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn commission_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::enums::CommissionType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.commission_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for commission_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn maximum_selling_interlock_commission_amount<T>(
+                mut self,
+                value: T,
+            ) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.maximum_selling_interlock_commission_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for maximum_selling_interlock_commission_amount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn merchant_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.merchant_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for merchant_id: {e}")
+                    });
+                self
+            }
+            pub fn merchant_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.merchant_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for merchant_name: {e}")
+                    });
+                self
+            }
+            pub fn order_no<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.order_no = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for order_no: {e}")
+                    });
+                self
+            }
+            pub fn pay_means_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::enums::PayMeansType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pay_means_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for pay_means_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn product_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.product_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for product_id: {e}")
+                    });
+                self
+            }
+            pub fn product_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.product_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for product_name: {e}")
+                    });
+                self
+            }
+            pub fn product_order_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.product_order_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for product_order_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn product_order_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::enums::SettleProductOrderType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.product_order_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for product_order_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn purchaser_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.purchaser_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for purchaser_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn selling_interlock_commission_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.selling_interlock_commission_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for selling_interlock_commission_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn settle_basis_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.settle_basis_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for settle_basis_date: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn settle_complete_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.settle_complete_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for settle_complete_date: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn settle_expect_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.settle_expect_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for settle_expect_date: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn settle_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::enums::SettleType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.settle_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for settle_type: {e}")
+                    });
+                self
+            }
+            pub fn tax_return_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tax_return_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for tax_return_date: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CommissionDetail> for super::CommissionDetail {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CommissionDetail,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    commission_amount: value.commission_amount?,
+                    commission_basis_amount: value.commission_basis_amount?,
+                    commission_type: value.commission_type?,
+                    maximum_selling_interlock_commission_amount: value
+                        .maximum_selling_interlock_commission_amount?,
+                    merchant_id: value.merchant_id?,
+                    merchant_name: value.merchant_name?,
+                    order_no: value.order_no?,
+                    pay_means_type: value.pay_means_type?,
+                    product_id: value.product_id?,
+                    product_name: value.product_name?,
+                    product_order_id: value.product_order_id?,
+                    product_order_type: value.product_order_type?,
+                    purchaser_name: value.purchaser_name?,
+                    selling_interlock_commission_type: value
+                        .selling_interlock_commission_type?,
+                    settle_basis_date: value.settle_basis_date?,
+                    settle_complete_date: value.settle_complete_date?,
+                    settle_expect_date: value.settle_expect_date?,
+                    settle_type: value.settle_type?,
+                    tax_return_date: value.tax_return_date?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CommissionDetail> for CommissionDetail {
+            fn from(value: super::CommissionDetail) -> Self {
+                Self {
+                    commission_amount: Ok(value.commission_amount),
+                    commission_basis_amount: Ok(value.commission_basis_amount),
+                    commission_type: Ok(value.commission_type),
+                    maximum_selling_interlock_commission_amount: Ok(
+                        value.maximum_selling_interlock_commission_amount,
+                    ),
+                    merchant_id: Ok(value.merchant_id),
+                    merchant_name: Ok(value.merchant_name),
+                    order_no: Ok(value.order_no),
+                    pay_means_type: Ok(value.pay_means_type),
+                    product_id: Ok(value.product_id),
+                    product_name: Ok(value.product_name),
+                    product_order_id: Ok(value.product_order_id),
+                    product_order_type: Ok(value.product_order_type),
+                    purchaser_name: Ok(value.purchaser_name),
+                    selling_interlock_commission_type: Ok(
+                        value.selling_interlock_commission_type,
+                    ),
+                    settle_basis_date: Ok(value.settle_basis_date),
+                    settle_complete_date: Ok(value.settle_complete_date),
+                    settle_expect_date: Ok(value.settle_expect_date),
+                    settle_type: Ok(value.settle_type),
+                    tax_return_date: Ok(value.tax_return_date),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CommissionDetailsPage {
+            elements: ::std::result::Result<
+                ::std::vec::Vec<super::CommissionDetail>,
+                ::std::string::String,
+            >,
+            pagination: ::std::result::Result<
+                super::SettlePagination,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CommissionDetailsPage {
+            fn default() -> Self {
+                Self {
+                    elements: Err("no value supplied for elements".to_string()),
+                    pagination: Err("no value supplied for pagination".to_string()),
+                }
+            }
+        }
+        impl CommissionDetailsPage {
+            pub fn elements<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CommissionDetail>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.elements = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for elements: {e}")
+                    });
+                self
+            }
+            pub fn pagination<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::SettlePagination>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pagination = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pagination: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CommissionDetailsPage>
+        for super::CommissionDetailsPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CommissionDetailsPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    elements: value.elements?,
+                    pagination: value.pagination?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CommissionDetailsPage>
+        for CommissionDetailsPage {
+            fn from(value: super::CommissionDetailsPage) -> Self {
+                Self {
+                    elements: Ok(value.elements),
+                    pagination: Ok(value.pagination),
                 }
             }
         }
@@ -5194,6 +6269,914 @@ whose codes start with `GW.` use this schema.)*/
                     cancel: Ok(value.cancel),
                     exchange: Ok(value.exchange),
                     return_: Ok(value.return_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DailySettlement {
+            account_no: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            bank_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            benefit_settle_amount: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            commission_settle_amount: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            deduction_restore_settle_amount: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            depositor_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            difference_settle_amount: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            merchant_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            merchant_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            minus_charge_amount: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            normal_settle_amount: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            pay_holdback_amount: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            pay_settle_amount: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            preferential_commission_amount: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            quick_settle_amount: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            return_care_settle_amount: ::std::result::Result<i64, ::std::string::String>,
+            settle_amount: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            settle_basis_end_date: ::std::result::Result<
+                ::std::option::Option<::chrono::naive::NaiveDate>,
+                ::std::string::String,
+            >,
+            settle_basis_start_date: ::std::result::Result<
+                ::std::option::Option<::chrono::naive::NaiveDate>,
+                ::std::string::String,
+            >,
+            settle_complete_date: ::std::result::Result<
+                ::std::option::Option<::chrono::naive::NaiveDate>,
+                ::std::string::String,
+            >,
+            settle_expect_date: ::std::result::Result<
+                ::std::option::Option<::chrono::naive::NaiveDate>,
+                ::std::string::String,
+            >,
+            settle_method_type: ::std::result::Result<
+                ::std::option::Option<crate::enums::SettleMethodType>,
+                ::std::string::String,
+            >,
+            settlement_limit_amount: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DailySettlement {
+            fn default() -> Self {
+                Self {
+                    account_no: Ok(Default::default()),
+                    bank_type: Ok(Default::default()),
+                    benefit_settle_amount: Ok(Default::default()),
+                    commission_settle_amount: Ok(Default::default()),
+                    deduction_restore_settle_amount: Ok(Default::default()),
+                    depositor_name: Ok(Default::default()),
+                    difference_settle_amount: Ok(Default::default()),
+                    merchant_id: Ok(Default::default()),
+                    merchant_name: Ok(Default::default()),
+                    minus_charge_amount: Ok(Default::default()),
+                    normal_settle_amount: Ok(Default::default()),
+                    pay_holdback_amount: Ok(Default::default()),
+                    pay_settle_amount: Ok(Default::default()),
+                    preferential_commission_amount: Ok(Default::default()),
+                    quick_settle_amount: Ok(Default::default()),
+                    return_care_settle_amount: Err(
+                        "no value supplied for return_care_settle_amount".to_string(),
+                    ),
+                    settle_amount: Ok(Default::default()),
+                    settle_basis_end_date: Ok(Default::default()),
+                    settle_basis_start_date: Ok(Default::default()),
+                    settle_complete_date: Ok(Default::default()),
+                    settle_expect_date: Ok(Default::default()),
+                    settle_method_type: Ok(Default::default()),
+                    settlement_limit_amount: Ok(Default::default()),
+                }
+            }
+        }
+        impl DailySettlement {
+            pub fn account_no<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.account_no = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_no: {e}")
+                    });
+                self
+            }
+            pub fn bank_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bank_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for bank_type: {e}")
+                    });
+                self
+            }
+            pub fn benefit_settle_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.benefit_settle_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for benefit_settle_amount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn commission_settle_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.commission_settle_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for commission_settle_amount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn deduction_restore_settle_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.deduction_restore_settle_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for deduction_restore_settle_amount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn depositor_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.depositor_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for depositor_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn difference_settle_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.difference_settle_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for difference_settle_amount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn merchant_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.merchant_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for merchant_id: {e}")
+                    });
+                self
+            }
+            pub fn merchant_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.merchant_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for merchant_name: {e}")
+                    });
+                self
+            }
+            pub fn minus_charge_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.minus_charge_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for minus_charge_amount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn normal_settle_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.normal_settle_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for normal_settle_amount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn pay_holdback_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pay_holdback_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for pay_holdback_amount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn pay_settle_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pay_settle_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for pay_settle_amount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn preferential_commission_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.preferential_commission_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for preferential_commission_amount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn quick_settle_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.quick_settle_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for quick_settle_amount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn return_care_settle_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.return_care_settle_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for return_care_settle_amount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn settle_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.settle_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for settle_amount: {e}")
+                    });
+                self
+            }
+            pub fn settle_basis_end_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.settle_basis_end_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for settle_basis_end_date: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn settle_basis_start_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.settle_basis_start_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for settle_basis_start_date: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn settle_complete_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.settle_complete_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for settle_complete_date: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn settle_expect_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.settle_expect_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for settle_expect_date: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn settle_method_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::enums::SettleMethodType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.settle_method_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for settle_method_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn settlement_limit_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.settlement_limit_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for settlement_limit_amount: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DailySettlement> for super::DailySettlement {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DailySettlement,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    account_no: value.account_no?,
+                    bank_type: value.bank_type?,
+                    benefit_settle_amount: value.benefit_settle_amount?,
+                    commission_settle_amount: value.commission_settle_amount?,
+                    deduction_restore_settle_amount: value
+                        .deduction_restore_settle_amount?,
+                    depositor_name: value.depositor_name?,
+                    difference_settle_amount: value.difference_settle_amount?,
+                    merchant_id: value.merchant_id?,
+                    merchant_name: value.merchant_name?,
+                    minus_charge_amount: value.minus_charge_amount?,
+                    normal_settle_amount: value.normal_settle_amount?,
+                    pay_holdback_amount: value.pay_holdback_amount?,
+                    pay_settle_amount: value.pay_settle_amount?,
+                    preferential_commission_amount: value
+                        .preferential_commission_amount?,
+                    quick_settle_amount: value.quick_settle_amount?,
+                    return_care_settle_amount: value.return_care_settle_amount?,
+                    settle_amount: value.settle_amount?,
+                    settle_basis_end_date: value.settle_basis_end_date?,
+                    settle_basis_start_date: value.settle_basis_start_date?,
+                    settle_complete_date: value.settle_complete_date?,
+                    settle_expect_date: value.settle_expect_date?,
+                    settle_method_type: value.settle_method_type?,
+                    settlement_limit_amount: value.settlement_limit_amount?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DailySettlement> for DailySettlement {
+            fn from(value: super::DailySettlement) -> Self {
+                Self {
+                    account_no: Ok(value.account_no),
+                    bank_type: Ok(value.bank_type),
+                    benefit_settle_amount: Ok(value.benefit_settle_amount),
+                    commission_settle_amount: Ok(value.commission_settle_amount),
+                    deduction_restore_settle_amount: Ok(
+                        value.deduction_restore_settle_amount,
+                    ),
+                    depositor_name: Ok(value.depositor_name),
+                    difference_settle_amount: Ok(value.difference_settle_amount),
+                    merchant_id: Ok(value.merchant_id),
+                    merchant_name: Ok(value.merchant_name),
+                    minus_charge_amount: Ok(value.minus_charge_amount),
+                    normal_settle_amount: Ok(value.normal_settle_amount),
+                    pay_holdback_amount: Ok(value.pay_holdback_amount),
+                    pay_settle_amount: Ok(value.pay_settle_amount),
+                    preferential_commission_amount: Ok(
+                        value.preferential_commission_amount,
+                    ),
+                    quick_settle_amount: Ok(value.quick_settle_amount),
+                    return_care_settle_amount: Ok(value.return_care_settle_amount),
+                    settle_amount: Ok(value.settle_amount),
+                    settle_basis_end_date: Ok(value.settle_basis_end_date),
+                    settle_basis_start_date: Ok(value.settle_basis_start_date),
+                    settle_complete_date: Ok(value.settle_complete_date),
+                    settle_expect_date: Ok(value.settle_expect_date),
+                    settle_method_type: Ok(value.settle_method_type),
+                    settlement_limit_amount: Ok(value.settlement_limit_amount),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DailySettlementsPage {
+            elements: ::std::result::Result<
+                ::std::vec::Vec<super::DailySettlement>,
+                ::std::string::String,
+            >,
+            pagination: ::std::result::Result<
+                super::SettlePagination,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DailySettlementsPage {
+            fn default() -> Self {
+                Self {
+                    elements: Err("no value supplied for elements".to_string()),
+                    pagination: Err("no value supplied for pagination".to_string()),
+                }
+            }
+        }
+        impl DailySettlementsPage {
+            pub fn elements<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DailySettlement>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.elements = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for elements: {e}")
+                    });
+                self
+            }
+            pub fn pagination<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::SettlePagination>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pagination = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pagination: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DailySettlementsPage>
+        for super::DailySettlementsPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DailySettlementsPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    elements: value.elements?,
+                    pagination: value.pagination?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DailySettlementsPage> for DailySettlementsPage {
+            fn from(value: super::DailySettlementsPage) -> Self {
+                Self {
+                    elements: Ok(value.elements),
+                    pagination: Ok(value.pagination),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DailyVat {
+            cash_exclusion_issuance_amount: ::std::result::Result<
+                i64,
+                ::std::string::String,
+            >,
+            cash_in_come_deduction_amount: ::std::result::Result<
+                i64,
+                ::std::string::String,
+            >,
+            cash_out_going_evidence_amount: ::std::result::Result<
+                i64,
+                ::std::string::String,
+            >,
+            credit_card_amount: ::std::result::Result<i64, ::std::string::String>,
+            merchant_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            merchant_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            other_amount: ::std::result::Result<i64, ::std::string::String>,
+            settle_basis_date: ::std::result::Result<
+                ::std::option::Option<::chrono::naive::NaiveDate>,
+                ::std::string::String,
+            >,
+            tax_exemption_sales_amount: ::std::result::Result<
+                i64,
+                ::std::string::String,
+            >,
+            taxation_sales_amount: ::std::result::Result<i64, ::std::string::String>,
+            total_sales_amount: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for DailyVat {
+            fn default() -> Self {
+                Self {
+                    cash_exclusion_issuance_amount: Err(
+                        "no value supplied for cash_exclusion_issuance_amount"
+                            .to_string(),
+                    ),
+                    cash_in_come_deduction_amount: Err(
+                        "no value supplied for cash_in_come_deduction_amount".to_string(),
+                    ),
+                    cash_out_going_evidence_amount: Err(
+                        "no value supplied for cash_out_going_evidence_amount"
+                            .to_string(),
+                    ),
+                    credit_card_amount: Err(
+                        "no value supplied for credit_card_amount".to_string(),
+                    ),
+                    merchant_id: Ok(Default::default()),
+                    merchant_name: Ok(Default::default()),
+                    other_amount: Err("no value supplied for other_amount".to_string()),
+                    settle_basis_date: Ok(Default::default()),
+                    tax_exemption_sales_amount: Err(
+                        "no value supplied for tax_exemption_sales_amount".to_string(),
+                    ),
+                    taxation_sales_amount: Err(
+                        "no value supplied for taxation_sales_amount".to_string(),
+                    ),
+                    total_sales_amount: Err(
+                        "no value supplied for total_sales_amount".to_string(),
+                    ),
+                }
+            }
+        }
+        impl DailyVat {
+            pub fn cash_exclusion_issuance_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cash_exclusion_issuance_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for cash_exclusion_issuance_amount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn cash_in_come_deduction_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cash_in_come_deduction_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for cash_in_come_deduction_amount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn cash_out_going_evidence_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cash_out_going_evidence_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for cash_out_going_evidence_amount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn credit_card_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.credit_card_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for credit_card_amount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn merchant_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.merchant_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for merchant_id: {e}")
+                    });
+                self
+            }
+            pub fn merchant_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.merchant_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for merchant_name: {e}")
+                    });
+                self
+            }
+            pub fn other_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.other_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for other_amount: {e}")
+                    });
+                self
+            }
+            pub fn settle_basis_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.settle_basis_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for settle_basis_date: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn tax_exemption_sales_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tax_exemption_sales_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for tax_exemption_sales_amount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn taxation_sales_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.taxation_sales_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for taxation_sales_amount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn total_sales_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_sales_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for total_sales_amount: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DailyVat> for super::DailyVat {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DailyVat,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cash_exclusion_issuance_amount: value
+                        .cash_exclusion_issuance_amount?,
+                    cash_in_come_deduction_amount: value.cash_in_come_deduction_amount?,
+                    cash_out_going_evidence_amount: value
+                        .cash_out_going_evidence_amount?,
+                    credit_card_amount: value.credit_card_amount?,
+                    merchant_id: value.merchant_id?,
+                    merchant_name: value.merchant_name?,
+                    other_amount: value.other_amount?,
+                    settle_basis_date: value.settle_basis_date?,
+                    tax_exemption_sales_amount: value.tax_exemption_sales_amount?,
+                    taxation_sales_amount: value.taxation_sales_amount?,
+                    total_sales_amount: value.total_sales_amount?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DailyVat> for DailyVat {
+            fn from(value: super::DailyVat) -> Self {
+                Self {
+                    cash_exclusion_issuance_amount: Ok(
+                        value.cash_exclusion_issuance_amount,
+                    ),
+                    cash_in_come_deduction_amount: Ok(
+                        value.cash_in_come_deduction_amount,
+                    ),
+                    cash_out_going_evidence_amount: Ok(
+                        value.cash_out_going_evidence_amount,
+                    ),
+                    credit_card_amount: Ok(value.credit_card_amount),
+                    merchant_id: Ok(value.merchant_id),
+                    merchant_name: Ok(value.merchant_name),
+                    other_amount: Ok(value.other_amount),
+                    settle_basis_date: Ok(value.settle_basis_date),
+                    tax_exemption_sales_amount: Ok(value.tax_exemption_sales_amount),
+                    taxation_sales_amount: Ok(value.taxation_sales_amount),
+                    total_sales_amount: Ok(value.total_sales_amount),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DailyVatPage {
+            elements: ::std::result::Result<
+                ::std::vec::Vec<super::DailyVat>,
+                ::std::string::String,
+            >,
+            pagination: ::std::result::Result<
+                super::SettlePagination,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DailyVatPage {
+            fn default() -> Self {
+                Self {
+                    elements: Err("no value supplied for elements".to_string()),
+                    pagination: Err("no value supplied for pagination".to_string()),
+                }
+            }
+        }
+        impl DailyVatPage {
+            pub fn elements<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DailyVat>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.elements = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for elements: {e}")
+                    });
+                self
+            }
+            pub fn pagination<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::SettlePagination>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pagination = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pagination: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DailyVatPage> for super::DailyVatPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DailyVatPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    elements: value.elements?,
+                    pagination: value.pagination?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DailyVatPage> for DailyVatPage {
+            fn from(value: super::DailyVatPage) -> Self {
+                Self {
+                    elements: Ok(value.elements),
+                    pagination: Ok(value.pagination),
                 }
             }
         }
@@ -12894,6 +14877,621 @@ whose codes start with `GW.` use this schema.)*/
             }
         }
         #[derive(Clone, Debug)]
+        pub struct SettlePagination {
+            page: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            size: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            total_elements: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            total_pages: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SettlePagination {
+            fn default() -> Self {
+                Self {
+                    page: Ok(Default::default()),
+                    size: Ok(Default::default()),
+                    total_elements: Ok(Default::default()),
+                    total_pages: Ok(Default::default()),
+                }
+            }
+        }
+        impl SettlePagination {
+            pub fn page<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.page = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for page: {e}")
+                    });
+                self
+            }
+            pub fn size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for size: {e}")
+                    });
+                self
+            }
+            pub fn total_elements<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_elements = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for total_elements: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn total_pages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_pages = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_pages: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SettlePagination> for super::SettlePagination {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SettlePagination,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    page: value.page?,
+                    size: value.size?,
+                    total_elements: value.total_elements?,
+                    total_pages: value.total_pages?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SettlePagination> for SettlePagination {
+            fn from(value: super::SettlePagination) -> Self {
+                Self {
+                    page: Ok(value.page),
+                    size: Ok(value.size),
+                    total_elements: Ok(value.total_elements),
+                    total_pages: Ok(value.total_pages),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SettlementByCase {
+            benefit_settle_amount: ::std::result::Result<i64, ::std::string::String>,
+            contract_no: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            free_installment_commission_amount: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            merchant_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            merchant_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            order_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            pay_date: ::std::result::Result<
+                ::std::option::Option<::chrono::naive::NaiveDate>,
+                ::std::string::String,
+            >,
+            pay_settle_amount: ::std::result::Result<i64, ::std::string::String>,
+            product_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            product_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            product_order_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            product_order_type: ::std::result::Result<
+                crate::enums::SettleProductOrderType,
+                ::std::string::String,
+            >,
+            purchaser_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            selling_interlock_commission_amount: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            settle_basis_date: ::std::result::Result<
+                ::std::option::Option<::chrono::naive::NaiveDate>,
+                ::std::string::String,
+            >,
+            settle_complete_date: ::std::result::Result<
+                ::std::option::Option<::chrono::naive::NaiveDate>,
+                ::std::string::String,
+            >,
+            settle_expect_amount: ::std::result::Result<i64, ::std::string::String>,
+            settle_expect_date: ::std::result::Result<
+                ::std::option::Option<::chrono::naive::NaiveDate>,
+                ::std::string::String,
+            >,
+            settle_type: ::std::result::Result<
+                ::std::option::Option<crate::enums::SettleType>,
+                ::std::string::String,
+            >,
+            total_pay_commission_amount: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SettlementByCase {
+            fn default() -> Self {
+                Self {
+                    benefit_settle_amount: Err(
+                        "no value supplied for benefit_settle_amount".to_string(),
+                    ),
+                    contract_no: Ok(Default::default()),
+                    free_installment_commission_amount: Ok(Default::default()),
+                    merchant_id: Ok(Default::default()),
+                    merchant_name: Ok(Default::default()),
+                    order_id: Ok(Default::default()),
+                    pay_date: Ok(Default::default()),
+                    pay_settle_amount: Err(
+                        "no value supplied for pay_settle_amount".to_string(),
+                    ),
+                    product_id: Ok(Default::default()),
+                    product_name: Ok(Default::default()),
+                    product_order_id: Ok(Default::default()),
+                    product_order_type: Err(
+                        "no value supplied for product_order_type".to_string(),
+                    ),
+                    purchaser_name: Ok(Default::default()),
+                    selling_interlock_commission_amount: Ok(Default::default()),
+                    settle_basis_date: Ok(Default::default()),
+                    settle_complete_date: Ok(Default::default()),
+                    settle_expect_amount: Err(
+                        "no value supplied for settle_expect_amount".to_string(),
+                    ),
+                    settle_expect_date: Ok(Default::default()),
+                    settle_type: Ok(Default::default()),
+                    total_pay_commission_amount: Ok(Default::default()),
+                }
+            }
+        }
+        impl SettlementByCase {
+            pub fn benefit_settle_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.benefit_settle_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for benefit_settle_amount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn contract_no<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.contract_no = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for contract_no: {e}")
+                    });
+                self
+            }
+            pub fn free_installment_commission_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.free_installment_commission_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for free_installment_commission_amount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn merchant_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.merchant_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for merchant_id: {e}")
+                    });
+                self
+            }
+            pub fn merchant_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.merchant_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for merchant_name: {e}")
+                    });
+                self
+            }
+            pub fn order_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.order_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for order_id: {e}")
+                    });
+                self
+            }
+            pub fn pay_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pay_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pay_date: {e}")
+                    });
+                self
+            }
+            pub fn pay_settle_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pay_settle_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for pay_settle_amount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn product_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.product_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for product_id: {e}")
+                    });
+                self
+            }
+            pub fn product_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.product_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for product_name: {e}")
+                    });
+                self
+            }
+            pub fn product_order_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.product_order_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for product_order_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn product_order_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::enums::SettleProductOrderType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.product_order_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for product_order_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn purchaser_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.purchaser_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for purchaser_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn selling_interlock_commission_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.selling_interlock_commission_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for selling_interlock_commission_amount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn settle_basis_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.settle_basis_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for settle_basis_date: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn settle_complete_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.settle_complete_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for settle_complete_date: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn settle_expect_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.settle_expect_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for settle_expect_amount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn settle_expect_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.settle_expect_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for settle_expect_date: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn settle_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::enums::SettleType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.settle_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for settle_type: {e}")
+                    });
+                self
+            }
+            pub fn total_pay_commission_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_pay_commission_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for total_pay_commission_amount: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SettlementByCase> for super::SettlementByCase {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SettlementByCase,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    benefit_settle_amount: value.benefit_settle_amount?,
+                    contract_no: value.contract_no?,
+                    free_installment_commission_amount: value
+                        .free_installment_commission_amount?,
+                    merchant_id: value.merchant_id?,
+                    merchant_name: value.merchant_name?,
+                    order_id: value.order_id?,
+                    pay_date: value.pay_date?,
+                    pay_settle_amount: value.pay_settle_amount?,
+                    product_id: value.product_id?,
+                    product_name: value.product_name?,
+                    product_order_id: value.product_order_id?,
+                    product_order_type: value.product_order_type?,
+                    purchaser_name: value.purchaser_name?,
+                    selling_interlock_commission_amount: value
+                        .selling_interlock_commission_amount?,
+                    settle_basis_date: value.settle_basis_date?,
+                    settle_complete_date: value.settle_complete_date?,
+                    settle_expect_amount: value.settle_expect_amount?,
+                    settle_expect_date: value.settle_expect_date?,
+                    settle_type: value.settle_type?,
+                    total_pay_commission_amount: value.total_pay_commission_amount?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SettlementByCase> for SettlementByCase {
+            fn from(value: super::SettlementByCase) -> Self {
+                Self {
+                    benefit_settle_amount: Ok(value.benefit_settle_amount),
+                    contract_no: Ok(value.contract_no),
+                    free_installment_commission_amount: Ok(
+                        value.free_installment_commission_amount,
+                    ),
+                    merchant_id: Ok(value.merchant_id),
+                    merchant_name: Ok(value.merchant_name),
+                    order_id: Ok(value.order_id),
+                    pay_date: Ok(value.pay_date),
+                    pay_settle_amount: Ok(value.pay_settle_amount),
+                    product_id: Ok(value.product_id),
+                    product_name: Ok(value.product_name),
+                    product_order_id: Ok(value.product_order_id),
+                    product_order_type: Ok(value.product_order_type),
+                    purchaser_name: Ok(value.purchaser_name),
+                    selling_interlock_commission_amount: Ok(
+                        value.selling_interlock_commission_amount,
+                    ),
+                    settle_basis_date: Ok(value.settle_basis_date),
+                    settle_complete_date: Ok(value.settle_complete_date),
+                    settle_expect_amount: Ok(value.settle_expect_amount),
+                    settle_expect_date: Ok(value.settle_expect_date),
+                    settle_type: Ok(value.settle_type),
+                    total_pay_commission_amount: Ok(value.total_pay_commission_amount),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SettlementsByCasePage {
+            elements: ::std::result::Result<
+                ::std::vec::Vec<super::SettlementByCase>,
+                ::std::string::String,
+            >,
+            pagination: ::std::result::Result<
+                super::SettlePagination,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SettlementsByCasePage {
+            fn default() -> Self {
+                Self {
+                    elements: Err("no value supplied for elements".to_string()),
+                    pagination: Err("no value supplied for pagination".to_string()),
+                }
+            }
+        }
+        impl SettlementsByCasePage {
+            pub fn elements<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::SettlementByCase>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.elements = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for elements: {e}")
+                    });
+                self
+            }
+            pub fn pagination<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::SettlePagination>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pagination = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pagination: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SettlementsByCasePage>
+        for super::SettlementsByCasePage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SettlementsByCasePage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    elements: value.elements?,
+                    pagination: value.pagination?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SettlementsByCasePage>
+        for SettlementsByCasePage {
+            fn from(value: super::SettlementsByCasePage) -> Self {
+                Self {
+                    elements: Ok(value.elements),
+                    pagination: Ok(value.pagination),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ShippingAddress {
             address_type: ::std::result::Result<
                 ::std::option::Option<crate::enums::AddressType>,
@@ -13582,6 +16180,459 @@ whose codes start with `GW.` use this schema.)*/
                 }
             }
         }
+        #[derive(Clone, Debug)]
+        pub struct VatByCase {
+            cash_exclusion_issuance_amount: ::std::result::Result<
+                i64,
+                ::std::string::String,
+            >,
+            cash_in_come_deduction_amount: ::std::result::Result<
+                i64,
+                ::std::string::String,
+            >,
+            cash_out_going_evidence_amount: ::std::result::Result<
+                i64,
+                ::std::string::String,
+            >,
+            credit_card_amount: ::std::result::Result<i64, ::std::string::String>,
+            detail_type: ::std::result::Result<
+                ::std::option::Option<crate::enums::VatDetailType>,
+                ::std::string::String,
+            >,
+            merchant_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            merchant_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            order_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            other_amount: ::std::result::Result<i64, ::std::string::String>,
+            product_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            product_order_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            product_order_type: ::std::result::Result<
+                ::std::option::Option<crate::enums::SettleProductOrderType>,
+                ::std::string::String,
+            >,
+            settle_basis_date: ::std::result::Result<
+                ::std::option::Option<::chrono::naive::NaiveDate>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<crate::enums::VatStatus>,
+                ::std::string::String,
+            >,
+            tax_exemption_sales_amount: ::std::result::Result<
+                i64,
+                ::std::string::String,
+            >,
+            taxation_sales_amount: ::std::result::Result<i64, ::std::string::String>,
+            total_sales_amount: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for VatByCase {
+            fn default() -> Self {
+                Self {
+                    cash_exclusion_issuance_amount: Err(
+                        "no value supplied for cash_exclusion_issuance_amount"
+                            .to_string(),
+                    ),
+                    cash_in_come_deduction_amount: Err(
+                        "no value supplied for cash_in_come_deduction_amount".to_string(),
+                    ),
+                    cash_out_going_evidence_amount: Err(
+                        "no value supplied for cash_out_going_evidence_amount"
+                            .to_string(),
+                    ),
+                    credit_card_amount: Err(
+                        "no value supplied for credit_card_amount".to_string(),
+                    ),
+                    detail_type: Ok(Default::default()),
+                    merchant_id: Ok(Default::default()),
+                    merchant_name: Ok(Default::default()),
+                    order_id: Err("no value supplied for order_id".to_string()),
+                    other_amount: Err("no value supplied for other_amount".to_string()),
+                    product_name: Ok(Default::default()),
+                    product_order_id: Ok(Default::default()),
+                    product_order_type: Ok(Default::default()),
+                    settle_basis_date: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    tax_exemption_sales_amount: Err(
+                        "no value supplied for tax_exemption_sales_amount".to_string(),
+                    ),
+                    taxation_sales_amount: Err(
+                        "no value supplied for taxation_sales_amount".to_string(),
+                    ),
+                    total_sales_amount: Err(
+                        "no value supplied for total_sales_amount".to_string(),
+                    ),
+                }
+            }
+        }
+        impl VatByCase {
+            pub fn cash_exclusion_issuance_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cash_exclusion_issuance_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for cash_exclusion_issuance_amount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn cash_in_come_deduction_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cash_in_come_deduction_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for cash_in_come_deduction_amount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn cash_out_going_evidence_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cash_out_going_evidence_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for cash_out_going_evidence_amount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn credit_card_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.credit_card_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for credit_card_amount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn detail_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::enums::VatDetailType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.detail_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for detail_type: {e}")
+                    });
+                self
+            }
+            pub fn merchant_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.merchant_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for merchant_id: {e}")
+                    });
+                self
+            }
+            pub fn merchant_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.merchant_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for merchant_name: {e}")
+                    });
+                self
+            }
+            pub fn order_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.order_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for order_id: {e}")
+                    });
+                self
+            }
+            pub fn other_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.other_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for other_amount: {e}")
+                    });
+                self
+            }
+            pub fn product_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.product_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for product_name: {e}")
+                    });
+                self
+            }
+            pub fn product_order_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.product_order_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for product_order_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn product_order_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::enums::SettleProductOrderType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.product_order_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for product_order_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn settle_basis_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.settle_basis_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for settle_basis_date: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::enums::VatStatus>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn tax_exemption_sales_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tax_exemption_sales_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for tax_exemption_sales_amount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn taxation_sales_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.taxation_sales_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for taxation_sales_amount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn total_sales_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_sales_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for total_sales_amount: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VatByCase> for super::VatByCase {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VatByCase,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cash_exclusion_issuance_amount: value
+                        .cash_exclusion_issuance_amount?,
+                    cash_in_come_deduction_amount: value.cash_in_come_deduction_amount?,
+                    cash_out_going_evidence_amount: value
+                        .cash_out_going_evidence_amount?,
+                    credit_card_amount: value.credit_card_amount?,
+                    detail_type: value.detail_type?,
+                    merchant_id: value.merchant_id?,
+                    merchant_name: value.merchant_name?,
+                    order_id: value.order_id?,
+                    other_amount: value.other_amount?,
+                    product_name: value.product_name?,
+                    product_order_id: value.product_order_id?,
+                    product_order_type: value.product_order_type?,
+                    settle_basis_date: value.settle_basis_date?,
+                    status: value.status?,
+                    tax_exemption_sales_amount: value.tax_exemption_sales_amount?,
+                    taxation_sales_amount: value.taxation_sales_amount?,
+                    total_sales_amount: value.total_sales_amount?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VatByCase> for VatByCase {
+            fn from(value: super::VatByCase) -> Self {
+                Self {
+                    cash_exclusion_issuance_amount: Ok(
+                        value.cash_exclusion_issuance_amount,
+                    ),
+                    cash_in_come_deduction_amount: Ok(
+                        value.cash_in_come_deduction_amount,
+                    ),
+                    cash_out_going_evidence_amount: Ok(
+                        value.cash_out_going_evidence_amount,
+                    ),
+                    credit_card_amount: Ok(value.credit_card_amount),
+                    detail_type: Ok(value.detail_type),
+                    merchant_id: Ok(value.merchant_id),
+                    merchant_name: Ok(value.merchant_name),
+                    order_id: Ok(value.order_id),
+                    other_amount: Ok(value.other_amount),
+                    product_name: Ok(value.product_name),
+                    product_order_id: Ok(value.product_order_id),
+                    product_order_type: Ok(value.product_order_type),
+                    settle_basis_date: Ok(value.settle_basis_date),
+                    status: Ok(value.status),
+                    tax_exemption_sales_amount: Ok(value.tax_exemption_sales_amount),
+                    taxation_sales_amount: Ok(value.taxation_sales_amount),
+                    total_sales_amount: Ok(value.total_sales_amount),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VatByCasePage {
+            elements: ::std::result::Result<
+                ::std::vec::Vec<super::VatByCase>,
+                ::std::string::String,
+            >,
+            pagination: ::std::result::Result<
+                super::SettlePagination,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VatByCasePage {
+            fn default() -> Self {
+                Self {
+                    elements: Err("no value supplied for elements".to_string()),
+                    pagination: Err("no value supplied for pagination".to_string()),
+                }
+            }
+        }
+        impl VatByCasePage {
+            pub fn elements<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::VatByCase>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.elements = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for elements: {e}")
+                    });
+                self
+            }
+            pub fn pagination<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::SettlePagination>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pagination = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pagination: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VatByCasePage> for super::VatByCasePage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VatByCasePage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    elements: value.elements?,
+                    pagination: value.pagination?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VatByCasePage> for VatByCasePage {
+            fn from(value: super::VatByCasePage) -> Self {
+                Self {
+                    elements: Ok(value.elements),
+                    pagination: Ok(value.pagination),
+                }
+            }
+        }
     }
     /// Error types.
     pub mod error {
@@ -13624,13 +16675,15 @@ whose codes start with `GW.` use this schema.)*/
 
 Unofficial description of the Naver Pay merchant order API (주문형 가맹점 API). Naver's own reference for this API is
 behind a login, so the shapes here come mostly from its public twin, the Naver Commerce API (`pay-order/seller`, version
-2.72): the mall README confirms the hosts, the 20 paths and the token rules; everything else is marked with
+2.72): the mall README confirms the hosts, the 20 order paths, the 5 settlement paths (`pay-settle-mall`, whose parameters
+and fields follow the Commerce 2.73 `pay-settle` docs) and the token rules; everything else is marked with
 `x-npay-source` (`mall`, `commerce`, `soap` or `inferred`). `x-npay-commerce-twin` names the Commerce operation a mall
 operation was modelled on.
 
 ## 버전 (versioning)
 `info.version`은 `<Commerce 기준 버전>-mall.<이 명세의 개정 번호>`입니다. `2.72.0-mall.1`은 Commerce 2.72 문서를 가맹점
-경로로 옮긴 첫 개정이라는 뜻입니다. `info.x-npay-snapshot`은 반영한 자료와 날짜를 적습니다.
+경로로 옮긴 첫 개정, `2.72.0-mall.2`는 여기에 정산 API(Commerce 2.73 `pay-settle` 기준)를 더한 개정입니다. `info.x-npay-snapshot`은
+반영한 자료와 날짜를 적습니다.
 
 ## 인증 (authentication)
 1. 서명 만들기: `client_id`, 현재 시각(Unix epoch 밀리초) `timestamp`를 밑줄로 이어 `client_id + "_" + timestamp`를 만들고,
@@ -13659,10 +16712,11 @@ API 게이트웨이가 API별·애플리케이션별 토큰 버킷으로 요청�
 가맹점 API의 구체적인 수치는 공개되지 않았습니다. 모든 응답의 `GNCP-GW-Trace-ID` 헤더(오류 본문의 `traceId`)는 문의할 때 필요합니다.
 
 ## 응답 (responses)
-성공은 HTTP 200과 `{timestamp, traceId, data}` 봉투입니다(토큰 발급만 봉투 없음). 여러 건을 처리하는 호출의 항목별 실패는
+성공은 HTTP 200과 `{timestamp, traceId, data}` 봉투입니다. 토큰 발급은 봉투 없이 토큰을, 정산 API(`pay-settle-mall`)는 Commerce
+`pay-settle`처럼 봉투 없이 `{elements, pagination}`을 돌려줍니다(추적 ID는 `GNCP-GW-Trace-ID` 헤더). 여러 건을 처리하는 호출의 항목별 실패는
 200 안의 `failProductOrderInfos`로 옵니다. 오류는 모두 `ErrorResponse` 모양입니다.
 
-Version: 2.72.0-mall.1*/
+Version: 2.72.0-mall.2*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -13698,7 +16752,7 @@ impl Client {
 }
 impl ClientInfo<()> for Client {
     fn api_version() -> &'static str {
-        "2.72.0-mall.1"
+        "2.72.0-mall.2"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()
@@ -14182,6 +17236,171 @@ let response = client.list_reviews()
 ```*/
     pub fn list_reviews(&self) -> builder::ListReviews<'_> {
         builder::ListReviews::new(self)
+    }
+    /**건별 정산 내역 조회 (list settlements case by case)
+
+상품 주문·배송비·기타 비용 한 건마다의 정산 내역을 조회합니다. `searchDate` 하루를 `periodType`이 고르는 날짜(정산 예정일, 정산 기준일, 정산
+완료일, 결제일, 세금 신고 기준일)로 찾으며 기간 조회는 없습니다. 배송비는 같은 주문 번호의 별도 `DELIVERY` 행으로 오고, 정산 뒤 취소되면 기존 행은 그대로
+두고 다른 `settleType`의 행이 더해집니다. 수수료는 음수이며 `settleExpectAmount = paySettleAmount + totalPayCommissionAmount +
+sellingInterlockCommissionAmount + freeInstallmentCommissionAmount + benefitSettleAmount`입니다. 응답은 주문 API와 달리
+`{timestamp, traceId, data}` 봉투 없이 `{elements, pagination}`입니다.
+
+가맹점 정산 문서는 공개되지 않아 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다. 가맹점 README의 설명은 case와 daily가 뒤바뀐
+것으로 보고 경로 이름(case = 건별)을 따랐습니다. `periodType`을 생략했을 때의 기준 날짜는 문서에 없으니 함께 보내십시오.
+
+Settlement rows of single product orders, shipping fees and other fees for one day (`searchDate`, on the axis
+`periodType` picks; there is no period query). Commissions are negative. The body is `{elements, pagination}`,
+without the `{timestamp, traceId, data}` envelope. Modelled on the Commerce twin.
+
+Sends a `GET` request to `/v1/pay-settle-mall/settle/case`
+
+Arguments:
+- `order_id`: 이 주문 번호의 행만 (only rows of this order). 빈 값은 400.
+- `page_number`: 페이지 번호, 1부터 (page number, from 1).
+- `page_size`: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+- `period_type`: searchDate가 가리키는 날짜 (which date searchDate is). 생략했을 때의 기준은 문서화되지 않았습니다.
+- `product_order_id`: 이 상품 주문 번호(또는 배송비·기타 비용 번호)의 행만 (only rows of this product order, shipping-fee or other-fee number). 빈 값은 400.
+- `search_date`: 조회할 날짜 하루, `yyyy-MM-dd` KST (the one day to look up). 어느 날짜인지는 periodType이 정합니다. 기간 조회는 지원하지 않습니다.
+- `settle_decision_type`: 정산 확정 여부 (settled, unsettled or cancelled before settlement). periodType=SETTLE_CASEBYCASE_PAY_DATE일 때만 의미가 있습니다 (only meaningful with the payment-date axis).
+- `settle_type`: 이 정산 구분의 행만 (only rows of this settlement type).
+```ignore
+let response = client.list_settlements_by_case()
+    .order_id(order_id)
+    .page_number(page_number)
+    .page_size(page_size)
+    .period_type(period_type)
+    .product_order_id(product_order_id)
+    .search_date(search_date)
+    .settle_decision_type(settle_decision_type)
+    .settle_type(settle_type)
+    .send()
+    .await;
+```*/
+    pub fn list_settlements_by_case(&self) -> builder::ListSettlementsByCase<'_> {
+        builder::ListSettlementsByCase::new(self)
+    }
+    /**수수료 상세 내역 조회 (list commission details)
+
+건별 수수료 내역을 조회합니다. 한 상품 주문이 수수료 유형(`commissionType`)마다 한 행으로 나뉘어 오므로 (productOrderId, commissionType)이 한
+행을 가리킵니다. 주문 번호 필드 이름은 `orderId`가 아니라 `orderNo`입니다. 파라미터는 건별 정산 내역과 같습니다(하루 단위 `searchDate`). 응답은
+봉투 없이 `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+
+Commission rows, one per product order and commission type (the key is productOrderId + commissionType; note the
+order number is `orderNo` here). Same parameters as listSettlementsByCase. The body is `{elements, pagination}`.
+Modelled on the Commerce twin.
+
+Sends a `GET` request to `/v1/pay-settle-mall/settle/commission-details`
+
+Arguments:
+- `order_id`: 이 주문 번호의 행만 (only rows of this order). 빈 값은 400.
+- `page_number`: 페이지 번호, 1부터 (page number, from 1).
+- `page_size`: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+- `period_type`: searchDate가 가리키는 날짜 (which date searchDate is). 생략했을 때의 기준은 문서화되지 않았습니다.
+- `product_order_id`: 이 상품 주문 번호(또는 배송비·기타 비용 번호)의 행만 (only rows of this product order, shipping-fee or other-fee number). 빈 값은 400.
+- `search_date`: 조회할 날짜 하루, `yyyy-MM-dd` KST (the one day to look up). 어느 날짜인지는 periodType이 정합니다. 기간 조회는 지원하지 않습니다.
+- `settle_decision_type`: 정산 확정 여부 (settled, unsettled or cancelled before settlement). periodType=SETTLE_CASEBYCASE_PAY_DATE일 때만 의미가 있습니다 (only meaningful with the payment-date axis).
+- `settle_type`: 이 정산 구분의 행만 (only rows of this settlement type).
+```ignore
+let response = client.list_commission_details()
+    .order_id(order_id)
+    .page_number(page_number)
+    .page_size(page_size)
+    .period_type(period_type)
+    .product_order_id(product_order_id)
+    .search_date(search_date)
+    .settle_decision_type(settle_decision_type)
+    .settle_type(settle_type)
+    .send()
+    .await;
+```*/
+    pub fn list_commission_details(&self) -> builder::ListCommissionDetails<'_> {
+        builder::ListCommissionDetails::new(self)
+    }
+    /**일별 정산 내역 조회 (list daily settlements)
+
+정산 예정일 하루마다 합산한 정산 내역(지급액, 수수료, 혜택, 공제·환급, 보류, 지급 계좌)을 조회합니다. `startDate`–`endDate`(포함)는 정산 예정일에
+걸리며, 문서에는 최대 기간이 없지만 약 한 달까지로 알려져 있습니다(샌드박스는 31일까지 받고 그보다 길거나 종료일이 시작일보다 앞서면 400). 응답은 봉투 없이
+`{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+
+Settlement totals per expected settlement (payout) date in [startDate, endDate] (inclusive): payout, commissions,
+benefits, deductions, holds and the payout account. No maximum span is documented; about one month is reported (the
+sandbox accepts up to 31 days). The body is `{elements, pagination}`. Modelled on the Commerce twin.
+
+Sends a `GET` request to `/v1/pay-settle-mall/settle/daily`
+
+Arguments:
+- `end_date`: 조회 종료일, 포함 (last expected settlement date, inclusive). startDate 이후, 약 한 달 이내.
+- `page_number`: 페이지 번호, 1부터 (page number, from 1).
+- `page_size`: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+- `start_date`: 조회 시작일, 정산 예정일 기준, 포함 (first expected settlement date, inclusive). `yyyy-MM-dd`, KST.
+```ignore
+let response = client.list_daily_settlements()
+    .end_date(end_date)
+    .page_number(page_number)
+    .page_size(page_size)
+    .start_date(start_date)
+    .send()
+    .await;
+```*/
+    pub fn list_daily_settlements(&self) -> builder::ListDailySettlements<'_> {
+        builder::ListDailySettlements::new(self)
+    }
+    /**건별 부가세 신고 내역 조회 (list VAT declaration rows case by case)
+
+부가세 신고용 매출 내역을 건별(상품 주문·배송비·기타 비용, 전표 상세 유형별)로 조회합니다. `startDate`–`endDate`(포함)는 정산 기준일에 걸리며
+**지난달 말일까지만** 조회할 수 있습니다. 이번 달이 걸린 범위는 400으로 알려져 있고 샌드박스도 그렇게 답합니다(종료일이 시작일보다 앞서도 400).
+결제 수단별 금액(`creditCardAmount`, `cashInComeDeductionAmount` — 대문자 C에 주의 — 등)의 합이 `totalSalesAmount`입니다. 응답은 봉투 없이
+`{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+
+Sales rows for the VAT return, per product order / fee and voucher detail, for settlement basis dates in
+[startDate, endDate], which may reach at most the last day of the previous month (a range into the current month is
+reported to answer 400; so does the sandbox). The body is `{elements, pagination}`. Modelled on the Commerce twin.
+
+Sends a `GET` request to `/v1/pay-settle-mall/vat/case`
+
+Arguments:
+- `end_date`: 조회 종료일, 포함 (last settlement basis date, inclusive). startDate 이후이며 지난달 말일까지만 (at most the last day of the previous month).
+- `page_number`: 페이지 번호, 1부터 (page number, from 1).
+- `page_size`: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+- `start_date`: 조회 시작일, 정산 기준일, 포함 (first settlement basis date, inclusive). `yyyy-MM-dd`, KST; 지난달 말일까지.
+```ignore
+let response = client.list_vat_by_case()
+    .end_date(end_date)
+    .page_number(page_number)
+    .page_size(page_size)
+    .start_date(start_date)
+    .send()
+    .await;
+```*/
+    pub fn list_vat_by_case(&self) -> builder::ListVatByCase<'_> {
+        builder::ListVatByCase::new(self)
+    }
+    /**일별 부가세 신고 내역 조회 (list daily VAT declaration totals)
+
+부가세 신고용 매출 합계를 정산 기준일 하루마다 조회합니다. 금액의 뜻과 기간 규칙(지난달 말일까지, 종료일 ≥ 시작일)은 건별 부가세 신고 내역과 같습니다.
+응답은 봉투 없이 `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+
+VAT sales totals per settlement basis date in [startDate, endDate] (at most the last day of the previous month).
+Same amounts as listVatByCase, summed per day. The body is `{elements, pagination}`. Modelled on the Commerce twin.
+
+Sends a `GET` request to `/v1/pay-settle-mall/vat/daily`
+
+Arguments:
+- `end_date`: 조회 종료일, 포함 (last settlement basis date, inclusive). startDate 이후이며 지난달 말일까지만 (at most the last day of the previous month).
+- `page_number`: 페이지 번호, 1부터 (page number, from 1).
+- `page_size`: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+- `start_date`: 조회 시작일, 정산 기준일, 포함 (first settlement basis date, inclusive). `yyyy-MM-dd`, KST; 지난달 말일까지.
+```ignore
+let response = client.list_daily_vat()
+    .end_date(end_date)
+    .page_number(page_number)
+    .page_size(page_size)
+    .start_date(start_date)
+    .send()
+    .await;
+```*/
+    pub fn list_daily_vat(&self) -> builder::ListDailyVat<'_> {
+        builder::ListDailyVat::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -17504,6 +20723,1019 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_reviews",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                504u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_settlements_by_case`]
+
+[`Client::list_settlements_by_case`]: super::Client::list_settlements_by_case*/
+    #[derive(Debug, Clone)]
+    pub struct ListSettlementsByCase<'a> {
+        client: &'a super::Client,
+        order_id: Result<Option<::std::string::String>, String>,
+        page_number: Result<i32, String>,
+        page_size: Result<i32, String>,
+        period_type: Result<Option<crate::enums::SettlePeriodType>, String>,
+        product_order_id: Result<Option<::std::string::String>, String>,
+        search_date: Result<Option<::chrono::naive::NaiveDate>, String>,
+        settle_decision_type: Result<Option<crate::enums::SettleDecisionType>, String>,
+        settle_type: Result<Option<crate::enums::SettleType>, String>,
+    }
+    impl<'a> ListSettlementsByCase<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                order_id: Ok(None),
+                page_number: Err("page_number was not initialized".to_string()),
+                page_size: Err("page_size was not initialized".to_string()),
+                period_type: Ok(None),
+                product_order_id: Ok(None),
+                search_date: Ok(None),
+                settle_decision_type: Ok(None),
+                settle_type: Ok(None),
+            }
+        }
+        pub fn order_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.order_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for order_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn page_number<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.page_number = value
+                .try_into()
+                .map_err(|_| "conversion to `i32` for page_number failed".to_string());
+            self
+        }
+        pub fn page_size<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.page_size = value
+                .try_into()
+                .map_err(|_| "conversion to `i32` for page_size failed".to_string());
+            self
+        }
+        pub fn period_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::enums::SettlePeriodType>,
+        {
+            self.period_type = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: enums :: SettlePeriodType` for period_type failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn product_order_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.product_order_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for product_order_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn search_date<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::chrono::naive::NaiveDate>,
+        {
+            self.search_date = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: chrono :: naive :: NaiveDate` for search_date failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn settle_decision_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::enums::SettleDecisionType>,
+        {
+            self.settle_decision_type = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: enums :: SettleDecisionType` for settle_decision_type failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn settle_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::enums::SettleType>,
+        {
+            self.settle_type = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: enums :: SettleType` for settle_type failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/pay-settle-mall/settle/case`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::SettlementsByCasePage>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self {
+                client,
+                order_id,
+                page_number,
+                page_size,
+                period_type,
+                product_order_id,
+                search_date,
+                settle_decision_type,
+                settle_type,
+            } = self;
+            let order_id = order_id.map_err(Error::InvalidRequest)?;
+            let page_number = page_number.map_err(Error::InvalidRequest)?;
+            let page_size = page_size.map_err(Error::InvalidRequest)?;
+            let period_type = period_type.map_err(Error::InvalidRequest)?;
+            let product_order_id = product_order_id.map_err(Error::InvalidRequest)?;
+            let search_date = search_date.map_err(Error::InvalidRequest)?;
+            let settle_decision_type = settle_decision_type
+                .map_err(Error::InvalidRequest)?;
+            let settle_type = settle_type.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/v1/pay-settle-mall/settle/case", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("orderId", &order_id))
+                .query(&progenitor_client::QueryParam::new("pageNumber", &page_number))
+                .query(&progenitor_client::QueryParam::new("pageSize", &page_size))
+                .query(&progenitor_client::QueryParam::new("periodType", &period_type))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "productOrderId",
+                        &product_order_id,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("searchDate", &search_date))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "settleDecisionType",
+                        &settle_decision_type,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("settleType", &settle_type))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_settlements_by_case",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                504u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_commission_details`]
+
+[`Client::list_commission_details`]: super::Client::list_commission_details*/
+    #[derive(Debug, Clone)]
+    pub struct ListCommissionDetails<'a> {
+        client: &'a super::Client,
+        order_id: Result<Option<::std::string::String>, String>,
+        page_number: Result<i32, String>,
+        page_size: Result<i32, String>,
+        period_type: Result<Option<crate::enums::SettlePeriodType>, String>,
+        product_order_id: Result<Option<::std::string::String>, String>,
+        search_date: Result<Option<::chrono::naive::NaiveDate>, String>,
+        settle_decision_type: Result<Option<crate::enums::SettleDecisionType>, String>,
+        settle_type: Result<Option<crate::enums::SettleType>, String>,
+    }
+    impl<'a> ListCommissionDetails<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                order_id: Ok(None),
+                page_number: Err("page_number was not initialized".to_string()),
+                page_size: Err("page_size was not initialized".to_string()),
+                period_type: Ok(None),
+                product_order_id: Ok(None),
+                search_date: Ok(None),
+                settle_decision_type: Ok(None),
+                settle_type: Ok(None),
+            }
+        }
+        pub fn order_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.order_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for order_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn page_number<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.page_number = value
+                .try_into()
+                .map_err(|_| "conversion to `i32` for page_number failed".to_string());
+            self
+        }
+        pub fn page_size<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.page_size = value
+                .try_into()
+                .map_err(|_| "conversion to `i32` for page_size failed".to_string());
+            self
+        }
+        pub fn period_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::enums::SettlePeriodType>,
+        {
+            self.period_type = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: enums :: SettlePeriodType` for period_type failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn product_order_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.product_order_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for product_order_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn search_date<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::chrono::naive::NaiveDate>,
+        {
+            self.search_date = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: chrono :: naive :: NaiveDate` for search_date failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn settle_decision_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::enums::SettleDecisionType>,
+        {
+            self.settle_decision_type = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: enums :: SettleDecisionType` for settle_decision_type failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn settle_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::enums::SettleType>,
+        {
+            self.settle_type = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: enums :: SettleType` for settle_type failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/pay-settle-mall/settle/commission-details`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::CommissionDetailsPage>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self {
+                client,
+                order_id,
+                page_number,
+                page_size,
+                period_type,
+                product_order_id,
+                search_date,
+                settle_decision_type,
+                settle_type,
+            } = self;
+            let order_id = order_id.map_err(Error::InvalidRequest)?;
+            let page_number = page_number.map_err(Error::InvalidRequest)?;
+            let page_size = page_size.map_err(Error::InvalidRequest)?;
+            let period_type = period_type.map_err(Error::InvalidRequest)?;
+            let product_order_id = product_order_id.map_err(Error::InvalidRequest)?;
+            let search_date = search_date.map_err(Error::InvalidRequest)?;
+            let settle_decision_type = settle_decision_type
+                .map_err(Error::InvalidRequest)?;
+            let settle_type = settle_type.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/pay-settle-mall/settle/commission-details", client.baseurl,
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("orderId", &order_id))
+                .query(&progenitor_client::QueryParam::new("pageNumber", &page_number))
+                .query(&progenitor_client::QueryParam::new("pageSize", &page_size))
+                .query(&progenitor_client::QueryParam::new("periodType", &period_type))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "productOrderId",
+                        &product_order_id,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("searchDate", &search_date))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "settleDecisionType",
+                        &settle_decision_type,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("settleType", &settle_type))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_commission_details",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                504u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_daily_settlements`]
+
+[`Client::list_daily_settlements`]: super::Client::list_daily_settlements*/
+    #[derive(Debug, Clone)]
+    pub struct ListDailySettlements<'a> {
+        client: &'a super::Client,
+        end_date: Result<::chrono::naive::NaiveDate, String>,
+        page_number: Result<i32, String>,
+        page_size: Result<i32, String>,
+        start_date: Result<::chrono::naive::NaiveDate, String>,
+    }
+    impl<'a> ListDailySettlements<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                end_date: Err("end_date was not initialized".to_string()),
+                page_number: Err("page_number was not initialized".to_string()),
+                page_size: Err("page_size was not initialized".to_string()),
+                start_date: Err("start_date was not initialized".to_string()),
+            }
+        }
+        pub fn end_date<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::chrono::naive::NaiveDate>,
+        {
+            self.end_date = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: chrono :: naive :: NaiveDate` for end_date failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn page_number<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.page_number = value
+                .try_into()
+                .map_err(|_| "conversion to `i32` for page_number failed".to_string());
+            self
+        }
+        pub fn page_size<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.page_size = value
+                .try_into()
+                .map_err(|_| "conversion to `i32` for page_size failed".to_string());
+            self
+        }
+        pub fn start_date<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::chrono::naive::NaiveDate>,
+        {
+            self.start_date = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: chrono :: naive :: NaiveDate` for start_date failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/pay-settle-mall/settle/daily`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DailySettlementsPage>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, end_date, page_number, page_size, start_date } = self;
+            let end_date = end_date.map_err(Error::InvalidRequest)?;
+            let page_number = page_number.map_err(Error::InvalidRequest)?;
+            let page_size = page_size.map_err(Error::InvalidRequest)?;
+            let start_date = start_date.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/v1/pay-settle-mall/settle/daily", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("endDate", &end_date))
+                .query(&progenitor_client::QueryParam::new("pageNumber", &page_number))
+                .query(&progenitor_client::QueryParam::new("pageSize", &page_size))
+                .query(&progenitor_client::QueryParam::new("startDate", &start_date))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_daily_settlements",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                504u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_vat_by_case`]
+
+[`Client::list_vat_by_case`]: super::Client::list_vat_by_case*/
+    #[derive(Debug, Clone)]
+    pub struct ListVatByCase<'a> {
+        client: &'a super::Client,
+        end_date: Result<::chrono::naive::NaiveDate, String>,
+        page_number: Result<i32, String>,
+        page_size: Result<i32, String>,
+        start_date: Result<::chrono::naive::NaiveDate, String>,
+    }
+    impl<'a> ListVatByCase<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                end_date: Err("end_date was not initialized".to_string()),
+                page_number: Err("page_number was not initialized".to_string()),
+                page_size: Err("page_size was not initialized".to_string()),
+                start_date: Err("start_date was not initialized".to_string()),
+            }
+        }
+        pub fn end_date<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::chrono::naive::NaiveDate>,
+        {
+            self.end_date = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: chrono :: naive :: NaiveDate` for end_date failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn page_number<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.page_number = value
+                .try_into()
+                .map_err(|_| "conversion to `i32` for page_number failed".to_string());
+            self
+        }
+        pub fn page_size<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.page_size = value
+                .try_into()
+                .map_err(|_| "conversion to `i32` for page_size failed".to_string());
+            self
+        }
+        pub fn start_date<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::chrono::naive::NaiveDate>,
+        {
+            self.start_date = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: chrono :: naive :: NaiveDate` for start_date failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/pay-settle-mall/vat/case`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::VatByCasePage>, Error<types::ErrorResponse>> {
+            let Self { client, end_date, page_number, page_size, start_date } = self;
+            let end_date = end_date.map_err(Error::InvalidRequest)?;
+            let page_number = page_number.map_err(Error::InvalidRequest)?;
+            let page_size = page_size.map_err(Error::InvalidRequest)?;
+            let start_date = start_date.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/v1/pay-settle-mall/vat/case", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("endDate", &end_date))
+                .query(&progenitor_client::QueryParam::new("pageNumber", &page_number))
+                .query(&progenitor_client::QueryParam::new("pageSize", &page_size))
+                .query(&progenitor_client::QueryParam::new("startDate", &start_date))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_vat_by_case",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                504u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_daily_vat`]
+
+[`Client::list_daily_vat`]: super::Client::list_daily_vat*/
+    #[derive(Debug, Clone)]
+    pub struct ListDailyVat<'a> {
+        client: &'a super::Client,
+        end_date: Result<::chrono::naive::NaiveDate, String>,
+        page_number: Result<i32, String>,
+        page_size: Result<i32, String>,
+        start_date: Result<::chrono::naive::NaiveDate, String>,
+    }
+    impl<'a> ListDailyVat<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                end_date: Err("end_date was not initialized".to_string()),
+                page_number: Err("page_number was not initialized".to_string()),
+                page_size: Err("page_size was not initialized".to_string()),
+                start_date: Err("start_date was not initialized".to_string()),
+            }
+        }
+        pub fn end_date<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::chrono::naive::NaiveDate>,
+        {
+            self.end_date = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: chrono :: naive :: NaiveDate` for end_date failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn page_number<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.page_number = value
+                .try_into()
+                .map_err(|_| "conversion to `i32` for page_number failed".to_string());
+            self
+        }
+        pub fn page_size<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.page_size = value
+                .try_into()
+                .map_err(|_| "conversion to `i32` for page_size failed".to_string());
+            self
+        }
+        pub fn start_date<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::chrono::naive::NaiveDate>,
+        {
+            self.start_date = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: chrono :: naive :: NaiveDate` for start_date failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/pay-settle-mall/vat/daily`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DailyVatPage>, Error<types::ErrorResponse>> {
+            let Self { client, end_date, page_number, page_size, start_date } = self;
+            let end_date = end_date.map_err(Error::InvalidRequest)?;
+            let page_number = page_number.map_err(Error::InvalidRequest)?;
+            let page_size = page_size.map_err(Error::InvalidRequest)?;
+            let start_date = start_date.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/v1/pay-settle-mall/vat/daily", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("endDate", &end_date))
+                .query(&progenitor_client::QueryParam::new("pageNumber", &page_number))
+                .query(&progenitor_client::QueryParam::new("pageSize", &page_size))
+                .query(&progenitor_client::QueryParam::new("startDate", &start_date))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_daily_vat",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

@@ -214,6 +214,40 @@ crate::open_enum! {
 }
 
 crate::open_enum! {
+    #[doc = " 수수료 구분 (commission kind)."]
+    CommissionType {
+        #[doc = "`SALE_COMMISSION`: (구) 판매 수수료"]
+        SaleCommission => "SALE_COMMISSION",
+        #[doc = "`PAY_COMMISSION`: Npay 수수료"]
+        PayCommission => "PAY_COMMISSION",
+        #[doc = "`CHNL_COMMISSION`: 채널 수수료"]
+        ChnlCommission => "CHNL_COMMISSION",
+        #[doc = "`ISTLM_COMMISSION`: 무이자 할부 수수료"]
+        IstlmCommission => "ISTLM_COMMISSION",
+        #[doc = "`PUBLISHING_COMMISSION`: 출판 수수료"]
+        PublishingCommission => "PUBLISHING_COMMISSION",
+        #[doc = "`INFLOW_COMMISSION`: 유입 수수료"]
+        InflowCommission => "INFLOW_COMMISSION",
+        #[doc = "`SERVICE_COMMISSION`: 솔루션 사용료"]
+        ServiceCommission => "SERVICE_COMMISSION",
+        #[doc = "`CONTRACT_COMMISSION`: 계약 수수료"]
+        ContractCommission => "CONTRACT_COMMISSION",
+        #[doc = "`PACKAGE_COMMISSION`: 패키지 사용료"]
+        PackageCommission => "PACKAGE_COMMISSION",
+        #[doc = "`PARTNER_COMMISSION`: 제휴 사용료"]
+        PartnerCommission => "PARTNER_COMMISSION",
+        #[doc = "`PURCHASER_COMMISSION`: 구매자 수수료"]
+        PurchaserCommission => "PURCHASER_COMMISSION",
+        #[doc = "`PRICE_COMPARISON_COMMISSION`: 가격 비교 수수료"]
+        PriceComparisonCommission => "PRICE_COMPARISON_COMMISSION",
+        #[doc = "`PLATFORM_COMMISSION`: 판매(플랫폼) 수수료"]
+        PlatformCommission => "PLATFORM_COMMISSION",
+        #[doc = "`VERTICAL_COMMISSION`: 버티컬 사용료"]
+        VerticalCommission => "VERTICAL_COMMISSION",
+    }
+}
+
+crate::open_enum! {
     #[doc = " 적용 쿠폰 유형 (applied coupon class)."]
     CouponClassCode {
         #[doc = "`NMP_PRD_DCNT`: 상품 할인 쿠폰"]
@@ -874,6 +908,44 @@ crate::open_enum! {
 }
 
 crate::open_enum! {
+    #[doc = " 결제 수단 (payment means of a commission row)."]
+    PayMeansType {
+        #[doc = "`PAYMEANS_TYPE_ALL`: 전체"]
+        PaymeansTypeAll => "PAYMEANS_TYPE_ALL",
+        #[doc = "`PAYMEANS_TYPE_BANK`: 실시간 계좌이체"]
+        PaymeansTypeBank => "PAYMEANS_TYPE_BANK",
+        #[doc = "`PAYMEANS_TYPE_CCARD`: 신용카드"]
+        PaymeansTypeCcard => "PAYMEANS_TYPE_CCARD",
+        #[doc = "`PAYMEANS_TYPE_CHAMT`: (구) 구매자 충전금"]
+        PaymeansTypeChamt => "PAYMEANS_TYPE_CHAMT",
+        #[doc = "`PAYMEANS_TYPE_CHKAC`: (구) 체크아웃 적립금"]
+        PaymeansTypeChkac => "PAYMEANS_TYPE_CHKAC",
+        #[doc = "`PAYMEANS_TYPE_DON`: (구) 네이버 캐시"]
+        PaymeansTypeDon => "PAYMEANS_TYPE_DON",
+        #[doc = "`PAYMEANS_TYPE_MOBIL`: 휴대폰 결제"]
+        PaymeansTypeMobil => "PAYMEANS_TYPE_MOBIL",
+        #[doc = "`PAYMEANS_TYPE_NCASH`: 네이버페이 포인트·머니"]
+        PaymeansTypeNcash => "PAYMEANS_TYPE_NCASH",
+        #[doc = "`PAYMEANS_TYPE_POINT`: 포인트 결제"]
+        PaymeansTypePoint => "PAYMEANS_TYPE_POINT",
+        #[doc = "`PAYMEANS_TYPE_VACCT`: 무통장입금 (가상계좌)"]
+        PaymeansTypeVacct => "PAYMEANS_TYPE_VACCT",
+        #[doc = "`PAYMEANS_TYPE_SKIP`: 나중에결제"]
+        PaymeansTypeSkip => "PAYMEANS_TYPE_SKIP",
+        #[doc = "`PAYMEANS_TYPE_PAYLATER`: 후불 결제"]
+        PaymeansTypePaylater => "PAYMEANS_TYPE_PAYLATER",
+        #[doc = "`PAYMEANS_TYPE_GIFTCARD`: 상품권"]
+        PaymeansTypeGiftcard => "PAYMEANS_TYPE_GIFTCARD",
+        #[doc = "`PAYMEANS_TYPE_NONE`: 주 결제 수단 없음"]
+        PaymeansTypeNone => "PAYMEANS_TYPE_NONE",
+        #[doc = "`PAYMEANS_TYPE_NMP_DISCOUNT`: 네이버 할인 지원"]
+        PaymeansTypeNmpDiscount => "PAYMEANS_TYPE_NMP_DISCOUNT",
+        #[doc = "`PAYMEANS_TYPE_OVERSEAS_CARD`: 해외 카드"]
+        PaymeansTypeOverseasCard => "PAYMEANS_TYPE_OVERSEAS_CARD",
+    }
+}
+
+crate::open_enum! {
     #[doc = " 수령 위치 (where the parcel is left). 일부 배송 유형(장보기, N배송 등)에서만 채워집니다."]
     PickupLocationType {
         #[doc = "`FRONT_OF_DOOR`: 문 앞"]
@@ -1032,6 +1104,118 @@ crate::open_enum! {
 }
 
 crate::open_enum! {
+    #[doc = " 정산 확정 여부 (whether a row is settled); 결제일 기준 조회에서만 쓰입니다."]
+    SettleDecisionType {
+        #[doc = "`SETTLED`: 정산 확정"]
+        Settled => "SETTLED",
+        #[doc = "`UNSETTLED`: 정산 미확정"]
+        Unsettled => "UNSETTLED",
+        #[doc = "`BEFORE_CANCEL`: 정산 전 취소"]
+        BeforeCancel => "BEFORE_CANCEL",
+    }
+}
+
+crate::open_enum! {
+    #[doc = " 정산 지급 방법 (how the settlement is paid out)."]
+    SettleMethodType {
+        #[doc = "`ACCOUNT`: 계좌 이체"]
+        Account => "ACCOUNT",
+        #[doc = "`CHARGE_AMT`: 충전금으로 적립"]
+        ChargeAmt => "CHARGE_AMT",
+    }
+}
+
+crate::open_enum! {
+    #[doc = " 건별 정산·수수료 조회에서 searchDate가 가리키는 날짜 (which date searchDate refers to)."]
+    SettlePeriodType {
+        #[doc = "`SETTLE_CASEBYCASE_SETTLE_SCHEDULE_DATE`: 정산 예정일"]
+        SettleCasebycaseSettleScheduleDate => "SETTLE_CASEBYCASE_SETTLE_SCHEDULE_DATE",
+        #[doc = "`SETTLE_CASEBYCASE_SETTLE_BASIS_DATE`: 정산 기준일"]
+        SettleCasebycaseSettleBasisDate => "SETTLE_CASEBYCASE_SETTLE_BASIS_DATE",
+        #[doc = "`SETTLE_CASEBYCASE_SETTLE_COMPLETE_DATE`: 정산 완료일"]
+        SettleCasebycaseSettleCompleteDate => "SETTLE_CASEBYCASE_SETTLE_COMPLETE_DATE",
+        #[doc = "`SETTLE_CASEBYCASE_PAY_DATE`: 결제일"]
+        SettleCasebycasePayDate => "SETTLE_CASEBYCASE_PAY_DATE",
+        #[doc = "`SETTLE_CASEBYCASE_TAXRETURN_BASIS_DATE`: 세금 신고 기준일"]
+        SettleCasebycaseTaxreturnBasisDate => "SETTLE_CASEBYCASE_TAXRETURN_BASIS_DATE",
+    }
+}
+
+crate::open_enum! {
+    #[doc = " 정산 대상 구분 (what a settlement row settles)."]
+    SettleProductOrderType {
+        #[doc = "`PROD_ORDER`: 상품 주문"]
+        ProdOrder => "PROD_ORDER",
+        #[doc = "`DELIVERY`: 배송비"]
+        Delivery => "DELIVERY",
+        #[doc = "`EXTRAFEE`: 기타 비용"]
+        Extrafee => "EXTRAFEE",
+        #[doc = "`WITHDRAW`: 결제 수단 출금"]
+        Withdraw => "WITHDRAW",
+        #[doc = "`REFUND`: 구매자 환불"]
+        Refund => "REFUND",
+        #[doc = "`PL_REFUND`: 후불 결제 환불"]
+        PlRefund => "PL_REFUND",
+        #[doc = "`DEDUCTION_RESTORE`: 기타 공제 환급"]
+        DeductionRestore => "DEDUCTION_RESTORE",
+        #[doc = "`PROD_PAY`: 상품 결제"]
+        ProdPay => "PROD_PAY",
+        #[doc = "`PURCHASE_REVIEW`: 텍스트 리뷰 적립"]
+        PurchaseReview => "PURCHASE_REVIEW",
+        #[doc = "`PREMIUM_PURCHASE_REVIEW`: 포토·동영상 리뷰 적립"]
+        PremiumPurchaseReview => "PREMIUM_PURCHASE_REVIEW",
+        #[doc = "`REGULAR_PURCHASE_REVIEW`: 알림 동의 회원 추가 리뷰 적립"]
+        RegularPurchaseReview => "REGULAR_PURCHASE_REVIEW",
+        #[doc = "`ONE_MONTH_PURCHASE_REVIEW`: 한 달 사용 텍스트 리뷰"]
+        OneMonthPurchaseReview => "ONE_MONTH_PURCHASE_REVIEW",
+        #[doc = "`ONE_MONTH_PREMIUM_PURCHASE_REVIEW`: 한 달 사용 포토·동영상 리뷰"]
+        OneMonthPremiumPurchaseReview => "ONE_MONTH_PREMIUM_PURCHASE_REVIEW",
+        #[doc = "`REVIEW`: 리뷰 적립"]
+        Review => "REVIEW",
+        #[doc = "`ETC_COUPON`: 기타 할인"]
+        EtcCoupon => "ETC_COUPON",
+        #[doc = "`QUICK_SETTLE`: 빠른 정산"]
+        QuickSettle => "QUICK_SETTLE",
+        #[doc = "`QUANTITY_CANCEL`: 수량 취소"]
+        QuantityCancel => "QUANTITY_CANCEL",
+        #[doc = "`DIFFERENCE_SETTLE`: 차액 정산"]
+        DifferenceSettle => "DIFFERENCE_SETTLE",
+        #[doc = "`DEPOSIT_SETTLE`: 예치금"]
+        DepositSettle => "DEPOSIT_SETTLE",
+        #[doc = "`RENTAL_ORDER`: 렌탈 주문"]
+        RentalOrder => "RENTAL_ORDER",
+        #[doc = "`MANUAL_ORDER`: 수동 주문"]
+        ManualOrder => "MANUAL_ORDER",
+        #[doc = "`RENTAL_SCHEDULED_ORDER`: 월 렌탈료 주문"]
+        RentalScheduledOrder => "RENTAL_SCHEDULED_ORDER",
+        #[doc = "`PREFERENTIAL_COMMISSION`: 우대 수수료 환급"]
+        PreferentialCommission => "PREFERENTIAL_COMMISSION",
+        #[doc = "`POINT_ACCUMULATION`: 포인트 적립"]
+        PointAccumulation => "POINT_ACCUMULATION",
+    }
+}
+
+crate::open_enum! {
+    #[doc = " 정산 구분 (settlement status or kind). Commerce 문서의 설명에는 PURCHASE_CONFIRM(구매 확정)도 있지만 허용 값 목록에는 없어 빠져 있습니다 — 응답에 오면 열린 enum이 문자열로 보존합니다 (PURCHASE_CONFIRM is described but not an allowed value; it would read as an unknown value)."]
+    SettleType {
+        #[doc = "`NORMAL_SETTLE_ORIGINAL`: 일반 정산"]
+        NormalSettleOriginal => "NORMAL_SETTLE_ORIGINAL",
+        #[doc = "`NORMAL_SETTLE_AFTER_CANCEL`: 정산 후 취소"]
+        NormalSettleAfterCancel => "NORMAL_SETTLE_AFTER_CANCEL",
+        #[doc = "`NORMAL_SETTLE_BEFORE_CANCEL`: 정산 전 취소"]
+        NormalSettleBeforeCancel => "NORMAL_SETTLE_BEFORE_CANCEL",
+        #[doc = "`QUICK_SETTLE_ORIGINAL`: 빠른 정산"]
+        QuickSettleOriginal => "QUICK_SETTLE_ORIGINAL",
+        #[doc = "`QUICK_SETTLE_CANCEL`: 빠른 정산 회수"]
+        QuickSettleCancel => "QUICK_SETTLE_CANCEL",
+        #[doc = "`QUANTITY_CANCEL_DEDUCTION`: 수량 취소 정산 (공제)"]
+        QuantityCancelDeduction => "QUANTITY_CANCEL_DEDUCTION",
+        #[doc = "`QUANTITY_CANCEL_RESTORE`: 수량 취소 정산 (환급)"]
+        QuantityCancelRestore => "QUANTITY_CANCEL_RESTORE",
+    }
+}
+
+crate::open_enum! {
     #[doc = " 보관 유형 (storage temperature of the option)."]
     StorageType {
         #[doc = "`DRY`: 상온"]
@@ -1062,6 +1246,48 @@ crate::open_enum! {
         Self_ => "SELF",
         #[doc = "`SELLER`: 연결된 판매자(가맹점)의 리소스 — account_id 필요"]
         Seller => "SELLER",
+    }
+}
+
+crate::open_enum! {
+    #[doc = " 부가세 신고 전표 상세 구분 (voucher detail kind of a VAT row)."]
+    VatDetailType {
+        #[doc = "`VOUCH_DETAIL_PAYMENT_SETL`: 결제 수단 정산"]
+        VouchDetailPaymentSetl => "VOUCH_DETAIL_PAYMENT_SETL",
+        #[doc = "`VOUCH_DETAIL_COUPON_SETL`: 혜택 정산"]
+        VouchDetailCouponSetl => "VOUCH_DETAIL_COUPON_SETL",
+        #[doc = "`VOUCH_DETAIL_PRODUCT_COUPON_SETL`: 혜택 정산 (상품 할인)"]
+        VouchDetailProductCouponSetl => "VOUCH_DETAIL_PRODUCT_COUPON_SETL",
+        #[doc = "`VOUCH_DETAIL_ORDER_COUPON_SETL`: 혜택 정산 (스토어 할인)"]
+        VouchDetailOrderCouponSetl => "VOUCH_DETAIL_ORDER_COUPON_SETL",
+        #[doc = "`VOUCH_DETAIL_DLVFEE_COUPON_SETL`: 혜택 정산 (배송비 할인)"]
+        VouchDetailDlvfeeCouponSetl => "VOUCH_DETAIL_DLVFEE_COUPON_SETL",
+        #[doc = "`VOUCH_DETAIL_DDTN_RSTOR`: 공제·환급"]
+        VouchDetailDdtnRstor => "VOUCH_DETAIL_DDTN_RSTOR",
+        #[doc = "`VOUCH_DETAIL_RTNDLV`: 공제·환급 (반품 배송비)"]
+        VouchDetailRtndlv => "VOUCH_DETAIL_RTNDLV",
+        #[doc = "`VOUCH_DETAIL_ETCDLV`: 공제·환급 (기타)"]
+        VouchDetailEtcdlv => "VOUCH_DETAIL_ETCDLV",
+        #[doc = "`VOUCH_DETAIL_DCCNCL`: 공제·환급 (복수 구매 할인 취소)"]
+        VouchDetailDccncl => "VOUCH_DETAIL_DCCNCL",
+        #[doc = "`VOUCH_DETAIL_DLVREC`: 공제·환급 (배송비 변경)"]
+        VouchDetailDlvrec => "VOUCH_DETAIL_DLVREC",
+        #[doc = "`VOUCH_DETAIL_DLCNCL`: 공제·환급 (배송비 할인 변경)"]
+        VouchDetailDlcncl => "VOUCH_DETAIL_DLCNCL",
+    }
+}
+
+crate::open_enum! {
+    #[doc = " 부가세 신고 전표 상태 (voucher status). 설명에는 수량 취소 상태 두 가지도 나오지만 코드가 공개되지 않았습니다."]
+    VatStatus {
+        #[doc = "`VOUCH_PUBLICATION`: 주문 매출 (원 판매)"]
+        VouchPublication => "VOUCH_PUBLICATION",
+        #[doc = "`VOUCH_CANCEL`: 주문 취소"]
+        VouchCancel => "VOUCH_CANCEL",
+        #[doc = "`VOUCH_RSTOR_PUBLICATION`: 공제·환급"]
+        VouchRstorPublication => "VOUCH_RSTOR_PUBLICATION",
+        #[doc = "`VOUCH_RSTOR_CANCEL`: 환급 취소"]
+        VouchRstorCancel => "VOUCH_RSTOR_CANCEL",
     }
 }
 

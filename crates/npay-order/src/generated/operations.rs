@@ -1678,6 +1678,536 @@ impl Client {
     }
 }
 
+/// Parameters of [`Client::list_settlements_by_case`] (`listSettlementsByCase`).
+///
+/// Required parameters go to [`ListSettlementsByCaseParams::new`]; each optional one has a setter.
+/// In JSON (the bindings' path) the keys are the API's camelCase names.
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct ListSettlementsByCaseParams {
+    /// 조회할 날짜 하루, `yyyy-MM-dd` KST (the one day to look up). 어느 날짜인지는 periodType이 정합니다. 기간 조회는 지원하지 않습니다.
+    #[serde(rename = "searchDate", default)]
+    pub search_date: Option<chrono::NaiveDate>,
+    /// 이 주문 번호의 행만 (only rows of this order). 빈 값은 400.
+    #[serde(rename = "orderId", default)]
+    pub order_id: Option<String>,
+    /// 이 상품 주문 번호(또는 배송비·기타 비용 번호)의 행만 (only rows of this product order, shipping-fee or other-fee number). 빈 값은 400.
+    #[serde(rename = "productOrderId", default)]
+    pub product_order_id: Option<String>,
+    /// searchDate가 가리키는 날짜 (which date searchDate is). 생략했을 때의 기준은 문서화되지 않았습니다.
+    #[serde(rename = "periodType", default)]
+    pub period_type: Option<api::enums::SettlePeriodType>,
+    /// 정산 확정 여부 (settled, unsettled or cancelled before settlement). periodType=SETTLE_CASEBYCASE_PAY_DATE일 때만 의미가 있습니다 (only meaningful with the payment-date axis).
+    #[serde(rename = "settleDecisionType", default)]
+    pub settle_decision_type: Option<api::enums::SettleDecisionType>,
+    /// 이 정산 구분의 행만 (only rows of this settlement type).
+    #[serde(rename = "settleType", default)]
+    pub settle_type: Option<api::enums::SettleType>,
+    /// 페이지 번호, 1부터 (page number, from 1).
+    #[serde(rename = "pageNumber")]
+    pub page_number: i32,
+    /// 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+    #[serde(rename = "pageSize")]
+    pub page_size: i32,
+}
+
+impl ListSettlementsByCaseParams {
+    /// Parameters with every required value; optional ones start unset.
+    pub fn new(page_number: i32, page_size: i32) -> Self {
+        Self {
+            search_date: None,
+            order_id: None,
+            product_order_id: None,
+            period_type: None,
+            settle_decision_type: None,
+            settle_type: None,
+            page_number: page_number,
+            page_size: page_size,
+        }
+    }
+
+    /// Sets `searchDate`: 조회할 날짜 하루, `yyyy-MM-dd` KST (the one day to look up). 어느 날짜인지는 periodType이 정합니다. 기간 조회는 지원하지 않습니다.
+    pub fn search_date(mut self, value: chrono::NaiveDate) -> Self {
+        self.search_date = Some(value);
+        self
+    }
+
+    /// Sets `orderId`: 이 주문 번호의 행만 (only rows of this order). 빈 값은 400.
+    pub fn order_id(mut self, value: impl Into<String>) -> Self {
+        self.order_id = Some(value.into());
+        self
+    }
+
+    /// Sets `productOrderId`: 이 상품 주문 번호(또는 배송비·기타 비용 번호)의 행만 (only rows of this product order, shipping-fee or other-fee number). 빈 값은 400.
+    pub fn product_order_id(mut self, value: impl Into<String>) -> Self {
+        self.product_order_id = Some(value.into());
+        self
+    }
+
+    /// Sets `periodType`: searchDate가 가리키는 날짜 (which date searchDate is). 생략했을 때의 기준은 문서화되지 않았습니다.
+    pub fn period_type(mut self, value: api::enums::SettlePeriodType) -> Self {
+        self.period_type = Some(value);
+        self
+    }
+
+    /// Sets `settleDecisionType`: 정산 확정 여부 (settled, unsettled or cancelled before settlement). periodType=SETTLE_CASEBYCASE_PAY_DATE일 때만 의미가 있습니다 (only meaningful with the payment-date axis).
+    pub fn settle_decision_type(mut self, value: api::enums::SettleDecisionType) -> Self {
+        self.settle_decision_type = Some(value);
+        self
+    }
+
+    /// Sets `settleType`: 이 정산 구분의 행만 (only rows of this settlement type).
+    pub fn settle_type(mut self, value: api::enums::SettleType) -> Self {
+        self.settle_type = Some(value);
+        self
+    }
+}
+
+impl Validate for ListSettlementsByCaseParams {
+    #[allow(unused_variables)]
+    fn validate(&self, checker: &mut Checker) {
+        checker.text("orderId", self.order_id.as_ref().map(String::as_str), Some(1), None);
+        checker.text("productOrderId", self.product_order_id.as_ref().map(String::as_str), Some(1), None);
+        checker.known("periodType", self.period_type.as_ref());
+        checker.known("settleDecisionType", self.settle_decision_type.as_ref());
+        checker.known("settleType", self.settle_type.as_ref());
+        checker.int("pageNumber", Some(&self.page_number).map(|v| i64::from(*v)), Some(1), None);
+        checker.int("pageSize", Some(&self.page_size).map(|v| i64::from(*v)), Some(1), Some(1000));
+    }
+}
+
+impl Client {
+    /// 건별 정산 내역 조회 (list settlements case by case)
+    ///
+    /// 상품 주문·배송비·기타 비용 한 건마다의 정산 내역을 조회합니다. `searchDate` 하루를 `periodType`이 고르는 날짜(정산 예정일, 정산 기준일, 정산
+    /// 완료일, 결제일, 세금 신고 기준일)로 찾으며 기간 조회는 없습니다. 배송비는 같은 주문 번호의 별도 `DELIVERY` 행으로 오고, 정산 뒤 취소되면 기존 행은 그대로
+    /// 두고 다른 `settleType`의 행이 더해집니다. 수수료는 음수이며 `settleExpectAmount = paySettleAmount + totalPayCommissionAmount +
+    /// sellingInterlockCommissionAmount + freeInstallmentCommissionAmount + benefitSettleAmount`입니다. 응답은 주문 API와 달리
+    /// `{timestamp, traceId, data}` 봉투 없이 `{elements, pagination}`입니다.
+    ///
+    /// 가맹점 정산 문서는 공개되지 않아 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다. 가맹점 README의 설명은 case와 daily가 뒤바뀐
+    /// 것으로 보고 경로 이름(case = 건별)을 따랐습니다. `periodType`을 생략했을 때의 기준 날짜는 문서에 없으니 함께 보내십시오.
+    ///
+    /// Settlement rows of single product orders, shipping fees and other fees for one day (`searchDate`, on the axis
+    /// `periodType` picks; there is no period query). Commissions are negative. The body is `{elements, pagination}`,
+    /// without the `{timestamp, traceId, data}` envelope. Modelled on the Commerce twin.
+    ///
+    /// `GET /v1/pay-settle-mall/settle/case` (operationId `listSettlementsByCase`, group 정산). Checks every limit of the spec before sending;
+    /// returns the whole body, [`api::types::SettlementsByCasePage`] (it has no envelope: the trace id is the header's).
+    pub async fn list_settlements_by_case(&self, params: ListSettlementsByCaseParams) -> Result<Response<api::types::SettlementsByCasePage>> {
+        crate::validate::check(&params)?;
+        let outcome = self
+            .execute("listSettlementsByCase", crate::Effect::Read, move |api| {
+                let p = params.clone();
+                async move {
+                    #[allow(unused_mut)]
+                    let mut call = api.list_settlements_by_case();
+                    if let Some(value) = p.search_date {
+                        call = call.search_date(value);
+                    }
+                    if let Some(value) = p.order_id {
+                        call = call.order_id(value);
+                    }
+                    if let Some(value) = p.product_order_id {
+                        call = call.product_order_id(value);
+                    }
+                    if let Some(value) = p.period_type {
+                        call = call.period_type(value);
+                    }
+                    if let Some(value) = p.settle_decision_type {
+                        call = call.settle_decision_type(value);
+                    }
+                    if let Some(value) = p.settle_type {
+                        call = call.settle_type(value);
+                    }
+                    call = call.page_number(p.page_number);
+                    call = call.page_size(p.page_size);
+                    call.send().await
+                }
+            })
+            .await;
+        let response = outcome?;
+        Ok(response)
+    }
+}
+
+/// Parameters of [`Client::list_commission_details`] (`listCommissionDetails`).
+///
+/// Required parameters go to [`ListCommissionDetailsParams::new`]; each optional one has a setter.
+/// In JSON (the bindings' path) the keys are the API's camelCase names.
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct ListCommissionDetailsParams {
+    /// 조회할 날짜 하루, `yyyy-MM-dd` KST (the one day to look up). 어느 날짜인지는 periodType이 정합니다. 기간 조회는 지원하지 않습니다.
+    #[serde(rename = "searchDate", default)]
+    pub search_date: Option<chrono::NaiveDate>,
+    /// 이 주문 번호의 행만 (only rows of this order). 빈 값은 400.
+    #[serde(rename = "orderId", default)]
+    pub order_id: Option<String>,
+    /// 이 상품 주문 번호(또는 배송비·기타 비용 번호)의 행만 (only rows of this product order, shipping-fee or other-fee number). 빈 값은 400.
+    #[serde(rename = "productOrderId", default)]
+    pub product_order_id: Option<String>,
+    /// searchDate가 가리키는 날짜 (which date searchDate is). 생략했을 때의 기준은 문서화되지 않았습니다.
+    #[serde(rename = "periodType", default)]
+    pub period_type: Option<api::enums::SettlePeriodType>,
+    /// 정산 확정 여부 (settled, unsettled or cancelled before settlement). periodType=SETTLE_CASEBYCASE_PAY_DATE일 때만 의미가 있습니다 (only meaningful with the payment-date axis).
+    #[serde(rename = "settleDecisionType", default)]
+    pub settle_decision_type: Option<api::enums::SettleDecisionType>,
+    /// 이 정산 구분의 행만 (only rows of this settlement type).
+    #[serde(rename = "settleType", default)]
+    pub settle_type: Option<api::enums::SettleType>,
+    /// 페이지 번호, 1부터 (page number, from 1).
+    #[serde(rename = "pageNumber")]
+    pub page_number: i32,
+    /// 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+    #[serde(rename = "pageSize")]
+    pub page_size: i32,
+}
+
+impl ListCommissionDetailsParams {
+    /// Parameters with every required value; optional ones start unset.
+    pub fn new(page_number: i32, page_size: i32) -> Self {
+        Self {
+            search_date: None,
+            order_id: None,
+            product_order_id: None,
+            period_type: None,
+            settle_decision_type: None,
+            settle_type: None,
+            page_number: page_number,
+            page_size: page_size,
+        }
+    }
+
+    /// Sets `searchDate`: 조회할 날짜 하루, `yyyy-MM-dd` KST (the one day to look up). 어느 날짜인지는 periodType이 정합니다. 기간 조회는 지원하지 않습니다.
+    pub fn search_date(mut self, value: chrono::NaiveDate) -> Self {
+        self.search_date = Some(value);
+        self
+    }
+
+    /// Sets `orderId`: 이 주문 번호의 행만 (only rows of this order). 빈 값은 400.
+    pub fn order_id(mut self, value: impl Into<String>) -> Self {
+        self.order_id = Some(value.into());
+        self
+    }
+
+    /// Sets `productOrderId`: 이 상품 주문 번호(또는 배송비·기타 비용 번호)의 행만 (only rows of this product order, shipping-fee or other-fee number). 빈 값은 400.
+    pub fn product_order_id(mut self, value: impl Into<String>) -> Self {
+        self.product_order_id = Some(value.into());
+        self
+    }
+
+    /// Sets `periodType`: searchDate가 가리키는 날짜 (which date searchDate is). 생략했을 때의 기준은 문서화되지 않았습니다.
+    pub fn period_type(mut self, value: api::enums::SettlePeriodType) -> Self {
+        self.period_type = Some(value);
+        self
+    }
+
+    /// Sets `settleDecisionType`: 정산 확정 여부 (settled, unsettled or cancelled before settlement). periodType=SETTLE_CASEBYCASE_PAY_DATE일 때만 의미가 있습니다 (only meaningful with the payment-date axis).
+    pub fn settle_decision_type(mut self, value: api::enums::SettleDecisionType) -> Self {
+        self.settle_decision_type = Some(value);
+        self
+    }
+
+    /// Sets `settleType`: 이 정산 구분의 행만 (only rows of this settlement type).
+    pub fn settle_type(mut self, value: api::enums::SettleType) -> Self {
+        self.settle_type = Some(value);
+        self
+    }
+}
+
+impl Validate for ListCommissionDetailsParams {
+    #[allow(unused_variables)]
+    fn validate(&self, checker: &mut Checker) {
+        checker.text("orderId", self.order_id.as_ref().map(String::as_str), Some(1), None);
+        checker.text("productOrderId", self.product_order_id.as_ref().map(String::as_str), Some(1), None);
+        checker.known("periodType", self.period_type.as_ref());
+        checker.known("settleDecisionType", self.settle_decision_type.as_ref());
+        checker.known("settleType", self.settle_type.as_ref());
+        checker.int("pageNumber", Some(&self.page_number).map(|v| i64::from(*v)), Some(1), None);
+        checker.int("pageSize", Some(&self.page_size).map(|v| i64::from(*v)), Some(1), Some(1000));
+    }
+}
+
+impl Client {
+    /// 수수료 상세 내역 조회 (list commission details)
+    ///
+    /// 건별 수수료 내역을 조회합니다. 한 상품 주문이 수수료 유형(`commissionType`)마다 한 행으로 나뉘어 오므로 (productOrderId, commissionType)이 한
+    /// 행을 가리킵니다. 주문 번호 필드 이름은 `orderId`가 아니라 `orderNo`입니다. 파라미터는 건별 정산 내역과 같습니다(하루 단위 `searchDate`). 응답은
+    /// 봉투 없이 `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+    ///
+    /// Commission rows, one per product order and commission type (the key is productOrderId + commissionType; note the
+    /// order number is `orderNo` here). Same parameters as listSettlementsByCase. The body is `{elements, pagination}`.
+    /// Modelled on the Commerce twin.
+    ///
+    /// `GET /v1/pay-settle-mall/settle/commission-details` (operationId `listCommissionDetails`, group 정산). Checks every limit of the spec before sending;
+    /// returns the whole body, [`api::types::CommissionDetailsPage`] (it has no envelope: the trace id is the header's).
+    pub async fn list_commission_details(&self, params: ListCommissionDetailsParams) -> Result<Response<api::types::CommissionDetailsPage>> {
+        crate::validate::check(&params)?;
+        let outcome = self
+            .execute("listCommissionDetails", crate::Effect::Read, move |api| {
+                let p = params.clone();
+                async move {
+                    #[allow(unused_mut)]
+                    let mut call = api.list_commission_details();
+                    if let Some(value) = p.search_date {
+                        call = call.search_date(value);
+                    }
+                    if let Some(value) = p.order_id {
+                        call = call.order_id(value);
+                    }
+                    if let Some(value) = p.product_order_id {
+                        call = call.product_order_id(value);
+                    }
+                    if let Some(value) = p.period_type {
+                        call = call.period_type(value);
+                    }
+                    if let Some(value) = p.settle_decision_type {
+                        call = call.settle_decision_type(value);
+                    }
+                    if let Some(value) = p.settle_type {
+                        call = call.settle_type(value);
+                    }
+                    call = call.page_number(p.page_number);
+                    call = call.page_size(p.page_size);
+                    call.send().await
+                }
+            })
+            .await;
+        let response = outcome?;
+        Ok(response)
+    }
+}
+
+/// Parameters of [`Client::list_daily_settlements`] (`listDailySettlements`).
+///
+/// Required parameters go to [`ListDailySettlementsParams::new`]; each optional one has a setter.
+/// In JSON (the bindings' path) the keys are the API's camelCase names.
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct ListDailySettlementsParams {
+    /// 조회 시작일, 정산 예정일 기준, 포함 (first expected settlement date, inclusive). `yyyy-MM-dd`, KST.
+    #[serde(rename = "startDate")]
+    pub start_date: chrono::NaiveDate,
+    /// 조회 종료일, 포함 (last expected settlement date, inclusive). startDate 이후, 약 한 달 이내.
+    #[serde(rename = "endDate")]
+    pub end_date: chrono::NaiveDate,
+    /// 페이지 번호, 1부터 (page number, from 1).
+    #[serde(rename = "pageNumber")]
+    pub page_number: i32,
+    /// 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+    #[serde(rename = "pageSize")]
+    pub page_size: i32,
+}
+
+impl ListDailySettlementsParams {
+    /// Parameters with every required value; optional ones start unset.
+    pub fn new(start_date: chrono::NaiveDate, end_date: chrono::NaiveDate, page_number: i32, page_size: i32) -> Self {
+        Self {
+            start_date: start_date,
+            end_date: end_date,
+            page_number: page_number,
+            page_size: page_size,
+        }
+    }
+}
+
+impl Validate for ListDailySettlementsParams {
+    #[allow(unused_variables)]
+    fn validate(&self, checker: &mut Checker) {
+        checker.int("pageNumber", Some(&self.page_number).map(|v| i64::from(*v)), Some(1), None);
+        checker.int("pageSize", Some(&self.page_size).map(|v| i64::from(*v)), Some(1), Some(1000));
+    }
+}
+
+impl Client {
+    /// 일별 정산 내역 조회 (list daily settlements)
+    ///
+    /// 정산 예정일 하루마다 합산한 정산 내역(지급액, 수수료, 혜택, 공제·환급, 보류, 지급 계좌)을 조회합니다. `startDate`–`endDate`(포함)는 정산 예정일에
+    /// 걸리며, 문서에는 최대 기간이 없지만 약 한 달까지로 알려져 있습니다(샌드박스는 31일까지 받고 그보다 길거나 종료일이 시작일보다 앞서면 400). 응답은 봉투 없이
+    /// `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+    ///
+    /// Settlement totals per expected settlement (payout) date in [startDate, endDate] (inclusive): payout, commissions,
+    /// benefits, deductions, holds and the payout account. No maximum span is documented; about one month is reported (the
+    /// sandbox accepts up to 31 days). The body is `{elements, pagination}`. Modelled on the Commerce twin.
+    ///
+    /// `GET /v1/pay-settle-mall/settle/daily` (operationId `listDailySettlements`, group 정산). Checks every limit of the spec before sending;
+    /// returns the whole body, [`api::types::DailySettlementsPage`] (it has no envelope: the trace id is the header's).
+    pub async fn list_daily_settlements(&self, params: ListDailySettlementsParams) -> Result<Response<api::types::DailySettlementsPage>> {
+        crate::validate::check(&params)?;
+        let outcome = self
+            .execute("listDailySettlements", crate::Effect::Read, move |api| {
+                let p = params.clone();
+                async move {
+                    #[allow(unused_mut)]
+                    let mut call = api.list_daily_settlements();
+                    call = call.start_date(p.start_date);
+                    call = call.end_date(p.end_date);
+                    call = call.page_number(p.page_number);
+                    call = call.page_size(p.page_size);
+                    call.send().await
+                }
+            })
+            .await;
+        let response = outcome?;
+        Ok(response)
+    }
+}
+
+/// Parameters of [`Client::list_vat_by_case`] (`listVatByCase`).
+///
+/// Required parameters go to [`ListVatByCaseParams::new`]; each optional one has a setter.
+/// In JSON (the bindings' path) the keys are the API's camelCase names.
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct ListVatByCaseParams {
+    /// 조회 시작일, 정산 기준일, 포함 (first settlement basis date, inclusive). `yyyy-MM-dd`, KST; 지난달 말일까지.
+    #[serde(rename = "startDate")]
+    pub start_date: chrono::NaiveDate,
+    /// 조회 종료일, 포함 (last settlement basis date, inclusive). startDate 이후이며 지난달 말일까지만 (at most the last day of the previous month).
+    #[serde(rename = "endDate")]
+    pub end_date: chrono::NaiveDate,
+    /// 페이지 번호, 1부터 (page number, from 1).
+    #[serde(rename = "pageNumber")]
+    pub page_number: i32,
+    /// 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+    #[serde(rename = "pageSize")]
+    pub page_size: i32,
+}
+
+impl ListVatByCaseParams {
+    /// Parameters with every required value; optional ones start unset.
+    pub fn new(start_date: chrono::NaiveDate, end_date: chrono::NaiveDate, page_number: i32, page_size: i32) -> Self {
+        Self {
+            start_date: start_date,
+            end_date: end_date,
+            page_number: page_number,
+            page_size: page_size,
+        }
+    }
+}
+
+impl Validate for ListVatByCaseParams {
+    #[allow(unused_variables)]
+    fn validate(&self, checker: &mut Checker) {
+        checker.int("pageNumber", Some(&self.page_number).map(|v| i64::from(*v)), Some(1), None);
+        checker.int("pageSize", Some(&self.page_size).map(|v| i64::from(*v)), Some(1), Some(1000));
+    }
+}
+
+impl Client {
+    /// 건별 부가세 신고 내역 조회 (list VAT declaration rows case by case)
+    ///
+    /// 부가세 신고용 매출 내역을 건별(상품 주문·배송비·기타 비용, 전표 상세 유형별)로 조회합니다. `startDate`–`endDate`(포함)는 정산 기준일에 걸리며
+    /// **지난달 말일까지만** 조회할 수 있습니다. 이번 달이 걸린 범위는 400으로 알려져 있고 샌드박스도 그렇게 답합니다(종료일이 시작일보다 앞서도 400).
+    /// 결제 수단별 금액(`creditCardAmount`, `cashInComeDeductionAmount` — 대문자 C에 주의 — 등)의 합이 `totalSalesAmount`입니다. 응답은 봉투 없이
+    /// `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+    ///
+    /// Sales rows for the VAT return, per product order / fee and voucher detail, for settlement basis dates in
+    /// [startDate, endDate], which may reach at most the last day of the previous month (a range into the current month is
+    /// reported to answer 400; so does the sandbox). The body is `{elements, pagination}`. Modelled on the Commerce twin.
+    ///
+    /// `GET /v1/pay-settle-mall/vat/case` (operationId `listVatByCase`, group 정산). Checks every limit of the spec before sending;
+    /// returns the whole body, [`api::types::VatByCasePage`] (it has no envelope: the trace id is the header's).
+    pub async fn list_vat_by_case(&self, params: ListVatByCaseParams) -> Result<Response<api::types::VatByCasePage>> {
+        crate::validate::check(&params)?;
+        let outcome = self
+            .execute("listVatByCase", crate::Effect::Read, move |api| {
+                let p = params.clone();
+                async move {
+                    #[allow(unused_mut)]
+                    let mut call = api.list_vat_by_case();
+                    call = call.start_date(p.start_date);
+                    call = call.end_date(p.end_date);
+                    call = call.page_number(p.page_number);
+                    call = call.page_size(p.page_size);
+                    call.send().await
+                }
+            })
+            .await;
+        let response = outcome?;
+        Ok(response)
+    }
+}
+
+/// Parameters of [`Client::list_daily_vat`] (`listDailyVat`).
+///
+/// Required parameters go to [`ListDailyVatParams::new`]; each optional one has a setter.
+/// In JSON (the bindings' path) the keys are the API's camelCase names.
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct ListDailyVatParams {
+    /// 조회 시작일, 정산 기준일, 포함 (first settlement basis date, inclusive). `yyyy-MM-dd`, KST; 지난달 말일까지.
+    #[serde(rename = "startDate")]
+    pub start_date: chrono::NaiveDate,
+    /// 조회 종료일, 포함 (last settlement basis date, inclusive). startDate 이후이며 지난달 말일까지만 (at most the last day of the previous month).
+    #[serde(rename = "endDate")]
+    pub end_date: chrono::NaiveDate,
+    /// 페이지 번호, 1부터 (page number, from 1).
+    #[serde(rename = "pageNumber")]
+    pub page_number: i32,
+    /// 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+    #[serde(rename = "pageSize")]
+    pub page_size: i32,
+}
+
+impl ListDailyVatParams {
+    /// Parameters with every required value; optional ones start unset.
+    pub fn new(start_date: chrono::NaiveDate, end_date: chrono::NaiveDate, page_number: i32, page_size: i32) -> Self {
+        Self {
+            start_date: start_date,
+            end_date: end_date,
+            page_number: page_number,
+            page_size: page_size,
+        }
+    }
+}
+
+impl Validate for ListDailyVatParams {
+    #[allow(unused_variables)]
+    fn validate(&self, checker: &mut Checker) {
+        checker.int("pageNumber", Some(&self.page_number).map(|v| i64::from(*v)), Some(1), None);
+        checker.int("pageSize", Some(&self.page_size).map(|v| i64::from(*v)), Some(1), Some(1000));
+    }
+}
+
+impl Client {
+    /// 일별 부가세 신고 내역 조회 (list daily VAT declaration totals)
+    ///
+    /// 부가세 신고용 매출 합계를 정산 기준일 하루마다 조회합니다. 금액의 뜻과 기간 규칙(지난달 말일까지, 종료일 ≥ 시작일)은 건별 부가세 신고 내역과 같습니다.
+    /// 응답은 봉투 없이 `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+    ///
+    /// VAT sales totals per settlement basis date in [startDate, endDate] (at most the last day of the previous month).
+    /// Same amounts as listVatByCase, summed per day. The body is `{elements, pagination}`. Modelled on the Commerce twin.
+    ///
+    /// `GET /v1/pay-settle-mall/vat/daily` (operationId `listDailyVat`, group 정산). Checks every limit of the spec before sending;
+    /// returns the whole body, [`api::types::DailyVatPage`] (it has no envelope: the trace id is the header's).
+    pub async fn list_daily_vat(&self, params: ListDailyVatParams) -> Result<Response<api::types::DailyVatPage>> {
+        crate::validate::check(&params)?;
+        let outcome = self
+            .execute("listDailyVat", crate::Effect::Read, move |api| {
+                let p = params.clone();
+                async move {
+                    #[allow(unused_mut)]
+                    let mut call = api.list_daily_vat();
+                    call = call.start_date(p.start_date);
+                    call = call.end_date(p.end_date);
+                    call = call.page_number(p.page_number);
+                    call = call.page_size(p.page_size);
+                    call.send().await
+                }
+            })
+            .await;
+        let response = outcome?;
+        Ok(response)
+    }
+}
+
 impl Validate for api::types::DispatchProductOrder {
     #[allow(unused_variables)]
     fn validate(&self, checker: &mut Checker) {
@@ -1714,6 +2244,11 @@ impl Client {
             "requestReturn" => crate::json::data_to_value(self.request_return(crate::json::params(operation_id, params)?).await?),
             "delayDispatch" => crate::json::data_to_value(self.delay_dispatch(crate::json::params(operation_id, params)?).await?),
             "listReviews" => crate::json::data_to_value(self.list_reviews(crate::json::params(operation_id, params)?).await?),
+            "listSettlementsByCase" => crate::json::data_to_value(self.list_settlements_by_case(crate::json::params(operation_id, params)?).await?),
+            "listCommissionDetails" => crate::json::data_to_value(self.list_commission_details(crate::json::params(operation_id, params)?).await?),
+            "listDailySettlements" => crate::json::data_to_value(self.list_daily_settlements(crate::json::params(operation_id, params)?).await?),
+            "listVatByCase" => crate::json::data_to_value(self.list_vat_by_case(crate::json::params(operation_id, params)?).await?),
+            "listDailyVat" => crate::json::data_to_value(self.list_daily_vat(crate::json::params(operation_id, params)?).await?),
             _ => Err(crate::NpayError::unknown_operation(operation_id)),
         }
     }
@@ -1742,4 +2277,9 @@ pub const OPERATIONS: &[crate::OperationInfo] = &[
     crate::OperationInfo { id: "requestReturn", method: "POST", path: "/v1/pay-order/mall/product-orders/{productOrderId}/claim/return/request", read_only: false },
     crate::OperationInfo { id: "delayDispatch", method: "POST", path: "/v1/pay-order/mall/product-orders/{productOrderId}/delay", read_only: false },
     crate::OperationInfo { id: "listReviews", method: "GET", path: "/v1/pay-order/mall/reviews", read_only: true },
+    crate::OperationInfo { id: "listSettlementsByCase", method: "GET", path: "/v1/pay-settle-mall/settle/case", read_only: true },
+    crate::OperationInfo { id: "listCommissionDetails", method: "GET", path: "/v1/pay-settle-mall/settle/commission-details", read_only: true },
+    crate::OperationInfo { id: "listDailySettlements", method: "GET", path: "/v1/pay-settle-mall/settle/daily", read_only: true },
+    crate::OperationInfo { id: "listVatByCase", method: "GET", path: "/v1/pay-settle-mall/vat/case", read_only: true },
+    crate::OperationInfo { id: "listDailyVat", method: "GET", path: "/v1/pay-settle-mall/vat/daily", read_only: true },
 ];

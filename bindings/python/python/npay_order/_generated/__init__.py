@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from . import enums as _enums
 from .client import AsyncClient, AsyncClientWithRawResponse, Client, ClientWithRawResponse
-from .models import Address, AppliedCardPromotion, AppliedCoupon, BeforeClaim, CancelClaim, ClaimResult, CompletedClaim, ConfirmResult, ConfirmSuccessInfo, CurrentClaim, Delivery, DispatchProductOrder, ExchangeClaim, FailProductOrderInfo, HopeDelivery, LastChangedMore, LastChangedStatus, LastChangedStatusesData, Order, Pagination, ProductOrder, ProductOrderDetail, PurchaseReview, ReturnClaim, ReturnReceiveAddress, ReviewsData, SearchProductOrderContent, SearchProductOrdersData, ShippingAddress, SkuMapping
+from .models import Address, AppliedCardPromotion, AppliedCoupon, BeforeClaim, CancelClaim, ClaimResult, CommissionDetail, CommissionDetailsPage, CompletedClaim, ConfirmResult, ConfirmSuccessInfo, CurrentClaim, DailySettlement, DailySettlementsPage, DailyVat, DailyVatPage, Delivery, DispatchProductOrder, ExchangeClaim, FailProductOrderInfo, HopeDelivery, LastChangedMore, LastChangedStatus, LastChangedStatusesData, Order, Pagination, ProductOrder, ProductOrderDetail, PurchaseReview, ReturnClaim, ReturnReceiveAddress, ReviewsData, SearchProductOrderContent, SearchProductOrdersData, SettlePagination, SettlementByCase, SettlementsByCasePage, ShippingAddress, SkuMapping, VatByCase, VatByCasePage
 
 TYPE_CHECKING = False  # see `npay_order._model`
 if TYPE_CHECKING:
-    from .enums import AddressType, CancelRequestReason, ClaimDeliveryFeeSupportType, ClaimReason, ClaimStatus, ClaimType, CollectStatus, CommissionPrePayStatus, CouponClassCode, DelayedDispatchReason, DeliveryAttributeType, DeliveryCompanyCode, DeliveryMethod, DeliveryStatus, DeliveryTagType, EntryMethod, GiftReceivingStatus, GrantType, HoldbackReason, HoldbackStatus, LastChangedType, PayLocationType, PickupLocationType, PlaceOrderStatus, ProductOrderStatus, PurchaseReviewClassType, QuotaPeriod, RequestDeliveryMethod, ReturnRequestReason, SearchRangeType, SellerBurdenMultiplePurchaseDiscountType, StorageType, TaxType, TokenType
+    from .enums import AddressType, CancelRequestReason, ClaimDeliveryFeeSupportType, ClaimReason, ClaimStatus, ClaimType, CollectStatus, CommissionPrePayStatus, CommissionType, CouponClassCode, DelayedDispatchReason, DeliveryAttributeType, DeliveryCompanyCode, DeliveryMethod, DeliveryStatus, DeliveryTagType, EntryMethod, GiftReceivingStatus, GrantType, HoldbackReason, HoldbackStatus, LastChangedType, PayLocationType, PayMeansType, PickupLocationType, PlaceOrderStatus, ProductOrderStatus, PurchaseReviewClassType, QuotaPeriod, RequestDeliveryMethod, ReturnRequestReason, SearchRangeType, SellerBurdenMultiplePurchaseDiscountType, SettleDecisionType, SettleMethodType, SettlePeriodType, SettleProductOrderType, SettleType, StorageType, TaxType, TokenType, VatDetailType, VatStatus
 else:
 
     def __getattr__(name: str) -> object:
@@ -27,10 +27,16 @@ __all__ = [
     "BeforeClaim",
     "CancelClaim",
     "ClaimResult",
+    "CommissionDetail",
+    "CommissionDetailsPage",
     "CompletedClaim",
     "ConfirmResult",
     "ConfirmSuccessInfo",
     "CurrentClaim",
+    "DailySettlement",
+    "DailySettlementsPage",
+    "DailyVat",
+    "DailyVatPage",
     "Delivery",
     "DispatchProductOrder",
     "ExchangeClaim",
@@ -49,8 +55,13 @@ __all__ = [
     "ReviewsData",
     "SearchProductOrderContent",
     "SearchProductOrdersData",
+    "SettlePagination",
+    "SettlementByCase",
+    "SettlementsByCasePage",
     "ShippingAddress",
     "SkuMapping",
+    "VatByCase",
+    "VatByCasePage",
     "AddressType",
     "CancelRequestReason",
     "ClaimDeliveryFeeSupportType",
@@ -59,6 +70,7 @@ __all__ = [
     "ClaimType",
     "CollectStatus",
     "CommissionPrePayStatus",
+    "CommissionType",
     "CouponClassCode",
     "DelayedDispatchReason",
     "DeliveryAttributeType",
@@ -73,6 +85,7 @@ __all__ = [
     "HoldbackStatus",
     "LastChangedType",
     "PayLocationType",
+    "PayMeansType",
     "PickupLocationType",
     "PlaceOrderStatus",
     "ProductOrderStatus",
@@ -82,7 +95,14 @@ __all__ = [
     "ReturnRequestReason",
     "SearchRangeType",
     "SellerBurdenMultiplePurchaseDiscountType",
+    "SettleDecisionType",
+    "SettleMethodType",
+    "SettlePeriodType",
+    "SettleProductOrderType",
+    "SettleType",
     "StorageType",
     "TaxType",
     "TokenType",
+    "VatDetailType",
+    "VatStatus",
 ]

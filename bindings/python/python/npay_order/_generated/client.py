@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .._base import AsyncBaseClient, SyncBaseClient
 from .._model import compact, parse_list, parse_model, parse_plain
-from .models import ClaimResult, ConfirmResult, DispatchProductOrder, LastChangedStatus, LastChangedStatusesData, ProductOrderDetail, ReviewsData, SearchProductOrderContent, SearchProductOrdersData
+from .models import ClaimResult, CommissionDetailsPage, ConfirmResult, DailySettlementsPage, DailyVatPage, DispatchProductOrder, LastChangedStatus, LastChangedStatusesData, ProductOrderDetail, ReviewsData, SearchProductOrderContent, SearchProductOrdersData, SettlementsByCasePage, VatByCasePage
 
 TYPE_CHECKING = False  # annotations only: see `npay_order._model`
 if TYPE_CHECKING:
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from .._model import DateTimeInput
     from .._response import RawResponse
-    from .enums import CancelRequestReason, ClaimStatus, DelayedDispatchReason, DeliveryCompanyCode, HoldbackReason, LastChangedType, PlaceOrderStatus, ProductOrderStatus, PurchaseReviewClassType, RequestDeliveryMethod, ReturnRequestReason, SearchRangeType
+    from .enums import CancelRequestReason, ClaimStatus, DelayedDispatchReason, DeliveryCompanyCode, HoldbackReason, LastChangedType, PlaceOrderStatus, ProductOrderStatus, PurchaseReviewClassType, RequestDeliveryMethod, ReturnRequestReason, SearchRangeType, SettleDecisionType, SettlePeriodType, SettleType
 
 __all__ = ["Client", "AsyncClient", "ClientWithRawResponse", "AsyncClientWithRawResponse"]
 
@@ -563,6 +563,191 @@ class Client(SyncBaseClient):
             ApiConnectionError: no answer.
         """
         return self._request("listReviews", compact({"inquiryTimeFrom": inquiry_time_from}, {"inquiryTimeTo": inquiry_time_to, "purchaseReviewClassType": purchase_review_class_type, "page": page, "pageSize": page_size}), parse_model(ReviewsData))
+
+    def list_settlements_by_case(
+        self,
+        *,
+        page_number: int,
+        page_size: int,
+        search_date: Optional[Union[datetime.date, str]] = None,
+        order_id: Optional[str] = None,
+        product_order_id: Optional[str] = None,
+        period_type: Optional[Union[SettlePeriodType, str]] = None,
+        settle_decision_type: Optional[Union[SettleDecisionType, str]] = None,
+        settle_type: Optional[Union[SettleType, str]] = None,
+    ) -> SettlementsByCasePage:
+        """건별 정산 내역 조회 (list settlements case by case)
+
+        상품 주문·배송비·기타 비용 한 건마다의 정산 내역을 조회합니다. `searchDate` 하루를 `periodType`이 고르는 날짜(정산 예정일, 정산 기준일, 정산
+        완료일, 결제일, 세금 신고 기준일)로 찾으며 기간 조회는 없습니다. 배송비는 같은 주문 번호의 별도 `DELIVERY` 행으로 오고, 정산 뒤 취소되면 기존 행은 그대로
+        두고 다른 `settleType`의 행이 더해집니다. 수수료는 음수이며 `settleExpectAmount = paySettleAmount + totalPayCommissionAmount +
+        sellingInterlockCommissionAmount + freeInstallmentCommissionAmount + benefitSettleAmount`입니다. 응답은 주문 API와 달리
+        `{timestamp, traceId, data}` 봉투 없이 `{elements, pagination}`입니다.
+
+        가맹점 정산 문서는 공개되지 않아 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다. 가맹점 README의 설명은 case와 daily가 뒤바뀐
+        것으로 보고 경로 이름(case = 건별)을 따랐습니다. `periodType`을 생략했을 때의 기준 날짜는 문서에 없으니 함께 보내십시오.
+
+        Settlement rows of single product orders, shipping fees and other fees for one day (`searchDate`, on the axis
+        `periodType` picks; there is no period query). Commissions are negative. The body is `{elements, pagination}`,
+        without the `{timestamp, traceId, data}` envelope. Modelled on the Commerce twin.
+
+        ``GET /v1/pay-settle-mall/settle/case`` (operationId ``listSettlementsByCase``). Every limit of the spec is checked before sending.
+
+        Args:
+            search_date: 조회할 날짜 하루, `yyyy-MM-dd` KST (the one day to look up). 어느 날짜인지는 periodType이 정합니다. 기간 조회는 지원하지 않습니다.
+            order_id: 이 주문 번호의 행만 (only rows of this order). 빈 값은 400.
+            product_order_id: 이 상품 주문 번호(또는 배송비·기타 비용 번호)의 행만 (only rows of this product order, shipping-fee or other-fee number). 빈 값은 400.
+            period_type: searchDate가 가리키는 날짜 (which date searchDate is). 생략했을 때의 기준은 문서화되지 않았습니다.
+            settle_decision_type: 정산 확정 여부 (settled, unsettled or cancelled before settlement). periodType=SETTLE_CASEBYCASE_PAY_DATE일 때만 의미가 있습니다 (only meaningful with the payment-date axis).
+            settle_type: 이 정산 구분의 행만 (only rows of this settlement type).
+            page_number: 페이지 번호, 1부터 (page number, from 1).
+            page_size: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+
+        Raises:
+            InvalidRequestError: an argument is missing, mistyped or out of range (nothing was sent).
+            ApiError: the server refused the call (a subclass says which).
+            ApiConnectionError: no answer.
+        """
+        return self._request("listSettlementsByCase", compact({"pageNumber": page_number, "pageSize": page_size}, {"searchDate": search_date, "orderId": order_id, "productOrderId": product_order_id, "periodType": period_type, "settleDecisionType": settle_decision_type, "settleType": settle_type}), parse_model(SettlementsByCasePage))
+
+    def list_commission_details(
+        self,
+        *,
+        page_number: int,
+        page_size: int,
+        search_date: Optional[Union[datetime.date, str]] = None,
+        order_id: Optional[str] = None,
+        product_order_id: Optional[str] = None,
+        period_type: Optional[Union[SettlePeriodType, str]] = None,
+        settle_decision_type: Optional[Union[SettleDecisionType, str]] = None,
+        settle_type: Optional[Union[SettleType, str]] = None,
+    ) -> CommissionDetailsPage:
+        """수수료 상세 내역 조회 (list commission details)
+
+        건별 수수료 내역을 조회합니다. 한 상품 주문이 수수료 유형(`commissionType`)마다 한 행으로 나뉘어 오므로 (productOrderId, commissionType)이 한
+        행을 가리킵니다. 주문 번호 필드 이름은 `orderId`가 아니라 `orderNo`입니다. 파라미터는 건별 정산 내역과 같습니다(하루 단위 `searchDate`). 응답은
+        봉투 없이 `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+
+        Commission rows, one per product order and commission type (the key is productOrderId + commissionType; note the
+        order number is `orderNo` here). Same parameters as listSettlementsByCase. The body is `{elements, pagination}`.
+        Modelled on the Commerce twin.
+
+        ``GET /v1/pay-settle-mall/settle/commission-details`` (operationId ``listCommissionDetails``). Every limit of the spec is checked before sending.
+
+        Args:
+            search_date: 조회할 날짜 하루, `yyyy-MM-dd` KST (the one day to look up). 어느 날짜인지는 periodType이 정합니다. 기간 조회는 지원하지 않습니다.
+            order_id: 이 주문 번호의 행만 (only rows of this order). 빈 값은 400.
+            product_order_id: 이 상품 주문 번호(또는 배송비·기타 비용 번호)의 행만 (only rows of this product order, shipping-fee or other-fee number). 빈 값은 400.
+            period_type: searchDate가 가리키는 날짜 (which date searchDate is). 생략했을 때의 기준은 문서화되지 않았습니다.
+            settle_decision_type: 정산 확정 여부 (settled, unsettled or cancelled before settlement). periodType=SETTLE_CASEBYCASE_PAY_DATE일 때만 의미가 있습니다 (only meaningful with the payment-date axis).
+            settle_type: 이 정산 구분의 행만 (only rows of this settlement type).
+            page_number: 페이지 번호, 1부터 (page number, from 1).
+            page_size: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+
+        Raises:
+            InvalidRequestError: an argument is missing, mistyped or out of range (nothing was sent).
+            ApiError: the server refused the call (a subclass says which).
+            ApiConnectionError: no answer.
+        """
+        return self._request("listCommissionDetails", compact({"pageNumber": page_number, "pageSize": page_size}, {"searchDate": search_date, "orderId": order_id, "productOrderId": product_order_id, "periodType": period_type, "settleDecisionType": settle_decision_type, "settleType": settle_type}), parse_model(CommissionDetailsPage))
+
+    def list_daily_settlements(
+        self,
+        *,
+        start_date: Union[datetime.date, str],
+        end_date: Union[datetime.date, str],
+        page_number: int,
+        page_size: int,
+    ) -> DailySettlementsPage:
+        """일별 정산 내역 조회 (list daily settlements)
+
+        정산 예정일 하루마다 합산한 정산 내역(지급액, 수수료, 혜택, 공제·환급, 보류, 지급 계좌)을 조회합니다. `startDate`–`endDate`(포함)는 정산 예정일에
+        걸리며, 문서에는 최대 기간이 없지만 약 한 달까지로 알려져 있습니다(샌드박스는 31일까지 받고 그보다 길거나 종료일이 시작일보다 앞서면 400). 응답은 봉투 없이
+        `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+
+        Settlement totals per expected settlement (payout) date in [startDate, endDate] (inclusive): payout, commissions,
+        benefits, deductions, holds and the payout account. No maximum span is documented; about one month is reported (the
+        sandbox accepts up to 31 days). The body is `{elements, pagination}`. Modelled on the Commerce twin.
+
+        ``GET /v1/pay-settle-mall/settle/daily`` (operationId ``listDailySettlements``). Every limit of the spec is checked before sending.
+
+        Args:
+            start_date: 조회 시작일, 정산 예정일 기준, 포함 (first expected settlement date, inclusive). `yyyy-MM-dd`, KST.
+            end_date: 조회 종료일, 포함 (last expected settlement date, inclusive). startDate 이후, 약 한 달 이내.
+            page_number: 페이지 번호, 1부터 (page number, from 1).
+            page_size: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+
+        Raises:
+            InvalidRequestError: an argument is missing, mistyped or out of range (nothing was sent).
+            ApiError: the server refused the call (a subclass says which).
+            ApiConnectionError: no answer.
+        """
+        return self._request("listDailySettlements", compact({"startDate": start_date, "endDate": end_date, "pageNumber": page_number, "pageSize": page_size}, {}), parse_model(DailySettlementsPage))
+
+    def list_vat_by_case(
+        self,
+        *,
+        start_date: Union[datetime.date, str],
+        end_date: Union[datetime.date, str],
+        page_number: int,
+        page_size: int,
+    ) -> VatByCasePage:
+        """건별 부가세 신고 내역 조회 (list VAT declaration rows case by case)
+
+        부가세 신고용 매출 내역을 건별(상품 주문·배송비·기타 비용, 전표 상세 유형별)로 조회합니다. `startDate`–`endDate`(포함)는 정산 기준일에 걸리며
+        **지난달 말일까지만** 조회할 수 있습니다. 이번 달이 걸린 범위는 400으로 알려져 있고 샌드박스도 그렇게 답합니다(종료일이 시작일보다 앞서도 400).
+        결제 수단별 금액(`creditCardAmount`, `cashInComeDeductionAmount` — 대문자 C에 주의 — 등)의 합이 `totalSalesAmount`입니다. 응답은 봉투 없이
+        `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+
+        Sales rows for the VAT return, per product order / fee and voucher detail, for settlement basis dates in
+        [startDate, endDate], which may reach at most the last day of the previous month (a range into the current month is
+        reported to answer 400; so does the sandbox). The body is `{elements, pagination}`. Modelled on the Commerce twin.
+
+        ``GET /v1/pay-settle-mall/vat/case`` (operationId ``listVatByCase``). Every limit of the spec is checked before sending.
+
+        Args:
+            start_date: 조회 시작일, 정산 기준일, 포함 (first settlement basis date, inclusive). `yyyy-MM-dd`, KST; 지난달 말일까지.
+            end_date: 조회 종료일, 포함 (last settlement basis date, inclusive). startDate 이후이며 지난달 말일까지만 (at most the last day of the previous month).
+            page_number: 페이지 번호, 1부터 (page number, from 1).
+            page_size: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+
+        Raises:
+            InvalidRequestError: an argument is missing, mistyped or out of range (nothing was sent).
+            ApiError: the server refused the call (a subclass says which).
+            ApiConnectionError: no answer.
+        """
+        return self._request("listVatByCase", compact({"startDate": start_date, "endDate": end_date, "pageNumber": page_number, "pageSize": page_size}, {}), parse_model(VatByCasePage))
+
+    def list_daily_vat(
+        self,
+        *,
+        start_date: Union[datetime.date, str],
+        end_date: Union[datetime.date, str],
+        page_number: int,
+        page_size: int,
+    ) -> DailyVatPage:
+        """일별 부가세 신고 내역 조회 (list daily VAT declaration totals)
+
+        부가세 신고용 매출 합계를 정산 기준일 하루마다 조회합니다. 금액의 뜻과 기간 규칙(지난달 말일까지, 종료일 ≥ 시작일)은 건별 부가세 신고 내역과 같습니다.
+        응답은 봉투 없이 `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+
+        VAT sales totals per settlement basis date in [startDate, endDate] (at most the last day of the previous month).
+        Same amounts as listVatByCase, summed per day. The body is `{elements, pagination}`. Modelled on the Commerce twin.
+
+        ``GET /v1/pay-settle-mall/vat/daily`` (operationId ``listDailyVat``). Every limit of the spec is checked before sending.
+
+        Args:
+            start_date: 조회 시작일, 정산 기준일, 포함 (first settlement basis date, inclusive). `yyyy-MM-dd`, KST; 지난달 말일까지.
+            end_date: 조회 종료일, 포함 (last settlement basis date, inclusive). startDate 이후이며 지난달 말일까지만 (at most the last day of the previous month).
+            page_number: 페이지 번호, 1부터 (page number, from 1).
+            page_size: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+
+        Raises:
+            InvalidRequestError: an argument is missing, mistyped or out of range (nothing was sent).
+            ApiError: the server refused the call (a subclass says which).
+            ApiConnectionError: no answer.
+        """
+        return self._request("listDailyVat", compact({"startDate": start_date, "endDate": end_date, "pageNumber": page_number, "pageSize": page_size}, {}), parse_model(DailyVatPage))
 
     def iter_last_changed_statuses(
         self,
@@ -1155,6 +1340,191 @@ class AsyncClient(AsyncBaseClient):
         """
         return await self._request("listReviews", compact({"inquiryTimeFrom": inquiry_time_from}, {"inquiryTimeTo": inquiry_time_to, "purchaseReviewClassType": purchase_review_class_type, "page": page, "pageSize": page_size}), parse_model(ReviewsData))
 
+    async def list_settlements_by_case(
+        self,
+        *,
+        page_number: int,
+        page_size: int,
+        search_date: Optional[Union[datetime.date, str]] = None,
+        order_id: Optional[str] = None,
+        product_order_id: Optional[str] = None,
+        period_type: Optional[Union[SettlePeriodType, str]] = None,
+        settle_decision_type: Optional[Union[SettleDecisionType, str]] = None,
+        settle_type: Optional[Union[SettleType, str]] = None,
+    ) -> SettlementsByCasePage:
+        """건별 정산 내역 조회 (list settlements case by case)
+
+        상품 주문·배송비·기타 비용 한 건마다의 정산 내역을 조회합니다. `searchDate` 하루를 `periodType`이 고르는 날짜(정산 예정일, 정산 기준일, 정산
+        완료일, 결제일, 세금 신고 기준일)로 찾으며 기간 조회는 없습니다. 배송비는 같은 주문 번호의 별도 `DELIVERY` 행으로 오고, 정산 뒤 취소되면 기존 행은 그대로
+        두고 다른 `settleType`의 행이 더해집니다. 수수료는 음수이며 `settleExpectAmount = paySettleAmount + totalPayCommissionAmount +
+        sellingInterlockCommissionAmount + freeInstallmentCommissionAmount + benefitSettleAmount`입니다. 응답은 주문 API와 달리
+        `{timestamp, traceId, data}` 봉투 없이 `{elements, pagination}`입니다.
+
+        가맹점 정산 문서는 공개되지 않아 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다. 가맹점 README의 설명은 case와 daily가 뒤바뀐
+        것으로 보고 경로 이름(case = 건별)을 따랐습니다. `periodType`을 생략했을 때의 기준 날짜는 문서에 없으니 함께 보내십시오.
+
+        Settlement rows of single product orders, shipping fees and other fees for one day (`searchDate`, on the axis
+        `periodType` picks; there is no period query). Commissions are negative. The body is `{elements, pagination}`,
+        without the `{timestamp, traceId, data}` envelope. Modelled on the Commerce twin.
+
+        ``GET /v1/pay-settle-mall/settle/case`` (operationId ``listSettlementsByCase``). Every limit of the spec is checked before sending.
+
+        Args:
+            search_date: 조회할 날짜 하루, `yyyy-MM-dd` KST (the one day to look up). 어느 날짜인지는 periodType이 정합니다. 기간 조회는 지원하지 않습니다.
+            order_id: 이 주문 번호의 행만 (only rows of this order). 빈 값은 400.
+            product_order_id: 이 상품 주문 번호(또는 배송비·기타 비용 번호)의 행만 (only rows of this product order, shipping-fee or other-fee number). 빈 값은 400.
+            period_type: searchDate가 가리키는 날짜 (which date searchDate is). 생략했을 때의 기준은 문서화되지 않았습니다.
+            settle_decision_type: 정산 확정 여부 (settled, unsettled or cancelled before settlement). periodType=SETTLE_CASEBYCASE_PAY_DATE일 때만 의미가 있습니다 (only meaningful with the payment-date axis).
+            settle_type: 이 정산 구분의 행만 (only rows of this settlement type).
+            page_number: 페이지 번호, 1부터 (page number, from 1).
+            page_size: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+
+        Raises:
+            InvalidRequestError: an argument is missing, mistyped or out of range (nothing was sent).
+            ApiError: the server refused the call (a subclass says which).
+            ApiConnectionError: no answer.
+        """
+        return await self._request("listSettlementsByCase", compact({"pageNumber": page_number, "pageSize": page_size}, {"searchDate": search_date, "orderId": order_id, "productOrderId": product_order_id, "periodType": period_type, "settleDecisionType": settle_decision_type, "settleType": settle_type}), parse_model(SettlementsByCasePage))
+
+    async def list_commission_details(
+        self,
+        *,
+        page_number: int,
+        page_size: int,
+        search_date: Optional[Union[datetime.date, str]] = None,
+        order_id: Optional[str] = None,
+        product_order_id: Optional[str] = None,
+        period_type: Optional[Union[SettlePeriodType, str]] = None,
+        settle_decision_type: Optional[Union[SettleDecisionType, str]] = None,
+        settle_type: Optional[Union[SettleType, str]] = None,
+    ) -> CommissionDetailsPage:
+        """수수료 상세 내역 조회 (list commission details)
+
+        건별 수수료 내역을 조회합니다. 한 상품 주문이 수수료 유형(`commissionType`)마다 한 행으로 나뉘어 오므로 (productOrderId, commissionType)이 한
+        행을 가리킵니다. 주문 번호 필드 이름은 `orderId`가 아니라 `orderNo`입니다. 파라미터는 건별 정산 내역과 같습니다(하루 단위 `searchDate`). 응답은
+        봉투 없이 `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+
+        Commission rows, one per product order and commission type (the key is productOrderId + commissionType; note the
+        order number is `orderNo` here). Same parameters as listSettlementsByCase. The body is `{elements, pagination}`.
+        Modelled on the Commerce twin.
+
+        ``GET /v1/pay-settle-mall/settle/commission-details`` (operationId ``listCommissionDetails``). Every limit of the spec is checked before sending.
+
+        Args:
+            search_date: 조회할 날짜 하루, `yyyy-MM-dd` KST (the one day to look up). 어느 날짜인지는 periodType이 정합니다. 기간 조회는 지원하지 않습니다.
+            order_id: 이 주문 번호의 행만 (only rows of this order). 빈 값은 400.
+            product_order_id: 이 상품 주문 번호(또는 배송비·기타 비용 번호)의 행만 (only rows of this product order, shipping-fee or other-fee number). 빈 값은 400.
+            period_type: searchDate가 가리키는 날짜 (which date searchDate is). 생략했을 때의 기준은 문서화되지 않았습니다.
+            settle_decision_type: 정산 확정 여부 (settled, unsettled or cancelled before settlement). periodType=SETTLE_CASEBYCASE_PAY_DATE일 때만 의미가 있습니다 (only meaningful with the payment-date axis).
+            settle_type: 이 정산 구분의 행만 (only rows of this settlement type).
+            page_number: 페이지 번호, 1부터 (page number, from 1).
+            page_size: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+
+        Raises:
+            InvalidRequestError: an argument is missing, mistyped or out of range (nothing was sent).
+            ApiError: the server refused the call (a subclass says which).
+            ApiConnectionError: no answer.
+        """
+        return await self._request("listCommissionDetails", compact({"pageNumber": page_number, "pageSize": page_size}, {"searchDate": search_date, "orderId": order_id, "productOrderId": product_order_id, "periodType": period_type, "settleDecisionType": settle_decision_type, "settleType": settle_type}), parse_model(CommissionDetailsPage))
+
+    async def list_daily_settlements(
+        self,
+        *,
+        start_date: Union[datetime.date, str],
+        end_date: Union[datetime.date, str],
+        page_number: int,
+        page_size: int,
+    ) -> DailySettlementsPage:
+        """일별 정산 내역 조회 (list daily settlements)
+
+        정산 예정일 하루마다 합산한 정산 내역(지급액, 수수료, 혜택, 공제·환급, 보류, 지급 계좌)을 조회합니다. `startDate`–`endDate`(포함)는 정산 예정일에
+        걸리며, 문서에는 최대 기간이 없지만 약 한 달까지로 알려져 있습니다(샌드박스는 31일까지 받고 그보다 길거나 종료일이 시작일보다 앞서면 400). 응답은 봉투 없이
+        `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+
+        Settlement totals per expected settlement (payout) date in [startDate, endDate] (inclusive): payout, commissions,
+        benefits, deductions, holds and the payout account. No maximum span is documented; about one month is reported (the
+        sandbox accepts up to 31 days). The body is `{elements, pagination}`. Modelled on the Commerce twin.
+
+        ``GET /v1/pay-settle-mall/settle/daily`` (operationId ``listDailySettlements``). Every limit of the spec is checked before sending.
+
+        Args:
+            start_date: 조회 시작일, 정산 예정일 기준, 포함 (first expected settlement date, inclusive). `yyyy-MM-dd`, KST.
+            end_date: 조회 종료일, 포함 (last expected settlement date, inclusive). startDate 이후, 약 한 달 이내.
+            page_number: 페이지 번호, 1부터 (page number, from 1).
+            page_size: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+
+        Raises:
+            InvalidRequestError: an argument is missing, mistyped or out of range (nothing was sent).
+            ApiError: the server refused the call (a subclass says which).
+            ApiConnectionError: no answer.
+        """
+        return await self._request("listDailySettlements", compact({"startDate": start_date, "endDate": end_date, "pageNumber": page_number, "pageSize": page_size}, {}), parse_model(DailySettlementsPage))
+
+    async def list_vat_by_case(
+        self,
+        *,
+        start_date: Union[datetime.date, str],
+        end_date: Union[datetime.date, str],
+        page_number: int,
+        page_size: int,
+    ) -> VatByCasePage:
+        """건별 부가세 신고 내역 조회 (list VAT declaration rows case by case)
+
+        부가세 신고용 매출 내역을 건별(상품 주문·배송비·기타 비용, 전표 상세 유형별)로 조회합니다. `startDate`–`endDate`(포함)는 정산 기준일에 걸리며
+        **지난달 말일까지만** 조회할 수 있습니다. 이번 달이 걸린 범위는 400으로 알려져 있고 샌드박스도 그렇게 답합니다(종료일이 시작일보다 앞서도 400).
+        결제 수단별 금액(`creditCardAmount`, `cashInComeDeductionAmount` — 대문자 C에 주의 — 등)의 합이 `totalSalesAmount`입니다. 응답은 봉투 없이
+        `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+
+        Sales rows for the VAT return, per product order / fee and voucher detail, for settlement basis dates in
+        [startDate, endDate], which may reach at most the last day of the previous month (a range into the current month is
+        reported to answer 400; so does the sandbox). The body is `{elements, pagination}`. Modelled on the Commerce twin.
+
+        ``GET /v1/pay-settle-mall/vat/case`` (operationId ``listVatByCase``). Every limit of the spec is checked before sending.
+
+        Args:
+            start_date: 조회 시작일, 정산 기준일, 포함 (first settlement basis date, inclusive). `yyyy-MM-dd`, KST; 지난달 말일까지.
+            end_date: 조회 종료일, 포함 (last settlement basis date, inclusive). startDate 이후이며 지난달 말일까지만 (at most the last day of the previous month).
+            page_number: 페이지 번호, 1부터 (page number, from 1).
+            page_size: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+
+        Raises:
+            InvalidRequestError: an argument is missing, mistyped or out of range (nothing was sent).
+            ApiError: the server refused the call (a subclass says which).
+            ApiConnectionError: no answer.
+        """
+        return await self._request("listVatByCase", compact({"startDate": start_date, "endDate": end_date, "pageNumber": page_number, "pageSize": page_size}, {}), parse_model(VatByCasePage))
+
+    async def list_daily_vat(
+        self,
+        *,
+        start_date: Union[datetime.date, str],
+        end_date: Union[datetime.date, str],
+        page_number: int,
+        page_size: int,
+    ) -> DailyVatPage:
+        """일별 부가세 신고 내역 조회 (list daily VAT declaration totals)
+
+        부가세 신고용 매출 합계를 정산 기준일 하루마다 조회합니다. 금액의 뜻과 기간 규칙(지난달 말일까지, 종료일 ≥ 시작일)은 건별 부가세 신고 내역과 같습니다.
+        응답은 봉투 없이 `{elements, pagination}`입니다. 파라미터와 응답은 Commerce `pay-settle` 문서를 따랐습니다.
+
+        VAT sales totals per settlement basis date in [startDate, endDate] (at most the last day of the previous month).
+        Same amounts as listVatByCase, summed per day. The body is `{elements, pagination}`. Modelled on the Commerce twin.
+
+        ``GET /v1/pay-settle-mall/vat/daily`` (operationId ``listDailyVat``). Every limit of the spec is checked before sending.
+
+        Args:
+            start_date: 조회 시작일, 정산 기준일, 포함 (first settlement basis date, inclusive). `yyyy-MM-dd`, KST; 지난달 말일까지.
+            end_date: 조회 종료일, 포함 (last settlement basis date, inclusive). startDate 이후이며 지난달 말일까지만 (at most the last day of the previous month).
+            page_number: 페이지 번호, 1부터 (page number, from 1).
+            page_size: 페이지 크기, 최대 1000 (page size, at most 1000). 최솟값은 문서에 없어 1로 두었습니다 (the minimum of 1 is inferred).
+
+        Raises:
+            InvalidRequestError: an argument is missing, mistyped or out of range (nothing was sent).
+            ApiError: the server refused the call (a subclass says which).
+            ApiConnectionError: no answer.
+        """
+        return await self._request("listDailyVat", compact({"startDate": start_date, "endDate": end_date, "pageNumber": page_number, "pageSize": page_size}, {}), parse_model(DailyVatPage))
+
     def iter_last_changed_statuses(
         self,
         *,
@@ -1375,6 +1745,69 @@ class ClientWithRawResponse:
         """Like :meth:`Client.list_reviews`, with the raw response."""
         return self._client._request_raw("listReviews", compact({"inquiryTimeFrom": inquiry_time_from}, {"inquiryTimeTo": inquiry_time_to, "purchaseReviewClassType": purchase_review_class_type, "page": page, "pageSize": page_size}), parse_model(ReviewsData))
 
+    def list_settlements_by_case(
+        self,
+        *,
+        page_number: int,
+        page_size: int,
+        search_date: Optional[Union[datetime.date, str]] = None,
+        order_id: Optional[str] = None,
+        product_order_id: Optional[str] = None,
+        period_type: Optional[Union[SettlePeriodType, str]] = None,
+        settle_decision_type: Optional[Union[SettleDecisionType, str]] = None,
+        settle_type: Optional[Union[SettleType, str]] = None,
+    ) -> RawResponse[SettlementsByCasePage]:
+        """Like :meth:`Client.list_settlements_by_case`, with the raw response."""
+        return self._client._request_raw("listSettlementsByCase", compact({"pageNumber": page_number, "pageSize": page_size}, {"searchDate": search_date, "orderId": order_id, "productOrderId": product_order_id, "periodType": period_type, "settleDecisionType": settle_decision_type, "settleType": settle_type}), parse_model(SettlementsByCasePage))
+
+    def list_commission_details(
+        self,
+        *,
+        page_number: int,
+        page_size: int,
+        search_date: Optional[Union[datetime.date, str]] = None,
+        order_id: Optional[str] = None,
+        product_order_id: Optional[str] = None,
+        period_type: Optional[Union[SettlePeriodType, str]] = None,
+        settle_decision_type: Optional[Union[SettleDecisionType, str]] = None,
+        settle_type: Optional[Union[SettleType, str]] = None,
+    ) -> RawResponse[CommissionDetailsPage]:
+        """Like :meth:`Client.list_commission_details`, with the raw response."""
+        return self._client._request_raw("listCommissionDetails", compact({"pageNumber": page_number, "pageSize": page_size}, {"searchDate": search_date, "orderId": order_id, "productOrderId": product_order_id, "periodType": period_type, "settleDecisionType": settle_decision_type, "settleType": settle_type}), parse_model(CommissionDetailsPage))
+
+    def list_daily_settlements(
+        self,
+        *,
+        start_date: Union[datetime.date, str],
+        end_date: Union[datetime.date, str],
+        page_number: int,
+        page_size: int,
+    ) -> RawResponse[DailySettlementsPage]:
+        """Like :meth:`Client.list_daily_settlements`, with the raw response."""
+        return self._client._request_raw("listDailySettlements", compact({"startDate": start_date, "endDate": end_date, "pageNumber": page_number, "pageSize": page_size}, {}), parse_model(DailySettlementsPage))
+
+    def list_vat_by_case(
+        self,
+        *,
+        start_date: Union[datetime.date, str],
+        end_date: Union[datetime.date, str],
+        page_number: int,
+        page_size: int,
+    ) -> RawResponse[VatByCasePage]:
+        """Like :meth:`Client.list_vat_by_case`, with the raw response."""
+        return self._client._request_raw("listVatByCase", compact({"startDate": start_date, "endDate": end_date, "pageNumber": page_number, "pageSize": page_size}, {}), parse_model(VatByCasePage))
+
+    def list_daily_vat(
+        self,
+        *,
+        start_date: Union[datetime.date, str],
+        end_date: Union[datetime.date, str],
+        page_number: int,
+        page_size: int,
+    ) -> RawResponse[DailyVatPage]:
+        """Like :meth:`Client.list_daily_vat`, with the raw response."""
+        return self._client._request_raw("listDailyVat", compact({"startDate": start_date, "endDate": end_date, "pageNumber": page_number, "pageSize": page_size}, {}), parse_model(DailyVatPage))
+
 
 class AsyncClientWithRawResponse:
     """``AsyncClient``'s operations returning a :class:`RawResponse`: ``.data`` is what the plain call
@@ -1544,3 +1977,66 @@ class AsyncClientWithRawResponse:
     ) -> RawResponse[ReviewsData]:
         """Like :meth:`AsyncClient.list_reviews`, with the raw response."""
         return await self._client._request_raw("listReviews", compact({"inquiryTimeFrom": inquiry_time_from}, {"inquiryTimeTo": inquiry_time_to, "purchaseReviewClassType": purchase_review_class_type, "page": page, "pageSize": page_size}), parse_model(ReviewsData))
+
+    async def list_settlements_by_case(
+        self,
+        *,
+        page_number: int,
+        page_size: int,
+        search_date: Optional[Union[datetime.date, str]] = None,
+        order_id: Optional[str] = None,
+        product_order_id: Optional[str] = None,
+        period_type: Optional[Union[SettlePeriodType, str]] = None,
+        settle_decision_type: Optional[Union[SettleDecisionType, str]] = None,
+        settle_type: Optional[Union[SettleType, str]] = None,
+    ) -> RawResponse[SettlementsByCasePage]:
+        """Like :meth:`AsyncClient.list_settlements_by_case`, with the raw response."""
+        return await self._client._request_raw("listSettlementsByCase", compact({"pageNumber": page_number, "pageSize": page_size}, {"searchDate": search_date, "orderId": order_id, "productOrderId": product_order_id, "periodType": period_type, "settleDecisionType": settle_decision_type, "settleType": settle_type}), parse_model(SettlementsByCasePage))
+
+    async def list_commission_details(
+        self,
+        *,
+        page_number: int,
+        page_size: int,
+        search_date: Optional[Union[datetime.date, str]] = None,
+        order_id: Optional[str] = None,
+        product_order_id: Optional[str] = None,
+        period_type: Optional[Union[SettlePeriodType, str]] = None,
+        settle_decision_type: Optional[Union[SettleDecisionType, str]] = None,
+        settle_type: Optional[Union[SettleType, str]] = None,
+    ) -> RawResponse[CommissionDetailsPage]:
+        """Like :meth:`AsyncClient.list_commission_details`, with the raw response."""
+        return await self._client._request_raw("listCommissionDetails", compact({"pageNumber": page_number, "pageSize": page_size}, {"searchDate": search_date, "orderId": order_id, "productOrderId": product_order_id, "periodType": period_type, "settleDecisionType": settle_decision_type, "settleType": settle_type}), parse_model(CommissionDetailsPage))
+
+    async def list_daily_settlements(
+        self,
+        *,
+        start_date: Union[datetime.date, str],
+        end_date: Union[datetime.date, str],
+        page_number: int,
+        page_size: int,
+    ) -> RawResponse[DailySettlementsPage]:
+        """Like :meth:`AsyncClient.list_daily_settlements`, with the raw response."""
+        return await self._client._request_raw("listDailySettlements", compact({"startDate": start_date, "endDate": end_date, "pageNumber": page_number, "pageSize": page_size}, {}), parse_model(DailySettlementsPage))
+
+    async def list_vat_by_case(
+        self,
+        *,
+        start_date: Union[datetime.date, str],
+        end_date: Union[datetime.date, str],
+        page_number: int,
+        page_size: int,
+    ) -> RawResponse[VatByCasePage]:
+        """Like :meth:`AsyncClient.list_vat_by_case`, with the raw response."""
+        return await self._client._request_raw("listVatByCase", compact({"startDate": start_date, "endDate": end_date, "pageNumber": page_number, "pageSize": page_size}, {}), parse_model(VatByCasePage))
+
+    async def list_daily_vat(
+        self,
+        *,
+        start_date: Union[datetime.date, str],
+        end_date: Union[datetime.date, str],
+        page_number: int,
+        page_size: int,
+    ) -> RawResponse[DailyVatPage]:
+        """Like :meth:`AsyncClient.list_daily_vat`, with the raw response."""
+        return await self._client._request_raw("listDailyVat", compact({"startDate": start_date, "endDate": end_date, "pageNumber": page_number, "pageSize": page_size}, {}), parse_model(DailyVatPage))

@@ -4,7 +4,7 @@ value this version does not know is kept as a member of its own (``is_known`` is
 
 from .._enum import OpenEnum
 
-__all__ = ["AddressType", "CancelRequestReason", "ClaimDeliveryFeeSupportType", "ClaimReason", "ClaimStatus", "ClaimType", "CollectStatus", "CommissionPrePayStatus", "CouponClassCode", "DelayedDispatchReason", "DeliveryAttributeType", "DeliveryCompanyCode", "DeliveryMethod", "DeliveryStatus", "DeliveryTagType", "EntryMethod", "GiftReceivingStatus", "GrantType", "HoldbackReason", "HoldbackStatus", "LastChangedType", "PayLocationType", "PickupLocationType", "PlaceOrderStatus", "ProductOrderStatus", "PurchaseReviewClassType", "QuotaPeriod", "RequestDeliveryMethod", "ReturnRequestReason", "SearchRangeType", "SellerBurdenMultiplePurchaseDiscountType", "StorageType", "TaxType", "TokenType"]
+__all__ = ["AddressType", "CancelRequestReason", "ClaimDeliveryFeeSupportType", "ClaimReason", "ClaimStatus", "ClaimType", "CollectStatus", "CommissionPrePayStatus", "CommissionType", "CouponClassCode", "DelayedDispatchReason", "DeliveryAttributeType", "DeliveryCompanyCode", "DeliveryMethod", "DeliveryStatus", "DeliveryTagType", "EntryMethod", "GiftReceivingStatus", "GrantType", "HoldbackReason", "HoldbackStatus", "LastChangedType", "PayLocationType", "PayMeansType", "PickupLocationType", "PlaceOrderStatus", "ProductOrderStatus", "PurchaseReviewClassType", "QuotaPeriod", "RequestDeliveryMethod", "ReturnRequestReason", "SearchRangeType", "SellerBurdenMultiplePurchaseDiscountType", "SettleDecisionType", "SettleMethodType", "SettlePeriodType", "SettleProductOrderType", "SettleType", "StorageType", "TaxType", "TokenType", "VatDetailType", "VatStatus"]
 
 
 class AddressType(OpenEnum):
@@ -233,6 +233,42 @@ class CommissionPrePayStatus(OpenEnum):
     GENERAL_PRD = "GENERAL_PRD"
     PRE_PAY_PRD_NO_PAY = "PRE_PAY_PRD_NO_PAY"
     PRE_PAY_PRD_PAYED = "PRE_PAY_PRD_PAYED"
+
+
+class CommissionType(OpenEnum):
+    """수수료 구분 (commission kind).
+
+    Values:
+        SALE_COMMISSION: (구) 판매 수수료
+        PAY_COMMISSION: Npay 수수료
+        CHNL_COMMISSION: 채널 수수료
+        ISTLM_COMMISSION: 무이자 할부 수수료
+        PUBLISHING_COMMISSION: 출판 수수료
+        INFLOW_COMMISSION: 유입 수수료
+        SERVICE_COMMISSION: 솔루션 사용료
+        CONTRACT_COMMISSION: 계약 수수료
+        PACKAGE_COMMISSION: 패키지 사용료
+        PARTNER_COMMISSION: 제휴 사용료
+        PURCHASER_COMMISSION: 구매자 수수료
+        PRICE_COMPARISON_COMMISSION: 가격 비교 수수료
+        PLATFORM_COMMISSION: 판매(플랫폼) 수수료
+        VERTICAL_COMMISSION: 버티컬 사용료
+    """
+
+    SALE_COMMISSION = "SALE_COMMISSION"
+    PAY_COMMISSION = "PAY_COMMISSION"
+    CHNL_COMMISSION = "CHNL_COMMISSION"
+    ISTLM_COMMISSION = "ISTLM_COMMISSION"
+    PUBLISHING_COMMISSION = "PUBLISHING_COMMISSION"
+    INFLOW_COMMISSION = "INFLOW_COMMISSION"
+    SERVICE_COMMISSION = "SERVICE_COMMISSION"
+    CONTRACT_COMMISSION = "CONTRACT_COMMISSION"
+    PACKAGE_COMMISSION = "PACKAGE_COMMISSION"
+    PARTNER_COMMISSION = "PARTNER_COMMISSION"
+    PURCHASER_COMMISSION = "PURCHASER_COMMISSION"
+    PRICE_COMPARISON_COMMISSION = "PRICE_COMPARISON_COMMISSION"
+    PLATFORM_COMMISSION = "PLATFORM_COMMISSION"
+    VERTICAL_COMMISSION = "VERTICAL_COMMISSION"
 
 
 class CouponClassCode(OpenEnum):
@@ -744,6 +780,46 @@ class PayLocationType(OpenEnum):
     MOBILE = "MOBILE"
 
 
+class PayMeansType(OpenEnum):
+    """결제 수단 (payment means of a commission row).
+
+    Values:
+        PAYMEANS_TYPE_ALL: 전체
+        PAYMEANS_TYPE_BANK: 실시간 계좌이체
+        PAYMEANS_TYPE_CCARD: 신용카드
+        PAYMEANS_TYPE_CHAMT: (구) 구매자 충전금
+        PAYMEANS_TYPE_CHKAC: (구) 체크아웃 적립금
+        PAYMEANS_TYPE_DON: (구) 네이버 캐시
+        PAYMEANS_TYPE_MOBIL: 휴대폰 결제
+        PAYMEANS_TYPE_NCASH: 네이버페이 포인트·머니
+        PAYMEANS_TYPE_POINT: 포인트 결제
+        PAYMEANS_TYPE_VACCT: 무통장입금 (가상계좌)
+        PAYMEANS_TYPE_SKIP: 나중에결제
+        PAYMEANS_TYPE_PAYLATER: 후불 결제
+        PAYMEANS_TYPE_GIFTCARD: 상품권
+        PAYMEANS_TYPE_NONE: 주 결제 수단 없음
+        PAYMEANS_TYPE_NMP_DISCOUNT: 네이버 할인 지원
+        PAYMEANS_TYPE_OVERSEAS_CARD: 해외 카드
+    """
+
+    PAYMEANS_TYPE_ALL = "PAYMEANS_TYPE_ALL"
+    PAYMEANS_TYPE_BANK = "PAYMEANS_TYPE_BANK"
+    PAYMEANS_TYPE_CCARD = "PAYMEANS_TYPE_CCARD"
+    PAYMEANS_TYPE_CHAMT = "PAYMEANS_TYPE_CHAMT"
+    PAYMEANS_TYPE_CHKAC = "PAYMEANS_TYPE_CHKAC"
+    PAYMEANS_TYPE_DON = "PAYMEANS_TYPE_DON"
+    PAYMEANS_TYPE_MOBIL = "PAYMEANS_TYPE_MOBIL"
+    PAYMEANS_TYPE_NCASH = "PAYMEANS_TYPE_NCASH"
+    PAYMEANS_TYPE_POINT = "PAYMEANS_TYPE_POINT"
+    PAYMEANS_TYPE_VACCT = "PAYMEANS_TYPE_VACCT"
+    PAYMEANS_TYPE_SKIP = "PAYMEANS_TYPE_SKIP"
+    PAYMEANS_TYPE_PAYLATER = "PAYMEANS_TYPE_PAYLATER"
+    PAYMEANS_TYPE_GIFTCARD = "PAYMEANS_TYPE_GIFTCARD"
+    PAYMEANS_TYPE_NONE = "PAYMEANS_TYPE_NONE"
+    PAYMEANS_TYPE_NMP_DISCOUNT = "PAYMEANS_TYPE_NMP_DISCOUNT"
+    PAYMEANS_TYPE_OVERSEAS_CARD = "PAYMEANS_TYPE_OVERSEAS_CARD"
+
+
 class PickupLocationType(OpenEnum):
     """수령 위치 (where the parcel is left). 일부 배송 유형(장보기, N배송 등)에서만 채워집니다.
 
@@ -920,6 +996,128 @@ class SellerBurdenMultiplePurchaseDiscountType(OpenEnum):
     QUANTITY = "QUANTITY"
 
 
+class SettleDecisionType(OpenEnum):
+    """정산 확정 여부 (whether a row is settled); 결제일 기준 조회에서만 쓰입니다.
+
+    Values:
+        SETTLED: 정산 확정
+        UNSETTLED: 정산 미확정
+        BEFORE_CANCEL: 정산 전 취소
+    """
+
+    SETTLED = "SETTLED"
+    UNSETTLED = "UNSETTLED"
+    BEFORE_CANCEL = "BEFORE_CANCEL"
+
+
+class SettleMethodType(OpenEnum):
+    """정산 지급 방법 (how the settlement is paid out).
+
+    Values:
+        ACCOUNT: 계좌 이체
+        CHARGE_AMT: 충전금으로 적립
+    """
+
+    ACCOUNT = "ACCOUNT"
+    CHARGE_AMT = "CHARGE_AMT"
+
+
+class SettlePeriodType(OpenEnum):
+    """건별 정산·수수료 조회에서 searchDate가 가리키는 날짜 (which date searchDate refers to).
+
+    Values:
+        SETTLE_CASEBYCASE_SETTLE_SCHEDULE_DATE: 정산 예정일
+        SETTLE_CASEBYCASE_SETTLE_BASIS_DATE: 정산 기준일
+        SETTLE_CASEBYCASE_SETTLE_COMPLETE_DATE: 정산 완료일
+        SETTLE_CASEBYCASE_PAY_DATE: 결제일
+        SETTLE_CASEBYCASE_TAXRETURN_BASIS_DATE: 세금 신고 기준일
+    """
+
+    SETTLE_CASEBYCASE_SETTLE_SCHEDULE_DATE = "SETTLE_CASEBYCASE_SETTLE_SCHEDULE_DATE"
+    SETTLE_CASEBYCASE_SETTLE_BASIS_DATE = "SETTLE_CASEBYCASE_SETTLE_BASIS_DATE"
+    SETTLE_CASEBYCASE_SETTLE_COMPLETE_DATE = "SETTLE_CASEBYCASE_SETTLE_COMPLETE_DATE"
+    SETTLE_CASEBYCASE_PAY_DATE = "SETTLE_CASEBYCASE_PAY_DATE"
+    SETTLE_CASEBYCASE_TAXRETURN_BASIS_DATE = "SETTLE_CASEBYCASE_TAXRETURN_BASIS_DATE"
+
+
+class SettleProductOrderType(OpenEnum):
+    """정산 대상 구분 (what a settlement row settles).
+
+    Values:
+        PROD_ORDER: 상품 주문
+        DELIVERY: 배송비
+        EXTRAFEE: 기타 비용
+        WITHDRAW: 결제 수단 출금
+        REFUND: 구매자 환불
+        PL_REFUND: 후불 결제 환불
+        DEDUCTION_RESTORE: 기타 공제 환급
+        PROD_PAY: 상품 결제
+        PURCHASE_REVIEW: 텍스트 리뷰 적립
+        PREMIUM_PURCHASE_REVIEW: 포토·동영상 리뷰 적립
+        REGULAR_PURCHASE_REVIEW: 알림 동의 회원 추가 리뷰 적립
+        ONE_MONTH_PURCHASE_REVIEW: 한 달 사용 텍스트 리뷰
+        ONE_MONTH_PREMIUM_PURCHASE_REVIEW: 한 달 사용 포토·동영상 리뷰
+        REVIEW: 리뷰 적립
+        ETC_COUPON: 기타 할인
+        QUICK_SETTLE: 빠른 정산
+        QUANTITY_CANCEL: 수량 취소
+        DIFFERENCE_SETTLE: 차액 정산
+        DEPOSIT_SETTLE: 예치금
+        RENTAL_ORDER: 렌탈 주문
+        MANUAL_ORDER: 수동 주문
+        RENTAL_SCHEDULED_ORDER: 월 렌탈료 주문
+        PREFERENTIAL_COMMISSION: 우대 수수료 환급
+        POINT_ACCUMULATION: 포인트 적립
+    """
+
+    PROD_ORDER = "PROD_ORDER"
+    DELIVERY = "DELIVERY"
+    EXTRAFEE = "EXTRAFEE"
+    WITHDRAW = "WITHDRAW"
+    REFUND = "REFUND"
+    PL_REFUND = "PL_REFUND"
+    DEDUCTION_RESTORE = "DEDUCTION_RESTORE"
+    PROD_PAY = "PROD_PAY"
+    PURCHASE_REVIEW = "PURCHASE_REVIEW"
+    PREMIUM_PURCHASE_REVIEW = "PREMIUM_PURCHASE_REVIEW"
+    REGULAR_PURCHASE_REVIEW = "REGULAR_PURCHASE_REVIEW"
+    ONE_MONTH_PURCHASE_REVIEW = "ONE_MONTH_PURCHASE_REVIEW"
+    ONE_MONTH_PREMIUM_PURCHASE_REVIEW = "ONE_MONTH_PREMIUM_PURCHASE_REVIEW"
+    REVIEW = "REVIEW"
+    ETC_COUPON = "ETC_COUPON"
+    QUICK_SETTLE = "QUICK_SETTLE"
+    QUANTITY_CANCEL = "QUANTITY_CANCEL"
+    DIFFERENCE_SETTLE = "DIFFERENCE_SETTLE"
+    DEPOSIT_SETTLE = "DEPOSIT_SETTLE"
+    RENTAL_ORDER = "RENTAL_ORDER"
+    MANUAL_ORDER = "MANUAL_ORDER"
+    RENTAL_SCHEDULED_ORDER = "RENTAL_SCHEDULED_ORDER"
+    PREFERENTIAL_COMMISSION = "PREFERENTIAL_COMMISSION"
+    POINT_ACCUMULATION = "POINT_ACCUMULATION"
+
+
+class SettleType(OpenEnum):
+    """정산 구분 (settlement status or kind). Commerce 문서의 설명에는 PURCHASE_CONFIRM(구매 확정)도 있지만 허용 값 목록에는 없어 빠져 있습니다 — 응답에 오면 열린 enum이 문자열로 보존합니다 (PURCHASE_CONFIRM is described but not an allowed value; it would read as an unknown value).
+
+    Values:
+        NORMAL_SETTLE_ORIGINAL: 일반 정산
+        NORMAL_SETTLE_AFTER_CANCEL: 정산 후 취소
+        NORMAL_SETTLE_BEFORE_CANCEL: 정산 전 취소
+        QUICK_SETTLE_ORIGINAL: 빠른 정산
+        QUICK_SETTLE_CANCEL: 빠른 정산 회수
+        QUANTITY_CANCEL_DEDUCTION: 수량 취소 정산 (공제)
+        QUANTITY_CANCEL_RESTORE: 수량 취소 정산 (환급)
+    """
+
+    NORMAL_SETTLE_ORIGINAL = "NORMAL_SETTLE_ORIGINAL"
+    NORMAL_SETTLE_AFTER_CANCEL = "NORMAL_SETTLE_AFTER_CANCEL"
+    NORMAL_SETTLE_BEFORE_CANCEL = "NORMAL_SETTLE_BEFORE_CANCEL"
+    QUICK_SETTLE_ORIGINAL = "QUICK_SETTLE_ORIGINAL"
+    QUICK_SETTLE_CANCEL = "QUICK_SETTLE_CANCEL"
+    QUANTITY_CANCEL_DEDUCTION = "QUANTITY_CANCEL_DEDUCTION"
+    QUANTITY_CANCEL_RESTORE = "QUANTITY_CANCEL_RESTORE"
+
+
 class StorageType(OpenEnum):
     """보관 유형 (storage temperature of the option).
 
@@ -958,3 +1156,49 @@ class TokenType(OpenEnum):
 
     SELF = "SELF"
     SELLER = "SELLER"
+
+
+class VatDetailType(OpenEnum):
+    """부가세 신고 전표 상세 구분 (voucher detail kind of a VAT row).
+
+    Values:
+        VOUCH_DETAIL_PAYMENT_SETL: 결제 수단 정산
+        VOUCH_DETAIL_COUPON_SETL: 혜택 정산
+        VOUCH_DETAIL_PRODUCT_COUPON_SETL: 혜택 정산 (상품 할인)
+        VOUCH_DETAIL_ORDER_COUPON_SETL: 혜택 정산 (스토어 할인)
+        VOUCH_DETAIL_DLVFEE_COUPON_SETL: 혜택 정산 (배송비 할인)
+        VOUCH_DETAIL_DDTN_RSTOR: 공제·환급
+        VOUCH_DETAIL_RTNDLV: 공제·환급 (반품 배송비)
+        VOUCH_DETAIL_ETCDLV: 공제·환급 (기타)
+        VOUCH_DETAIL_DCCNCL: 공제·환급 (복수 구매 할인 취소)
+        VOUCH_DETAIL_DLVREC: 공제·환급 (배송비 변경)
+        VOUCH_DETAIL_DLCNCL: 공제·환급 (배송비 할인 변경)
+    """
+
+    VOUCH_DETAIL_PAYMENT_SETL = "VOUCH_DETAIL_PAYMENT_SETL"
+    VOUCH_DETAIL_COUPON_SETL = "VOUCH_DETAIL_COUPON_SETL"
+    VOUCH_DETAIL_PRODUCT_COUPON_SETL = "VOUCH_DETAIL_PRODUCT_COUPON_SETL"
+    VOUCH_DETAIL_ORDER_COUPON_SETL = "VOUCH_DETAIL_ORDER_COUPON_SETL"
+    VOUCH_DETAIL_DLVFEE_COUPON_SETL = "VOUCH_DETAIL_DLVFEE_COUPON_SETL"
+    VOUCH_DETAIL_DDTN_RSTOR = "VOUCH_DETAIL_DDTN_RSTOR"
+    VOUCH_DETAIL_RTNDLV = "VOUCH_DETAIL_RTNDLV"
+    VOUCH_DETAIL_ETCDLV = "VOUCH_DETAIL_ETCDLV"
+    VOUCH_DETAIL_DCCNCL = "VOUCH_DETAIL_DCCNCL"
+    VOUCH_DETAIL_DLVREC = "VOUCH_DETAIL_DLVREC"
+    VOUCH_DETAIL_DLCNCL = "VOUCH_DETAIL_DLCNCL"
+
+
+class VatStatus(OpenEnum):
+    """부가세 신고 전표 상태 (voucher status). 설명에는 수량 취소 상태 두 가지도 나오지만 코드가 공개되지 않았습니다.
+
+    Values:
+        VOUCH_PUBLICATION: 주문 매출 (원 판매)
+        VOUCH_CANCEL: 주문 취소
+        VOUCH_RSTOR_PUBLICATION: 공제·환급
+        VOUCH_RSTOR_CANCEL: 환급 취소
+    """
+
+    VOUCH_PUBLICATION = "VOUCH_PUBLICATION"
+    VOUCH_CANCEL = "VOUCH_CANCEL"
+    VOUCH_RSTOR_PUBLICATION = "VOUCH_RSTOR_PUBLICATION"
+    VOUCH_RSTOR_CANCEL = "VOUCH_RSTOR_CANCEL"

@@ -14,9 +14,9 @@ if TYPE_CHECKING:
     from typing import List, Optional, Union
 
     from .._model import DateTimeInput
-    from .enums import AddressType, ClaimDeliveryFeeSupportType, ClaimReason, ClaimStatus, ClaimType, CollectStatus, CommissionPrePayStatus, CouponClassCode, DelayedDispatchReason, DeliveryAttributeType, DeliveryCompanyCode, DeliveryMethod, DeliveryStatus, DeliveryTagType, EntryMethod, GiftReceivingStatus, HoldbackReason, HoldbackStatus, LastChangedType, PayLocationType, PickupLocationType, PlaceOrderStatus, ProductOrderStatus, PurchaseReviewClassType, RequestDeliveryMethod, SellerBurdenMultiplePurchaseDiscountType, StorageType, TaxType
+    from .enums import AddressType, ClaimDeliveryFeeSupportType, ClaimReason, ClaimStatus, ClaimType, CollectStatus, CommissionPrePayStatus, CommissionType, CouponClassCode, DelayedDispatchReason, DeliveryAttributeType, DeliveryCompanyCode, DeliveryMethod, DeliveryStatus, DeliveryTagType, EntryMethod, GiftReceivingStatus, HoldbackReason, HoldbackStatus, LastChangedType, PayLocationType, PayMeansType, PickupLocationType, PlaceOrderStatus, ProductOrderStatus, PurchaseReviewClassType, RequestDeliveryMethod, SellerBurdenMultiplePurchaseDiscountType, SettleMethodType, SettleProductOrderType, SettleType, StorageType, TaxType, VatDetailType, VatStatus
 
-__all__ = ["Address", "AppliedCardPromotion", "AppliedCoupon", "BeforeClaim", "CancelClaim", "ClaimResult", "CompletedClaim", "ConfirmResult", "ConfirmSuccessInfo", "CurrentClaim", "Delivery", "DispatchProductOrder", "ExchangeClaim", "FailProductOrderInfo", "HopeDelivery", "LastChangedMore", "LastChangedStatus", "LastChangedStatusesData", "Order", "Pagination", "ProductOrder", "ProductOrderDetail", "PurchaseReview", "ReturnClaim", "ReturnReceiveAddress", "ReviewsData", "SearchProductOrderContent", "SearchProductOrdersData", "ShippingAddress", "SkuMapping"]
+__all__ = ["Address", "AppliedCardPromotion", "AppliedCoupon", "BeforeClaim", "CancelClaim", "ClaimResult", "CommissionDetail", "CommissionDetailsPage", "CompletedClaim", "ConfirmResult", "ConfirmSuccessInfo", "CurrentClaim", "DailySettlement", "DailySettlementsPage", "DailyVat", "DailyVatPage", "Delivery", "DispatchProductOrder", "ExchangeClaim", "FailProductOrderInfo", "HopeDelivery", "LastChangedMore", "LastChangedStatus", "LastChangedStatusesData", "Order", "Pagination", "ProductOrder", "ProductOrderDetail", "PurchaseReview", "ReturnClaim", "ReturnReceiveAddress", "ReviewsData", "SearchProductOrderContent", "SearchProductOrdersData", "SettlePagination", "SettlementByCase", "SettlementsByCasePage", "ShippingAddress", "SkuMapping", "VatByCase", "VatByCasePage"]
 
 _ = (DATE, DATETIME, PLAIN, EnumKind, ListKind, ModelKind)
 
@@ -241,6 +241,115 @@ class ClaimResult(Model):
     ) -> None:
         self.fail_product_order_infos = fail_product_order_infos
         self.success_product_order_ids = success_product_order_ids
+
+
+class CommissionDetail(Model):
+    """수수료 한 행 (one commission row; Commerce `CommerceCommissionDetail.pay-settle`). 상품 주문 하나가 수수료 유형마다 한 행입니다. 금액은 원 단위 정수, 수수료는 음수입니다.
+
+    Attributes:
+        commission_amount: 수수료 금액, 음수 (commission amount, negative)
+        commission_basis_amount: 수수료 계산 기준 금액 (amount the commission is calculated on)
+        commission_type: 수수료 구분 (commission kind).
+        maximum_selling_interlock_commission_amount: 부과할 수 있는 매출 연동 수수료 상한 (cap on the sales-linked commission)
+        merchant_id: 가맹점 ID (merchant id)
+        merchant_name: 가맹점 이름 (merchant name)
+        order_no: 주문 번호 — 이 API에서는 orderId가 아니라 orderNo (order id, named orderNo here)
+        pay_means_type: 결제 수단 (payment means of a commission row).
+        product_id: 상품 번호 (product id)
+        product_name: 상품명 (product name)
+        product_order_id: 상품 주문 번호, 또는 배송비 번호·기타 비용 번호 (product order, shipping-fee or other-fee number)
+        product_order_type: 정산 대상 구분 (what a settlement row settles).
+        purchaser_name: 구매자 이름 (buyer name)
+        selling_interlock_commission_type: 매출 연동 수수료의 유입 경로 코드 (channel of a sales-linked commission), 예: NAVER_SHOPPING(네이버쇼핑), SHOPPING_SEARCH(검색>쇼핑검색), INTEGRATED_SEARCH(검색>통합검색), SHOPPING_SEARCH_AD(광고>쇼핑검색). Commerce 문서의 128개 코드는 자주 바뀌고 가맹점에는 일부만 해당하므로 닫힌 enum 대신 문자열로 둡니다 (an open string: the published codes change often).
+        settle_basis_date: 정산 기준일 (settlement basis date)
+        settle_complete_date: 정산 완료일 (settlement completion date)
+        settle_expect_date: 정산 예정일 (expected settlement date)
+        settle_type: 정산 구분 (settlement status or kind). Commerce 문서의 설명에는 PURCHASE_CONFIRM(구매 확정)도 있지만 허용 값 목록에는 없어 빠져 있습니다 — 응답에 오면 열린 enum이 문자열로 보존합니다 (PURCHASE_CONFIRM is described but not an allowed value; it would read as an unknown value).
+        tax_return_date: 세금 신고 기준일 (tax-return basis date)
+    """
+
+    __slots__ = ()
+
+    commission_amount: int
+    commission_basis_amount: int
+    commission_type: CommissionType
+    merchant_id: str
+    merchant_name: str
+    order_no: str
+    product_order_id: str
+    product_order_type: SettleProductOrderType
+    settle_type: SettleType
+    maximum_selling_interlock_commission_amount: Optional[int]
+    pay_means_type: Optional[PayMeansType]
+    product_id: Optional[str]
+    product_name: Optional[str]
+    purchaser_name: Optional[str]
+    selling_interlock_commission_type: Optional[str]
+    settle_basis_date: Optional[datetime.date]
+    settle_complete_date: Optional[datetime.date]
+    settle_expect_date: Optional[datetime.date]
+    tax_return_date: Optional[datetime.date]
+
+    def __init__(
+        self,
+        *,
+        commission_amount: int,
+        commission_basis_amount: int,
+        commission_type: CommissionType,
+        merchant_id: str,
+        merchant_name: str,
+        order_no: str,
+        product_order_id: str,
+        product_order_type: SettleProductOrderType,
+        settle_type: SettleType,
+        maximum_selling_interlock_commission_amount: Optional[int] = None,
+        pay_means_type: Optional[PayMeansType] = None,
+        product_id: Optional[str] = None,
+        product_name: Optional[str] = None,
+        purchaser_name: Optional[str] = None,
+        selling_interlock_commission_type: Optional[str] = None,
+        settle_basis_date: Optional[datetime.date] = None,
+        settle_complete_date: Optional[datetime.date] = None,
+        settle_expect_date: Optional[datetime.date] = None,
+        tax_return_date: Optional[datetime.date] = None,
+    ) -> None:
+        self.commission_amount = commission_amount
+        self.commission_basis_amount = commission_basis_amount
+        self.commission_type = commission_type
+        self.merchant_id = merchant_id
+        self.merchant_name = merchant_name
+        self.order_no = order_no
+        self.product_order_id = product_order_id
+        self.product_order_type = product_order_type
+        self.settle_type = settle_type
+        self.maximum_selling_interlock_commission_amount = maximum_selling_interlock_commission_amount
+        self.pay_means_type = pay_means_type
+        self.product_id = product_id
+        self.product_name = product_name
+        self.purchaser_name = purchaser_name
+        self.selling_interlock_commission_type = selling_interlock_commission_type
+        self.settle_basis_date = settle_basis_date
+        self.settle_complete_date = settle_complete_date
+        self.settle_expect_date = settle_expect_date
+        self.tax_return_date = tax_return_date
+
+
+class CommissionDetailsPage(Model):
+    """수수료 상세 내역 조회 응답 — 봉투 없는 `{elements, pagination}` (page of commission rows; no envelope).
+
+    Attributes:
+        elements: 수수료 행 (commission rows)
+        pagination: 정산 API의 페이지 정보 (page info of the settlement operations; Commerce `Pagination.pay-settle`). 문서는 page가 0부터인지 1부터인지 밝히지 않습니다 — 샌드박스는 요청한 pageNumber를 그대로 돌려줍니다.
+    """
+
+    __slots__ = ()
+
+    elements: List[CommissionDetail]
+    pagination: SettlePagination
+
+    def __init__(self, *, elements: List[CommissionDetail], pagination: SettlePagination) -> None:
+        self.elements = elements
+        self.pagination = pagination
 
 
 class CompletedClaim(Model):
@@ -525,6 +634,208 @@ class CurrentClaim(Model):
         self.cancel = cancel
         self.exchange = exchange
         self.return_ = return_
+
+
+class DailySettlement(Model):
+    """일별 정산 한 행 (one daily settlement row; Commerce `CommerceDailySettle.pay-settle`). 금액은 원 단위 정수, 수수료는 음수입니다.
+
+    Attributes:
+        account_no: 계좌 번호 (account number; may be masked)
+        bank_type: 지급 은행 코드 (payout bank code), 예: KB(KB국민은행), NH(NH농협은행), SHINHAN(신한은행), WOORI(우리은행), KEB_HANA(하나은행), KKOBANK(카카오뱅크). Commerce 문서의 64개 코드는 자주 바뀌어 닫힌 enum 대신 문자열로 둡니다 (an open string: the 64 published codes change often).
+        benefit_settle_amount: 혜택 정산 금액 (benefit settlement amount)
+        commission_settle_amount: 수수료 정산 금액, 음수 (commission settlement amount, negative)
+        deduction_restore_settle_amount: 공제·환급 정산 금액 (deduction or refund settlement amount)
+        depositor_name: 예금주 (account holder)
+        difference_settle_amount: 차액 정산 금액 (difference settlement amount)
+        merchant_id: 가맹점 ID (merchant id)
+        merchant_name: 가맹점 이름 (merchant name)
+        minus_charge_amount: 마이너스 충전금 상계 금액 (amount offset against a negative charge balance)
+        normal_settle_amount: 일반 정산 금액 (normal settlement amount)
+        pay_holdback_amount: 지급 보류 금액 (amount on payout hold)
+        pay_settle_amount: 결제 정산 금액 (payment settlement amount)
+        preferential_commission_amount: 우대 수수료 환급 금액 (preferential commission refund)
+        quick_settle_amount: 빠른 정산 금액 (quick settlement amount)
+        return_care_settle_amount: 반품안심케어 정산 금액 (return-care settlement amount)
+        settle_amount: 정산 금액 — 실제 지급액 (settlement amount, the net paid out)
+        settle_basis_end_date: 정산 기준 기간의 종료일 (last settlement basis date of the period)
+        settle_basis_start_date: 정산 기준 기간의 시작일 (first settlement basis date of the period)
+        settle_complete_date: 정산 완료일 (settlement completion date)
+        settle_expect_date: 정산 예정일 (expected settlement date)
+        settle_method_type: 정산 지급 방법 (how the settlement is paid out).
+        settlement_limit_amount: 한도 보류·해제 금액 (limit hold or release amount)
+    """
+
+    __slots__ = ()
+
+    return_care_settle_amount: int
+    account_no: Optional[str]
+    bank_type: Optional[str]
+    benefit_settle_amount: Optional[int]
+    commission_settle_amount: Optional[int]
+    deduction_restore_settle_amount: Optional[int]
+    depositor_name: Optional[str]
+    difference_settle_amount: Optional[int]
+    merchant_id: Optional[str]
+    merchant_name: Optional[str]
+    minus_charge_amount: Optional[int]
+    normal_settle_amount: Optional[int]
+    pay_holdback_amount: Optional[int]
+    pay_settle_amount: Optional[int]
+    preferential_commission_amount: Optional[int]
+    quick_settle_amount: Optional[int]
+    settle_amount: Optional[int]
+    settle_basis_end_date: Optional[datetime.date]
+    settle_basis_start_date: Optional[datetime.date]
+    settle_complete_date: Optional[datetime.date]
+    settle_expect_date: Optional[datetime.date]
+    settle_method_type: Optional[SettleMethodType]
+    settlement_limit_amount: Optional[int]
+
+    def __init__(
+        self,
+        *,
+        return_care_settle_amount: int,
+        account_no: Optional[str] = None,
+        bank_type: Optional[str] = None,
+        benefit_settle_amount: Optional[int] = None,
+        commission_settle_amount: Optional[int] = None,
+        deduction_restore_settle_amount: Optional[int] = None,
+        depositor_name: Optional[str] = None,
+        difference_settle_amount: Optional[int] = None,
+        merchant_id: Optional[str] = None,
+        merchant_name: Optional[str] = None,
+        minus_charge_amount: Optional[int] = None,
+        normal_settle_amount: Optional[int] = None,
+        pay_holdback_amount: Optional[int] = None,
+        pay_settle_amount: Optional[int] = None,
+        preferential_commission_amount: Optional[int] = None,
+        quick_settle_amount: Optional[int] = None,
+        settle_amount: Optional[int] = None,
+        settle_basis_end_date: Optional[datetime.date] = None,
+        settle_basis_start_date: Optional[datetime.date] = None,
+        settle_complete_date: Optional[datetime.date] = None,
+        settle_expect_date: Optional[datetime.date] = None,
+        settle_method_type: Optional[SettleMethodType] = None,
+        settlement_limit_amount: Optional[int] = None,
+    ) -> None:
+        self.return_care_settle_amount = return_care_settle_amount
+        self.account_no = account_no
+        self.bank_type = bank_type
+        self.benefit_settle_amount = benefit_settle_amount
+        self.commission_settle_amount = commission_settle_amount
+        self.deduction_restore_settle_amount = deduction_restore_settle_amount
+        self.depositor_name = depositor_name
+        self.difference_settle_amount = difference_settle_amount
+        self.merchant_id = merchant_id
+        self.merchant_name = merchant_name
+        self.minus_charge_amount = minus_charge_amount
+        self.normal_settle_amount = normal_settle_amount
+        self.pay_holdback_amount = pay_holdback_amount
+        self.pay_settle_amount = pay_settle_amount
+        self.preferential_commission_amount = preferential_commission_amount
+        self.quick_settle_amount = quick_settle_amount
+        self.settle_amount = settle_amount
+        self.settle_basis_end_date = settle_basis_end_date
+        self.settle_basis_start_date = settle_basis_start_date
+        self.settle_complete_date = settle_complete_date
+        self.settle_expect_date = settle_expect_date
+        self.settle_method_type = settle_method_type
+        self.settlement_limit_amount = settlement_limit_amount
+
+
+class DailySettlementsPage(Model):
+    """일별 정산 내역 조회 응답 — 봉투 없는 `{elements, pagination}` (page of daily settlement rows; no envelope).
+
+    Attributes:
+        elements: 정산 예정일별 행 (one row per expected settlement date)
+        pagination: 정산 API의 페이지 정보 (page info of the settlement operations; Commerce `Pagination.pay-settle`). 문서는 page가 0부터인지 1부터인지 밝히지 않습니다 — 샌드박스는 요청한 pageNumber를 그대로 돌려줍니다.
+    """
+
+    __slots__ = ()
+
+    elements: List[DailySettlement]
+    pagination: SettlePagination
+
+    def __init__(self, *, elements: List[DailySettlement], pagination: SettlePagination) -> None:
+        self.elements = elements
+        self.pagination = pagination
+
+
+class DailyVat(Model):
+    """일별 부가세 신고 한 행 (one daily VAT row; Commerce `CommerceDailyVatDeclaration.pay-settle`). 금액의 뜻은 VatByCase와 같습니다.
+
+    Attributes:
+        cash_exclusion_issuance_amount: 현금영수증 발급 제외 금액 (amount excluded from cash-receipt issuance)
+        cash_in_come_deduction_amount: 소득공제용 현금영수증 금액 (cash-receipt amount for income deduction)
+        cash_out_going_evidence_amount: 지출증빙용 현금영수증 금액 (cash-receipt amount as expense evidence)
+        credit_card_amount: 신용카드 결제 금액 (credit-card amount)
+        merchant_id: 가맹점 ID (merchant id)
+        merchant_name: 가맹점 이름 (merchant name)
+        other_amount: 기타 금액 (other amount)
+        settle_basis_date: 정산 기준일 (settlement basis date)
+        tax_exemption_sales_amount: 면세 매출 (tax-exempt sales)
+        taxation_sales_amount: 과세 매출 (taxable sales)
+        total_sales_amount: 총 매출 (total sales)
+    """
+
+    __slots__ = ()
+
+    cash_exclusion_issuance_amount: int
+    cash_in_come_deduction_amount: int
+    cash_out_going_evidence_amount: int
+    credit_card_amount: int
+    other_amount: int
+    tax_exemption_sales_amount: int
+    taxation_sales_amount: int
+    total_sales_amount: int
+    merchant_id: Optional[str]
+    merchant_name: Optional[str]
+    settle_basis_date: Optional[datetime.date]
+
+    def __init__(
+        self,
+        *,
+        cash_exclusion_issuance_amount: int,
+        cash_in_come_deduction_amount: int,
+        cash_out_going_evidence_amount: int,
+        credit_card_amount: int,
+        other_amount: int,
+        tax_exemption_sales_amount: int,
+        taxation_sales_amount: int,
+        total_sales_amount: int,
+        merchant_id: Optional[str] = None,
+        merchant_name: Optional[str] = None,
+        settle_basis_date: Optional[datetime.date] = None,
+    ) -> None:
+        self.cash_exclusion_issuance_amount = cash_exclusion_issuance_amount
+        self.cash_in_come_deduction_amount = cash_in_come_deduction_amount
+        self.cash_out_going_evidence_amount = cash_out_going_evidence_amount
+        self.credit_card_amount = credit_card_amount
+        self.other_amount = other_amount
+        self.tax_exemption_sales_amount = tax_exemption_sales_amount
+        self.taxation_sales_amount = taxation_sales_amount
+        self.total_sales_amount = total_sales_amount
+        self.merchant_id = merchant_id
+        self.merchant_name = merchant_name
+        self.settle_basis_date = settle_basis_date
+
+
+class DailyVatPage(Model):
+    """일별 부가세 신고 내역 조회 응답 — 봉투 없는 `{elements, pagination}` (page of daily VAT rows; no envelope).
+
+    Attributes:
+        elements: 정산 기준일별 행 (one row per settlement basis date)
+        pagination: 정산 API의 페이지 정보 (page info of the settlement operations; Commerce `Pagination.pay-settle`). 문서는 page가 0부터인지 1부터인지 밝히지 않습니다 — 샌드박스는 요청한 pageNumber를 그대로 돌려줍니다.
+    """
+
+    __slots__ = ()
+
+    elements: List[DailyVat]
+    pagination: SettlePagination
+
+    def __init__(self, *, elements: List[DailyVat], pagination: SettlePagination) -> None:
+        self.elements = elements
+        self.pagination = pagination
 
 
 class Delivery(Model):
@@ -1847,6 +2158,150 @@ class SearchProductOrdersData(Model):
         self.pagination = pagination
 
 
+class SettlePagination(Model):
+    """정산 API의 페이지 정보 (page info of the settlement operations; Commerce `Pagination.pay-settle`). 문서는 page가 0부터인지 1부터인지 밝히지 않습니다 — 샌드박스는 요청한 pageNumber를 그대로 돌려줍니다.
+
+    Attributes:
+        page: 현재 페이지 (current page; 0- or 1-based is undocumented, the sandbox echoes pageNumber)
+        size: 페이지 크기 (page size)
+        total_elements: 전체 행 수 (number of rows)
+        total_pages: 전체 페이지 수 (number of pages)
+    """
+
+    __slots__ = ()
+
+    page: Optional[int]
+    size: Optional[int]
+    total_elements: Optional[int]
+    total_pages: Optional[int]
+
+    def __init__(
+        self,
+        *,
+        page: Optional[int] = None,
+        size: Optional[int] = None,
+        total_elements: Optional[int] = None,
+        total_pages: Optional[int] = None,
+    ) -> None:
+        self.page = page
+        self.size = size
+        self.total_elements = total_elements
+        self.total_pages = total_pages
+
+
+class SettlementByCase(Model):
+    """건별 정산 한 행 (one per-case settlement row; Commerce `CommerceSettleByCase.pay-settle`). 금액은 원 단위 정수로 두었습니다(Commerce 문서는 number). 수수료는 음수입니다.
+
+    Attributes:
+        benefit_settle_amount: 혜택 정산 금액 (benefit settlement amount; reported to be 0 per case, summed only in the daily view)
+        contract_no: 계약 번호 (contract number)
+        free_installment_commission_amount: 판매자 부담 무이자 할부 수수료, 음수 (interest-free installment commission paid by the seller, negative)
+        merchant_id: 가맹점 ID (merchant id)
+        merchant_name: 가맹점 이름 (merchant name)
+        order_id: 주문 번호 (order id)
+        pay_date: 결제일 (payment date)
+        pay_settle_amount: 결제 정산 금액 — 정산의 기준 금액 (payment settlement amount, the base)
+        product_id: 상품 번호 (product id)
+        product_name: 상품명 (product name)
+        product_order_id: 상품 주문 번호, 또는 배송비 번호·기타 비용 번호 (product order, shipping-fee or other-fee number)
+        product_order_type: 정산 대상 구분 (what a settlement row settles).
+        purchaser_name: 구매자 이름 (buyer name)
+        selling_interlock_commission_amount: 매출 연동 수수료, 음수 (sales-linked commission, negative)
+        settle_basis_date: 정산 기준일 (settlement basis date)
+        settle_complete_date: 정산 완료일 — 지급된 뒤에만 (settlement completion date; only after the payout)
+        settle_expect_amount: 정산 예정 금액 = 결제 정산 금액 + 수수료(음수) + 혜택 정산 (expected settlement amount)
+        settle_expect_date: 정산 예정일 — 지급 예정일 (expected settlement / payout date)
+        settle_type: 정산 구분 (settlement status or kind). Commerce 문서의 설명에는 PURCHASE_CONFIRM(구매 확정)도 있지만 허용 값 목록에는 없어 빠져 있습니다 — 응답에 오면 열린 enum이 문자열로 보존합니다 (PURCHASE_CONFIRM is described but not an allowed value; it would read as an unknown value).
+        total_pay_commission_amount: 네이버페이 관리 수수료 합계, 음수 (total Naver Pay commission, negative)
+    """
+
+    __slots__ = ()
+
+    benefit_settle_amount: int
+    pay_settle_amount: int
+    product_order_type: SettleProductOrderType
+    settle_expect_amount: int
+    contract_no: Optional[str]
+    free_installment_commission_amount: Optional[int]
+    merchant_id: Optional[str]
+    merchant_name: Optional[str]
+    order_id: Optional[str]
+    pay_date: Optional[datetime.date]
+    product_id: Optional[str]
+    product_name: Optional[str]
+    product_order_id: Optional[str]
+    purchaser_name: Optional[str]
+    selling_interlock_commission_amount: Optional[int]
+    settle_basis_date: Optional[datetime.date]
+    settle_complete_date: Optional[datetime.date]
+    settle_expect_date: Optional[datetime.date]
+    settle_type: Optional[SettleType]
+    total_pay_commission_amount: Optional[int]
+
+    def __init__(
+        self,
+        *,
+        benefit_settle_amount: int,
+        pay_settle_amount: int,
+        product_order_type: SettleProductOrderType,
+        settle_expect_amount: int,
+        contract_no: Optional[str] = None,
+        free_installment_commission_amount: Optional[int] = None,
+        merchant_id: Optional[str] = None,
+        merchant_name: Optional[str] = None,
+        order_id: Optional[str] = None,
+        pay_date: Optional[datetime.date] = None,
+        product_id: Optional[str] = None,
+        product_name: Optional[str] = None,
+        product_order_id: Optional[str] = None,
+        purchaser_name: Optional[str] = None,
+        selling_interlock_commission_amount: Optional[int] = None,
+        settle_basis_date: Optional[datetime.date] = None,
+        settle_complete_date: Optional[datetime.date] = None,
+        settle_expect_date: Optional[datetime.date] = None,
+        settle_type: Optional[SettleType] = None,
+        total_pay_commission_amount: Optional[int] = None,
+    ) -> None:
+        self.benefit_settle_amount = benefit_settle_amount
+        self.pay_settle_amount = pay_settle_amount
+        self.product_order_type = product_order_type
+        self.settle_expect_amount = settle_expect_amount
+        self.contract_no = contract_no
+        self.free_installment_commission_amount = free_installment_commission_amount
+        self.merchant_id = merchant_id
+        self.merchant_name = merchant_name
+        self.order_id = order_id
+        self.pay_date = pay_date
+        self.product_id = product_id
+        self.product_name = product_name
+        self.product_order_id = product_order_id
+        self.purchaser_name = purchaser_name
+        self.selling_interlock_commission_amount = selling_interlock_commission_amount
+        self.settle_basis_date = settle_basis_date
+        self.settle_complete_date = settle_complete_date
+        self.settle_expect_date = settle_expect_date
+        self.settle_type = settle_type
+        self.total_pay_commission_amount = total_pay_commission_amount
+
+
+class SettlementsByCasePage(Model):
+    """건별 정산 내역 조회 응답 — 봉투 없는 `{elements, pagination}` (page of per-case settlement rows; no envelope).
+
+    Attributes:
+        elements: 정산 행 (settlement rows)
+        pagination: 정산 API의 페이지 정보 (page info of the settlement operations; Commerce `Pagination.pay-settle`). 문서는 page가 0부터인지 1부터인지 밝히지 않습니다 — 샌드박스는 요청한 pageNumber를 그대로 돌려줍니다.
+    """
+
+    __slots__ = ()
+
+    elements: List[SettlementByCase]
+    pagination: SettlePagination
+
+    def __init__(self, *, elements: List[SettlementByCase], pagination: SettlePagination) -> None:
+        self.elements = elements
+        self.pagination = pagination
+
+
 class ShippingAddress(Model):
     """구매자 배송지 (buyer shipping address): Address의 모든 필드와 수령 위치·출입 방법·좌표. 수령 위치와 출입 방법은 일부 배송 유형(장보기, N배송 등)에서만 채워집니다. `pickupLocationType`/`entryMethod` 값은 PickupLocationType/EntryMethod를 보십시오.
 
@@ -1961,6 +2416,107 @@ class SkuMapping(Model):
         self.picking_quantity_per_order = picking_quantity_per_order
 
 
+class VatByCase(Model):
+    """건별 부가세 신고 한 행 (one per-case VAT row; Commerce `CommerceVatDeclarationByCase.pay-settle`). 결제 수단별 금액의 합이 totalSalesAmount입니다. 금액은 원 단위 정수입니다.
+
+    Attributes:
+        cash_exclusion_issuance_amount: 현금영수증 발급 제외 금액 (amount excluded from cash-receipt issuance)
+        cash_in_come_deduction_amount: 소득공제용 현금영수증 금액 — 필드 이름의 대문자 C에 주의 (cash-receipt amount for income deduction; note the capital C in "InCome")
+        cash_out_going_evidence_amount: 지출증빙용 현금영수증 금액 (cash-receipt amount as expense evidence)
+        credit_card_amount: 신용카드 결제 금액 (credit-card amount)
+        detail_type: 부가세 신고 전표 상세 구분 (voucher detail kind of a VAT row).
+        merchant_id: 가맹점 ID (merchant id)
+        merchant_name: 가맹점 이름 (merchant name)
+        order_id: 주문 번호 (order id)
+        other_amount: 기타 금액 (other amount)
+        product_name: 상품명 (product name)
+        product_order_id: 상품 주문 번호, 또는 배송비 번호·기타 비용 번호 (product order, shipping-fee or other-fee number)
+        product_order_type: 정산 대상 구분 (what a settlement row settles).
+        settle_basis_date: 정산 기준일 (settlement basis date)
+        status: 부가세 신고 전표 상태 (voucher status). 설명에는 수량 취소 상태 두 가지도 나오지만 코드가 공개되지 않았습니다.
+        tax_exemption_sales_amount: 면세 매출 (tax-exempt sales)
+        taxation_sales_amount: 과세 매출 (taxable sales)
+        total_sales_amount: 총 매출 (total sales)
+    """
+
+    __slots__ = ()
+
+    cash_exclusion_issuance_amount: int
+    cash_in_come_deduction_amount: int
+    cash_out_going_evidence_amount: int
+    credit_card_amount: int
+    order_id: str
+    other_amount: int
+    tax_exemption_sales_amount: int
+    taxation_sales_amount: int
+    total_sales_amount: int
+    detail_type: Optional[VatDetailType]
+    merchant_id: Optional[str]
+    merchant_name: Optional[str]
+    product_name: Optional[str]
+    product_order_id: Optional[str]
+    product_order_type: Optional[SettleProductOrderType]
+    settle_basis_date: Optional[datetime.date]
+    status: Optional[VatStatus]
+
+    def __init__(
+        self,
+        *,
+        cash_exclusion_issuance_amount: int,
+        cash_in_come_deduction_amount: int,
+        cash_out_going_evidence_amount: int,
+        credit_card_amount: int,
+        order_id: str,
+        other_amount: int,
+        tax_exemption_sales_amount: int,
+        taxation_sales_amount: int,
+        total_sales_amount: int,
+        detail_type: Optional[VatDetailType] = None,
+        merchant_id: Optional[str] = None,
+        merchant_name: Optional[str] = None,
+        product_name: Optional[str] = None,
+        product_order_id: Optional[str] = None,
+        product_order_type: Optional[SettleProductOrderType] = None,
+        settle_basis_date: Optional[datetime.date] = None,
+        status: Optional[VatStatus] = None,
+    ) -> None:
+        self.cash_exclusion_issuance_amount = cash_exclusion_issuance_amount
+        self.cash_in_come_deduction_amount = cash_in_come_deduction_amount
+        self.cash_out_going_evidence_amount = cash_out_going_evidence_amount
+        self.credit_card_amount = credit_card_amount
+        self.order_id = order_id
+        self.other_amount = other_amount
+        self.tax_exemption_sales_amount = tax_exemption_sales_amount
+        self.taxation_sales_amount = taxation_sales_amount
+        self.total_sales_amount = total_sales_amount
+        self.detail_type = detail_type
+        self.merchant_id = merchant_id
+        self.merchant_name = merchant_name
+        self.product_name = product_name
+        self.product_order_id = product_order_id
+        self.product_order_type = product_order_type
+        self.settle_basis_date = settle_basis_date
+        self.status = status
+
+
+class VatByCasePage(Model):
+    """건별 부가세 신고 내역 조회 응답 — 봉투 없는 `{elements, pagination}` (page of per-case VAT rows; no envelope).
+
+    Attributes:
+        elements: 부가세 신고 행 (VAT rows)
+        pagination: 정산 API의 페이지 정보 (page info of the settlement operations; Commerce `Pagination.pay-settle`). 문서는 page가 0부터인지 1부터인지 밝히지 않습니다 — 샌드박스는 요청한 pageNumber를 그대로 돌려줍니다.
+    """
+
+    __slots__ = ()
+
+    elements: List[VatByCase]
+    pagination: SettlePagination
+
+    def __init__(self, *, elements: List[VatByCase], pagination: SettlePagination) -> None:
+        self.elements = elements
+        self.pagination = pagination
+
+
 # The field tables, set once every class exists (fields refer to each other).
 Address._FIELDS = (
     Field("address_type", "addressType", EnumKind(_enums, "AddressType")),
@@ -2007,6 +2563,31 @@ CancelClaim._FIELDS = (
 ClaimResult._FIELDS = (
     Field("fail_product_order_infos", "failProductOrderInfos", ListKind(ModelKind(FailProductOrderInfo))),
     Field("success_product_order_ids", "successProductOrderIds", ListKind(PLAIN)),
+)
+CommissionDetail._FIELDS = (
+    Field("commission_amount", "commissionAmount", PLAIN),
+    Field("commission_basis_amount", "commissionBasisAmount", PLAIN),
+    Field("commission_type", "commissionType", EnumKind(_enums, "CommissionType")),
+    Field("maximum_selling_interlock_commission_amount", "maximumSellingInterlockCommissionAmount", PLAIN),
+    Field("merchant_id", "merchantId", PLAIN),
+    Field("merchant_name", "merchantName", PLAIN),
+    Field("order_no", "orderNo", PLAIN),
+    Field("pay_means_type", "payMeansType", EnumKind(_enums, "PayMeansType")),
+    Field("product_id", "productId", PLAIN),
+    Field("product_name", "productName", PLAIN),
+    Field("product_order_id", "productOrderId", PLAIN),
+    Field("product_order_type", "productOrderType", EnumKind(_enums, "SettleProductOrderType")),
+    Field("purchaser_name", "purchaserName", PLAIN),
+    Field("selling_interlock_commission_type", "sellingInterlockCommissionType", PLAIN),
+    Field("settle_basis_date", "settleBasisDate", DATE),
+    Field("settle_complete_date", "settleCompleteDate", DATE),
+    Field("settle_expect_date", "settleExpectDate", DATE),
+    Field("settle_type", "settleType", EnumKind(_enums, "SettleType")),
+    Field("tax_return_date", "taxReturnDate", DATE),
+)
+CommissionDetailsPage._FIELDS = (
+    Field("elements", "elements", ListKind(ModelKind(CommissionDetail))),
+    Field("pagination", "pagination", ModelKind(SettlePagination)),
 )
 CompletedClaim._FIELDS = (
     Field("claim_complete_operation_date", "claimCompleteOperationDate", DATETIME),
@@ -2071,6 +2652,52 @@ CurrentClaim._FIELDS = (
     Field("cancel", "cancel", ModelKind(CancelClaim)),
     Field("exchange", "exchange", ModelKind(ExchangeClaim)),
     Field("return_", "return", ModelKind(ReturnClaim)),
+)
+DailySettlement._FIELDS = (
+    Field("account_no", "accountNo", PLAIN),
+    Field("bank_type", "bankType", PLAIN),
+    Field("benefit_settle_amount", "benefitSettleAmount", PLAIN),
+    Field("commission_settle_amount", "commissionSettleAmount", PLAIN),
+    Field("deduction_restore_settle_amount", "deductionRestoreSettleAmount", PLAIN),
+    Field("depositor_name", "depositorName", PLAIN),
+    Field("difference_settle_amount", "differenceSettleAmount", PLAIN),
+    Field("merchant_id", "merchantId", PLAIN),
+    Field("merchant_name", "merchantName", PLAIN),
+    Field("minus_charge_amount", "minusChargeAmount", PLAIN),
+    Field("normal_settle_amount", "normalSettleAmount", PLAIN),
+    Field("pay_holdback_amount", "payHoldbackAmount", PLAIN),
+    Field("pay_settle_amount", "paySettleAmount", PLAIN),
+    Field("preferential_commission_amount", "preferentialCommissionAmount", PLAIN),
+    Field("quick_settle_amount", "quickSettleAmount", PLAIN),
+    Field("return_care_settle_amount", "returnCareSettleAmount", PLAIN),
+    Field("settle_amount", "settleAmount", PLAIN),
+    Field("settle_basis_end_date", "settleBasisEndDate", DATE),
+    Field("settle_basis_start_date", "settleBasisStartDate", DATE),
+    Field("settle_complete_date", "settleCompleteDate", DATE),
+    Field("settle_expect_date", "settleExpectDate", DATE),
+    Field("settle_method_type", "settleMethodType", EnumKind(_enums, "SettleMethodType")),
+    Field("settlement_limit_amount", "settlementLimitAmount", PLAIN),
+)
+DailySettlementsPage._FIELDS = (
+    Field("elements", "elements", ListKind(ModelKind(DailySettlement))),
+    Field("pagination", "pagination", ModelKind(SettlePagination)),
+)
+DailyVat._FIELDS = (
+    Field("cash_exclusion_issuance_amount", "cashExclusionIssuanceAmount", PLAIN),
+    Field("cash_in_come_deduction_amount", "cashInComeDeductionAmount", PLAIN),
+    Field("cash_out_going_evidence_amount", "cashOutGoingEvidenceAmount", PLAIN),
+    Field("credit_card_amount", "creditCardAmount", PLAIN),
+    Field("merchant_id", "merchantId", PLAIN),
+    Field("merchant_name", "merchantName", PLAIN),
+    Field("other_amount", "otherAmount", PLAIN),
+    Field("settle_basis_date", "settleBasisDate", DATE),
+    Field("tax_exemption_sales_amount", "taxExemptionSalesAmount", PLAIN),
+    Field("taxation_sales_amount", "taxationSalesAmount", PLAIN),
+    Field("total_sales_amount", "totalSalesAmount", PLAIN),
+)
+DailyVatPage._FIELDS = (
+    Field("elements", "elements", ListKind(ModelKind(DailyVat))),
+    Field("pagination", "pagination", ModelKind(SettlePagination)),
 )
 Delivery._FIELDS = (
     Field("delivered_date", "deliveredDate", DATETIME),
@@ -2378,6 +3005,38 @@ SearchProductOrdersData._FIELDS = (
     Field("contents", "contents", ListKind(ModelKind(SearchProductOrderContent))),
     Field("pagination", "pagination", ModelKind(Pagination)),
 )
+SettlePagination._FIELDS = (
+    Field("page", "page", PLAIN),
+    Field("size", "size", PLAIN),
+    Field("total_elements", "totalElements", PLAIN),
+    Field("total_pages", "totalPages", PLAIN),
+)
+SettlementByCase._FIELDS = (
+    Field("benefit_settle_amount", "benefitSettleAmount", PLAIN),
+    Field("contract_no", "contractNo", PLAIN),
+    Field("free_installment_commission_amount", "freeInstallmentCommissionAmount", PLAIN),
+    Field("merchant_id", "merchantId", PLAIN),
+    Field("merchant_name", "merchantName", PLAIN),
+    Field("order_id", "orderId", PLAIN),
+    Field("pay_date", "payDate", DATE),
+    Field("pay_settle_amount", "paySettleAmount", PLAIN),
+    Field("product_id", "productId", PLAIN),
+    Field("product_name", "productName", PLAIN),
+    Field("product_order_id", "productOrderId", PLAIN),
+    Field("product_order_type", "productOrderType", EnumKind(_enums, "SettleProductOrderType")),
+    Field("purchaser_name", "purchaserName", PLAIN),
+    Field("selling_interlock_commission_amount", "sellingInterlockCommissionAmount", PLAIN),
+    Field("settle_basis_date", "settleBasisDate", DATE),
+    Field("settle_complete_date", "settleCompleteDate", DATE),
+    Field("settle_expect_amount", "settleExpectAmount", PLAIN),
+    Field("settle_expect_date", "settleExpectDate", DATE),
+    Field("settle_type", "settleType", EnumKind(_enums, "SettleType")),
+    Field("total_pay_commission_amount", "totalPayCommissionAmount", PLAIN),
+)
+SettlementsByCasePage._FIELDS = (
+    Field("elements", "elements", ListKind(ModelKind(SettlementByCase))),
+    Field("pagination", "pagination", ModelKind(SettlePagination)),
+)
 ShippingAddress._FIELDS = (
     Field("address_type", "addressType", EnumKind(_enums, "AddressType")),
     Field("base_address", "baseAddress", PLAIN),
@@ -2402,4 +3061,27 @@ SkuMapping._FIELDS = (
     Field("ns_barcode", "nsBarcode", PLAIN),
     Field("ns_id", "nsId", PLAIN),
     Field("picking_quantity_per_order", "pickingQuantityPerOrder", PLAIN),
+)
+VatByCase._FIELDS = (
+    Field("cash_exclusion_issuance_amount", "cashExclusionIssuanceAmount", PLAIN),
+    Field("cash_in_come_deduction_amount", "cashInComeDeductionAmount", PLAIN),
+    Field("cash_out_going_evidence_amount", "cashOutGoingEvidenceAmount", PLAIN),
+    Field("credit_card_amount", "creditCardAmount", PLAIN),
+    Field("detail_type", "detailType", EnumKind(_enums, "VatDetailType")),
+    Field("merchant_id", "merchantId", PLAIN),
+    Field("merchant_name", "merchantName", PLAIN),
+    Field("order_id", "orderId", PLAIN),
+    Field("other_amount", "otherAmount", PLAIN),
+    Field("product_name", "productName", PLAIN),
+    Field("product_order_id", "productOrderId", PLAIN),
+    Field("product_order_type", "productOrderType", EnumKind(_enums, "SettleProductOrderType")),
+    Field("settle_basis_date", "settleBasisDate", DATE),
+    Field("status", "status", EnumKind(_enums, "VatStatus")),
+    Field("tax_exemption_sales_amount", "taxExemptionSalesAmount", PLAIN),
+    Field("taxation_sales_amount", "taxationSalesAmount", PLAIN),
+    Field("total_sales_amount", "totalSalesAmount", PLAIN),
+)
+VatByCasePage._FIELDS = (
+    Field("elements", "elements", ListKind(ModelKind(VatByCase))),
+    Field("pagination", "pagination", ModelKind(SettlePagination)),
 )
