@@ -313,19 +313,24 @@ fn render_method(out: &mut String, op: &Operation) -> Result<()> {
 fn render_json_dispatch(out: &mut String, ops: &[&Operation]) -> Result<()> {
     writeln!(out, "impl Client {{")?;
     writeln!(out, "    /// Calls the operation `operation_id` with its parameters as a JSON object (camelCase keys)")?;
-    writeln!(out, "    /// and returns its `data` as JSON: the path every language binding takes.")?;
-    writeln!(out, "    pub async fn call_json(&self, operation_id: &str, params: serde_json::Value) -> Result<Response<serde_json::Value>> {{")?;
+    writeln!(out, "    /// and returns its `data` still typed, behind `erased_serde` ([`crate::json::Data`]): the path")?;
+    writeln!(out, "    /// the language bindings take, serialising it straight into their own objects.")?;
+    writeln!(out, "    pub async fn call_data(&self, operation_id: &str, params: serde_json::Value) -> Result<Response<crate::json::Data>> {{")?;
     writeln!(out, "        match operation_id {{")?;
     for op in ops {
         writeln!(
             out,
-            "            {:?} => crate::json::data_to_value(self.{}(crate::json::params(operation_id, params)?).await?),",
+            "            {:?} => Ok(self.{}(crate::json::params(operation_id, params)?).await?.map(crate::json::boxed)),",
             op.id,
             op.snake()
         )?;
     }
     writeln!(out, "            _ => Err(crate::NpayError::unknown_operation(operation_id)),")?;
-    writeln!(out, "        }}\n    }}\n}}\n")?;
+    writeln!(out, "        }}\n    }}\n")?;
+    writeln!(out, "    /// [`Client::call_data`] with the `data` as a JSON value.")?;
+    writeln!(out, "    pub async fn call_json(&self, operation_id: &str, params: serde_json::Value) -> Result<Response<serde_json::Value>> {{")?;
+    writeln!(out, "        crate::json::data_to_value(self.call_data(operation_id, params).await?)")?;
+    writeln!(out, "    }}\n}}\n")?;
     Ok(())
 }
 

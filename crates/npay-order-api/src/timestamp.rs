@@ -82,7 +82,23 @@ impl From<Timestamp> for DateTime<FixedOffset> {
 
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.format("%Y-%m-%dT%H:%M:%S%.3f%:z"))
+        use chrono::{Datelike, Timelike};
+        let t = &self.0;
+        if !(0..=9999).contains(&t.year()) {
+            // Outside four-digit years, chrono's own formatting (with its sign conventions).
+            return write!(f, "{}", t.format("%Y-%m-%dT%H:%M:%S%.3f%:z"));
+        }
+        // Written by hand: this runs for every date-time of every answer the bindings receive,
+        // and chrono re-parses its format string on each call.
+        let offset = t.offset().local_minus_utc();
+        let (sign, offset) = if offset < 0 { ('-', -offset) } else { ('+', offset) };
+        // A leap second is stored as nanosecond ≥ 1e9; milliseconds stay three digits.
+        let millis = (t.nanosecond() / 1_000_000).min(999);
+        write!(
+            f,
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}{}{:02}:{:02}",
+            t.year(), t.month(), t.day(), t.hour(), t.minute(), t.second(), millis, sign, offset / 3600, offset % 3600 / 60
+        )
     }
 }
 
@@ -143,6 +159,15 @@ mod tests {
         let utc: Timestamp = "2023-01-16T08:14:51.794Z".parse().unwrap();
         assert_eq!(utc.timestamp_millis(), naive.timestamp_millis());
         assert_eq!(Timestamp::from_utc_in_kst(utc.to_utc()).to_string(), "2023-01-16T17:14:51.794+09:00");
+    }
+
+    #[test]
+    fn formats_other_offsets_and_agrees_with_chrono() {
+        for text in ["2023-01-16T17:14:51.794-03:30", "0001-01-01T00:00:00.000+00:00", "9999-12-31T23:59:59.999+14:00"] {
+            let t: Timestamp = text.parse().unwrap();
+            assert_eq!(t.to_string(), text);
+            assert_eq!(t.to_string(), t.as_datetime().format("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string());
+        }
     }
 
     #[test]

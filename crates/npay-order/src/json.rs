@@ -4,7 +4,6 @@
 //! (type-erased, [`Data`]): a binding serialises it once, straight into its own objects, instead
 //! of paying for an intermediate `serde_json::Value` tree and then converting that.
 
-use std::cell::RefCell;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -43,39 +42,20 @@ pub fn params<P: DeserializeOwned>(operation_id: &str, params: serde_json::Value
 /// [`Client::call_json`] reads as JSON.
 pub type Data = Box<dyn erased_serde::Serialize + Send>;
 
-tokio::task_local! {
-    /// Set only inside [`call_data`]: where [`data_to_value`] leaves the typed data instead of
-    /// converting it.
-    static KEEP_TYPED: RefCell<Option<Data>>;
+/// Boxes typed data as [`Data`] (what the generated `Client::call_data` does per operation).
+pub fn boxed<T: Serialize + Send + 'static>(data: T) -> Data {
+    Box::new(data)
 }
 
-/// [`Client::call_json`] with the `data` left typed ([`Data`]): the same validation, chunking,
-/// retries and errors, without building a `serde_json::Value` of the answer.
+/// The `data` of an operation, typed: [`Client::call_data`] as a free function.
 pub async fn call_data(client: &Client, operation_id: &str, params: serde_json::Value) -> Result<Response<Data>> {
-    KEEP_TYPED
-        .scope(RefCell::new(None), async {
-            let (value, meta) = client.call_json(operation_id, params).await?.into_parts();
-            // Every operation's data passes through `data_to_value`, which kept it; the JSON is
-            // the fallback should one ever not.
-            let data = KEEP_TYPED.with(|kept| kept.borrow_mut().take()).unwrap_or_else(|| Box::new(value));
-            Ok(Response::new(data, meta))
-        })
-        .await
+    client.call_data(operation_id, params).await
 }
 
-/// Turns a typed response into a JSON one (inside [`call_data`]: keeps it typed and returns null).
-pub fn data_to_value<T: Serialize + Send + 'static>(response: Response<T>) -> Result<Response<serde_json::Value>> {
+/// Turns a typed response into a JSON one.
+pub fn data_to_value(response: Response<Data>) -> Result<Response<serde_json::Value>> {
     let (data, meta) = response.into_parts();
-    let mut data = Some(data);
-    let _ = KEEP_TYPED.try_with(|kept| {
-        if let Some(data) = data.take() {
-            *kept.borrow_mut() = Some(Box::new(data));
-        }
-    });
-    let Some(data) = data else {
-        return Ok(Response::new(serde_json::Value::Null, meta));
-    };
-    let value = serde_json::to_value(data).map_err(|e| NpayError::UnexpectedResponse {
+    let value = erased_serde::serialize(&*data, serde_json::value::Serializer).map_err(|e| NpayError::UnexpectedResponse {
         operation: "serialise",
         status: meta.status,
         message: e.to_string(),

@@ -2221,36 +2221,42 @@ impl Validate for api::types::DispatchProductOrder {
 
 impl Client {
     /// Calls the operation `operation_id` with its parameters as a JSON object (camelCase keys)
-    /// and returns its `data` as JSON: the path every language binding takes.
-    pub async fn call_json(&self, operation_id: &str, params: serde_json::Value) -> Result<Response<serde_json::Value>> {
+    /// and returns its `data` still typed, behind `erased_serde` ([`crate::json::Data`]): the path
+    /// the language bindings take, serialising it straight into their own objects.
+    pub async fn call_data(&self, operation_id: &str, params: serde_json::Value) -> Result<Response<crate::json::Data>> {
         match operation_id {
-            "listProductOrderIds" => crate::json::data_to_value(self.list_product_order_ids(crate::json::params(operation_id, params)?).await?),
-            "searchProductOrders" => crate::json::data_to_value(self.search_product_orders(crate::json::params(operation_id, params)?).await?),
-            "confirmProductOrders" => crate::json::data_to_value(self.confirm_product_orders(crate::json::params(operation_id, params)?).await?),
-            "dispatchProductOrders" => crate::json::data_to_value(self.dispatch_product_orders(crate::json::params(operation_id, params)?).await?),
-            "listLastChangedStatuses" => crate::json::data_to_value(self.list_last_changed_statuses(crate::json::params(operation_id, params)?).await?),
-            "queryProductOrders" => crate::json::data_to_value(self.query_product_orders(crate::json::params(operation_id, params)?).await?),
-            "approveCancel" => crate::json::data_to_value(self.approve_cancel(crate::json::params(operation_id, params)?).await?),
-            "requestCancel" => crate::json::data_to_value(self.request_cancel(crate::json::params(operation_id, params)?).await?),
-            "completeExchangeCollect" => crate::json::data_to_value(self.complete_exchange_collect(crate::json::params(operation_id, params)?).await?),
-            "redeliverExchange" => crate::json::data_to_value(self.redeliver_exchange(crate::json::params(operation_id, params)?).await?),
-            "holdbackExchange" => crate::json::data_to_value(self.holdback_exchange(crate::json::params(operation_id, params)?).await?),
-            "releaseExchangeHoldback" => crate::json::data_to_value(self.release_exchange_holdback(crate::json::params(operation_id, params)?).await?),
-            "rejectExchange" => crate::json::data_to_value(self.reject_exchange(crate::json::params(operation_id, params)?).await?),
-            "approveReturn" => crate::json::data_to_value(self.approve_return(crate::json::params(operation_id, params)?).await?),
-            "holdbackReturn" => crate::json::data_to_value(self.holdback_return(crate::json::params(operation_id, params)?).await?),
-            "releaseReturnHoldback" => crate::json::data_to_value(self.release_return_holdback(crate::json::params(operation_id, params)?).await?),
-            "rejectReturn" => crate::json::data_to_value(self.reject_return(crate::json::params(operation_id, params)?).await?),
-            "requestReturn" => crate::json::data_to_value(self.request_return(crate::json::params(operation_id, params)?).await?),
-            "delayDispatch" => crate::json::data_to_value(self.delay_dispatch(crate::json::params(operation_id, params)?).await?),
-            "listReviews" => crate::json::data_to_value(self.list_reviews(crate::json::params(operation_id, params)?).await?),
-            "listSettlementsByCase" => crate::json::data_to_value(self.list_settlements_by_case(crate::json::params(operation_id, params)?).await?),
-            "listCommissionDetails" => crate::json::data_to_value(self.list_commission_details(crate::json::params(operation_id, params)?).await?),
-            "listDailySettlements" => crate::json::data_to_value(self.list_daily_settlements(crate::json::params(operation_id, params)?).await?),
-            "listVatByCase" => crate::json::data_to_value(self.list_vat_by_case(crate::json::params(operation_id, params)?).await?),
-            "listDailyVat" => crate::json::data_to_value(self.list_daily_vat(crate::json::params(operation_id, params)?).await?),
+            "listProductOrderIds" => Ok(self.list_product_order_ids(crate::json::params(operation_id, params)?).await?.map(crate::json::boxed)),
+            "searchProductOrders" => Ok(self.search_product_orders(crate::json::params(operation_id, params)?).await?.map(crate::json::boxed)),
+            "confirmProductOrders" => Ok(self.confirm_product_orders(crate::json::params(operation_id, params)?).await?.map(crate::json::boxed)),
+            "dispatchProductOrders" => Ok(self.dispatch_product_orders(crate::json::params(operation_id, params)?).await?.map(crate::json::boxed)),
+            "listLastChangedStatuses" => Ok(self.list_last_changed_statuses(crate::json::params(operation_id, params)?).await?.map(crate::json::boxed)),
+            "queryProductOrders" => Ok(self.query_product_orders(crate::json::params(operation_id, params)?).await?.map(crate::json::boxed)),
+            "approveCancel" => Ok(self.approve_cancel(crate::json::params(operation_id, params)?).await?.map(crate::json::boxed)),
+            "requestCancel" => Ok(self.request_cancel(crate::json::params(operation_id, params)?).await?.map(crate::json::boxed)),
+            "completeExchangeCollect" => Ok(self.complete_exchange_collect(crate::json::params(operation_id, params)?).await?.map(crate::json::boxed)),
+            "redeliverExchange" => Ok(self.redeliver_exchange(crate::json::params(operation_id, params)?).await?.map(crate::json::boxed)),
+            "holdbackExchange" => Ok(self.holdback_exchange(crate::json::params(operation_id, params)?).await?.map(crate::json::boxed)),
+            "releaseExchangeHoldback" => Ok(self.release_exchange_holdback(crate::json::params(operation_id, params)?).await?.map(crate::json::boxed)),
+            "rejectExchange" => Ok(self.reject_exchange(crate::json::params(operation_id, params)?).await?.map(crate::json::boxed)),
+            "approveReturn" => Ok(self.approve_return(crate::json::params(operation_id, params)?).await?.map(crate::json::boxed)),
+            "holdbackReturn" => Ok(self.holdback_return(crate::json::params(operation_id, params)?).await?.map(crate::json::boxed)),
+            "releaseReturnHoldback" => Ok(self.release_return_holdback(crate::json::params(operation_id, params)?).await?.map(crate::json::boxed)),
+            "rejectReturn" => Ok(self.reject_return(crate::json::params(operation_id, params)?).await?.map(crate::json::boxed)),
+            "requestReturn" => Ok(self.request_return(crate::json::params(operation_id, params)?).await?.map(crate::json::boxed)),
+            "delayDispatch" => Ok(self.delay_dispatch(crate::json::params(operation_id, params)?).await?.map(crate::json::boxed)),
+            "listReviews" => Ok(self.list_reviews(crate::json::params(operation_id, params)?).await?.map(crate::json::boxed)),
+            "listSettlementsByCase" => Ok(self.list_settlements_by_case(crate::json::params(operation_id, params)?).await?.map(crate::json::boxed)),
+            "listCommissionDetails" => Ok(self.list_commission_details(crate::json::params(operation_id, params)?).await?.map(crate::json::boxed)),
+            "listDailySettlements" => Ok(self.list_daily_settlements(crate::json::params(operation_id, params)?).await?.map(crate::json::boxed)),
+            "listVatByCase" => Ok(self.list_vat_by_case(crate::json::params(operation_id, params)?).await?.map(crate::json::boxed)),
+            "listDailyVat" => Ok(self.list_daily_vat(crate::json::params(operation_id, params)?).await?.map(crate::json::boxed)),
             _ => Err(crate::NpayError::unknown_operation(operation_id)),
         }
+    }
+
+    /// [`Client::call_data`] with the `data` as a JSON value.
+    pub async fn call_json(&self, operation_id: &str, params: serde_json::Value) -> Result<Response<serde_json::Value>> {
+        crate::json::data_to_value(self.call_data(operation_id, params).await?)
     }
 }
 
