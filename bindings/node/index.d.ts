@@ -4606,11 +4606,21 @@ export interface SandboxStats {
   mutationsApplied: Record<string, number>;
 }
 
-/** A running local emulator of the API (see `startSandbox`). */
+/** Options of `connectSandbox(baseUrl, options)`. */
+export interface ConnectSandboxOptions {
+  /** The base URL clients are given (default: the sandbox's `baseUrl`), e.g. a proxy in front of it. */
+  apiUrl?: string;
+  /** The application id the sandbox accepts (default: the one it reports). */
+  clientId?: string;
+  /** The application secret the sandbox accepts (default `$2a$04$sandboxsecretsandboxse`). */
+  clientSecret?: string;
+}
+
+/** A running local emulator of the API (see `startSandbox` and `connectSandbox`). */
 export interface Sandbox {
-  /** What a client's `baseUrl` is set to (`http://127.0.0.1:PORT/npay/partner`). */
+  /** What a client's `baseUrl` is set to (`http://127.0.0.1:PORT/npay/partner`, or `apiUrl`). */
   readonly baseUrl: string;
-  /** The base URL of the control API (`<baseUrl>/_sandbox`). */
+  /** The base URL of the control API (`<the sandbox's base URL>/_sandbox`, never a proxy). */
   readonly controlUrl: string;
   /** The application id it accepts. */
   readonly clientId: string;
@@ -4634,7 +4644,7 @@ export interface Sandbox {
   reset(): Promise<void>;
   /** Any control-API call: `control('GET', 'info')`. */
   control(method: string, path: string, body?: unknown): Promise<unknown>;
-  /** Stops the server; idempotent. */
+  /** Stops the server; idempotent. Leaves a sandbox attached by `connectSandbox` running. */
   close(): Promise<void>;
 }
 
@@ -4651,3 +4661,20 @@ export interface Sandbox {
  * ```
  */
 export declare function startSandbox(options?: SandboxOptions): Promise<Sandbox>;
+
+/**
+ * Attaches to a sandbox that is already running (the `npay-sandbox` binary, e.g. in a container):
+ * the same helpers as `startSandbox` gives, except that `close()` leaves the sandbox running.
+ * Resolves once the sandbox answered `GET <baseUrl>/_sandbox/info`; `seed` is the one it reports.
+ *
+ * ```ts
+ * // npay-sandbox --port 41234  →  "npay-sandbox listening on http://127.0.0.1:41234/npay/partner"
+ * const sandbox = await connectSandbox('http://127.0.0.1:41234/npay/partner');
+ * await sandbox.reset();
+ * const client = sandbox.client();
+ * ```
+ * @param baseUrl the sandbox's base URL, as it printed it; the control API is `<baseUrl>/_sandbox`.
+ * @throws {InvalidRequestError} for a bad URL or option (checked as `client()` would check them).
+ * @throws {ApiConnectionError} when nothing answers at `baseUrl`.
+ */
+export declare function connectSandbox(baseUrl: string, options?: ConnectSandboxOptions): Promise<Sandbox>;

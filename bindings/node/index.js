@@ -6,7 +6,7 @@
 
 const errors = require('./lib/errors');
 const { Client, OPERATIONS, ITERATORS } = require('./generated/client');
-const { startSandbox } = require('./lib/sandbox');
+const { startSandbox, connectSandbox } = require('./lib/sandbox');
 const { sign } = require('./lib/sign');
 
 module.exports = {
@@ -15,6 +15,7 @@ module.exports = {
   ITERATORS,
   sign,
   startSandbox,
+  connectSandbox,
   NpayError: errors.NpayError,
   ApiError: errors.ApiError,
   BadRequestError: errors.BadRequestError,

@@ -8,6 +8,7 @@ export const {
   ITERATORS,
   sign,
   startSandbox,
+  connectSandbox,
   NpayError,
   ApiError,
   BadRequestError,

@@ -4,9 +4,10 @@
 //!    binary that holds product orders in every state, with a token signed by the client's own
 //!    `npay_order_api::signature::sign` (the sandbox's `sign` example). Configuration, and why
 //!    some operations may answer 400 to schema-valid data: `openapi/schemathesis.toml`.
-//! 2. **Prism** (`prism proxy --errors`) in front of another fresh sandbox, with the shared
-//!    scenarios (`cargo test -p npay-order --test scenarios`) sent through it: every request and
-//!    response of the run is validated against the spec; prism's log must show no violation.
+//! 2. **Prism** (`prism proxy --errors`) in front of another fresh sandbox, with every language's
+//!    test suite sent through it ([`through_prism`], the test command's last-but-one step, after
+//!    the packages are built): every request and response of those runs is validated against the
+//!    spec; prism's log must show no violation.
 //!
 //! Both tools are installed pinned into the git-ignored `.tools/` (the venv `lint` creates, and
 //! `.tools/prism` with its own `package.json`). Prism serves the spec's paths at its root: the
@@ -37,21 +38,16 @@ const CONFIG: &str = "openapi/schemathesis.toml";
 /// Where the run's id dictionaries are written; `CONFIG` reads them from there.
 const WORK_DIR: &str = "target/conformance";
 
-/// Runs both tools; fails on any schemathesis failure or prism violation.
+/// Runs schemathesis; fails on any failure it finds.
 pub fn run(root: &Path) -> Result<()> {
     let st = install_schemathesis(root)?;
-    let prism = install_prism(root)?;
-    // Everything is built first, so that the timings below are the tools' own.
+    // Everything is built first, so that the timing below is the tool's own.
     crate::test::cargo(root, &["build", "-q", "-p", "npay-sandbox", "--bin", "npay-sandbox", "--example", "sign"])?;
-    crate::test::cargo(root, &["test", "-q", "-p", "npay-order", "--test", "scenarios", "--no-run"])?;
     let work = root.join(WORK_DIR);
     std::fs::create_dir_all(&work)?;
     let started = Instant::now();
     schemathesis(root, &st, &work)?;
     println!("schemathesis: {:.1} s", started.elapsed().as_secs_f64());
-    let started = Instant::now();
-    prism_proxy(root, &prism, &work)?;
-    println!("prism: {:.1} s", started.elapsed().as_secs_f64());
     Ok(())
 }
 
@@ -425,12 +421,29 @@ fn free_port() -> Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
-fn prism_proxy(root: &Path, prism: &Path, work: &Path) -> Result<()> {
+/// One test suite sent through prism: a name for the report and the command that runs it. The
+/// command is given `NPAY_TEST_SANDBOX_URL` (the sandbox, for its control API) and
+/// `NPAY_TEST_API_URL` (prism, for every API call); each suite's test harness honours both.
+pub struct Suite {
+    /// What the report calls it (`rust`, `python`, …).
+    pub name: &'static str,
+    /// The suite's command, ready to run but for the two variables.
+    pub command: Command,
+}
+
+/// Runs `suites` one after the other through one `prism proxy --errors` in front of one sandbox
+/// binary (reset before each suite), and fails if any suite fails, if prism reports any request or
+/// response violation, or if a suite sent nothing through it.
+pub fn through_prism(root: &Path, suites: Vec<Suite>) -> Result<()> {
+    let prism = install_prism(root)?;
+    crate::test::cargo(root, &["build", "-q", "-p", "npay-sandbox", "--bin", "npay-sandbox"])?;
+    let work = root.join(WORK_DIR);
+    std::fs::create_dir_all(&work)?;
     let mut sandbox = Sandbox::start(root)?;
     let port = free_port()?.to_string();
     let log_path = work.join("prism.log");
     let log = std::fs::File::create(&log_path)?;
-    let child = Command::new(prism)
+    let child = Command::new(&prism)
         .current_dir(root)
         .args(["proxy", "openapi/npay-order.yaml", &sandbox.base_url, "--errors", "--host", "127.0.0.1", "--port", &port])
         .env("NO_COLOR", "1")
@@ -441,42 +454,78 @@ fn prism_proxy(root: &Path, prism: &Path, work: &Path) -> Result<()> {
         .context("starting prism")?;
     let mut proxy = Running { name: "prism", child };
     let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
+    while !std::fs::read_to_string(&log_path)?.contains("Prism is listening") {
         proxy.check_alive()?;
-        if std::fs::read_to_string(&log_path)?.contains("Prism is listening") {
-            break;
-        }
         if Instant::now() > deadline {
             bail!("prism did not start within 60 s; see {}", log_path.display());
         }
         std::thread::sleep(Duration::from_millis(200));
     }
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let tests = Command::new(cargo)
-        .current_dir(root)
-        .env("NPAY_TEST_SANDBOX_URL", &sandbox.base_url)
-        .env("NPAY_TEST_API_URL", format!("http://127.0.0.1:{port}"))
-        .args(["test", "-q", "-p", "npay-order", "--test", "scenarios"])
-        .status()
-        .context("starting cargo test")?;
-    sandbox.process.check_alive()?;
+    let api_url = format!("http://127.0.0.1:{port}");
+    let mut report = Vec::new();
+    for mut suite in suites {
+        sandbox.control("POST", "reset", None)?;
+        let before = std::fs::read_to_string(&log_path)?.len();
+        let started = Instant::now();
+        println!("--> {} suite through prism", suite.name);
+        let status = suite
+            .command
+            .env("NPAY_TEST_SANDBOX_URL", &sandbox.base_url)
+            .env("NPAY_TEST_API_URL", &api_url)
+            .status()
+            .with_context(|| format!("starting the {} suite", suite.name))?;
+        sandbox.process.check_alive()?;
+        proxy.check_alive()?;
+        let text = std::fs::read_to_string(&log_path)?;
+        let traffic = PrismTraffic::read(&text[before..]);
+        println!("--> {}: {traffic} ({:.1} s)", suite.name, started.elapsed().as_secs_f64());
+        if !status.success() {
+            bail!("the {} suite failed through prism (log: {})", suite.name, log_path.display());
+        }
+        traffic.check(suite.name, &log_path)?;
+        report.push(format!("{}: {traffic}", suite.name));
+    }
     drop(proxy);
-    let log = std::fs::read_to_string(&log_path)?;
-    let requests = log.lines().filter(|l| l.contains("Request received")).count();
-    let forwarded = log.lines().filter(|l| l.contains("Received forward response")).count();
-    let violations: Vec<&str> = log
-        .lines()
-        .filter(|l| l.contains('✖') || l.contains('⚠') || l.contains("Violation") || l.contains("VIOLATIONS") || l.contains("error"))
-        .collect();
-    println!("prism: {requests} requests proxied, {forwarded} answers validated, {} violations", violations.len());
-    if !violations.is_empty() {
-        bail!("prism found violations (log: {}):\n{}", log_path.display(), violations.join("\n"));
-    }
-    if !tests.success() {
-        bail!("the shared scenarios failed through prism (log: {})", log_path.display());
-    }
-    if requests == 0 || requests != forwarded {
-        bail!("prism proxied {requests} requests but validated {forwarded} answers (log: {})", log_path.display());
-    }
+    println!("prism: {}", report.join("; "));
     Ok(())
+}
+
+/// What prism's log says about one stretch of traffic.
+struct PrismTraffic {
+    requests: usize,
+    validated: usize,
+    violations: Vec<String>,
+}
+
+impl PrismTraffic {
+    fn read(log: &str) -> PrismTraffic {
+        let count = |needle: &str| log.lines().filter(|l| l.contains(needle)).count();
+        let violations = log
+            .lines()
+            .filter(|l| l.contains('✖') || l.contains('⚠') || l.contains("Violation") || l.contains("VIOLATIONS") || l.contains("error"))
+            .map(str::to_owned)
+            .collect();
+        PrismTraffic { requests: count("Request received"), validated: count("Received forward response"), violations }
+    }
+
+    fn check(&self, suite: &str, log_path: &Path) -> Result<()> {
+        if !self.violations.is_empty() {
+            bail!("prism found violations in the {suite} suite (log: {}):\n{}", log_path.display(), self.violations.join("\n"));
+        }
+        if self.requests == 0 || self.requests != self.validated {
+            bail!(
+                "the {suite} suite sent {} requests through prism and {} answers were validated (log: {})",
+                self.requests,
+                self.validated,
+                log_path.display()
+            );
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Display for PrismTraffic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} requests proxied, {} answers validated, {} violations", self.requests, self.validated, self.violations.len())
+    }
 }

@@ -8,6 +8,8 @@
 //! * `regen` regenerates every output, then runs `test`.
 //! * `version [X.Y.Z]` checks (or sets) the one version of every package.
 //! * `diff OLD NEW` reports what a spec change does to every language's surface.
+//! * `prism [SUITE…]` runs test suites (rust, python, node, kotlin; all by default) through
+//!   `prism proxy --errors` in front of one sandbox; their packages must be built (`test` does).
 //! * `test` runs every check and test of the project: the README's test command, and CI's.
 
 mod bench;
@@ -71,6 +73,11 @@ enum Command {
         #[arg(default_value_t = 60)]
         seconds: u64,
     },
+    /// Run test suites through `prism proxy --errors` in front of one sandbox (packages built first).
+    Prism {
+        /// rust, python, node, kotlin; all of them when none is given.
+        suites: Vec<String>,
+    },
     /// Regenerate every output from the spec, then build and run every test.
     Regen,
     /// Compare two specs: breaking and non-breaking changes and the SDK surface each touches.
@@ -102,6 +109,7 @@ fn main() -> Result<()> {
         Command::Test => test::run(&root),
         Command::Bench => bench::bench(&root),
         Command::Fuzz { seconds } => fuzz::run(&root, seconds),
+        Command::Prism { suites } => test::prism_suites(&root, &suites),
         Command::Regen => {
             let spec = spec::Spec::load(&root.join(spec::SPEC_PATH))?;
             outputs::write(&root, &outputs::all(&spec)?)?;

@@ -6,7 +6,8 @@
 //!   the tests read. Each method is one line calling the handwritten base in `lib/`.
 //! * `index.d.ts` — the whole package's TypeScript declarations: every enum (known values as a
 //!   union that still accepts unknown strings on the read side), every request and response model,
-//!   the options of every operation, `Client`, the errors, `sign` and `startSandbox`.
+//!   the options of every operation, `Client`, the errors, `sign`, `startSandbox` and
+//!   `connectSandbox`.
 //!
 //! `test` installs the pinned npm tools, builds the addon and runs the package's suite.
 
@@ -690,11 +691,21 @@ export interface SandboxStats {
   mutationsApplied: Record<string, number>;
 }
 
-/** A running local emulator of the API (see `startSandbox`). */
+/** Options of `connectSandbox(baseUrl, options)`. */
+export interface ConnectSandboxOptions {
+  /** The base URL clients are given (default: the sandbox's `baseUrl`), e.g. a proxy in front of it. */
+  apiUrl?: string;
+  /** The application id the sandbox accepts (default: the one it reports). */
+  clientId?: string;
+  /** The application secret the sandbox accepts (default `$2a$04$sandboxsecretsandboxse`). */
+  clientSecret?: string;
+}
+
+/** A running local emulator of the API (see `startSandbox` and `connectSandbox`). */
 export interface Sandbox {
-  /** What a client's `baseUrl` is set to (`http://127.0.0.1:PORT/npay/partner`). */
+  /** What a client's `baseUrl` is set to (`http://127.0.0.1:PORT/npay/partner`, or `apiUrl`). */
   readonly baseUrl: string;
-  /** The base URL of the control API (`<baseUrl>/_sandbox`). */
+  /** The base URL of the control API (`<the sandbox's base URL>/_sandbox`, never a proxy). */
   readonly controlUrl: string;
   /** The application id it accepts. */
   readonly clientId: string;
@@ -718,7 +729,7 @@ export interface Sandbox {
   reset(): Promise<void>;
   /** Any control-API call: `control('GET', 'info')`. */
   control(method: string, path: string, body?: unknown): Promise<unknown>;
-  /** Stops the server; idempotent. */
+  /** Stops the server; idempotent. Leaves a sandbox attached by `connectSandbox` running. */
   close(): Promise<void>;
 }
 
@@ -735,6 +746,23 @@ export interface Sandbox {
  * ```
  */
 export declare function startSandbox(options?: SandboxOptions): Promise<Sandbox>;
+
+/**
+ * Attaches to a sandbox that is already running (the `npay-sandbox` binary, e.g. in a container):
+ * the same helpers as `startSandbox` gives, except that `close()` leaves the sandbox running.
+ * Resolves once the sandbox answered `GET <baseUrl>/_sandbox/info`; `seed` is the one it reports.
+ *
+ * ```ts
+ * // npay-sandbox --port 41234  →  "npay-sandbox listening on http://127.0.0.1:41234/npay/partner"
+ * const sandbox = await connectSandbox('http://127.0.0.1:41234/npay/partner');
+ * await sandbox.reset();
+ * const client = sandbox.client();
+ * ```
+ * @param baseUrl the sandbox's base URL, as it printed it; the control API is `<baseUrl>/_sandbox`.
+ * @throws {InvalidRequestError} for a bad URL or option (checked as `client()` would check them).
+ * @throws {ApiConnectionError} when nothing answers at `baseUrl`.
+ */
+export declare function connectSandbox(baseUrl: string, options?: ConnectSandboxOptions): Promise<Sandbox>;
 "#;
 
 // ---------------------------------------------------------------------------------------------
@@ -748,6 +776,21 @@ pub fn test(root: &Path) -> Result<()> {
     run(&package, "npm", &["ci", "--no-audit", "--no-fund"])?;
     // A debug build: the suite checks behaviour, not speed, and it reuses the workspace's `target/`.
     run(&package, "npx", &["--no-install", "napi", "build", "--platform", "--no-js", "--dts", "native.d.ts"])?;
+    let mut suite = suite(root, false)?;
+    println!("+ {suite:?}");
+    let status = suite.status().context("starting node (is Node 20+ installed?)")?;
+    if !status.success() {
+        bail!("the node --test suite failed with {status}");
+    }
+    run(&package, "npx", &["--no-install", "tsc", "-p", "tsconfig.json"])?;
+    Ok(())
+}
+
+/// The `node --test` suite over the built addon (`test` builds it); `sequential` runs one test file
+/// at a time, which a suite against one shared external sandbox needs
+/// (`conformance::through_prism`).
+pub fn suite(root: &Path, sequential: bool) -> Result<Command> {
+    let package = root.join(PACKAGE);
     // The files are listed (not the folder): Node 20 would also run every helper module in `test/`.
     let mut tests: Vec<String> = std::fs::read_dir(package.join("test"))
         .context("reading bindings/node/test")?
@@ -759,11 +802,13 @@ pub fn test(root: &Path) -> Result<()> {
     if tests.is_empty() {
         bail!("no test files (*.test.js) in bindings/node/test");
     }
-    let mut args = vec!["--test", "--test-reporter=spec"];
-    args.extend(tests.iter().map(String::as_str));
-    run(&package, "node", &args)?;
-    run(&package, "npx", &["--no-install", "tsc", "-p", "tsconfig.json"])?;
-    Ok(())
+    let mut command = Command::new("node");
+    command.current_dir(&package).args(["--test", "--test-reporter=spec"]);
+    if sequential {
+        command.arg("--test-concurrency=1");
+    }
+    command.args(&tests);
+    Ok(command)
 }
 
 fn run(dir: &Path, program: &str, args: &[&str]) -> Result<()> {

@@ -756,6 +756,14 @@ fn run(command: &mut Command) -> Result<()> {
     Ok(())
 }
 
+/// The pytest suite, run with the venv's interpreter against the installed wheel (`test` installs
+/// both); `conformance::through_prism` runs it a second time through prism.
+pub fn suite(root: &Path) -> Command {
+    let mut command = Command::new(venv_python(&root.join(".tools/py-venv")));
+    command.current_dir(root.join("bindings/python")).args(["-m", "pytest", "-q", "tests"]);
+    command
+}
+
 /// Builds the wheel with maturin, installs it into a venv (proving the wheel installs), runs the
 /// pytest suite against the embedded sandbox, and `mypy --strict` on the tests and the example.
 pub fn test(root: &Path) -> Result<()> {
@@ -786,7 +794,7 @@ pub fn test(root: &Path) -> Result<()> {
     run(Command::new(&python)
         .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--force-reinstall", "--no-deps"])
         .arg(&wheel))?;
-    run(Command::new(&python).current_dir(&package).args(["-m", "pytest", "-q", "tests"]))?;
+    run(&mut suite(root))?;
     // The package's own sources too (from `python/`, with the native stub), not only its users.
     run(Command::new(&python).current_dir(&package).args(["-m", "mypy", "--strict", "python/npay_order", "tests", "examples"]))?;
     Ok(())

@@ -12,7 +12,7 @@ use crate::{conformance, fuzz, lint, node, outputs, python, spec, uniffi, versio
 
 /// Runs every step in order and stops at the first failure.
 pub fn run(root: &Path) -> Result<()> {
-    let steps: [(&str, &dyn Fn() -> Result<()>); 11] = [
+    let steps: [(&str, &dyn Fn() -> Result<()>); 12] = [
         ("one version for every package", &|| version::check(root).map(|v| println!("version {v}"))),
         ("lint the spec", &|| lint::run(root)),
         ("generated files are current", &|| {
@@ -23,10 +23,11 @@ pub fn run(root: &Path) -> Result<()> {
         ("Rust tests (workspace)", &|| cargo(root, &["test", "--workspace", "--all-targets"])),
         ("Rust builds without warnings", &|| no_warnings(root)),
         ("Rust docs build without warnings", &|| rustdoc(root)),
-        ("sandbox conformance (schemathesis, prism)", &|| conformance::run(root)),
+        ("sandbox conformance (schemathesis)", &|| conformance::run(root)),
         ("Python package tests", &|| python::test(root)),
         ("Node package tests", &|| node::test(root)),
         ("Kotlin and Swift (uniffi) tests", &|| uniffi::test(root)),
+        ("every suite again through prism proxy --errors (contract traffic)", &|| prism_suites(root, &[])),
         ("fuzz response decoding and error parsing (30 s)", &|| fuzz::run(root, 30)),
     ];
     for (name, step) in steps {
@@ -36,6 +37,31 @@ pub fn run(root: &Path) -> Result<()> {
         println!("==> {name}: ok ({:.1} s)", started.elapsed().as_secs_f64());
     }
     Ok(())
+}
+
+/// The suites `conformance::through_prism` can run, by name; an empty `names` means all of them.
+/// Each needs its package built first (the steps above build them).
+pub fn prism_suites(root: &Path, names: &[String]) -> Result<()> {
+    const ALL: [&str; 4] = ["rust", "python", "node", "kotlin"];
+    if let Some(unknown) = names.iter().find(|n| !ALL.contains(&n.as_str())) {
+        bail!("unknown suite {unknown:?}; the suites are {}", ALL.join(", "));
+    }
+    let mut suites = Vec::new();
+    for name in ALL.into_iter().filter(|n| names.is_empty() || names.iter().any(|m| m == n)) {
+        let command = match name {
+            "rust" => {
+                let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
+                // One test at a time: every test shares the one external sandbox.
+                command.current_dir(root).args(["test", "-q", "-p", "npay-order", "--tests", "--", "--test-threads=1"]);
+                command
+            }
+            "python" => python::suite(root),
+            "node" => node::suite(root, true)?,
+            _ => uniffi::kotlin_suite(root),
+        };
+        suites.push(conformance::Suite { name, command });
+    }
+    conformance::through_prism(root, suites)
 }
 
 /// Runs cargo with `args` in the workspace.

@@ -568,6 +568,14 @@ fn build_library(root: &Path) -> Result<()> {
     crate::test::cargo(root, &["build", "--quiet", "-p", "npay-order-uniffi", "--lib"])
 }
 
+/// The Kotlin suite (`mvn -B -ntp test` in `bindings/kotlin`); `conformance::through_prism` runs it
+/// a second time through prism.
+pub fn kotlin_suite(root: &Path) -> Command {
+    let mut command = Command::new("mvn");
+    command.current_dir(root.join("bindings/kotlin")).args(["-B", "-ntp", "test"]);
+    command
+}
+
 /// Builds the library, checks that the checked-in Swift sources are what `uniffi-bindgen` makes
 /// of it (no Swift toolchain is needed for that), and runs the Kotlin suite with Maven, which
 /// builds the library and generates the Kotlin on its own. Maven runs without `-q` so that
@@ -578,11 +586,7 @@ pub fn test(root: &Path) -> Result<()> {
     crate::test::cargo(root, &["run", "--quiet", "-p", "npay-order-uniffi", "--bin", "swift-sources", "--", "--check"])?;
     println!("    uniffi library built, Swift sources current ({:.1} s)", started.elapsed().as_secs_f64());
     let started = Instant::now();
-    let status = Command::new("mvn")
-        .current_dir(root.join("bindings/kotlin"))
-        .args(["-B", "-ntp", "test"])
-        .status()
-        .context("starting mvn (Maven and a JDK 17+ must be installed)")?;
+    let status = kotlin_suite(root).status().context("starting mvn (Maven and a JDK 17+ must be installed)")?;
     if !status.success() {
         bail!("`mvn -B -ntp test` in bindings/kotlin failed with {status}");
     }

@@ -3,10 +3,15 @@
 // `startSandbox()`: the local emulator (crates/npay-sandbox) running inside this process, plus
 // small helpers for its control API (`<baseUrl>/_sandbox/…`, JSON over HTTP), so users and the
 // package's own tests drive orders, buyer/courier events, the clock and faults without Naver.
+// `connectSandbox(baseUrl)`: the same helpers for a sandbox running elsewhere (the `npay-sandbox`
+// binary, e.g. in a container), which this process never stops.
 
 const { inspect } = require('node:util');
 const native = require('./native');
-const { NpayError, fromNative, invalid } = require('./errors');
+const { NpayError, ApiConnectionError, ApiTimeoutError, fromNative, invalid } = require('./errors');
+
+/** How long `connectSandbox` waits for the sandbox's first answer. */
+const CONNECT_TIMEOUT_MS = 10_000;
 const { isPlainObject, describe } = require('./convert');
 
 /** @param {import('../index').SandboxOptions} [options] */
@@ -31,7 +36,34 @@ function nativeOptions(options) {
   return { clientId, clientSecret, seed: nativeSeed, rateLimitRps };
 }
 
-/** A running sandbox; made by `startSandbox`. */
+/** The options of `connectSandbox`, checked here so that the addon only sees strings. */
+function connectOptions(options) {
+  if (options === undefined || options === null) return undefined;
+  if (!isPlainObject(options)) throw invalid('options', `must be a plain object, not ${describe(options)}`);
+  const { apiUrl, clientId, clientSecret, ...unknown } = options;
+  const extra = Object.keys(unknown);
+  if (extra.length) throw invalid(extra[0], 'unknown option; expected apiUrl, clientId, clientSecret');
+  for (const [name, value] of [['apiUrl', apiUrl], ['clientId', clientId], ['clientSecret', clientSecret]]) {
+    // Never echo the value: it may be the secret.
+    if (value !== undefined && typeof value !== 'string') throw invalid(name, `must be a string, not ${describe(value)}`);
+  }
+  return { apiUrl, clientId, clientSecret };
+}
+
+/** `baseUrl` without its trailing slashes, if it is an http(s) URL. */
+function sandboxUrl(baseUrl) {
+  if (typeof baseUrl !== 'string') throw invalid('baseUrl', `must be a string, not ${describe(baseUrl)}`);
+  let url;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw invalid('baseUrl', 'not a URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalid('baseUrl', `unsupported scheme ${url.protocol}`);
+  return baseUrl.replace(/\/+$/, '');
+}
+
+/** A running sandbox; made by `startSandbox` or `connectSandbox`. */
 class Sandbox {
   #native;
 
@@ -39,14 +71,14 @@ class Sandbox {
     this.#native = nativeSandbox;
   }
 
-  /** What a client's `baseUrl` is set to. */
+  /** What a client's `baseUrl` is set to (for an attached sandbox: its `apiUrl`, if given). */
   get baseUrl() {
     return this.#native.baseUrl;
   }
 
-  /** The base URL of the control API. */
+  /** The base URL of the control API (`<the sandbox's base URL>/_sandbox`, never a proxy). */
   get controlUrl() {
-    return `${this.#native.baseUrl}/_sandbox`;
+    return this.#native.controlUrl;
   }
 
   /** The application id the sandbox accepts. */
@@ -128,7 +160,7 @@ class Sandbox {
     await this.control('POST', 'reset');
   }
 
-  /** Stops the server; idempotent. */
+  /** Stops the server; idempotent. Leaves a sandbox attached by `connectSandbox` running. */
   async close() {
     try {
       await this.#native.close();
@@ -160,4 +192,35 @@ async function startSandbox(options) {
   }
 }
 
-module.exports = { startSandbox, Sandbox };
+/**
+ * Attaches to a sandbox that is already running (the `npay-sandbox` binary, e.g. in a container):
+ * the same object as `startSandbox` gives, except that `close()` leaves the sandbox running.
+ * Resolves once the sandbox answered `GET <baseUrl>/_sandbox/info`.
+ * @param {string} baseUrl the sandbox's base URL, as it printed it (`http://HOST:PORT/npay/partner`)
+ * @param {import('../index').ConnectSandboxOptions} [options]
+ */
+async function connectSandbox(baseUrl, options) {
+  const url = sandboxUrl(baseUrl);
+  const config = connectOptions(options);
+  let response;
+  try {
+    response = await fetch(`${url}/_sandbox/info`, { signal: AbortSignal.timeout(CONNECT_TIMEOUT_MS) });
+  } catch (error) {
+    if (error && error.name === 'TimeoutError') {
+      throw new ApiTimeoutError(`no answer from a sandbox at ${url} within ${CONNECT_TIMEOUT_MS} ms`, { cause: error });
+    }
+    const reason = error && error.cause && error.cause.message ? error.cause.message : String(error);
+    throw new ApiConnectionError(`no sandbox answers at ${url}: ${reason}`, { cause: error });
+  }
+  const text = await response.text();
+  if (!response.ok) {
+    throw new NpayError(`${url} is not an npay-sandbox: GET _sandbox/info answered HTTP ${response.status}`, { status: response.status });
+  }
+  try {
+    return new Sandbox(native.connectSandbox(url, text, config));
+  } catch (error) {
+    throw fromNative(error);
+  }
+}
+
+module.exports = { startSandbox, connectSandbox, Sandbox };

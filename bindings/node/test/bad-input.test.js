@@ -5,7 +5,7 @@
 
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { npay, useSandbox, hoursFromNow, totalRequests } = require('./helpers');
+const { npay, useSandbox, hoursFromNow, totalRequests, sandboxUrl } = require('./helpers');
 
 const now = () => new Date();
 const circular = () => {
@@ -139,5 +139,25 @@ describe('bad input is refused before anything is sent', () => {
     await assert.rejects(npay.startSandbox({ clientSecret: 'plain' }), npay.InvalidRequestError);
     await assert.rejects(npay.startSandbox({ seed: -1 }), npay.InvalidRequestError);
     await assert.rejects(npay.startSandbox({ port: 80 }), npay.InvalidRequestError);
+  });
+
+  it('refuses bad connectSandbox arguments', async () => {
+    const url = sandboxUrl(sandbox());
+    const before = await sandbox().stats();
+    for (const bad of [undefined, 42, '', 'not a url', 'ftp://127.0.0.1/npay/partner']) {
+      await assert.rejects(npay.connectSandbox(bad), npay.InvalidRequestError, String(bad));
+    }
+    for (const options of [
+      'options',
+      { port: 80 },
+      { clientId: 42 },
+      { apiUrl: new URL(url) },
+      { clientSecret: 'hunter2-plain-password' },
+      { apiUrl: 'http://api.example.com/npay/partner' },
+      { apiUrl: 'not a url' },
+    ]) {
+      await assert.rejects(npay.connectSandbox(url, options), npay.InvalidRequestError, JSON.stringify(options));
+    }
+    assert.deepEqual((await sandbox().stats()).requests, before.requests, 'no API request was sent');
   });
 });

@@ -5,7 +5,7 @@
 
 const { describe, it, before, after, beforeEach } = require('node:test');
 const assert = require('node:assert/strict');
-const { npay, useSandbox, hoursFromNow } = require('./helpers');
+const { npay, useSandbox, hoursFromNow, needsOwnSandbox } = require('./helpers');
 
 const TREE = {
   ApiError: 'NpayError',
@@ -112,7 +112,7 @@ describe('errors', () => {
     }
   });
 
-  it('no server at all is an ApiConnectionError', async () => {
+  it('no server at all is an ApiConnectionError', { skip: needsOwnSandbox("a stopped sandbox's port") }, async () => {
     const gone = await npay.startSandbox();
     const client = gone.client({ maxRetries: 0 });
     await gone.close();

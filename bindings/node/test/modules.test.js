@@ -13,9 +13,19 @@ const { execFileSync } = require('node:child_process');
 const PACKAGE = path.join(__dirname, '..');
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
-/** A user's script: a full call against the sandbox by the package's name, printing `ok <n>`. */
+/**
+ * A user's script: a full call against the sandbox by the package's name, printing `ok <n>`. It
+ * starts an embedded sandbox, or attaches to the suite's external one (NPAY_TEST_SANDBOX_URL).
+ */
 const USE = `
-  const sandbox = await startSandbox();
+  const env = (name) => process.env[name] || undefined;
+  const sandbox = env('NPAY_TEST_SANDBOX_URL')
+    ? await connectSandbox(env('NPAY_TEST_SANDBOX_URL'), {
+        apiUrl: env('NPAY_TEST_API_URL'),
+        clientId: env('NPAY_TEST_CLIENT_ID'),
+        clientSecret: env('NPAY_TEST_CLIENT_SECRET'),
+      })
+    : await startSandbox();
   const client = sandbox.client();
   const { productOrderIds } = await sandbox.createOrders({ count: 2 });
   const result = await client.confirmProductOrders({ productOrderIds });
@@ -25,8 +35,8 @@ const USE = `
   if (!notFound) throw new Error('NotFoundError was not an instance of the exported class');
   console.log('ok', result.successProductOrderInfos.length);
 `;
-const ESM = `import { startSandbox, NotFoundError, NpayError } from 'npay-order';\n${USE}`;
-const CJS = `const { startSandbox, NotFoundError, NpayError } = require('npay-order');\n(async () => {${USE}})().catch((e) => { console.error(e); process.exit(1); });`;
+const ESM = `import { startSandbox, connectSandbox, NotFoundError, NpayError } from 'npay-order';\n${USE}`;
+const CJS = `const { startSandbox, connectSandbox, NotFoundError, NpayError } = require('npay-order');\n(async () => {${USE}})().catch((e) => { console.error(e); process.exit(1); });`;
 
 function npm(cwd, args) {
   return execFileSync(NPM, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });

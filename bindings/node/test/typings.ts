@@ -9,7 +9,9 @@ import {
   OPERATIONS,
   sign,
   startSandbox,
+  connectSandbox,
   type ClaimResult,
+  type ConnectSandboxOptions,
   type KnownProductOrderStatus,
   type ProductOrderDetail,
   type ProductOrderStatus,
@@ -64,6 +66,17 @@ export async function typings(): Promise<void> {
   const signature: string = sign(sandbox.clientId, sandbox.clientSecret, Date.now());
   const path: string = OPERATIONS.confirmProductOrders.path;
   void [signature, path];
+
+  // A sandbox running elsewhere: the same helpers; options are all optional.
+  const options: ConnectSandboxOptions = { apiUrl: 'http://127.0.0.1:4010', clientSecret: sandbox.clientSecret };
+  const attached: Sandbox = await connectSandbox('http://127.0.0.1:41234/npay/partner', options);
+  await connectSandbox(attached.baseUrl);
+  await attached.reset();
+  await attached.close();
+  // @ts-expect-error the sandbox's URL is required
+  await connectSandbox();
+  // @ts-expect-error a sandbox started elsewhere takes no seed
+  await connectSandbox('http://127.0.0.1:41234/npay/partner', { seed: 1 });
 
   // @ts-expect-error requests accept only the values this version knows
   await client.requestCancel('1', { cancelReason: 'NOT_A_REASON' });

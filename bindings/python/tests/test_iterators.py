@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import threading
+from typing import Any, Callable, List
+
+import pytest
 
 import npay_order
 from npay_order import AsyncClient, Client, LastChangedStatus, SearchProductOrderContent, SearchRangeType
 from npay_order.testing import Sandbox
-
 
 def orders_on_two_days(sandbox: Sandbox) -> datetime.datetime:
     """3 paid orders now, 2 more 30 hours later (sandbox clock); returns the start of the range."""
@@ -57,3 +60,36 @@ def test_bad_iterator_arguments_raise_when_the_iterator_is_made(sandbox: Sandbox
     else:  # pragma: no cover
         raise AssertionError("expected InvalidRequestError before iterating")
     assert sandbox.stats().total_requests == 0
+
+
+OPEN_ENDED_WALKS: List[Callable[[Client, datetime.datetime], Any]] = [
+    lambda client, start: client.iter_last_changed_statuses(last_changed_from=start),
+    lambda client, start: client.iter_search_product_orders(from_=start, range_type=SearchRangeType.PAYED_DATETIME),
+]
+
+
+@pytest.mark.parametrize("walk", OPEN_ENDED_WALKS, ids=["last_changed_statuses", "search_product_orders"])
+def test_an_open_ended_walk_ends_even_when_calls_are_slow(sandbox: Sandbox, walk: Callable[[Client, datetime.datetime], Any]) -> None:
+    start = sandbox.now() - datetime.timedelta(hours=30)  # two windows, the second one up to now
+    ids = sandbox.create_orders(1).product_order_ids
+    sandbox.set_faults(latency_ms=5)  # what any network adds
+    client = sandbox.client(max_retries=0)
+    found: List[Any] = []
+    failed: List[BaseException] = []
+
+    def run() -> None:
+        try:
+            found.extend(walk(client, start))
+        except npay_order.NpayError as e:
+            failed.append(e)
+
+    walker = threading.Thread(target=run, daemon=True)
+    walker.start()
+    walker.join(timeout=5)
+    ended = not walker.is_alive()
+    if not ended:
+        sandbox.set_faults(server_error_rate=1.0)  # stops a walk that never ends (max_retries=0)
+        walker.join(timeout=30)
+    sandbox.set_faults()
+    assert ended, f"still walking after 5 s and {sandbox.stats().total_requests} requests"
+    assert not failed and [item.product_order_id for item in found] == ids

@@ -40,11 +40,21 @@ struct Windows {
     start: Timestamp,
     /// The range's end as asked, or `None` for "up to the server's now".
     end: Option<Timestamp>,
-    /// The server's clock as of the last answer.
+    /// The server's clock as of the walk's first answer: where an open range ends.
     server_now: Option<Timestamp>,
 }
 
 impl Windows {
+    /// Fixes where an open range ends, once: at the server's clock in the first answer (the local
+    /// clock if it has none). Taken from every answer instead, the end would move on with each
+    /// call and a walk whose calls take longer than the 1 ms step between windows would never end.
+    fn note_server_clock(&mut self, timestamp: Option<&str>) {
+        if self.server_now.is_none() {
+            self.server_now =
+                Some(timestamp.and_then(|t| t.parse().ok()).unwrap_or_else(|| Timestamp::from_utc_in_kst(chrono::Utc::now())));
+        }
+    }
+
     fn end_of_range(&self) -> Option<Timestamp> {
         self.end.or(self.server_now)
     }
@@ -85,7 +95,7 @@ impl LastChangedPager {
             params.last_changed_to = Some(window_end);
             params.more_sequence = self.more_sequence.clone();
             let response = self.client.list_last_changed_statuses(params).await?;
-            self.windows.server_now = response.meta().timestamp.as_deref().and_then(|t| t.parse().ok());
+            self.windows.note_server_clock(response.meta().timestamp.as_deref());
             let data = response.into_data();
             match data.more {
                 Some(more) => {
@@ -146,7 +156,7 @@ impl SearchPager {
             params.to = Some(window_end);
             params.page = Some(self.page);
             let response = self.client.search_product_orders(params).await?;
-            self.windows.server_now = response.meta().timestamp.as_deref().and_then(|t| t.parse().ok());
+            self.windows.note_server_clock(response.meta().timestamp.as_deref());
             let data = response.into_data();
             if data.pagination.has_next {
                 self.page += 1;

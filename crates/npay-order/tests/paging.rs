@@ -47,6 +47,33 @@ async fn a_range_longer_than_a_day_is_walked_window_by_window() {
 }
 
 #[tokio::test]
+async fn an_open_ended_walk_ends_even_when_every_call_is_slow() {
+    // The open range ends at the server's clock as of the first answer: with calls slower than
+    // the 1 ms step between windows, an end that moved with every answer was never reached.
+    let env = Env::start().await;
+    let start = an_hour_ago();
+    env.paid_orders(3).await;
+    env.advance_clock(30 * 3600).await;
+    env.paid_orders(2).await;
+    env.faults(serde_json::json!({"serverErrorRate": 0.0, "rateLimitRate": 0.0, "resetRate": 0.0, "latencyMs": 5, "seed": 1})).await;
+    let client = env.client();
+    let walk = async {
+        let changes: Vec<_> = client.iter_last_changed_statuses(ListLastChangedStatusesParams::new(start).limit_count(2)).try_collect().await.unwrap();
+        let found: Vec<_> = client
+            .iter_search_product_orders(SearchProductOrdersParams::new(start, "PAYED_DATETIME".into()).page_size(2))
+            .try_collect()
+            .await
+            .unwrap();
+        (changes.len(), found.len())
+    };
+    let (changes, found) = tokio::time::timeout(std::time::Duration::from_secs(20), walk).await.expect("both walks end");
+    assert_eq!((changes, found), (5, 5));
+    let stats = env.stats().await;
+    assert!(requests(&stats, "listLastChangedStatuses") <= 8, "pages and windows, not a chase of the clock: {stats}");
+    assert!(requests(&stats, "searchProductOrders") <= 8, "{stats}");
+}
+
+#[tokio::test]
 async fn search_pages_until_the_last_page() {
     let env = Env::start().await;
     let ids: HashSet<String> = env.paid_orders(25).await.into_iter().collect();

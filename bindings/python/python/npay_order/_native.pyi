@@ -52,8 +52,19 @@ class NativeSandbox:
         client_secret: Optional[str] = None,
         seed: Optional[int] = None,
     ) -> None: ...
+    @staticmethod
+    def connect(
+        base_url: str,
+        api_url: Optional[str] = None,
+        client_id: Optional[str] = None,
+        client_secret: Optional[str] = None,
+    ) -> NativeSandbox: ...
     @property
     def base_url(self) -> str: ...
+    @property
+    def sandbox_url(self) -> str: ...
+    @property
+    def embedded(self) -> bool: ...
     @property
     def client_id(self) -> str: ...
     @property

@@ -13,13 +13,18 @@
 The sandbox is the project's emulator (``npay-sandbox``) running inside this process on a free
 loopback port: real HTTP, Naver's auth, envelopes and error bodies, the order state machine, and
 a control API for what buyers, couriers and time do. Each :class:`Sandbox` is independent.
+
+The same helpers work with a sandbox that runs elsewhere — the ``npay-sandbox`` binary, e.g. in a
+container — through :meth:`Sandbox.connect`::
+
+    sandbox = Sandbox.connect("http://127.0.0.1:41234/npay/partner")
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional, TypeVar
+from typing import Any, Dict, List, Mapping, Optional, Type, TypeVar
 
 from . import _native
 from ._generated.client import AsyncClient, Client
@@ -77,6 +82,8 @@ class Sandbox:
         seed: seed of its generated data (names, addresses, amounts); random if omitted.
 
     Use it as a context manager (``with Sandbox() as sandbox:``), or call :meth:`close`.
+    To use a sandbox that is already running (and that this object must not stop), see
+    :meth:`connect`.
     """
 
     def __init__(
@@ -87,10 +94,55 @@ class Sandbox:
     ) -> None:
         self._native = _native.NativeSandbox(client_id, client_secret, seed)
 
+    @classmethod
+    def connect(
+        cls: Type[S],
+        base_url: str,
+        *,
+        api_url: Optional[str] = None,
+        client_id: Optional[str] = None,
+        client_secret: Optional[str] = None,
+    ) -> S:
+        """Attaches to a sandbox that is already running — the ``npay-sandbox`` binary, e.g. in a
+        container — instead of starting one. The sandbox is never stopped from here: :meth:`close`
+        (and leaving a ``with`` block) only lets go of it; :meth:`reset` and the rest of the
+        control API work as usual.
+
+        Args:
+            base_url: the sandbox's base URL, as ``npay-sandbox`` prints it on start
+                (``npay-sandbox listening on http://HOST:PORT/npay/partner``). The control API
+                is always called there (``<base_url>/_sandbox/``); it is :attr:`sandbox_url`.
+            api_url: the base URL clients are given, when it is not the sandbox itself — e.g. a
+                proxy in front of it. It becomes :attr:`base_url`. Default: ``base_url``.
+            client_id: the application id the sandbox accepts; default: the one it reports.
+            client_secret: the secret the sandbox verifies signatures with; default: the
+                sandbox's default (``$2a$04$sandboxsecretsandboxse``).
+
+        Raises ``RuntimeError`` if no sandbox answers at ``base_url``, and
+        :class:`~npay_order.InvalidRequestError` if a URL is not an ``http(s)`` URL.
+        :attr:`seed` is the seed the running sandbox reports.
+        """
+        sandbox = cls.__new__(cls)
+        sandbox._native = _native.NativeSandbox.connect(base_url, api_url, client_id, client_secret)
+        return sandbox
+
     @property
     def base_url(self) -> str:
-        """The base URL a client is given (``http://127.0.0.1:PORT/npay/partner``)."""
+        """The base URL a client is given (``http://127.0.0.1:PORT/npay/partner``; after
+        :meth:`connect`, its ``api_url`` if one was given)."""
         return self._native.base_url
+
+    @property
+    def sandbox_url(self) -> str:
+        """The sandbox's own base URL; the control API is below it (``<sandbox_url>/_sandbox/``).
+        The same as :attr:`base_url` unless :meth:`connect` was given an ``api_url``."""
+        return self._native.sandbox_url
+
+    @property
+    def embedded(self) -> bool:
+        """``True`` if this object started the sandbox in this process (:meth:`close` stops it),
+        ``False`` after :meth:`connect`."""
+        return self._native.embedded
 
     @property
     def client_id(self) -> str:
@@ -119,7 +171,7 @@ class Sandbox:
     # The control API (contract §5).
 
     def control(self, method: str, path: str, body: Any = None) -> Any:
-        """One call of the control API: ``method`` and ``path`` below ``<base_url>/_sandbox/``,
+        """One call of the control API: ``method`` and ``path`` below ``<sandbox_url>/_sandbox/``,
         an optional JSON body; returns the JSON answer. Raises ``RuntimeError`` on an error status."""
         return self._native.control(method, path, body)
 
@@ -179,7 +231,8 @@ class Sandbox:
         self.control("POST", "reset")
 
     def close(self) -> None:
-        """Stops the server (idempotent)."""
+        """Stops the server (idempotent). A sandbox attached to with :meth:`connect` is left
+        running."""
         self._native.shutdown()
 
     def __enter__(self: S) -> S:
@@ -189,6 +242,9 @@ class Sandbox:
         self.close()
 
     def __repr__(self) -> str:
-        return f"Sandbox(base_url={self.base_url!r}, seed={self.seed})"
+        if self.embedded:
+            return f"Sandbox(base_url={self.base_url!r}, seed={self.seed})"
+        via = f", api_url={self.base_url!r}" if self.base_url != self.sandbox_url else ""
+        return f"Sandbox.connect({self.sandbox_url!r}{via})"
 
 

@@ -79,8 +79,13 @@ pub struct Env {
 }
 
 impl Env {
+    /// A fresh embedded sandbox, or the external one reset (no orders, tokens, faults or stats).
     pub async fn start() -> Env {
-        Env { sandbox: Target::start().await, http: reqwest::Client::new() }
+        let env = Env { sandbox: Target::start().await, http: reqwest::Client::new() };
+        if !env.sandbox.is_embedded() {
+            env.reset().await;
+        }
+        env
     }
 
     /// A new client (its own token cache) for the sandbox.
