@@ -468,16 +468,24 @@ pub fn through_prism(root: &Path, suites: Vec<Suite>) -> Result<()> {
         let before = std::fs::read_to_string(&log_path)?.len();
         let started = Instant::now();
         println!("--> {} suite through prism", suite.name);
-        let status = suite
+        let child = suite
             .command
             .env("NPAY_TEST_SANDBOX_URL", &sandbox.base_url)
             .env("NPAY_TEST_API_URL", &api_url)
-            .status()
+            .spawn()
             .with_context(|| format!("starting the {} suite", suite.name))?;
+        let status = wait_at_most(child, SUITE_TIME_LIMIT).with_context(|| format!("the {} suite through prism", suite.name))?;
         sandbox.process.check_alive()?;
         proxy.check_alive()?;
-        let text = std::fs::read_to_string(&log_path)?;
-        let traffic = PrismTraffic::read(&text[before..]);
+        // An answer the client gave up on (a timeout test) is logged a little after the suite ends.
+        let settled = Instant::now() + Duration::from_secs(5);
+        let traffic = loop {
+            let traffic = PrismTraffic::read(&std::fs::read_to_string(&log_path)?[before..]);
+            if traffic.requests == traffic.validated || Instant::now() > settled {
+                break traffic;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        };
         println!("--> {}: {traffic} ({:.1} s)", suite.name, started.elapsed().as_secs_f64());
         if !status.success() {
             bail!("the {} suite failed through prism (log: {})", suite.name, log_path.display());
@@ -488,6 +496,25 @@ pub fn through_prism(root: &Path, suites: Vec<Suite>) -> Result<()> {
     drop(proxy);
     println!("prism: {}", report.join("; "));
     Ok(())
+}
+
+/// How long one suite may take through prism before it is stopped (a hang must not eat CI's time).
+const SUITE_TIME_LIMIT: Duration = Duration::from_secs(15 * 60);
+
+/// Waits for `child`, killing it after `limit`.
+fn wait_at_most(mut child: Child, limit: Duration) -> Result<std::process::ExitStatus> {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait()? {
+            return Ok(status);
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            bail!("stopped after {} s", limit.as_secs());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
 
 /// What prism's log says about one stretch of traffic.

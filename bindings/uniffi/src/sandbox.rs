@@ -1,6 +1,7 @@
 //! The embedded sandbox: the local emulator of the API (`npay-sandbox`) started inside the
 //! process on a free port, with helpers for its control API (contract §5), so that Kotlin and
-//! Swift users write integration tests with no Naver credentials.
+//! Swift users write integration tests with no Naver credentials. `Sandbox.connect` gives the same
+//! helpers for a sandbox that runs elsewhere (the `npay-sandbox` binary, e.g. in a container).
 //!
 //! The emulator runs on its own runtime thread; the control helpers are plain HTTP calls to
 //! `<baseUrl>/_sandbox/…`, the same as any other language makes.
@@ -94,11 +95,44 @@ pub struct SandboxStats {
     pub mutations_applied: HashMap<String, i64>,
 }
 
-/// A running local emulator of the API. Stopped by `shutdown()`, or when released.
+/// A running local emulator of the API: started in this process by the constructor (stopped by
+/// `shutdown()`, or when released), or one running elsewhere that `connect` attached to (left
+/// running).
 #[derive(uniffi::Object)]
 pub struct Sandbox {
-    inner: npay_sandbox::Sandbox,
+    target: Target,
     http: reqwest::Client,
+}
+
+/// Where the sandbox runs.
+enum Target {
+    /// Started by this object, stopped with it.
+    Embedded(npay_sandbox::Sandbox),
+    /// A sandbox this object did not start (`Sandbox.connect`).
+    Attached {
+        /// The sandbox's own base URL, without a trailing `/`.
+        base_url: String,
+        /// What clients are given: a proxy in front of the sandbox, or `base_url`.
+        api_url: String,
+        client_id: String,
+        client_secret: String,
+    },
+}
+
+/// A URL argument of `connect`: absolute `http(s)`, returned without its trailing `/`.
+fn url_argument(name: &str, value: &str) -> Result<String, NpayError> {
+    let trimmed = value.trim().trim_end_matches('/');
+    let parsed = reqwest::Url::parse(trimmed).map_err(|e| NpayError::invalid(name, format!("{value:?} is not a URL: {e}")))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        return Err(NpayError::invalid(name, format!("{value:?} is not an http(s) URL")));
+    }
+    Ok(trimmed.to_owned())
+}
+
+fn http_client() -> Result<reqwest::Client, NpayError> {
+    reqwest::Client::builder()
+        .build()
+        .map_err(|e| NpayError::other("ApiConnectionError", format!("cannot build the HTTP client: {e}"), None))
 }
 
 impl Sandbox {
@@ -110,7 +144,7 @@ impl Sandbox {
     async fn control_text(&self, method: &str, path: &str, body: Option<Value>) -> Result<String, NpayError> {
         let method = reqwest::Method::from_bytes(method.to_ascii_uppercase().as_bytes())
             .map_err(|_| NpayError::invalid("method", format!("{method:?} is not an HTTP method")))?;
-        let url = format!("{}/{}", self.inner.control_url(), path.trim_start_matches('/'));
+        let url = format!("{}/{}", self.control_url(), path.trim_start_matches('/'));
         let mut request = self.http.request(method, &url);
         if let Some(body) = body {
             request = request.json(&body);
@@ -153,53 +187,101 @@ impl Sandbox {
             npay_sandbox::SandboxError::InvalidConfig(message) => NpayError::invalid("sandbox", message),
             other => NpayError::other("ApiConnectionError", other.to_string(), None),
         })?;
-        let http = reqwest::Client::builder()
-            .build()
-            .map_err(|e| NpayError::other("ApiConnectionError", format!("cannot build the HTTP client: {e}"), None))?;
-        Ok(Arc::new(Sandbox { inner, http }))
+        Ok(Arc::new(Sandbox { target: Target::Embedded(inner), http: http_client()? }))
     }
 
-    /// The base URL clients use (`http://127.0.0.1:PORT/npay/partner`).
+    /// Attaches to a sandbox that is already running (the `npay-sandbox` binary, e.g. in a
+    /// container), for the same helpers: `client()`, `reset()` and the rest of the control API.
+    ///
+    /// `base_url` is the sandbox's own base URL, as it prints it
+    /// (`http://127.0.0.1:PORT/npay/partner`); its control API is `<baseUrl>/_sandbox/…`, always
+    /// called directly. `api_url` is the base URL `client()` gives clients, e.g. a proxy in front
+    /// of the sandbox (default: `base_url`). The credentials default to the sandbox's defaults
+    /// (`sandbox-client-id` / `$2a$04$sandboxsecretsandboxse`); give the ones it was started with
+    /// otherwise. Nothing is sent here: a sandbox that is not there shows on the first call
+    /// (`ApiConnectionError`). `shutdown()` and releasing the object leave that sandbox running.
+    #[uniffi::constructor(default(api_url = None, client_id = None, client_secret = None))]
+    pub fn connect(base_url: String, api_url: Option<String>, client_id: Option<String>, client_secret: Option<String>) -> Result<Arc<Self>, NpayError> {
+        let base_url = url_argument("baseUrl", &base_url)?;
+        let api_url = match api_url {
+            Some(url) => url_argument("apiUrl", &url)?,
+            None => base_url.clone(),
+        };
+        let client_id = client_id.unwrap_or_else(|| npay_sandbox::DEFAULT_CLIENT_ID.to_owned());
+        if client_id.is_empty() {
+            return Err(NpayError::invalid("clientId", "must not be empty"));
+        }
+        let client_secret = client_secret.unwrap_or_else(|| npay_sandbox::DEFAULT_CLIENT_SECRET.to_owned());
+        Ok(Arc::new(Sandbox { target: Target::Attached { base_url, api_url, client_id, client_secret }, http: http_client()? }))
+    }
+
+    /// The sandbox's own base URL (`http://127.0.0.1:PORT/npay/partner`); the control API is
+    /// below it. Clients are given `apiUrl()`.
     pub fn base_url(&self) -> String {
-        self.inner.base_url().to_owned()
+        match &self.target {
+            Target::Embedded(inner) => inner.base_url().to_owned(),
+            Target::Attached { base_url, .. } => base_url.clone(),
+        }
+    }
+
+    /// The base URL `client()` gives clients: `baseUrl()`, or the `apiUrl` given to `connect`
+    /// (e.g. a proxy in front of the sandbox).
+    pub fn api_url(&self) -> String {
+        match &self.target {
+            Target::Embedded(inner) => inner.base_url().to_owned(),
+            Target::Attached { api_url, .. } => api_url.clone(),
+        }
     }
 
     /// The base URL of the control API (`<baseUrl>/_sandbox`).
     pub fn control_url(&self) -> String {
-        self.inner.control_url()
+        format!("{}/_sandbox", self.base_url())
     }
 
     /// The application id the sandbox accepts.
     pub fn client_id(&self) -> String {
-        self.inner.client_id().to_owned()
+        match &self.target {
+            Target::Embedded(inner) => inner.client_id().to_owned(),
+            Target::Attached { client_id, .. } => client_id.clone(),
+        }
     }
 
     /// The application secret the sandbox verifies signatures with (a test value, not a real one).
     pub fn client_secret(&self) -> String {
-        self.inner.client_secret().to_owned()
+        match &self.target {
+            Target::Embedded(inner) => inner.client_secret().to_owned(),
+            Target::Attached { client_secret, .. } => client_secret.clone(),
+        }
     }
 
-    /// The data seed in use.
-    pub fn seed(&self) -> i64 {
-        self.inner.seed() as i64
+    /// The data seed in use; `null` (`nil`) for a sandbox attached by `connect`, whose seed is
+    /// the process's own.
+    pub fn seed(&self) -> Option<i64> {
+        match &self.target {
+            Target::Embedded(inner) => Some(inner.seed() as i64),
+            Target::Attached { .. } => None,
+        }
     }
 
-    /// A client of this sandbox (its base URL and credentials).
+    /// A client of this sandbox: `apiUrl()` and the sandbox's credentials.
     #[uniffi::method(default(max_retries = None))]
     pub fn client(&self, max_retries: Option<i32>) -> Result<Arc<Client>, NpayError> {
         Client::new(ClientConfig {
             client_id: Some(self.client_id()),
             client_secret: Some(self.client_secret()),
             environment: None,
-            base_url: Some(self.base_url()),
+            base_url: Some(self.api_url()),
             timeout_ms: None,
             max_retries,
         })
     }
 
-    /// Stops the server (idempotent). Calls made afterwards fail with `ApiConnectionError`.
+    /// Stops a sandbox this object started (idempotent); calls made afterwards fail with
+    /// `ApiConnectionError`. Does nothing to a sandbox attached by `connect`: it keeps running.
     pub fn shutdown(&self) {
-        self.inner.shutdown();
+        if let Target::Embedded(inner) = &self.target {
+            inner.shutdown();
+        }
     }
 }
 

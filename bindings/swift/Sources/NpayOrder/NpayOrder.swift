@@ -3614,7 +3614,9 @@ public func FfiConverterTypeRawClient_lower(_ value: RawClient) -> UInt64 {
 
 
 /**
- * A running local emulator of the API. Stopped by `shutdown()`, or when released.
+ * A running local emulator of the API: started in this process by the constructor (stopped by
+ * `shutdown()`, or when released), or one running elsewhere that `connect` attached to (left
+ * running).
  */
 public protocol SandboxProtocol: AnyObject, Sendable {
     
@@ -3624,12 +3626,19 @@ public protocol SandboxProtocol: AnyObject, Sendable {
     func advanceClock(seconds: Int64) async throws 
     
     /**
-     * The base URL clients use (`http://127.0.0.1:PORT/npay/partner`).
+     * The base URL `client()` gives clients: `baseUrl()`, or the `apiUrl` given to `connect`
+     * (e.g. a proxy in front of the sandbox).
+     */
+    func apiUrl()  -> String
+    
+    /**
+     * The sandbox's own base URL (`http://127.0.0.1:PORT/npay/partner`); the control API is
+     * below it. Clients are given `apiUrl()`.
      */
     func baseUrl()  -> String
     
     /**
-     * A client of this sandbox (its base URL and credentials).
+     * A client of this sandbox: `apiUrl()` and the sandbox's credentials.
      */
     func client(maxRetries: Int32?) throws  -> Client
     
@@ -3671,9 +3680,10 @@ public protocol SandboxProtocol: AnyObject, Sendable {
     func reset() async throws 
     
     /**
-     * The data seed in use.
+     * The data seed in use; `null` (`nil`) for a sandbox attached by `connect`, whose seed is
+     * the process's own.
      */
-    func seed()  -> Int64
+    func seed()  -> Int64?
     
     /**
      * Injects failures from now on; `SandboxFaults()` turns them off.
@@ -3681,7 +3691,8 @@ public protocol SandboxProtocol: AnyObject, Sendable {
     func setFaults(faults: SandboxFaults) async throws 
     
     /**
-     * Stops the server (idempotent). Calls made afterwards fail with `ApiConnectionError`.
+     * Stops a sandbox this object started (idempotent); calls made afterwards fail with
+     * `ApiConnectionError`. Does nothing to a sandbox attached by `connect`: it keeps running.
      */
     func shutdown() 
     
@@ -3692,7 +3703,9 @@ public protocol SandboxProtocol: AnyObject, Sendable {
     
 }
 /**
- * A running local emulator of the API. Stopped by `shutdown()`, or when released.
+ * A running local emulator of the API: started in this process by the constructor (stopped by
+ * `shutdown()`, or when released), or one running elsewhere that `connect` attached to (left
+ * running).
  */
 open class Sandbox: SandboxProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -3760,6 +3773,30 @@ public convenience init(seed: Int64? = nil, clientId: String? = nil, clientSecre
     }
 
     
+    /**
+     * Attaches to a sandbox that is already running (the `npay-sandbox` binary, e.g. in a
+     * container), for the same helpers: `client()`, `reset()` and the rest of the control API.
+     *
+     * `base_url` is the sandbox's own base URL, as it prints it
+     * (`http://127.0.0.1:PORT/npay/partner`); its control API is `<baseUrl>/_sandbox/…`, always
+     * called directly. `api_url` is the base URL `client()` gives clients, e.g. a proxy in front
+     * of the sandbox (default: `base_url`). The credentials default to the sandbox's defaults
+     * (`sandbox-client-id` / `$2a$04$sandboxsecretsandboxse`); give the ones it was started with
+     * otherwise. Nothing is sent here: a sandbox that is not there shows on the first call
+     * (`ApiConnectionError`). `shutdown()` and releasing the object leave that sandbox running.
+     */
+public static func connect(baseUrl: String, apiUrl: String? = nil, clientId: String? = nil, clientSecret: String? = nil)throws  -> Sandbox  {
+    return try  FfiConverterTypeSandbox_lift(try rustCallWithError(FfiConverterTypeNpayError_lift) {
+        uniffiCallStatus in
+    uniffi_npay_order_uniffi_fn_constructor_sandbox_connect(
+        FfiConverterString.lower(baseUrl),
+        FfiConverterOptionString.lower(apiUrl),
+        FfiConverterOptionString.lower(clientId),
+        FfiConverterOptionString.lower(clientSecret),uniffiCallStatus
+    )
+})
+}
+    
 
     
     /**
@@ -3782,7 +3819,21 @@ open func advanceClock(seconds: Int64)async throws   {
 }
     
     /**
-     * The base URL clients use (`http://127.0.0.1:PORT/npay/partner`).
+     * The base URL `client()` gives clients: `baseUrl()`, or the `apiUrl` given to `connect`
+     * (e.g. a proxy in front of the sandbox).
+     */
+open func apiUrl() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_npay_order_uniffi_fn_method_sandbox_api_url(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The sandbox's own base URL (`http://127.0.0.1:PORT/npay/partner`); the control API is
+     * below it. Clients are given `apiUrl()`.
      */
 open func baseUrl() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
@@ -3794,7 +3845,7 @@ open func baseUrl() -> String  {
 }
     
     /**
-     * A client of this sandbox (its base URL and credentials).
+     * A client of this sandbox: `apiUrl()` and the sandbox's credentials.
      */
 open func client(maxRetries: Int32? = nil)throws  -> Client  {
     return try  FfiConverterTypeClient_lift(try rustCallWithError(FfiConverterTypeNpayError_lift) {
@@ -3921,10 +3972,11 @@ open func reset()async throws   {
 }
     
     /**
-     * The data seed in use.
+     * The data seed in use; `null` (`nil`) for a sandbox attached by `connect`, whose seed is
+     * the process's own.
      */
-open func seed() -> Int64  {
-    return try!  FfiConverterInt64.lift(try! rustCall() {
+open func seed() -> Int64?  {
+    return try!  FfiConverterOptionInt64.lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_npay_order_uniffi_fn_method_sandbox_seed(
             self.uniffiCloneHandle(),uniffiCallStatus
@@ -3952,7 +4004,8 @@ open func setFaults(faults: SandboxFaults)async throws   {
 }
     
     /**
-     * Stops the server (idempotent). Calls made afterwards fail with `ApiConnectionError`.
+     * Stops a sandbox this object started (idempotent); calls made afterwards fail with
+     * `ApiConnectionError`. Does nothing to a sandbox attached by `connect`: it keeps running.
      */
 open func shutdown()  {try! rustCall() {
         uniffiCallStatus in
@@ -25135,10 +25188,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_npay_order_uniffi_checksum_method_sandbox_advance_clock() != 44289) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_npay_order_uniffi_checksum_method_sandbox_base_url() != 23960) {
+    if (uniffi_npay_order_uniffi_checksum_method_sandbox_api_url() != 49656) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_npay_order_uniffi_checksum_method_sandbox_client() != 26291) {
+    if (uniffi_npay_order_uniffi_checksum_method_sandbox_base_url() != 39767) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_npay_order_uniffi_checksum_method_sandbox_client() != 32068) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_npay_order_uniffi_checksum_method_sandbox_client_id() != 24317) {
@@ -25162,19 +25218,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_npay_order_uniffi_checksum_method_sandbox_reset() != 38091) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_npay_order_uniffi_checksum_method_sandbox_seed() != 54345) {
+    if (uniffi_npay_order_uniffi_checksum_method_sandbox_seed() != 54226) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_npay_order_uniffi_checksum_method_sandbox_set_faults() != 31262) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_npay_order_uniffi_checksum_method_sandbox_shutdown() != 23098) {
+    if (uniffi_npay_order_uniffi_checksum_method_sandbox_shutdown() != 22854) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_npay_order_uniffi_checksum_method_sandbox_stats() != 35593) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_npay_order_uniffi_checksum_constructor_client_new() != 32681) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_npay_order_uniffi_checksum_constructor_sandbox_connect() != 44958) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_npay_order_uniffi_checksum_constructor_sandbox_new() != 39665) {

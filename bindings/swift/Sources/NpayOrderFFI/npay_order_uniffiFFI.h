@@ -594,6 +594,11 @@ uint64_t uniffi_npay_order_uniffi_fn_clone_sandbox(uint64_t handle, RustCallStat
 void uniffi_npay_order_uniffi_fn_free_sandbox(uint64_t handle, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_CONSTRUCTOR_SANDBOX_CONNECT
+#define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_CONSTRUCTOR_SANDBOX_CONNECT
+uint64_t uniffi_npay_order_uniffi_fn_constructor_sandbox_connect(RustBuffer base_url, RustBuffer api_url, RustBuffer client_id, RustBuffer client_secret, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_CONSTRUCTOR_SANDBOX_NEW
 #define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_CONSTRUCTOR_SANDBOX_NEW
 uint64_t uniffi_npay_order_uniffi_fn_constructor_sandbox_new(RustBuffer seed, RustBuffer client_id, RustBuffer client_secret, RustCallStatus *_Nonnull out_status
@@ -602,6 +607,11 @@ uint64_t uniffi_npay_order_uniffi_fn_constructor_sandbox_new(RustBuffer seed, Ru
 #ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_SANDBOX_ADVANCE_CLOCK
 #define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_SANDBOX_ADVANCE_CLOCK
 uint64_t uniffi_npay_order_uniffi_fn_method_sandbox_advance_clock(uint64_t ptr, int64_t seconds
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_SANDBOX_API_URL
+#define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_SANDBOX_API_URL
+RustBuffer uniffi_npay_order_uniffi_fn_method_sandbox_api_url(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_SANDBOX_BASE_URL
@@ -651,7 +661,7 @@ uint64_t uniffi_npay_order_uniffi_fn_method_sandbox_reset(uint64_t ptr
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_SANDBOX_SEED
 #define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_SANDBOX_SEED
-int64_t uniffi_npay_order_uniffi_fn_method_sandbox_seed(uint64_t ptr, RustCallStatus *_Nonnull out_status
+RustBuffer uniffi_npay_order_uniffi_fn_method_sandbox_seed(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_SANDBOX_SET_FAULTS
@@ -1754,6 +1764,12 @@ uint16_t uniffi_npay_order_uniffi_checksum_method_sandbox_advance_clock(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_METHOD_SANDBOX_API_URL
+#define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_METHOD_SANDBOX_API_URL
+uint16_t uniffi_npay_order_uniffi_checksum_method_sandbox_api_url(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_METHOD_SANDBOX_BASE_URL
 #define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_METHOD_SANDBOX_BASE_URL
 uint16_t uniffi_npay_order_uniffi_checksum_method_sandbox_base_url(void
@@ -1835,6 +1851,12 @@ uint16_t uniffi_npay_order_uniffi_checksum_method_sandbox_stats(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_CONSTRUCTOR_CLIENT_NEW
 #define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_CONSTRUCTOR_CLIENT_NEW
 uint16_t uniffi_npay_order_uniffi_checksum_constructor_client_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_CONSTRUCTOR_SANDBOX_CONNECT
+#define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_CONSTRUCTOR_SANDBOX_CONNECT
+uint16_t uniffi_npay_order_uniffi_checksum_constructor_sandbox_connect(void
     
 );
 #endif

@@ -1,5 +1,5 @@
 // The README's Kotlin quickstart, kept compiling and passing: a whole order lifecycle against the
-// embedded sandbox with the typed surface only.
+// embedded sandbox (or the external one: TestSandbox.kt) with the typed surface only.
 package npay.order
 
 import java.time.OffsetDateTime
@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test
 class QuickstartTest {
     @Test
     fun `new paid orders are found, confirmed, dispatched, and a bad id is a typed error`() = runBlocking {
-        Sandbox(seed = 1).use { sandbox ->
+        TestSandbox.start(seed = 1).use { sandbox ->
             sandbox.createOrders(count = 3) // buyers pay for three orders
             // For Naver: Client(ClientConfig(clientId = "…", clientSecret = "\$2a\$04\$…"))
             val client = sandbox.client()

@@ -1,5 +1,6 @@
 // Runs every cross-language scenario of tests/scenarios/ (format: tests/README.md) against the
-// embedded sandbox, through the typed Kotlin surface. One dynamic test per file.
+// sandbox (embedded, or the external one: TestSandbox.kt), through the typed Kotlin surface. One
+// dynamic test per file.
 package npay.order
 
 import java.io.File
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.TestInstance
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ScenariosTest {
-    private val sandbox = Sandbox(seed = 7)
+    private val sandbox = TestSandbox.start(seed = 7)
     private val client = sandbox.client()
 
     @AfterAll
