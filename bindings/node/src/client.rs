@@ -144,12 +144,13 @@ impl NativeClient {
         let work = async move {
             let client = client?;
             let params = parse_params(&operation_id, &params).map_err(|e| ErrorParts::from(&e))?;
+            // The typed data is written as JSON text in one pass (no `serde_json::Value` tree).
             let response = client
-                .call_json(&operation_id, params)
+                .call_data(&operation_id, params)
                 .await
                 .map_err(|e| ErrorParts::from(&e))?;
             let (data, meta) = response.into_parts();
-            Ok((to_text(&data)?, meta))
+            Ok((to_text(&*data)?, meta))
         };
         spawn(env, work, move |env, (data, meta)| {
             if raw {

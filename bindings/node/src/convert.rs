@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::error::ErrorParts;
 
 /// JSON text of a value (runs on the runtime, not on the JavaScript thread).
-pub fn to_text<T: Serialize>(value: &T) -> Result<String, ErrorParts> {
+pub fn to_text<T: Serialize + ?Sized>(value: &T) -> Result<String, ErrorParts> {
     serde_json::to_string(value)
         .map_err(|e| ErrorParts::plain("NpayError", format!("cannot serialise the response: {e}")))
 }

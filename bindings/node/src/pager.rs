@@ -41,8 +41,8 @@ impl NativePager {
         let pager = self.pager.clone();
         let work = async move {
             let mut pager = pager.lock().await;
-            match pager.next_page().await.map_err(|e| ErrorParts::from(&e))? {
-                Some(items) => to_text(&items).map(Some),
+            match pager.next_page_data().await.map_err(|e| ErrorParts::from(&e))? {
+                Some(items) => to_text(&*items).map(Some),
                 None => Ok(None),
             }
         };
