@@ -215,27 +215,27 @@ impl Sandbox {
         Ok(Arc::new(Sandbox { target: Target::Attached { base_url, api_url, client_id, client_secret }, http: http_client()? }))
     }
 
-    /// The sandbox's own base URL (`http://127.0.0.1:PORT/npay/partner`); the control API is
-    /// below it. Clients are given `apiUrl()`.
+    /// The base URL a client is given (`http://127.0.0.1:PORT/npay/partner`): the sandbox's own,
+    /// or the `apiUrl` given to `connect` (e.g. a proxy in front of the sandbox). `client()` uses it.
     pub fn base_url(&self) -> String {
-        match &self.target {
-            Target::Embedded(inner) => inner.base_url().to_owned(),
-            Target::Attached { base_url, .. } => base_url.clone(),
-        }
-    }
-
-    /// The base URL `client()` gives clients: `baseUrl()`, or the `apiUrl` given to `connect`
-    /// (e.g. a proxy in front of the sandbox).
-    pub fn api_url(&self) -> String {
         match &self.target {
             Target::Embedded(inner) => inner.base_url().to_owned(),
             Target::Attached { api_url, .. } => api_url.clone(),
         }
     }
 
-    /// The base URL of the control API (`<baseUrl>/_sandbox`).
+    /// The sandbox's own base URL; the control API is below it. The same as `baseUrl()` unless
+    /// `connect` was given an `apiUrl`.
+    pub fn sandbox_url(&self) -> String {
+        match &self.target {
+            Target::Embedded(inner) => inner.base_url().to_owned(),
+            Target::Attached { base_url, .. } => base_url.clone(),
+        }
+    }
+
+    /// The base URL of the control API (`<sandboxUrl>/_sandbox`).
     pub fn control_url(&self) -> String {
-        format!("{}/_sandbox", self.base_url())
+        format!("{}/_sandbox", self.sandbox_url())
     }
 
     /// The application id the sandbox accepts.
@@ -263,14 +263,14 @@ impl Sandbox {
         }
     }
 
-    /// A client of this sandbox: `apiUrl()` and the sandbox's credentials.
+    /// A client of this sandbox: `baseUrl()` and the sandbox's credentials.
     #[uniffi::method(default(max_retries = None))]
     pub fn client(&self, max_retries: Option<i32>) -> Result<Arc<Client>, NpayError> {
         Client::new(ClientConfig {
             client_id: Some(self.client_id()),
             client_secret: Some(self.client_secret()),
             environment: None,
-            base_url: Some(self.api_url()),
+            base_url: Some(self.base_url()),
             timeout_ms: None,
             max_retries,
         })

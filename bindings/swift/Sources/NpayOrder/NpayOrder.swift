@@ -3626,19 +3626,13 @@ public protocol SandboxProtocol: AnyObject, Sendable {
     func advanceClock(seconds: Int64) async throws 
     
     /**
-     * The base URL `client()` gives clients: `baseUrl()`, or the `apiUrl` given to `connect`
-     * (e.g. a proxy in front of the sandbox).
-     */
-    func apiUrl()  -> String
-    
-    /**
-     * The sandbox's own base URL (`http://127.0.0.1:PORT/npay/partner`); the control API is
-     * below it. Clients are given `apiUrl()`.
+     * The base URL a client is given (`http://127.0.0.1:PORT/npay/partner`): the sandbox's own,
+     * or the `apiUrl` given to `connect` (e.g. a proxy in front of the sandbox). `client()` uses it.
      */
     func baseUrl()  -> String
     
     /**
-     * A client of this sandbox: `apiUrl()` and the sandbox's credentials.
+     * A client of this sandbox: `baseUrl()` and the sandbox's credentials.
      */
     func client(maxRetries: Int32?) throws  -> Client
     
@@ -3659,7 +3653,7 @@ public protocol SandboxProtocol: AnyObject, Sendable {
     func control(method: String, path: String, bodyJson: String?) async throws  -> String
     
     /**
-     * The base URL of the control API (`<baseUrl>/_sandbox`).
+     * The base URL of the control API (`<sandboxUrl>/_sandbox`).
      */
     func controlUrl()  -> String
     
@@ -3678,6 +3672,12 @@ public protocol SandboxProtocol: AnyObject, Sendable {
      * Forgets every order, token, fault and counter.
      */
     func reset() async throws 
+    
+    /**
+     * The sandbox's own base URL; the control API is below it. The same as `baseUrl()` unless
+     * `connect` was given an `apiUrl`.
+     */
+    func sandboxUrl()  -> String
     
     /**
      * The data seed in use; `null` (`nil`) for a sandbox attached by `connect`, whose seed is
@@ -3819,21 +3819,8 @@ open func advanceClock(seconds: Int64)async throws   {
 }
     
     /**
-     * The base URL `client()` gives clients: `baseUrl()`, or the `apiUrl` given to `connect`
-     * (e.g. a proxy in front of the sandbox).
-     */
-open func apiUrl() -> String  {
-    return try!  FfiConverterString.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_npay_order_uniffi_fn_method_sandbox_api_url(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The sandbox's own base URL (`http://127.0.0.1:PORT/npay/partner`); the control API is
-     * below it. Clients are given `apiUrl()`.
+     * The base URL a client is given (`http://127.0.0.1:PORT/npay/partner`): the sandbox's own,
+     * or the `apiUrl` given to `connect` (e.g. a proxy in front of the sandbox). `client()` uses it.
      */
 open func baseUrl() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
@@ -3845,7 +3832,7 @@ open func baseUrl() -> String  {
 }
     
     /**
-     * A client of this sandbox: `apiUrl()` and the sandbox's credentials.
+     * A client of this sandbox: `baseUrl()` and the sandbox's credentials.
      */
 open func client(maxRetries: Int32? = nil)throws  -> Client  {
     return try  FfiConverterTypeClient_lift(try rustCallWithError(FfiConverterTypeNpayError_lift) {
@@ -3902,7 +3889,7 @@ open func control(method: String, path: String, bodyJson: String? = nil)async th
 }
     
     /**
-     * The base URL of the control API (`<baseUrl>/_sandbox`).
+     * The base URL of the control API (`<sandboxUrl>/_sandbox`).
      */
 open func controlUrl() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
@@ -3969,6 +3956,19 @@ open func reset()async throws   {
             liftFunc: { $0 },
             errorHandler: FfiConverterTypeNpayError_lift
         )
+}
+    
+    /**
+     * The sandbox's own base URL; the control API is below it. The same as `baseUrl()` unless
+     * `connect` was given an `apiUrl`.
+     */
+open func sandboxUrl() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_npay_order_uniffi_fn_method_sandbox_sandbox_url(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -25188,13 +25188,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_npay_order_uniffi_checksum_method_sandbox_advance_clock() != 44289) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_npay_order_uniffi_checksum_method_sandbox_api_url() != 49656) {
+    if (uniffi_npay_order_uniffi_checksum_method_sandbox_base_url() != 60822) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_npay_order_uniffi_checksum_method_sandbox_base_url() != 39767) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_npay_order_uniffi_checksum_method_sandbox_client() != 32068) {
+    if (uniffi_npay_order_uniffi_checksum_method_sandbox_client() != 60252) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_npay_order_uniffi_checksum_method_sandbox_client_id() != 24317) {
@@ -25206,7 +25203,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_npay_order_uniffi_checksum_method_sandbox_control() != 54293) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_npay_order_uniffi_checksum_method_sandbox_control_url() != 47061) {
+    if (uniffi_npay_order_uniffi_checksum_method_sandbox_control_url() != 16400) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_npay_order_uniffi_checksum_method_sandbox_create_orders() != 45770) {
@@ -25216,6 +25213,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_npay_order_uniffi_checksum_method_sandbox_reset() != 38091) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_npay_order_uniffi_checksum_method_sandbox_sandbox_url() != 54577) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_npay_order_uniffi_checksum_method_sandbox_seed() != 54226) {

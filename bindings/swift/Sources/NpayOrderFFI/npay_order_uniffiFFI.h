@@ -609,11 +609,6 @@ uint64_t uniffi_npay_order_uniffi_fn_constructor_sandbox_new(RustBuffer seed, Ru
 uint64_t uniffi_npay_order_uniffi_fn_method_sandbox_advance_clock(uint64_t ptr, int64_t seconds
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_SANDBOX_API_URL
-#define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_SANDBOX_API_URL
-RustBuffer uniffi_npay_order_uniffi_fn_method_sandbox_api_url(uint64_t ptr, RustCallStatus *_Nonnull out_status
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_SANDBOX_BASE_URL
 #define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_SANDBOX_BASE_URL
 RustBuffer uniffi_npay_order_uniffi_fn_method_sandbox_base_url(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -657,6 +652,11 @@ uint64_t uniffi_npay_order_uniffi_fn_method_sandbox_event(uint64_t ptr, RustBuff
 #ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_SANDBOX_RESET
 #define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_SANDBOX_RESET
 uint64_t uniffi_npay_order_uniffi_fn_method_sandbox_reset(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_SANDBOX_SANDBOX_URL
+#define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_SANDBOX_SANDBOX_URL
+RustBuffer uniffi_npay_order_uniffi_fn_method_sandbox_sandbox_url(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_SANDBOX_SEED
@@ -1764,12 +1764,6 @@ uint16_t uniffi_npay_order_uniffi_checksum_method_sandbox_advance_clock(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_METHOD_SANDBOX_API_URL
-#define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_METHOD_SANDBOX_API_URL
-uint16_t uniffi_npay_order_uniffi_checksum_method_sandbox_api_url(void
-    
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_METHOD_SANDBOX_BASE_URL
 #define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_METHOD_SANDBOX_BASE_URL
 uint16_t uniffi_npay_order_uniffi_checksum_method_sandbox_base_url(void
@@ -1821,6 +1815,12 @@ uint16_t uniffi_npay_order_uniffi_checksum_method_sandbox_event(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_METHOD_SANDBOX_RESET
 #define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_METHOD_SANDBOX_RESET
 uint16_t uniffi_npay_order_uniffi_checksum_method_sandbox_reset(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_METHOD_SANDBOX_SANDBOX_URL
+#define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_METHOD_SANDBOX_SANDBOX_URL
+uint16_t uniffi_npay_order_uniffi_checksum_method_sandbox_sandbox_url(void
     
 );
 #endif

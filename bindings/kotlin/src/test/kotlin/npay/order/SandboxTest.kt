@@ -18,7 +18,7 @@ class SandboxTest {
     fun `connect attaches to a running sandbox, and shutdown or close leave it running`() = runBlocking {
         // Embedded mode: a sandbox of this test's own stands for the one running elsewhere.
         val running = if (TestSandbox.external) null else Sandbox(seed = 5)
-        val url = TestSandbox.externalUrl ?: running!!.baseUrl()
+        val url = TestSandbox.externalUrl ?: running!!.sandboxUrl()
         try {
             val attached = TestSandbox.connect(url)
             assertNull(attached.seed(), "the seed of a sandbox started elsewhere is not known")
@@ -43,13 +43,15 @@ class SandboxTest {
     fun `connect defaults to the sandbox's credentials and calls the sandbox itself`() {
         Sandbox.connect("http://127.0.0.1:9/npay/partner/").use { attached ->
             assertEquals("http://127.0.0.1:9/npay/partner", attached.baseUrl())
-            assertEquals("http://127.0.0.1:9/npay/partner", attached.apiUrl())
+            assertEquals("http://127.0.0.1:9/npay/partner", attached.sandboxUrl())
             assertEquals("http://127.0.0.1:9/npay/partner/_sandbox", attached.controlUrl())
             assertEquals("sandbox-client-id", attached.clientId())
             assertEquals("\$2a\$04\$sandboxsecretsandboxse", attached.clientSecret())
         }
         Sandbox.connect("http://127.0.0.1:9/npay/partner", apiUrl = "http://127.0.0.1:8/", clientId = "app").use { attached ->
-            assertEquals("http://127.0.0.1:8", attached.apiUrl())
+            assertEquals("http://127.0.0.1:8", attached.baseUrl())
+            assertEquals("http://127.0.0.1:9/npay/partner", attached.sandboxUrl())
+            assertEquals("http://127.0.0.1:9/npay/partner/_sandbox", attached.controlUrl())
             assertEquals("app", attached.clientId())
         }
     }
@@ -67,7 +69,7 @@ class SandboxTest {
         TestSandbox.embeddedOnly("it runs two sandboxes of its own at once, one standing for a proxy")
         Sandbox(seed = 5).use { sandbox ->
             Sandbox(seed = 6).use { proxy ->
-                Sandbox.connect(sandbox.baseUrl(), apiUrl = proxy.baseUrl()).use { attached ->
+                Sandbox.connect(sandbox.sandboxUrl(), apiUrl = proxy.baseUrl()).use { attached ->
                     val ids = attached.createOrders(count = 1).productOrderIds
                     attached.client(maxRetries = 0).use { client ->
                         assertEquals(emptyList<String?>(), found(client, ids), "the order is in the other sandbox")
