@@ -30,15 +30,18 @@ pub(crate) fn is_retryable(effect: Effect, error: &NpayError) -> bool {
     }
 }
 
-/// The wait before retry number `retry` (0-based): 0.5 s × 2ⁿ capped at 8 s, with jitter, or what
-/// the server asked for. `None` when the server asks for longer than `max_delay`.
+/// The wait before retry number `retry` (0-based): 0.5 s × 2ⁿ capped at 8 s and at `max_delay`,
+/// with jitter, or what the server asked for. `None` only when the server asks for longer than
+/// `max_delay`: the client's own backoff never uses up the retries it was given.
 pub(crate) fn delay(retry: u32, error: &NpayError, max_delay: Duration) -> Option<Duration> {
     let backoff = Duration::from_millis(500).saturating_mul(1 << retry.min(4)).min(Duration::from_secs(8));
     // Full jitter on the upper half keeps concurrent clients from retrying in lockstep.
-    let backoff = backoff.mul_f64(0.5 + fastrand::f64() * 0.5);
-    let asked = error.api_error().and_then(|e| e.retry_after).map(Duration::from_secs_f64);
-    let wait = asked.map_or(backoff, |asked| asked.max(backoff.min(asked + Duration::from_millis(250))));
-    (wait <= max_delay).then_some(wait)
+    let backoff = backoff.mul_f64(0.5 + fastrand::f64() * 0.5).min(max_delay);
+    match error.api_error().and_then(|e| e.retry_after).map(Duration::from_secs_f64) {
+        Some(asked) if asked > max_delay => None,
+        Some(asked) => Some(asked.max(backoff.min(asked + Duration::from_millis(250))).min(max_delay)),
+        None => Some(backoff),
+    }
 }
 
 /// Seconds the server asks a client to wait: `Retry-After` (seconds or an HTTP date) or, on a
@@ -116,6 +119,17 @@ mod tests {
         let asked = delay(0, &api(429, "GW.RATE_LIMIT", Some(3.0)), Duration::from_secs(30)).unwrap();
         assert!(asked >= Duration::from_secs(3), "{asked:?}");
         assert!(delay(0, &api(429, "GW.RATE_LIMIT", Some(120.0)), Duration::from_secs(30)).is_none());
+    }
+
+    #[test]
+    fn a_small_max_delay_caps_the_backoff_instead_of_ending_the_retries() {
+        let error = api(500, "x", None);
+        for retry in 0..10 {
+            let wait = delay(retry, &error, Duration::from_secs(2)).expect("the backoff is capped, the retry kept");
+            assert!(wait <= Duration::from_secs(2), "{wait:?}");
+        }
+        let asked = delay(5, &api(429, "GW.RATE_LIMIT", Some(1.5)), Duration::from_secs(2)).unwrap();
+        assert!(asked >= Duration::from_millis(1500) && asked <= Duration::from_secs(2), "{asked:?}");
     }
 
     #[test]
