@@ -9,7 +9,7 @@ import createClient from 'openapi-fetch';
 
 const CLIENT_ID = 'sandbox-client-id';
 const CLIENT_SECRET = '$2a$04$sandboxsecretsandboxse';
-const N = { a_seq: 2000, b_seq: 200, c_seq: 500, a_64: 5000, b_64: 400, c_64: 1000 };
+const N = { a_seq: 2000, b_seq: 200, c_seq: 500, a_64: 20000, b_64: 400, c_64: 1000 };
 const [base, dataPath, npayDir] = process.argv.slice(2);
 const data = JSON.parse(readFileSync(dataPath, 'utf8'));
 const LCS = '/v1/pay-order/mall/product-orders/last-changed-statuses';

@@ -12,7 +12,7 @@ use std::process::{Child, Command, Stdio};
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
-const ROUNDS: usize = 3;
+const ROUNDS: usize = 5;
 const PY_PEERS: &[&str] = &["httpx==0.28.1", "requests==2.34.2", "bcrypt==5.0.0", "openapi-python-client==0.29.1", "maturin==1.16.*"];
 const WORKLOADS: &[(&str, &str)] = &[
     ("a_seq", "(a) last-changed, 10 items — sequential"),
