@@ -28,37 +28,23 @@ const SIGNAL_CHECK: Duration = Duration::from_millis(100);
 
 /// Runs `future` on the runtime with the GIL released; a signal handler that raises (Ctrl-C's
 /// `KeyboardInterrupt`) abandons it.
-///
-/// The future runs as a task on a runtime worker, where the sockets' readiness events arrive, so
-/// the waiting thread is woken once, when it is done, rather than at every step of the exchange.
 pub fn block_on<F>(py: Python<'_>, future: F) -> PyResult<F::Output>
 where
-    F: Future + Send + 'static,
-    F::Output: Send + 'static,
+    F: Future + Send,
+    F::Output: Send,
 {
     let runtime = runtime::try_get()?;
-    let mut task = runtime.spawn(future);
-    // Abandoning the wait (Ctrl-C) must abandon the call too, as dropping the future used to.
-    let abort = task.abort_handle();
-    let outcome = py.detach(|| {
+    py.detach(|| {
         runtime.block_on(async {
+            tokio::pin!(future);
             loop {
                 tokio::select! {
-                    output = &mut task => return Ok(output),
+                    output = &mut future => return Ok(output),
                     _ = tokio::time::sleep(SIGNAL_CHECK) => Python::attach(|py| py.check_signals())?,
                 }
             }
         })
-    });
-    match outcome {
-        Ok(Ok(output)) => Ok(output),
-        // A panic in the task: its payload becomes the same error a panic in the call gives.
-        Ok(Err(join)) => Err(pyo3::exceptions::PyRuntimeError::new_err(format!("npay-order: the call failed unexpectedly: {join}"))),
-        Err(signal) => {
-            abort.abort();
-            Err(signal)
-        }
-    }
+    })
 }
 
 /// What one client was built from, shared by its `with_options` variants.
