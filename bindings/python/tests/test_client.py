@@ -176,6 +176,9 @@ def test_ctrl_c_interrupts_a_blocking_call(sandbox: Sandbox, client: Client) -> 
     ids = paid(sandbox, 1)
     client.query_product_orders(product_order_ids=ids)
     sandbox.set_faults(latency_ms=5000)
+    # Python's own Ctrl-C handler, whatever this process inherited: a job started in the
+    # background by a non-interactive shell begins with SIGINT ignored.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     timer = threading.Timer(0.3, signal.raise_signal, (signal.SIGINT,))
     started = time.perf_counter()
     timer.start()
@@ -184,6 +187,7 @@ def test_ctrl_c_interrupts_a_blocking_call(sandbox: Sandbox, client: Client) -> 
             client.query_product_orders(product_order_ids=ids)
     finally:
         timer.cancel()
+        signal.signal(signal.SIGINT, previous)
     assert time.perf_counter() - started < 2.0
 
 
