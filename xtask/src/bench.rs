@@ -13,7 +13,8 @@ use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
 const ROUNDS: usize = 5;
-const PY_PEERS: &[&str] = &["httpx==0.28.1", "requests==2.34.2", "bcrypt==5.0.0", "openapi-python-client==0.29.1", "maturin==1.16.*"];
+const PY_PEERS: &[&str] =
+    &["httpx==0.28.1", "requests==2.34.2", "bcrypt==5.0.0", "openapi-python-client==0.29.1", "maturin==1.16.*"];
 const WORKLOADS: &[(&str, &str)] = &[
     ("a_seq", "(a) last-changed, 10 items — sequential"),
     ("b_seq", "(b) query, 300 full orders — sequential"),
@@ -70,7 +71,19 @@ fn prepare(root: &Path) -> Result<(PathBuf, PathBuf)> {
     if Command::new("wrk").arg("--version").output().is_err() {
         run(Command::new("apt-get").args(["install", "-y", "-qq", "wrk"]))?;
     }
-    run(Command::new("cargo").current_dir(root).args(["build", "--release", "-q", "-p", "npay-sandbox", "--bin", "npay-sandbox", "-p", "npay-order", "--example", "bench"]))?;
+    run(Command::new("cargo").current_dir(root).args([
+        "build",
+        "--release",
+        "-q",
+        "-p",
+        "npay-sandbox",
+        "--bin",
+        "npay-sandbox",
+        "-p",
+        "npay-order",
+        "--example",
+        "bench",
+    ]))?;
     let venv = root.join(".tools/bench-venv");
     let python = venv.join("bin/python");
     if !python.exists() {
@@ -79,8 +92,15 @@ fn prepare(root: &Path) -> Result<(PathBuf, PathBuf)> {
     run(Command::new(&python).args(["-m", "pip", "install", "-q", "--disable-pip-version-check"]).args(PY_PEERS))?;
     let wheels = root.join(".tools/bench/wheels");
     let _ = std::fs::remove_dir_all(&wheels);
-    run(Command::new(venv.join("bin/maturin")).current_dir(root).args(["build", "--release", "-q", "-m", "bindings/python/Cargo.toml", "-o"]).arg(&wheels))?;
-    let wheel = std::fs::read_dir(&wheels)?.filter_map(|e| e.ok()).map(|e| e.path()).find(|p| p.extension().is_some_and(|e| e == "whl")).context("no wheel")?;
+    run(Command::new(venv.join("bin/maturin"))
+        .current_dir(root)
+        .args(["build", "--release", "-q", "-m", "bindings/python/Cargo.toml", "-o"])
+        .arg(&wheels))?;
+    let wheel = std::fs::read_dir(&wheels)?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "whl"))
+        .context("no wheel")?;
     run(Command::new(&python).args(["-m", "pip", "install", "-q", "--force-reinstall", "--no-deps"]).arg(&wheel))?;
     let generated = root.join(".tools/bench/pyclient");
     let _ = std::fs::remove_dir_all(&generated);
@@ -89,9 +109,18 @@ fn prepare(root: &Path) -> Result<(PathBuf, PathBuf)> {
         .args(["generate", "--path", "openapi/npay-order.yaml", "--meta", "none", "--output-path"])
         .arg(generated.join("npay_generated")))?;
     run(Command::new("npm").current_dir(root.join("bench/node")).args(["ci", "--no-audit", "--no-fund", "--silent"]))?;
-    run(Command::new("npx").current_dir(root.join("bench/node"))
-        .args(["openapi-typescript", "../../openapi/npay-order.yaml", "-o", "schema.d.ts"]))?;
-    run(Command::new("npm").current_dir(root.join("bindings/node")).args(["install", "--no-audit", "--no-fund", "--silent"]))?;
+    run(Command::new("npx").current_dir(root.join("bench/node")).args([
+        "openapi-typescript",
+        "../../openapi/npay-order.yaml",
+        "-o",
+        "schema.d.ts",
+    ]))?;
+    run(Command::new("npm").current_dir(root.join("bindings/node")).args([
+        "install",
+        "--no-audit",
+        "--no-fund",
+        "--silent",
+    ]))?;
     run(Command::new("npm").current_dir(root.join("bindings/node")).args(["run", "build", "--silent"]))?;
     Ok((python, generated))
 }
@@ -120,8 +149,11 @@ fn median(values: &[f64]) -> Option<f64> {
 
 fn wrk(base: &str, token: &str, from: &str) -> Result<f64> {
     let from = from.replace('+', "%2B").replace(':', "%3A");
-    let url = format!("{base}/v1/pay-order/mall/product-orders/last-changed-statuses?lastChangedFrom={from}&limitCount=10");
-    let out = output(Command::new("wrk").args(["-t2", "-c64", "-d8s", "-H"]).arg(format!("Authorization: Bearer {token}")).arg(url))?;
+    let url =
+        format!("{base}/v1/pay-order/mall/product-orders/last-changed-statuses?lastChangedFrom={from}&limitCount=10");
+    let out = output(
+        Command::new("wrk").args(["-t2", "-c64", "-d8s", "-H"]).arg(format!("Authorization: Bearer {token}")).arg(url),
+    )?;
     let line = out.lines().find(|l| l.starts_with("Requests/sec:")).context("wrk's Requests/sec")?;
     Ok(line.split_whitespace().nth(1).context("rate")?.parse()?)
 }
@@ -132,9 +164,15 @@ fn import_times(root: &Path, python: &Path) -> Result<(f64, f64)> {
     let mut node = Vec::new();
     let node_dir = root.join("bindings/node");
     for _ in 0..9 {
-        let out = output(Command::new(python).args(["-c", "import time; t=time.perf_counter(); import npay_order; print(time.perf_counter()-t)"]))?;
+        let out = output(
+            Command::new(python)
+                .args(["-c", "import time; t=time.perf_counter(); import npay_order; print(time.perf_counter()-t)"]),
+        )?;
         py.push(out.trim().parse::<f64>()?);
-        let script = format!("const t=performance.now(); require({:?}); console.log((performance.now()-t)/1000)", node_dir.display().to_string());
+        let script = format!(
+            "const t=performance.now(); require({:?}); console.log((performance.now()-t)/1000)",
+            node_dir.display().to_string()
+        );
         let out = output(Command::new("node").args(["-e", &script]))?;
         node.push(out.trim().parse::<f64>()?);
     }
@@ -188,10 +226,19 @@ const { Client } = require(dir);
 
 fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let model = cpu.lines().find(|l| l.starts_with("model name")).and_then(|l| l.split(':').nth(1)).unwrap_or("?").trim().to_owned();
+    let model = cpu
+        .lines()
+        .find(|l| l.starts_with("model name"))
+        .and_then(|l| l.split(':').nth(1))
+        .unwrap_or("?")
+        .trim()
+        .to_owned();
     let cores = cpu.lines().filter(|l| l.starts_with("processor")).count();
     let mem = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
-    let total = mem.lines().next().and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0) / 1024.0 / 1024.0;
+    let total =
+        mem.lines().next().and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0)
+            / 1024.0
+            / 1024.0;
     format!("{cores} cores ({model}), {total:.0} GiB RAM, Linux")
 }
 
@@ -211,9 +258,21 @@ pub fn bench(root: &Path) -> Result<()> {
         eprintln!("round {round}/{ROUNDS}");
         let rust = output(Command::new(&bench_bin).arg("run").arg(&server.base).arg(&data_path))?;
         rust.lines().for_each(|l| record(&mut results, l));
-        let py = output(Command::new(&python).arg(root.join("bench/python/peers.py")).arg(&server.base).arg(&data_path).arg(&generated))?;
+        let py = output(
+            Command::new(&python)
+                .arg(root.join("bench/python/peers.py"))
+                .arg(&server.base)
+                .arg(&data_path)
+                .arg(&generated),
+        )?;
         py.lines().for_each(|l| record(&mut results, l));
-        let node = output(Command::new("node").arg(root.join("bench/node/peers.mjs")).arg(&server.base).arg(&data_path).arg(&node_dir))?;
+        let node = output(
+            Command::new("node")
+                .arg(root.join("bench/node/peers.mjs"))
+                .arg(&server.base)
+                .arg(&data_path)
+                .arg(&node_dir),
+        )?;
         node.lines().for_each(|l| record(&mut results, l));
         let rate = wrk(&server.base, &token, data["from"].as_str().unwrap_or_default())?;
         results.entry("wrk (load-generator limit)".into()).or_default().entry("a_64".into()).or_default().push(rate);
@@ -221,24 +280,34 @@ pub fn bench(root: &Path) -> Result<()> {
 
     let cold_rust: Value = serde_json::from_str(&output(Command::new(&bench_bin).args(["cold", &server.base]))?)?;
     let cold_py = output(Command::new(&python).args(["-c", PY_COLD, &server.base]))?.trim().to_owned();
-    let cold_node = output(Command::new("node").args(["-e", NODE_COLD, &server.base, &node_dir.display().to_string()]))?.trim().to_owned();
+    let cold_node =
+        output(Command::new("node").args(["-e", NODE_COLD, &server.base, &node_dir.display().to_string()]))?
+            .trim()
+            .to_owned();
     drop(server);
 
     // 100,000 changes on a sandbox of their own, iterated by each language.
     let big = start_sandbox(root)?;
-    let rust_iter: Value = serde_json::from_str(&output(Command::new(&bench_bin).args(["iterate", &big.base, "100000"]))?)?;
+    let rust_iter: Value =
+        serde_json::from_str(&output(Command::new(&bench_bin).args(["iterate", &big.base, "100000"]))?)?;
     let since = "2020-01-01T00:00:00.000+09:00";
     let py_iter = output(Command::new(&python).args(["-c", PY_ITERATE, &big.base, since]))?.trim().to_owned();
-    let node_iter = output(Command::new("node").args(["-e", NODE_ITERATE, &big.base, &node_dir.display().to_string(), since]))?.trim().to_owned();
+    let node_iter =
+        output(Command::new("node").args(["-e", NODE_ITERATE, &big.base, &node_dir.display().to_string(), since]))?
+            .trim()
+            .to_owned();
     drop(big);
     let (import_py, import_node) = import_times(root, &python)?;
 
-    let report = render(&results, &Extra {
-        cold: [("Rust", cold_rust["tokenRequests"].to_string()), ("Python", cold_py), ("Node", cold_node)],
-        iterate: [("Rust", rust_iter.to_string()), ("Python", py_iter), ("Node", node_iter)],
-        import_py,
-        import_node,
-    });
+    let report = render(
+        &results,
+        &Extra {
+            cold: [("Rust", cold_rust["tokenRequests"].to_string()), ("Python", cold_py), ("Node", cold_node)],
+            iterate: [("Rust", rust_iter.to_string()), ("Python", py_iter), ("Node", node_iter)],
+            import_py,
+            import_node,
+        },
+    );
     print!("{report}");
     std::fs::write(root.join("BENCHMARKS.md"), report)?;
     Ok(())
@@ -256,7 +325,10 @@ fn render(results: &Results, extra: &Extra) -> String {
     let mut out = String::new();
     let date = chrono_free_date();
     let _ = writeln!(out, "# Benchmarks\n\nMeasured {date} by `cargo xtask bench` on {}.", machine());
-    let _ = writeln!(out, "Release builds; every client against the same `npay-sandbox` (release) on loopback, in {ROUNDS} alternating rounds; medians. Requests per second (higher is better). Peers sign with bcrypt and reuse their token.\n");
+    let _ = writeln!(
+        out,
+        "Release builds; every client against the same `npay-sandbox` (release) on loopback, in {ROUNDS} alternating rounds; medians. Requests per second (higher is better). Peers sign with bcrypt and reuse their token.\n"
+    );
     let _ = write!(out, "| client |");
     for (_, title) in WORKLOADS {
         let _ = write!(out, " {title} |");
@@ -266,8 +338,12 @@ fn render(results: &Results, extra: &Extra) -> String {
         let _ = write!(out, "| {peer} |");
         for (workload, _) in WORKLOADS {
             match get(peer, workload) {
-                Some(v) => { let _ = write!(out, " {v:.0} |"); }
-                None => { let _ = write!(out, " – |"); }
+                Some(v) => {
+                    let _ = write!(out, " {v:.0} |");
+                }
+                None => {
+                    let _ = write!(out, " – |");
+                }
             }
         }
         out.push('\n');
@@ -280,32 +356,63 @@ fn render(results: &Results, extra: &Extra) -> String {
     let targets: [(&str, Option<f64>, f64); 7] = [
         ("Python sync ≥ 2× httpx on (a)", ratio("python npay_order (sync)", "python httpx", "a_seq"), 2.0),
         ("Python sync ≥ 3× httpx on (b)", ratio("python npay_order (sync)", "python httpx", "b_seq"), 3.0),
-        ("Python async ≥ 3× httpx.AsyncClient at 64 in flight on (a)", ratio("python npay_order (AsyncClient)", "python httpx.AsyncClient", "a_64"), 3.0),
-        ("Node ≥ 1.0× undici.request on (a), 64 in flight", ratio("node npay-order", "node undici.request", "a_64"), 1.0),
+        (
+            "Python async ≥ 3× httpx.AsyncClient at 64 in flight on (a)",
+            ratio("python npay_order (AsyncClient)", "python httpx.AsyncClient", "a_64"),
+            3.0,
+        ),
+        (
+            "Node ≥ 1.0× undici.request on (a), 64 in flight",
+            ratio("node npay-order", "node undici.request", "a_64"),
+            1.0,
+        ),
         ("Node ≥ 2× openapi-fetch on (a), 64 in flight", ratio("node npay-order", "node openapi-fetch", "a_64"), 2.0),
-        ("Rust core ≥ 0.8× wrk on (a), 64 in flight", ratio("rust npay-order", "wrk (load-generator limit)", "a_64"), 0.8),
-        ("Node ≥ 1.0× undici.request on (b), 64 in flight", ratio("node npay-order", "node undici.request", "b_64"), 1.0),
+        (
+            "Rust core ≥ 0.8× wrk on (a), 64 in flight",
+            ratio("rust npay-order", "wrk (load-generator limit)", "a_64"),
+            0.8,
+        ),
+        (
+            "Node ≥ 1.0× undici.request on (b), 64 in flight",
+            ratio("node npay-order", "node undici.request", "b_64"),
+            1.0,
+        ),
     ];
     for (name, value, goal) in targets {
         match value {
-            Some(v) => { let _ = writeln!(out, "| {name} | {v:.2}× | {} |", if v >= goal { "yes" } else { "no" }); }
-            None => { let _ = writeln!(out, "| {name} | not measured | – |"); }
+            Some(v) => {
+                let _ = writeln!(out, "| {name} | {v:.2}× | {} |", if v >= goal { "yes" } else { "no" });
+            }
+            None => {
+                let _ = writeln!(out, "| {name} | not measured | – |");
+            }
         }
     }
     let _ = writeln!(out, "\n## Tokens, memory, start-up\n");
     for (language, count) in &extra.cold {
-        let _ = writeln!(out, "- 1,000 concurrent cold calls, {language}: **{count}** token request(s) (target: exactly 1).");
+        let _ = writeln!(
+            out,
+            "- 1,000 concurrent cold calls, {language}: **{count}** token request(s) (target: exactly 1)."
+        );
     }
     for (language, figures) in &extra.iterate {
         let _ = writeln!(out, "- Iterating 100,000 changes, {language}: {figures} (target: < 30 MB peak RSS growth).");
     }
-    let _ = writeln!(out, "- `import npay_order`: {:.1} ms; `require('npay-order')`: {:.1} ms (median of 9 fresh processes; target < 50 ms).", extra.import_py * 1000.0, extra.import_node * 1000.0);
+    let _ = writeln!(
+        out,
+        "- `import npay_order`: {:.1} ms; `require('npay-order')`: {:.1} ms (median of 9 fresh processes; target < 50 ms).",
+        extra.import_py * 1000.0,
+        extra.import_node * 1000.0
+    );
     out
 }
 
 /// Today's date (UTC) from `date`, so that xtask needs no date crate.
 fn chrono_free_date() -> String {
-    Command::new("date").args(["-u", "+%Y-%m-%d"]).output().ok()
+    Command::new("date")
+        .args(["-u", "+%Y-%m-%d"])
+        .output()
+        .ok()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
         .unwrap_or_default()
 }

@@ -64,7 +64,14 @@ fn install_schemathesis(root: &Path) -> Result<PathBuf> {
     let wanted = SCHEMATHESIS.trim_start_matches("schemathesis==");
     let current = Command::new(&st).arg("--version").output().map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
     if !current.is_ok_and(|v| v.split_whitespace().any(|w| w == wanted)) {
-        status(Command::new(&python).args(["-m", "pip", "install", "-q", "--disable-pip-version-check", SCHEMATHESIS]))?;
+        status(Command::new(&python).args([
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--disable-pip-version-check",
+            SCHEMATHESIS,
+        ]))?;
     }
     Ok(st)
 }
@@ -82,7 +89,14 @@ fn install_prism(root: &Path) -> Result<PathBuf> {
         if !dir.join("package.json").exists() {
             std::fs::write(dir.join("package.json"), "{\"name\": \"npay-order-prism\", \"private\": true}\n")?;
         }
-        status(Command::new("npm").current_dir(&dir).args(["install", "--silent", "--no-audit", "--no-fund", "--save-exact", PRISM]))?;
+        status(Command::new("npm").current_dir(&dir).args([
+            "install",
+            "--silent",
+            "--no-audit",
+            "--no-fund",
+            "--save-exact",
+            PRISM,
+        ]))?;
     }
     Ok(bin)
 }
@@ -152,7 +166,8 @@ impl Sandbox {
     }
 
     fn control(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value> {
-        let (status, text) = http(method, &format!("{}/_sandbox/{path}", self.base_url), body.map(|b| b.to_string()), None)?;
+        let (status, text) =
+            http(method, &format!("{}/_sandbox/{path}", self.base_url), body.map(|b| b.to_string()), None)?;
         if !(200..300).contains(&status) {
             bail!("control {method} {path} answered {status}: {text}");
         }
@@ -180,7 +195,12 @@ impl Sandbox {
             "client_id={client_id}&timestamp={timestamp}&grant_type=client_credentials&client_secret_sign={}&type=SELF",
             form_encode(&sign)
         );
-        let (status, text) = http_raw("POST", &format!("{}/v1/oauth2/token", self.base_url), Some(("application/x-www-form-urlencoded", form)), None)?;
+        let (status, text) = http_raw(
+            "POST",
+            &format!("{}/v1/oauth2/token", self.base_url),
+            Some(("application/x-www-form-urlencoded", form)),
+            None,
+        )?;
         if status != 200 {
             bail!("the token request answered {status}: {text}");
         }
@@ -250,7 +270,8 @@ fn http_raw(method: &str, url: &str, body: Option<(&str, String)>, token: Option
     stream.read_to_end(&mut response)?;
     let text = String::from_utf8_lossy(&response);
     let (head, body) = text.split_once("\r\n\r\n").with_context(|| format!("malformed answer from {url}"))?;
-    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).with_context(|| format!("no status from {url}"))?;
+    let status =
+        head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).with_context(|| format!("no status from {url}"))?;
     Ok((status, body.to_owned()))
 }
 
@@ -272,11 +293,21 @@ const PER_STATE: usize = 3;
 fn fill(sandbox: &Sandbox, token: &str) -> Result<(Vec<Group>, Vec<String>)> {
     const P: &str = "/v1/pay-order/mall/product-orders";
     const STATES: [&str; 11] = [
-        "not-yet", "confirmed", "cancel-requested", "delivering", "delivered", "return-requested",
-        "return-collected", "exchange-requested", "exchange-collected", "decided", "canceled",
+        "not-yet",
+        "confirmed",
+        "cancel-requested",
+        "delivering",
+        "delivered",
+        "return-requested",
+        "return-collected",
+        "exchange-requested",
+        "exchange-collected",
+        "decided",
+        "canceled",
     ];
     let ids_of = |created: &Value, key: &str| serde_json::from_value::<Vec<String>>(created[key].clone());
-    let created = sandbox.control("POST", "orders", Some(json!({"count": STATES.len() * PER_STATE, "status": "PAYED"})))?;
+    let created =
+        sandbox.control("POST", "orders", Some(json!({"count": STATES.len() * PER_STATE, "status": "PAYED"})))?;
     let mut order_ids = ids_of(&created, "orderIds")?;
     let ids = ids_of(&created, "productOrderIds")?;
     let mut groups: Vec<Group> =
@@ -284,7 +315,8 @@ fn fill(sandbox: &Sandbox, token: &str) -> Result<(Vec<Group>, Vec<String>)> {
     let group = |name: &str| groups.iter().find(|g| g.name == name).map(|g| g.ids.clone()).unwrap_or_default();
     let of = |names: &[&str]| names.iter().flat_map(|n| group(n)).collect::<Vec<_>>();
     let event = |ids: &[String], name: &str| {
-        ids.iter().try_for_each(|id| sandbox.control("POST", &format!("product-orders/{id}/events/{name}"), None).map(drop))
+        ids.iter()
+            .try_for_each(|id| sandbox.control("POST", &format!("product-orders/{id}/events/{name}"), None).map(drop))
     };
     let after_confirm = of(&STATES[1..10]);
     sandbox.api(token, &format!("{P}/confirm"), json!({ "productOrderIds": after_confirm }))?;
@@ -307,7 +339,8 @@ fn fill(sandbox: &Sandbox, token: &str) -> Result<(Vec<Group>, Vec<String>)> {
     event(&group("decided"), "decide-purchase")?;
     event(&group("canceled"), "request-cancel")?;
     // Orders of several product orders (listProductOrderIds) and unpaid ones.
-    let multi = sandbox.control("POST", "orders", Some(json!({"count": 2, "status": "PAYED", "productsPerOrder": 3})))?;
+    let multi =
+        sandbox.control("POST", "orders", Some(json!({"count": 2, "status": "PAYED", "productsPerOrder": 3})))?;
     let waiting = sandbox.control("POST", "orders", Some(json!({"count": PER_STATE, "status": "PAYMENT_WAITING"})))?;
     for (created, name) in [(&multi, "not-yet"), (&waiting, "waiting")] {
         order_ids.extend(ids_of(created, "orderIds")?);
@@ -340,7 +373,8 @@ fn kst_in_days(days: i64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    let (h, min, sec, milli) = (ms_of_day / 3_600_000, ms_of_day / 60_000 % 60, ms_of_day / 1_000 % 60, ms_of_day % 1_000);
+    let (h, min, sec, milli) =
+        (ms_of_day / 3_600_000, ms_of_day / 60_000 % 60, ms_of_day / 1_000 % 60, ms_of_day % 1_000);
     format!("{y:04}-{m:02}-{d:02}T{h:02}:{min:02}:{sec:02}.{milli:03}+09:00")
 }
 
@@ -394,7 +428,8 @@ fn schemathesis(root: &Path, st: &Path, work: &Path) -> Result<()> {
     let mut sandbox = sandbox;
     sandbox.process.check_alive().context("the sandbox died during the schemathesis run")?;
     let stats = sandbox.control("GET", "stats", None)?;
-    let total = |key: &str| stats[key].as_object().map(|m| m.values().filter_map(Value::as_u64).sum::<u64>()).unwrap_or(0);
+    let total =
+        |key: &str| stats[key].as_object().map(|m| m.values().filter_map(Value::as_u64).sum::<u64>()).unwrap_or(0);
     let untouched: Vec<&str> = stats["mutationsApplied"]
         .as_object()
         .into_iter()
@@ -445,7 +480,16 @@ pub fn through_prism(root: &Path, suites: Vec<Suite>) -> Result<()> {
     let log = std::fs::File::create(&log_path)?;
     let child = Command::new(&prism)
         .current_dir(root)
-        .args(["proxy", "openapi/npay-order.yaml", &sandbox.base_url, "--errors", "--host", "127.0.0.1", "--port", &port])
+        .args([
+            "proxy",
+            "openapi/npay-order.yaml",
+            &sandbox.base_url,
+            "--errors",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &port,
+        ])
         .env("NO_COLOR", "1")
         .env("FORCE_COLOR", "0")
         .stdout(log.try_clone()?)
@@ -474,7 +518,8 @@ pub fn through_prism(root: &Path, suites: Vec<Suite>) -> Result<()> {
             .env("NPAY_TEST_API_URL", &api_url)
             .spawn()
             .with_context(|| format!("starting the {} suite", suite.name))?;
-        let status = wait_at_most(child, SUITE_TIME_LIMIT).with_context(|| format!("the {} suite through prism", suite.name))?;
+        let status =
+            wait_at_most(child, SUITE_TIME_LIMIT).with_context(|| format!("the {} suite through prism", suite.name))?;
         sandbox.process.check_alive()?;
         proxy.check_alive()?;
         // An answer the client gave up on (a timeout test) is logged a little after the suite ends.
@@ -529,7 +574,13 @@ impl PrismTraffic {
         let count = |needle: &str| log.lines().filter(|l| l.contains(needle)).count();
         let violations = log
             .lines()
-            .filter(|l| l.contains('✖') || l.contains('⚠') || l.contains("Violation") || l.contains("VIOLATIONS") || l.contains("error"))
+            .filter(|l| {
+                l.contains('✖')
+                    || l.contains('⚠')
+                    || l.contains("Violation")
+                    || l.contains("VIOLATIONS")
+                    || l.contains("error")
+            })
             .map(str::to_owned)
             .collect();
         PrismTraffic { requests: count("Request received"), validated: count("Received forward response"), violations }
@@ -537,7 +588,11 @@ impl PrismTraffic {
 
     fn check(&self, suite: &str, log_path: &Path) -> Result<()> {
         if !self.violations.is_empty() {
-            bail!("prism found violations in the {suite} suite (log: {}):\n{}", log_path.display(), self.violations.join("\n"));
+            bail!(
+                "prism found violations in the {suite} suite (log: {}):\n{}",
+                log_path.display(),
+                self.violations.join("\n")
+            );
         }
         if self.requests == 0 || self.requests != self.validated {
             bail!(
@@ -553,6 +608,12 @@ impl PrismTraffic {
 
 impl std::fmt::Display for PrismTraffic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} requests proxied, {} answers validated, {} violations", self.requests, self.validated, self.violations.len())
+        write!(
+            f,
+            "{} requests proxied, {} answers validated, {} violations",
+            self.requests,
+            self.validated,
+            self.violations.len()
+        )
     }
 }

@@ -95,7 +95,9 @@ fn argument(shape: &Shape, arg: &str) -> (String, String) {
             "impl IntoIterator<Item = impl Into<String>>".into(),
             format!("{arg}.into_iter().map(Into::into).collect()"),
         ),
-        Shape::Array(inner) => (format!("impl IntoIterator<Item = {}>", rust_type(inner)), format!("{arg}.into_iter().collect()")),
+        Shape::Array(inner) => {
+            (format!("impl IntoIterator<Item = {}>", rust_type(inner)), format!("{arg}.into_iter().collect()"))
+        }
         other => (rust_type(other), arg.to_owned()),
     }
 }
@@ -171,7 +173,11 @@ fn render_params(out: &mut String, op: &Operation) -> Result<()> {
         writeln!(
             out,
             "        checker.date_range({:?}, {}, {:?}, {}, {});",
-            from.name, as_option("self", from), to.name, as_option("self", to), range.max_hours
+            from.name,
+            as_option("self", from),
+            to.name,
+            as_option("self", to),
+            range.max_hours
         )?;
     }
     writeln!(out, "    }}\n}}\n")?;
@@ -188,21 +194,40 @@ fn render_checks(out: &mut String, owner: &str, params: &[Param], chunked: Optio
         let optu = |v: Option<u64>| v.map_or("None".to_owned(), |v| format!("Some({v})"));
         match &param.shape {
             Shape::Int32 | Shape::Int64 if l.minimum.is_some() || l.maximum.is_some() => {
-                writeln!(out, "        checker.int({name:?}, {value}.map(|v| i64::from(*v)), {}, {});", opt(l.minimum), opt(l.maximum))?;
+                writeln!(
+                    out,
+                    "        checker.int({name:?}, {value}.map(|v| i64::from(*v)), {}, {});",
+                    opt(l.minimum),
+                    opt(l.maximum)
+                )?;
             }
             Shape::String if l.min_length.is_some() || l.max_length.is_some() => {
-                writeln!(out, "        checker.text({name:?}, {value}.map(String::as_str), {}, {});", optu(l.min_length), optu(l.max_length))?;
+                writeln!(
+                    out,
+                    "        checker.text({name:?}, {value}.map(String::as_str), {}, {});",
+                    optu(l.min_length),
+                    optu(l.max_length)
+                )?;
             }
             Shape::Enum(_) => writeln!(out, "        checker.known({name:?}, {value});")?,
             Shape::Object(_) => writeln!(out, "        checker.nested({name:?}, {value});")?,
             Shape::Array(inner) => {
                 let max = if chunked == Some(name.as_str()) { None } else { l.max_items };
                 if l.min_items.is_some() || max.is_some() {
-                    writeln!(out, "        checker.items({name:?}, {value}.map(Vec::len), {}, {});", optu(l.min_items), optu(max))?;
+                    writeln!(
+                        out,
+                        "        checker.items({name:?}, {value}.map(Vec::len), {}, {});",
+                        optu(l.min_items),
+                        optu(max)
+                    )?;
                 }
                 match **inner {
-                    Shape::Enum(_) => writeln!(out, "        checker.each_known({name:?}, {value}.map(Vec::as_slice));")?,
-                    Shape::Object(_) => writeln!(out, "        checker.each_nested({name:?}, {value}.map(Vec::as_slice));")?,
+                    Shape::Enum(_) => {
+                        writeln!(out, "        checker.each_known({name:?}, {value}.map(Vec::as_slice));")?
+                    }
+                    Shape::Object(_) => {
+                        writeln!(out, "        checker.each_nested({name:?}, {value}.map(Vec::as_slice));")?
+                    }
                     _ => {}
                 }
             }
@@ -241,40 +266,75 @@ fn render_method(out: &mut String, op: &Operation) -> Result<()> {
         doc(out, "    ", description)?;
         writeln!(out, "    ///")?;
     }
-    writeln!(out, "    /// `{} {}` (operationId `{}`, group {}). Checks every limit of the spec before sending;", op.method, op.path, op.id, op.tag.as_deref().unwrap_or("-"))?;
+    writeln!(
+        out,
+        "    /// `{} {}` (operationId `{}`, group {}). Checks every limit of the spec before sending;",
+        op.method,
+        op.path,
+        op.id,
+        op.tag.as_deref().unwrap_or("-")
+    )?;
     let envelope = op.envelope.as_ref().expect("public operations have an envelope");
     if envelope.wrapped {
         writeln!(out, "    /// returns the `data` of [`api::types::{}`].", envelope.schema)?;
     } else {
-        writeln!(out, "    /// returns the whole body, [`api::types::{}`] (it has no envelope: the trace id is the header's).", envelope.schema)?;
+        writeln!(
+            out,
+            "    /// returns the whole body, [`api::types::{}`] (it has no envelope: the trace id is the header's).",
+            envelope.schema
+        )?;
     }
     if let Some(chunk) = &op.chunk {
-        writeln!(out, "    ///\n    /// More than {} `{}` are sent as several requests, one after another, and their results", chunk.size, chunk.param)?;
+        writeln!(
+            out,
+            "    ///\n    /// More than {} `{}` are sent as several requests, one after another, and their results",
+            chunk.size, chunk.param
+        )?;
         writeln!(out, "    /// merged; see [`crate::chunk`] for what happens when a later request fails.")?;
     }
     writeln!(out, "    pub async fn {snake}(&self, params: {params}) -> Result<Response<{data}>> {{")?;
     writeln!(out, "        crate::validate::check(&params)?;")?;
     match &op.chunk {
         Some(chunk) => {
-            let field = op.params.iter().find(|p| p.name == chunk.param).expect("x-npay-chunk.param names a body property").snake();
-            writeln!(out, "        crate::chunk::in_chunks(params, {}, |p| &mut p.{field}, |p| self.{once}(p)).await", chunk.size)?;
+            let field = op
+                .params
+                .iter()
+                .find(|p| p.name == chunk.param)
+                .expect("x-npay-chunk.param names a body property")
+                .snake();
+            writeln!(
+                out,
+                "        crate::chunk::in_chunks(params, {}, |p| &mut p.{field}, |p| self.{once}(p)).await",
+                chunk.size
+            )?;
             writeln!(out, "    }}\n")?;
             writeln!(out, "    async fn {once}(&self, params: {params}) -> Result<Response<{data}>> {{")?;
         }
         None => {}
     }
     if let Some(applied) = &op.applied_when {
-        let param = op.params.iter().find(|p| p.name == applied.ids).expect("x-npay-applied-when.ids names a parameter");
+        let param =
+            op.params.iter().find(|p| p.name == applied.ids).expect("x-npay-applied-when.ids names a parameter");
         let ids = match param.shape {
             Shape::Array(_) => format!("crate::chunk::ids_of(&params.{})", param.snake()),
             _ => format!("vec![params.{}.clone()]", param.snake()),
         };
         writeln!(out, "        let ids = {ids};")?;
         let values: Vec<String> = applied.values.iter().map(|v| format!("{v:?}")).collect();
-        writeln!(out, "        let applied_when = crate::reconcile::AppliedWhen {{ field: {:?}, values: &[{}] }};", applied.field, values.join(", "))?;
+        writeln!(
+            out,
+            "        let applied_when = crate::reconcile::AppliedWhen {{ field: {:?}, values: &[{}] }};",
+            applied.field,
+            values.join(", ")
+        )?;
     }
     writeln!(out, "        let outcome = self")?;
-    writeln!(out, "            .execute({:?}, {}, move |api| {{", op.id, if op.read_only { "crate::Effect::Read" } else { "crate::Effect::Mutation" })?;
+    writeln!(
+        out,
+        "            .execute({:?}, {}, move |api| {{",
+        op.id,
+        if op.read_only { "crate::Effect::Read" } else { "crate::Effect::Mutation" }
+    )?;
     writeln!(out, "                let p = params.clone();")?;
     writeln!(out, "                async move {{")?;
     writeln!(out, "                    #[allow(unused_mut)]")?;
@@ -282,7 +342,11 @@ fn render_method(out: &mut String, op: &Operation) -> Result<()> {
     for param in op.params.iter().filter(|p| p.location != Location::Body) {
         match repr(param) {
             Repr::Required => writeln!(out, "                    call = call.{0}(p.{0});", param.snake())?,
-            _ => writeln!(out, "                    if let Some(value) = p.{0} {{\n                        call = call.{0}(value);\n                    }}", param.snake())?,
+            _ => writeln!(
+                out,
+                "                    if let Some(value) = p.{0} {{\n                        call = call.{0}(value);\n                    }}",
+                param.snake()
+            )?,
         }
     }
     if let Some(body) = &op.body_schema {
@@ -296,7 +360,10 @@ fn render_method(out: &mut String, op: &Operation) -> Result<()> {
     writeln!(out, "                }}\n            }})\n            .await;")?;
     if op.applied_when.is_some() {
         writeln!(out, "        let response = match outcome {{")?;
-        writeln!(out, "            Err(error) if error.may_have_been_applied() => return crate::reconcile::settle(self, ids, &applied_when, error).await,")?;
+        writeln!(
+            out,
+            "            Err(error) if error.may_have_been_applied() => return crate::reconcile::settle(self, ids, &applied_when, error).await,"
+        )?;
         writeln!(out, "            other => other?,\n        }};")?;
     } else {
         writeln!(out, "        let response = outcome?;")?;
@@ -313,9 +380,15 @@ fn render_method(out: &mut String, op: &Operation) -> Result<()> {
 fn render_json_dispatch(out: &mut String, ops: &[&Operation]) -> Result<()> {
     writeln!(out, "impl Client {{")?;
     writeln!(out, "    /// Calls the operation `operation_id` with its parameters as a JSON object (camelCase keys)")?;
-    writeln!(out, "    /// and returns its `data` still typed, behind `erased_serde` ([`crate::json::Data`]): the path")?;
+    writeln!(
+        out,
+        "    /// and returns its `data` still typed, behind `erased_serde` ([`crate::json::Data`]): the path"
+    )?;
     writeln!(out, "    /// the language bindings take, serialising it straight into their own objects.")?;
-    writeln!(out, "    pub async fn call_data(&self, operation_id: &str, params: serde_json::Value) -> Result<Response<crate::json::Data>> {{")?;
+    writeln!(
+        out,
+        "    pub async fn call_data(&self, operation_id: &str, params: serde_json::Value) -> Result<Response<crate::json::Data>> {{"
+    )?;
     writeln!(out, "        match operation_id {{")?;
     for op in ops {
         writeln!(
@@ -328,14 +401,20 @@ fn render_json_dispatch(out: &mut String, ops: &[&Operation]) -> Result<()> {
     writeln!(out, "            _ => Err(crate::NpayError::unknown_operation(operation_id)),")?;
     writeln!(out, "        }}\n    }}\n")?;
     writeln!(out, "    /// [`Client::call_data`] with the `data` as a JSON value.")?;
-    writeln!(out, "    pub async fn call_json(&self, operation_id: &str, params: serde_json::Value) -> Result<Response<serde_json::Value>> {{")?;
+    writeln!(
+        out,
+        "    pub async fn call_json(&self, operation_id: &str, params: serde_json::Value) -> Result<Response<serde_json::Value>> {{"
+    )?;
     writeln!(out, "        crate::json::data_to_value(self.call_data(operation_id, params).await?)")?;
     writeln!(out, "    }}\n}}\n")?;
     Ok(())
 }
 
 fn render_catalogue(out: &mut String, ops: &[Operation]) -> Result<()> {
-    writeln!(out, "/// Every operation of the spec (`issueToken` included): id, method, path and whether it only reads.")?;
+    writeln!(
+        out,
+        "/// Every operation of the spec (`issueToken` included): id, method, path and whether it only reads."
+    )?;
     writeln!(out, "pub const OPERATIONS: &[crate::OperationInfo] = &[")?;
     for op in ops {
         writeln!(

@@ -34,7 +34,9 @@ pub struct Change {
 pub fn surface(operation_id: &str) -> String {
     let snake = operation_id.to_snake_case();
     let camel = operation_id.to_lower_camel_case();
-    format!("Rust `Client::{snake}`, Python `Client.{snake}`/`AsyncClient.{snake}`, Node `client.{camel}`, Kotlin/Swift `client.{camel}`")
+    format!(
+        "Rust `Client::{snake}`, Python `Client.{snake}`/`AsyncClient.{snake}`, Node `client.{camel}`, Kotlin/Swift `client.{camel}`"
+    )
 }
 
 /// Names of the component schemas `value` refers to directly, or through a shared parameter or
@@ -135,9 +137,12 @@ fn optic(root: &Path, old: &Path, new: &Path) -> Result<bool> {
         // Optic crashes at start with a newer ajv; the override pins the one it works with.
         std::fs::write(
             dir.join("package.json"),
-            format!(r#"{{"name":"optic-tools","private":true,"dependencies":{{"@useoptic/optic":"{OPTIC}"}},"overrides":{{"ajv":"8.17.1"}}}}"#),
+            format!(
+                r#"{{"name":"optic-tools","private":true,"dependencies":{{"@useoptic/optic":"{OPTIC}"}},"overrides":{{"ajv":"8.17.1"}}}}"#
+            ),
         )?;
-        let status = Command::new("npm").current_dir(&dir).args(["install", "--no-audit", "--no-fund", "--silent"]).status()?;
+        let status =
+            Command::new("npm").current_dir(&dir).args(["install", "--no-audit", "--no-fund", "--silent"]).status()?;
         if !status.success() {
             bail!("installing @useoptic/optic@{OPTIC} failed");
         }
@@ -177,7 +182,11 @@ pub fn compare(old: &Spec, new: &Spec) -> Result<Vec<Change>> {
             continue;
         };
         if before.method != op.method || before.path != op.path {
-            add(true, Some(id), format!("moved from `{} {}` to `{} {}`", before.method, before.path, op.method, op.path));
+            add(
+                true,
+                Some(id),
+                format!("moved from `{} {}` to `{} {}`", before.method, before.path, op.method, op.path),
+            );
         }
         let (old_params, new_params) = (params_by_name(before), params_by_name(op));
         for (name, param) in &new_params {
@@ -241,7 +250,8 @@ fn compare_schemas(old: &Spec, new: &Spec, add: &mut impl FnMut(bool, Option<&st
             format!(" — reaches {}", surfaces.join(", "))
         }
     };
-    let mut add = |breaking: bool, schema: &str, what: String| add(breaking, None, format!("{what}{}", used_by(schema)));
+    let mut add =
+        |breaking: bool, schema: &str, what: String| add(breaking, None, format!("{what}{}", used_by(schema)));
     let (old_props, new_props) = (properties(old), properties(new));
     for (schema, props) in &old_props {
         match new_props.get(schema) {
@@ -270,7 +280,11 @@ fn compare_schemas(old: &Spec, new: &Spec, add: &mut impl FnMut(bool, Option<&st
             add(breaking, &def.name, format!("enum `{}` lost value `{value}`", def.name));
         }
         for value in def.values.iter().filter(|v| !before.values.contains(v)) {
-            add(false, &def.name, format!("enum `{}` gained value `{value}` (read as before: enums are open)", def.name));
+            add(
+                false,
+                &def.name,
+                format!("enum `{}` gained value `{value}` (read as before: enums are open)", def.name),
+            );
         }
     }
 }
@@ -323,7 +337,8 @@ mod tests {
     #[test]
     fn a_lowered_max_items_is_breaking() {
         let changes = changed(|doc| {
-            doc["components"]["schemas"]["ConfirmProductOrdersRequest"]["properties"]["productOrderIds"]["maxItems"] = 20.into();
+            doc["components"]["schemas"]["ConfirmProductOrdersRequest"]["properties"]["productOrderIds"]["maxItems"] =
+                20.into();
         });
         assert!(changes.iter().any(|c| c.breaking && c.what.contains("maxItems lowered")), "{changes:?}");
     }
@@ -342,17 +357,30 @@ mod tests {
     #[test]
     fn a_schema_used_through_a_shared_parameter_names_the_operations_it_reaches() {
         let changes = changed(|doc| {
-            doc["components"]["schemas"]["SettlePeriodType"]["enum"].as_array_mut().unwrap().push("SETTLE_CASEBYCASE_ETA".into());
+            doc["components"]["schemas"]["SettlePeriodType"]["enum"]
+                .as_array_mut()
+                .unwrap()
+                .push("SETTLE_CASEBYCASE_ETA".into());
         });
-        let change = changes.iter().find(|c| c.what.contains("SETTLE_CASEBYCASE_ETA")).expect("the new value is reported");
-        assert!(change.what.contains("`listSettlementsByCase`") && change.what.contains("`listCommissionDetails`"), "{change:?}");
+        let change =
+            changes.iter().find(|c| c.what.contains("SETTLE_CASEBYCASE_ETA")).expect("the new value is reported");
+        assert!(
+            change.what.contains("`listSettlementsByCase`") && change.what.contains("`listCommissionDetails`"),
+            "{change:?}"
+        );
     }
 
     #[test]
     fn a_new_response_enum_value_is_safe_and_a_removed_request_value_is_not() {
         let changes = changed(|doc| {
-            doc["components"]["schemas"]["ProductOrderStatus"]["enum"].as_array_mut().unwrap().push("TELEPORTED".into());
-            doc["components"]["schemas"]["CancelRequestReason"]["enum"].as_array_mut().unwrap().retain(|v| v != "SOLD_OUT");
+            doc["components"]["schemas"]["ProductOrderStatus"]["enum"]
+                .as_array_mut()
+                .unwrap()
+                .push("TELEPORTED".into());
+            doc["components"]["schemas"]["CancelRequestReason"]["enum"]
+                .as_array_mut()
+                .unwrap()
+                .retain(|v| v != "SOLD_OUT");
         });
         assert!(changes.iter().any(|c| !c.breaking && c.what.contains("TELEPORTED")));
         assert!(changes.iter().any(|c| c.breaking && c.what.contains("SOLD_OUT")));

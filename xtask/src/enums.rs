@@ -32,14 +32,16 @@ fn render(out: &mut String, def: &EnumDef) -> Result<()> {
     for value in &def.values {
         let variant = match def.varnames.get(value) {
             Some(name) => name.clone(),
-            None if !value.is_ascii() => bail!(
-                "enum {}: value {value:?} is not ASCII; give it a Rust name in x-npay-enum-varnames",
-                def.name
-            ),
+            None if !value.is_ascii() => {
+                bail!("enum {}: value {value:?} is not ASCII; give it a Rust name in x-npay-enum-varnames", def.name)
+            }
             None => variant_name(value),
         };
         if !is_identifier(&variant) || variant == "Unrecognized" || !seen.insert(variant.clone()) {
-            bail!("enum {}: value {value:?} gives the variant name {variant:?}, which is not usable; name it in x-npay-enum-varnames", def.name);
+            bail!(
+                "enum {}: value {value:?} gives the variant name {variant:?}, which is not usable; name it in x-npay-enum-varnames",
+                def.name
+            );
         }
         let doc = def.labels.get(value).map_or_else(|| format!("`{value}`"), |label| format!("`{value}`: {label}"));
         writeln!(out, "        #[doc = {doc:?}]")?;
@@ -71,8 +73,7 @@ pub fn variant_name(value: &str) -> String {
 }
 
 fn is_identifier(name: &str) -> bool {
-    name.starts_with(|c: char| c.is_ascii_alphabetic())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    name.starts_with(|c: char| c.is_ascii_alphabetic()) && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 fn doc_lines(text: &str) -> impl Iterator<Item = String> + '_ {

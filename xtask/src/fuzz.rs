@@ -12,9 +12,11 @@ const CARGO_FUZZ: &str = "0.13.2";
 
 /// Fuzzes for `seconds`.
 pub fn run(root: &Path, seconds: u64) -> Result<()> {
-    let installed = Command::new("cargo").args(["fuzz", "--version"]).output().map(|o| o.status.success()).unwrap_or(false);
+    let installed =
+        Command::new("cargo").args(["fuzz", "--version"]).output().map(|o| o.status.success()).unwrap_or(false);
     if !installed {
-        let status = Command::new("cargo").args(["install", "cargo-fuzz", "--locked", "--version", CARGO_FUZZ]).status()?;
+        let status =
+            Command::new("cargo").args(["install", "cargo-fuzz", "--locked", "--version", CARGO_FUZZ]).status()?;
         if !status.success() {
             bail!("installing cargo-fuzz {CARGO_FUZZ} failed");
         }

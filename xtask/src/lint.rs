@@ -23,7 +23,12 @@ pub fn run(root: &Path) -> Result<()> {
     let redocly = tools.join("node_modules/.bin/redocly");
     if !redocly.exists() {
         std::fs::create_dir_all(&tools)?;
-        run_cmd(Command::new("npm").current_dir(&tools).args(["install", "--silent", "--no-audit", "--no-fund", "--prefix", "."]).arg(REDOCLY))?;
+        run_cmd(
+            Command::new("npm")
+                .current_dir(&tools)
+                .args(["install", "--silent", "--no-audit", "--no-fund", "--prefix", "."])
+                .arg(REDOCLY),
+        )?;
     }
     let spec = root.join(SPEC_PATH);
     println!("openapi-spec-validator:");

@@ -149,11 +149,10 @@ pub struct RequestObject {
 pub fn snake_ident(name: &str) -> String {
     let snake = name.to_snake_case();
     const KEYWORDS: &[&str] = &[
-        "as", "async", "await", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
-        "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop",
-        "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self",
-        "static", "struct", "super", "trait", "true", "try", "type", "typeof", "unsafe", "unsized",
-        "use", "virtual", "where", "while", "yield",
+        "as", "async", "await", "box", "break", "const", "continue", "crate", "do", "dyn", "else", "enum", "extern",
+        "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod", "move",
+        "mut", "override", "priv", "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true", "try",
+        "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
     ];
     if KEYWORDS.contains(&snake.as_str()) { format!("{snake}_") } else { snake }
 }
@@ -176,7 +175,8 @@ impl Spec {
     /// The shape of a schema (a `$ref` to a named schema stays named).
     pub fn shape(&self, schema: &Value) -> Result<Shape> {
         if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-            let name = reference.strip_prefix("#/components/schemas/").context("a schema $ref outside components/schemas")?;
+            let name =
+                reference.strip_prefix("#/components/schemas/").context("a schema $ref outside components/schemas")?;
             return Ok(if self.is_enum(name) { Shape::Enum(name.to_owned()) } else { Shape::Object(name.to_owned()) });
         }
         let format = schema.get("format").and_then(Value::as_str);
@@ -186,15 +186,30 @@ impl Spec {
                 Some("date") => Shape::Date,
                 _ => Shape::String,
             },
-            Some("integer") => if format == Some("int32") { Shape::Int32 } else { Shape::Int64 },
+            Some("integer") => {
+                if format == Some("int32") {
+                    Shape::Int32
+                } else {
+                    Shape::Int64
+                }
+            }
             Some("number") => Shape::Number,
             Some("boolean") => Shape::Bool,
-            Some("array") => Shape::Array(Box::new(self.shape(schema.get("items").context("an array without items")?)?)),
+            Some("array") => {
+                Shape::Array(Box::new(self.shape(schema.get("items").context("an array without items")?)?))
+            }
             other => bail!("unsupported schema type {other:?} (inline objects must be named schemas)"),
         })
     }
 
-    fn param_of(&self, name: &str, location: Location, required: bool, schema: &Value, description: Option<&Value>) -> Result<Param> {
+    fn param_of(
+        &self,
+        name: &str,
+        location: Location,
+        required: bool,
+        schema: &Value,
+        description: Option<&Value>,
+    ) -> Result<Param> {
         let limits = Limits {
             minimum: schema.get("minimum").and_then(Value::as_i64),
             maximum: schema.get("maximum").and_then(Value::as_i64),
@@ -251,7 +266,9 @@ impl Spec {
             let mut body_schema = None;
             if let Some(content) = op_value.pointer("/requestBody/content/application~1json") {
                 let schema = &content["schema"];
-                let name = schema["$ref"].as_str().and_then(|r| r.strip_prefix("#/components/schemas/"))
+                let name = schema["$ref"]
+                    .as_str()
+                    .and_then(|r| r.strip_prefix("#/components/schemas/"))
                     .with_context(|| format!("{id}: the JSON request body must $ref a named schema"))?;
                 params.extend(self.properties_of(self.resolve(schema)?, Location::Body)?);
                 body_schema = Some(name.to_owned());
@@ -261,36 +278,57 @@ impl Spec {
             let authenticated = op.get("security").and_then(Value::as_array).is_none_or(|s| !s.is_empty());
             let envelope = match op_value.pointer("/responses/200/content/application~1json/schema") {
                 Some(schema) => {
-                    let name = schema["$ref"].as_str().and_then(|r| r.strip_prefix("#/components/schemas/"))
+                    let name = schema["$ref"]
+                        .as_str()
+                        .and_then(|r| r.strip_prefix("#/components/schemas/"))
                         .with_context(|| format!("{id}: the 200 response must $ref a named schema"))?;
                     match self.resolve(schema)?.pointer("/properties/data") {
-                        Some(data) => Some(Envelope { schema: name.to_owned(), data: self.shape(data)?, wrapped: true }),
-                        None if authenticated => Some(Envelope { schema: name.to_owned(), data: self.shape(schema)?, wrapped: false }),
+                        Some(data) => {
+                            Some(Envelope { schema: name.to_owned(), data: self.shape(data)?, wrapped: true })
+                        }
+                        None if authenticated => {
+                            Some(Envelope { schema: name.to_owned(), data: self.shape(schema)?, wrapped: false })
+                        }
                         None => None,
                     }
                 }
                 None => None,
             };
-            let chunk = op.get("x-npay-chunk").map(|c| -> Result<Chunk> {
-                Ok(Chunk {
-                    param: c["param"].as_str().context("x-npay-chunk.param")?.to_owned(),
-                    size: c["size"].as_u64().context("x-npay-chunk.size")?,
+            let chunk = op
+                .get("x-npay-chunk")
+                .map(|c| -> Result<Chunk> {
+                    Ok(Chunk {
+                        param: c["param"].as_str().context("x-npay-chunk.param")?.to_owned(),
+                        size: c["size"].as_u64().context("x-npay-chunk.size")?,
+                    })
                 })
-            }).transpose()?;
-            let date_range = op.get("x-npay-date-range").map(|r| -> Result<DateRange> {
-                Ok(DateRange {
-                    from: r["from"].as_str().context("x-npay-date-range.from")?.to_owned(),
-                    to: r["to"].as_str().context("x-npay-date-range.to")?.to_owned(),
-                    max_hours: r["maxHours"].as_u64().context("x-npay-date-range.maxHours")?,
+                .transpose()?;
+            let date_range = op
+                .get("x-npay-date-range")
+                .map(|r| -> Result<DateRange> {
+                    Ok(DateRange {
+                        from: r["from"].as_str().context("x-npay-date-range.from")?.to_owned(),
+                        to: r["to"].as_str().context("x-npay-date-range.to")?.to_owned(),
+                        max_hours: r["maxHours"].as_u64().context("x-npay-date-range.maxHours")?,
+                    })
                 })
-            }).transpose()?;
-            let applied_when = op.get("x-npay-applied-when").map(|a| -> Result<AppliedWhen> {
-                Ok(AppliedWhen {
-                    ids: a["ids"].as_str().context("x-npay-applied-when.ids")?.to_owned(),
-                    field: a["field"].as_str().context("x-npay-applied-when.field")?.to_owned(),
-                    values: a["in"].as_array().context("x-npay-applied-when.in")?.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+                .transpose()?;
+            let applied_when = op
+                .get("x-npay-applied-when")
+                .map(|a| -> Result<AppliedWhen> {
+                    Ok(AppliedWhen {
+                        ids: a["ids"].as_str().context("x-npay-applied-when.ids")?.to_owned(),
+                        field: a["field"].as_str().context("x-npay-applied-when.field")?.to_owned(),
+                        values: a["in"]
+                            .as_array()
+                            .context("x-npay-applied-when.in")?
+                            .iter()
+                            .filter_map(Value::as_str)
+                            .map(str::to_owned)
+                            .collect(),
+                    })
                 })
-            }).transpose()?;
+                .transpose()?;
             let text = |key: &str| op.get(key).and_then(Value::as_str).map(str::to_owned);
             operations.push(Operation {
                 read_only: method == "get" || op.get("x-npay-read-only").and_then(Value::as_bool) == Some(true),
@@ -327,11 +365,17 @@ impl Spec {
             }
         }
         names.sort();
-        names.into_iter().map(|name| {
-            let schema = self.doc.pointer(&format!("/components/schemas/{name}")).context("schema")?;
-            let rules = schema.get("x-npay-rules").and_then(Value::as_array)
-                .map(|r| r.iter().filter_map(Value::as_str).map(str::to_owned).collect()).unwrap_or_default();
-            Ok(RequestObject { properties: self.properties_of(schema, Location::Body)?, name, rules })
-        }).collect()
+        names
+            .into_iter()
+            .map(|name| {
+                let schema = self.doc.pointer(&format!("/components/schemas/{name}")).context("schema")?;
+                let rules = schema
+                    .get("x-npay-rules")
+                    .and_then(Value::as_array)
+                    .map(|r| r.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                    .unwrap_or_default();
+                Ok(RequestObject { properties: self.properties_of(schema, Location::Body)?, name, rules })
+            })
+            .collect()
     }
 }

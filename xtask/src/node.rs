@@ -71,7 +71,8 @@ struct Models {
 impl Models {
     fn collect(spec: &Spec, operations: &[Operation]) -> Result<Self> {
         let mut models = Models { outputs: BTreeSet::new(), inputs: BTreeSet::new(), enums: BTreeSet::new() };
-        let mut queue: Vec<Shape> = operations.iter().filter_map(|o| o.envelope.as_ref().map(|e| e.data.clone())).collect();
+        let mut queue: Vec<Shape> =
+            operations.iter().filter_map(|o| o.envelope.as_ref().map(|e| e.data.clone())).collect();
         while let Some(shape) = queue.pop() {
             match shape {
                 Shape::Array(inner) => queue.push(*inner),
@@ -119,16 +120,18 @@ struct Property {
 }
 
 fn properties(spec: &Spec, schema: &str) -> Result<Vec<Property>> {
-    let object = spec
-        .doc
-        .pointer(&format!("/components/schemas/{schema}"))
-        .with_context(|| format!("no schema {schema}"))?;
-    let required: Vec<&str> =
-        object.get("required").and_then(Value::as_array).map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+    let object =
+        spec.doc.pointer(&format!("/components/schemas/{schema}")).with_context(|| format!("no schema {schema}"))?;
+    let required: Vec<&str> = object
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
     let mut out = Vec::new();
     for (name, property) in object.get("properties").and_then(Value::as_object).into_iter().flatten() {
         // `allOf: [$ref]` is how the spec attaches a description or `deprecated` to a reference.
-        let single_ref = property.get("allOf").and_then(Value::as_array).filter(|all| all.len() == 1).map(|all| &all[0]);
+        let single_ref =
+            property.get("allOf").and_then(Value::as_array).filter(|all| all.len() == 1).map(|all| &all[0]);
         out.push(Property {
             name: name.clone(),
             required: required.contains(&name.as_str()),
@@ -211,9 +214,14 @@ fn object_fields<'a>(fields: impl Iterator<Item = (&'a str, &'a Shape)>) -> Stri
             _ => None,
         }
     }
-    let entries: Vec<String> =
-        fields.filter_map(|(name, shape)| object(shape).map(|schema| format!("{}: {}", key(name), string_literal(schema)))).collect();
-    if entries.is_empty() { "Object.freeze({})".to_owned() } else { format!("Object.freeze({{ {} }})", entries.join(", ")) }
+    let entries: Vec<String> = fields
+        .filter_map(|(name, shape)| object(shape).map(|schema| format!("{}: {}", key(name), string_literal(schema))))
+        .collect();
+    if entries.is_empty() {
+        "Object.freeze({})".to_owned()
+    } else {
+        format!("Object.freeze({{ {} }})", entries.join(", "))
+    }
 }
 
 fn render_js(spec: &Spec, operations: &[Operation]) -> Result<String> {
@@ -242,7 +250,10 @@ fn render_js(spec: &Spec, operations: &[Operation]) -> Result<String> {
         )?;
     }
     writeln!(out, "}});\n")?;
-    writeln!(out, "/** The request objects of the spec: their keys, and which of those hold request objects in turn. */")?;
+    writeln!(
+        out,
+        "/** The request objects of the spec: their keys, and which of those hold request objects in turn. */"
+    )?;
     writeln!(out, "const REQUEST_OBJECTS = Object.freeze({{")?;
     for object in spec.request_objects(operations)? {
         let keys: Vec<String> = object.properties.iter().map(|p| string_literal(&p.name)).collect();
@@ -264,7 +275,10 @@ fn render_js(spec: &Spec, operations: &[Operation]) -> Result<String> {
 
     writeln!(out, "/** A client of the Naver Pay order API; see index.d.ts for every method's types. */")?;
     writeln!(out, "class Client extends BaseClient {{")?;
-    writeln!(out, "  static [SURFACE] = {{ operations: OPERATIONS, objects: REQUEST_OBJECTS, iterators: ITERATORS }};")?;
+    writeln!(
+        out,
+        "  static [SURFACE] = {{ operations: OPERATIONS, objects: REQUEST_OBJECTS, iterators: ITERATORS }};"
+    )?;
     for op in operations {
         writeln!(out)?;
         let summary = op.summary.clone().unwrap_or_default();
@@ -272,14 +286,21 @@ fn render_js(spec: &Spec, operations: &[Operation]) -> Result<String> {
         let mut args: Vec<String> = path_params(op).iter().map(|p| p.name.clone()).collect();
         args.push("options".into());
         let positional: Vec<String> = path_params(op).iter().map(|p| p.name.clone()).collect();
-        let path_object = if positional.is_empty() { "undefined".to_owned() } else { format!("{{ {} }}", positional.join(", ")) };
+        let path_object =
+            if positional.is_empty() { "undefined".to_owned() } else { format!("{{ {} }}", positional.join(", ")) };
         writeln!(out, "  {}({}) {{", op.id, args.join(", "))?;
         writeln!(out, "    return this[CALL]({}, options, {path_object});", string_literal(&op.id))?;
         writeln!(out, "  }}")?;
     }
     for (name, operation, _) in ITERATORS {
         writeln!(out)?;
-        doc(&mut out, "  ", &[format!("Every item of `{operation}` over the whole range, as an async iterable (24-hour windows and pages are walked for you; each item comes once).")])?;
+        doc(
+            &mut out,
+            "  ",
+            &[format!(
+                "Every item of `{operation}` over the whole range, as an async iterable (24-hour windows and pages are walked for you; each item comes once)."
+            )],
+        )?;
         writeln!(out, "  {name}(options) {{")?;
         writeln!(out, "    return this[ITERATE]({}, options);", string_literal(name))?;
         writeln!(out, "  }}")?;
@@ -304,11 +325,29 @@ enum Side {
 fn ts_type(shape: &Shape, side: Side, models: &Models) -> String {
     match shape {
         Shape::String | Shape::Date => "string".into(),
-        Shape::DateTime => if side == Side::Input { "Date | string".into() } else { "string".into() },
+        Shape::DateTime => {
+            if side == Side::Input {
+                "Date | string".into()
+            } else {
+                "string".into()
+            }
+        }
         Shape::Int32 | Shape::Int64 | Shape::Number => "number".into(),
         Shape::Bool => "boolean".into(),
-        Shape::Enum(name) => if side == Side::Input { format!("Known{name}") } else { name.clone() },
-        Shape::Object(name) => if side == Side::Input { models.input_name(name) } else { name.clone() },
+        Shape::Enum(name) => {
+            if side == Side::Input {
+                format!("Known{name}")
+            } else {
+                name.clone()
+            }
+        }
+        Shape::Object(name) => {
+            if side == Side::Input {
+                models.input_name(name)
+            } else {
+                name.clone()
+            }
+        }
         Shape::Array(inner) => {
             let inner = ts_type(inner, side, models);
             if inner.contains(' ') { format!("Array<{inner}>") } else { format!("{inner}[]") }
@@ -329,7 +368,9 @@ fn render_dts(spec: &Spec, operations: &[Operation], models: &Models) -> Result<
     let mut out = String::from(BANNER);
     out.push_str(DTS_HEADER);
 
-    out.push_str("\n// ----- Enums -------------------------------------------------------------------------------\n\n");
+    out.push_str(
+        "\n// ----- Enums -------------------------------------------------------------------------------\n\n",
+    );
     for name in &models.enums {
         let def = spec.enums.iter().find(|e| &e.name == name).with_context(|| format!("enum {name}"))?;
         let mut lines = vec![def.description.clone().unwrap_or_default()];
@@ -344,7 +385,11 @@ fn render_dts(spec: &Spec, operations: &[Operation], models: &Models) -> Result<
         doc(&mut out, "", &lines)?;
         let values: Vec<String> = def.values.iter().map(|v| string_literal(v)).collect();
         writeln!(out, "export type Known{name} =\n  | {};", values.join("\n  | "))?;
-        doc(&mut out, "", &[format!("`{name}` as read from responses: a value Naver adds later arrives as a plain string.")])?;
+        doc(
+            &mut out,
+            "",
+            &[format!("`{name}` as read from responses: a value Naver adds later arrives as a plain string.")],
+        )?;
         writeln!(out, "export type {name} = Known{name} | (string & {{}});\n")?;
     }
 
@@ -382,9 +427,15 @@ fn render_dts(spec: &Spec, operations: &[Operation], models: &Models) -> Result<
     doc(&mut out, "", &["The async iterators of `Client` and the operation each pages through.".into()])?;
     writeln!(out, "export declare const ITERATORS: Readonly<Record<{}, OperationId>>;", iterators.join(" | "))?;
 
-    out.push_str("\n// ----- Client ------------------------------------------------------------------------------\n\n");
+    out.push_str(
+        "\n// ----- Client ------------------------------------------------------------------------------\n\n",
+    );
     out.push_str(DTS_CLIENT_SUPPORT);
-    doc(&mut out, "", &["The methods of `client.withRawResponse`: each resolves to the `RawResponse` of its call.".into()])?;
+    doc(
+        &mut out,
+        "",
+        &["The methods of `client.withRawResponse`: each resolves to the `RawResponse` of its call.".into()],
+    )?;
     writeln!(out, "export interface RawResponseMethods {{")?;
     for op in operations {
         writeln!(out, "  {}({}): Promise<RawResponse<{}>>;", op.id, signature(op), data_type(op, models))?;
@@ -420,14 +471,18 @@ fn render_dts(spec: &Spec, operations: &[Operation], models: &Models) -> Result<
     for (name, operation, item) in ITERATORS {
         let op = operations.iter().find(|o| o.id == *operation).expect("checked in outputs()");
         writeln!(out)?;
-        doc(&mut out, "  ", &[
-            format!("Every `{item}` of `{operation}` over the whole range: follows the API's paging,"),
-            "splits a range longer than 24 hours into windows, and yields each item once.".into(),
-            String::new(),
-            "```ts".into(),
-            format!("for await (const item of client.{name}({{ ... }})) {{ ... }}"),
-            "```".into(),
-        ])?;
+        doc(
+            &mut out,
+            "  ",
+            &[
+                format!("Every `{item}` of `{operation}` over the whole range: follows the API's paging,"),
+                "splits a range longer than 24 hours into windows, and yields each item once.".into(),
+                String::new(),
+                "```ts".into(),
+                format!("for await (const item of client.{name}({{ ... }})) {{ ... }}"),
+                "```".into(),
+            ],
+        )?;
         let optional = if named_params(op).iter().any(|p| p.required) { "" } else { "?" };
         writeln!(out, "  {name}(options{optional}: {}): AsyncIterableIterator<{item}>;", options_type(op))?;
     }
@@ -437,7 +492,14 @@ fn render_dts(spec: &Spec, operations: &[Operation], models: &Models) -> Result<
     Ok(out)
 }
 
-fn render_interface(out: &mut String, spec: &Spec, schema: &str, name: &str, side: Side, models: &Models) -> Result<()> {
+fn render_interface(
+    out: &mut String,
+    spec: &Spec,
+    schema: &str,
+    name: &str,
+    side: Side,
+    models: &Models,
+) -> Result<()> {
     let description = spec
         .doc
         .pointer(&format!("/components/schemas/{schema}/description"))

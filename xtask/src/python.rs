@@ -50,9 +50,9 @@ const ITERATORS: &[(&str, &str, &str, &[&str])] = &[
 
 /// Python's reserved words: a name that is one gets a trailing `_` (`from` → `from_`).
 const PY_KEYWORDS: &[&str] = &[
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def",
-    "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is",
-    "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
+    "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal",
+    "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
 ];
 
 /// The Python package's generated files.
@@ -214,7 +214,11 @@ fn collect_models(spec: &Spec, operations: &[Operation]) -> Result<BTreeMap<Stri
 
 /// The models that callers send (request items): their date-time and enum fields accept input
 /// forms (`datetime` or ISO string, enum member or string).
-fn request_models(spec: &Spec, operations: &[Operation], models: &BTreeMap<String, ModelDef>) -> Result<BTreeSet<String>> {
+fn request_models(
+    spec: &Spec,
+    operations: &[Operation],
+    models: &BTreeMap<String, ModelDef>,
+) -> Result<BTreeSet<String>> {
     let mut names = BTreeSet::new();
     for object in spec.request_objects(operations)? {
         if !models.contains_key(&object.name) {
@@ -272,7 +276,10 @@ fn parser(shape: &Shape) -> String {
         Shape::Object(name) => format!("parse_model({name})"),
         Shape::Enum(name) => name.clone(),
         Shape::Array(inner) => format!("parse_list({})", parser(inner)),
-        other => format!("parse_plain({})", read_type(other).replace("datetime.datetime", "str").replace("datetime.date", "str")),
+        other => format!(
+            "parse_plain({})",
+            read_type(other).replace("datetime.datetime", "str").replace("datetime.date", "str")
+        ),
     }
 }
 
@@ -295,7 +302,11 @@ fn member_name(def: &EnumDef, value: &str) -> String {
         None => {
             let cleaned: String = value.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
             let cleaned = cleaned.trim_matches('_').to_owned();
-            if cleaned.is_empty() || cleaned.starts_with(|c: char| c.is_ascii_digit()) { format!("V_{cleaned}") } else { cleaned }
+            if cleaned.is_empty() || cleaned.starts_with(|c: char| c.is_ascii_digit()) {
+                format!("V_{cleaned}")
+            } else {
+                cleaned
+            }
         }
     };
     if PY_KEYWORDS.contains(&name.as_str()) || matches!(name.as_str(), "name" | "value" | "mro" | "is_known") {
@@ -412,17 +423,25 @@ fn render_models(models: &BTreeMap<String, ModelDef>, request_models: &BTreeSet<
         writeln!(out, "\nclass {}(Model):", model.name)?;
         let mut text = model.description.clone().unwrap_or_else(|| model.name.clone());
         if input {
-            text.push_str("\n\nPass it, or a dict with the same keys (snake_case or camelCase), where a call takes one.");
+            text.push_str(
+                "\n\nPass it, or a dict with the same keys (snake_case or camelCase), where a call takes one.",
+            );
         }
         if !model.fields.is_empty() {
             text.push_str("\n\nAttributes:\n");
             for field in &model.fields {
-                let _ = writeln!(text, "    {}: {}", field.attr, one_line(field.description.as_deref().unwrap_or(&field.key)));
+                let _ = writeln!(
+                    text,
+                    "    {}: {}",
+                    field.attr,
+                    one_line(field.description.as_deref().unwrap_or(&field.key))
+                );
             }
         }
         docstring(&mut out, "    ", &text)?;
         writeln!(out)?;
-        let ordered: Vec<&FieldDef> = model.fields.iter().filter(|f| f.required).chain(model.fields.iter().filter(|f| !f.required)).collect();
+        let ordered: Vec<&FieldDef> =
+            model.fields.iter().filter(|f| f.required).chain(model.fields.iter().filter(|f| !f.required)).collect();
         let typed = |field: &FieldDef| {
             let ty = if input { input_type(&field.shape) } else { read_type(&field.shape) };
             if field.required { ty } else { format!("Optional[{ty}]") }
@@ -588,7 +607,11 @@ fn operation_doc(spec: &Spec, op: &Operation, params: &[&Param]) -> String {
         text.push_str("\n\n");
         text.push_str(description.trim());
     }
-    let _ = write!(text, "\n\n``{} {}`` (operationId ``{}``). Every limit of the spec is checked before sending.", op.method, op.path, op.id);
+    let _ = write!(
+        text,
+        "\n\n``{} {}`` (operationId ``{}``). Every limit of the spec is checked before sending.",
+        op.method, op.path, op.id
+    );
     if let Some(chunk) = &op.chunk {
         let _ = write!(
             text,
@@ -608,13 +631,28 @@ fn operation_method(spec: &Spec, op: &Operation) -> Method {
     method(&op.id, &op.snake(), &params, read_type(data), parser(data), operation_doc(spec, op, &params))
 }
 
-fn iterator_method(spec: &Spec, operations: &[Operation], name: &str, op_id: &str, item: &str, hidden: &[&str]) -> Result<Method> {
-    let op = operations.iter().find(|o| o.id == op_id).with_context(|| format!("iterator {name}: no operation {op_id}"))?;
+fn iterator_method(
+    spec: &Spec,
+    operations: &[Operation],
+    name: &str,
+    op_id: &str,
+    item: &str,
+    hidden: &[&str],
+) -> Result<Method> {
+    let op =
+        operations.iter().find(|o| o.id == op_id).with_context(|| format!("iterator {name}: no operation {op_id}"))?;
     let params: Vec<&Param> = op.params.iter().filter(|p| !hidden.contains(&p.name.as_str())).collect();
     let mut doc = format!(
         "Every item of ``{op_id}`` over the whole range, once each.\n\nFollows the API's paging (``more`` / ``hasNext``) and splits a range longer than 24 hours into windows; without an end, it runs up to the server's current time. Arguments are those of ``{}``{}.",
         op.snake(),
-        if hidden.is_empty() { String::new() } else { format!(" except {}, which the iterator sets itself", hidden.iter().map(|h| format!("``{}``", py_name(h))).collect::<Vec<_>>().join(", ")) }
+        if hidden.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " except {}, which the iterator sets itself",
+                hidden.iter().map(|h| format!("``{}``", py_name(h))).collect::<Vec<_>>().join(", ")
+            )
+        }
     );
     doc.push_str(&args_doc(spec, &params));
     Ok(method(name, &name.to_snake_case(), &params, item.to_owned(), format!("parse_model({item})"), doc))
@@ -646,7 +684,8 @@ fn render_client(spec: &Spec, operations: &[Operation], models: &BTreeMap<String
     for op in operations {
         names_in(&op.envelope.as_ref().expect("envelope").data, &mut read);
     }
-    let (runtime_enums, enum_names): (Vec<String>, Vec<String>) = enum_names.into_iter().partition(|n| read.contains(n));
+    let (runtime_enums, enum_names): (Vec<String>, Vec<String>) =
+        enum_names.into_iter().partition(|n| read.contains(n));
 
     let mut out = String::from(BANNER);
     out.push_str("\"\"\"``Client`` and ``AsyncClient``: one method per operation of the spec, the iterators, and the\n``with_raw_response`` views. The calls themselves go through the handwritten generic base\n(``_base.py``).\"\"\"\n\n");
@@ -660,7 +699,9 @@ fn render_client(spec: &Spec, operations: &[Operation], models: &BTreeMap<String
     if !enum_names.is_empty() {
         writeln!(out, "    from .enums import {}", enum_names.join(", "))?;
     }
-    out.push_str("\n__all__ = [\"Client\", \"AsyncClient\", \"ClientWithRawResponse\", \"AsyncClientWithRawResponse\"]\n\n");
+    out.push_str(
+        "\n__all__ = [\"Client\", \"AsyncClient\", \"ClientWithRawResponse\", \"AsyncClientWithRawResponse\"]\n\n",
+    );
     out.push_str("# Some specs use only some of these; keep linters quiet.\n_ = (parse_list, parse_plain)\n\n");
 
     const CLIENT_DOC: &str = "A client of the Naver Pay order API{flavour}.\n\nArgs:\n    client_id: the application id (default: the ``NPAY_CLIENT_ID`` environment variable).\n    client_secret: the application secret, a bcrypt salt ``$2a$04$…`` (default: ``NPAY_CLIENT_SECRET``).\n        Never shown in ``repr``, logs or errors.\n    environment: ``\"production\"`` (default) or ``\"sandbox\"`` (Naver's own sandbox).\n    base_url: any base URL instead, e.g. a local :class:`npay_order.testing.Sandbox`'s; HTTPS is\n        required except on loopback.\n    timeout: whole-request timeout of each attempt, in seconds (default 30).\n    max_retries: retries after the first attempt where retrying is safe (default 2): reads on\n        passing failures, mutations only when provably not processed.\n    account_id: a related seller's account id, to act on that seller's resources.\n\nEvery argument is checked now; a bad one raises :class:`InvalidRequestError`. Clients are\ncheap to share between threads{share}; ``with_options()`` gives a variant with another\ntimeout or retry count, ``with_raw_response`` one whose calls also return status, headers and\ntrace id.";
@@ -673,12 +714,22 @@ fn render_client(spec: &Spec, operations: &[Operation], models: &BTreeMap<String
         };
         writeln!(out, "\nclass {class}({base}):")?;
         let doc = CLIENT_DOC
-            .replace("{flavour}", if asynchronous { " for asyncio: every operation is a coroutine" } else { "; calls block (with the GIL released)" })
+            .replace(
+                "{flavour}",
+                if asynchronous {
+                    " for asyncio: every operation is a coroutine"
+                } else {
+                    "; calls block (with the GIL released)"
+                },
+            )
             .replace("{share}", if asynchronous { " and tasks" } else { "" });
         docstring(&mut out, "    ", &doc)?;
         writeln!(out)?;
         writeln!(out, "    @property\n    def with_raw_response(self) -> {raw}:")?;
-        writeln!(out, "        \"\"\"The same operations, returning a :class:`RawResponse` (data, status, headers, trace id).\"\"\"")?;
+        writeln!(
+            out,
+            "        \"\"\"The same operations, returning a :class:`RawResponse` (data, status, headers, trace id).\"\"\""
+        )?;
         writeln!(out, "        return {raw}(self)\n")?;
         for m in &methods {
             let (def, ret, call) = if asynchronous {
@@ -691,7 +742,8 @@ fn render_client(spec: &Spec, operations: &[Operation], models: &BTreeMap<String
             writeln!(out, "        return {call}({:?}, {}, {})\n", m.target, m.params, m.parse)?;
         }
         for m in &iterators {
-            let ret = if asynchronous { format!("AsyncIterator[{}]", m.returns) } else { format!("Iterator[{}]", m.returns) };
+            let ret =
+                if asynchronous { format!("AsyncIterator[{}]", m.returns) } else { format!("Iterator[{}]", m.returns) };
             writeln!(out, "    def {}{} -> {ret}:", m.name, signature(&m.signature))?;
             docstring(&mut out, "        ", &m.doc)?;
             writeln!(out, "        return self._iterate({:?}, {}, {})\n", m.target, m.params, m.parse)?;
@@ -699,12 +751,23 @@ fn render_client(spec: &Spec, operations: &[Operation], models: &BTreeMap<String
     }
 
     for asynchronous in [false, true] {
-        let (class, client) = if asynchronous { ("AsyncClientWithRawResponse", "AsyncClient") } else { ("ClientWithRawResponse", "Client") };
+        let (class, client) = if asynchronous {
+            ("AsyncClientWithRawResponse", "AsyncClient")
+        } else {
+            ("ClientWithRawResponse", "Client")
+        };
         writeln!(out, "\nclass {class}:")?;
-        writeln!(out, "    \"\"\"``{client}``'s operations returning a :class:`RawResponse`: ``.data`` is what the plain call\n    returns; ``.status``, ``.headers``, ``.trace_id`` and ``.timestamp`` describe the HTTP response.\"\"\"\n")?;
+        writeln!(
+            out,
+            "    \"\"\"``{client}``'s operations returning a :class:`RawResponse`: ``.data`` is what the plain call\n    returns; ``.status``, ``.headers``, ``.trace_id`` and ``.timestamp`` describe the HTTP response.\"\"\"\n"
+        )?;
         writeln!(out, "    def __init__(self, client: {client}) -> None:\n        self._client = client\n")?;
         for m in &methods {
-            let (def, call) = if asynchronous { ("async def", "await self._client._request_raw") } else { ("def", "self._client._request_raw") };
+            let (def, call) = if asynchronous {
+                ("async def", "await self._client._request_raw")
+            } else {
+                ("def", "self._client._request_raw")
+            };
             writeln!(out, "    {def} {}{} -> RawResponse[{}]:", m.name, signature(&m.signature), m.returns)?;
             writeln!(out, "        \"\"\"Like :meth:`{client}.{}`, with the raw response.\"\"\"", m.name)?;
             writeln!(out, "        return {call}({:?}, {}, {})\n", m.target, m.params, m.parse)?;
@@ -728,12 +791,20 @@ fn render_init(spec: &Spec, models: &BTreeMap<String, ModelDef>) -> String {
     out.push_str("from .client import AsyncClient, AsyncClientWithRawResponse, Client, ClientWithRawResponse\n");
     let enums: Vec<&str> = spec.enums.iter().map(|e| e.name.as_str()).collect();
     let _ = writeln!(out, "from .models import {}", models.keys().cloned().collect::<Vec<_>>().join(", "));
-    let _ = writeln!(out, "\nTYPE_CHECKING = False  # see `npay_order._model`\nif TYPE_CHECKING:\n    from .enums import {}", enums.join(", "));
+    let _ = writeln!(
+        out,
+        "\nTYPE_CHECKING = False  # see `npay_order._model`\nif TYPE_CHECKING:\n    from .enums import {}",
+        enums.join(", ")
+    );
     out.push_str("else:\n\n    def __getattr__(name: str) -> object:\n        return getattr(_enums, name)\n");
-    let mut all: Vec<String> = ["Client", "AsyncClient", "ClientWithRawResponse", "AsyncClientWithRawResponse"].iter().map(|s| s.to_string()).collect();
+    let mut all: Vec<String> = ["Client", "AsyncClient", "ClientWithRawResponse", "AsyncClientWithRawResponse"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     all.extend(models.keys().cloned());
     all.extend(enums.iter().map(|s| s.to_string()));
-    let _ = writeln!(out, "\n__all__ = [\n{}\n]", all.iter().map(|n| format!("    {n:?},")).collect::<Vec<_>>().join("\n"));
+    let _ =
+        writeln!(out, "\n__all__ = [\n{}\n]", all.iter().map(|n| format!("    {n:?},")).collect::<Vec<_>>().join("\n"));
     out
 }
 
@@ -776,7 +847,9 @@ pub fn test(root: &Path) -> Result<()> {
     let marker = venv.join(".npay-tools");
     let wanted = PIP_PACKAGES.join(" ");
     if std::fs::read_to_string(&marker).ok().as_deref() != Some(wanted.as_str()) {
-        run(Command::new(&python).args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"]).args(PIP_PACKAGES))?;
+        run(Command::new(&python)
+            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+            .args(PIP_PACKAGES))?;
         std::fs::write(&marker, &wanted).context("writing the venv marker")?;
     }
     let package = root.join("bindings/python");
@@ -796,6 +869,13 @@ pub fn test(root: &Path) -> Result<()> {
         .arg(&wheel))?;
     run(&mut suite(root))?;
     // The package's own sources too (from `python/`, with the native stub), not only its users.
-    run(Command::new(&python).current_dir(&package).args(["-m", "mypy", "--strict", "python/npay_order", "tests", "examples"]))?;
+    run(Command::new(&python).current_dir(&package).args([
+        "-m",
+        "mypy",
+        "--strict",
+        "python/npay_order",
+        "tests",
+        "examples",
+    ]))?;
     Ok(())
 }

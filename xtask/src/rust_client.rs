@@ -57,8 +57,18 @@ fn settings(spec: &Spec) -> GenerationSettings {
 /// request is sent, so the generated types stay plain, and reading a response never fails because
 /// Naver sent a value outside a documented limit.
 const CONSTRAINTS: &[&str] = &[
-    "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minLength",
-    "maxLength", "pattern", "minItems", "maxItems", "uniqueItems", "default",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "default",
 ];
 
 /// The document progenitor sees: the spec without [`CONSTRAINTS`] in any schema.

@@ -38,8 +38,7 @@ pub struct Spec {
 impl Spec {
     /// Reads, checks and transforms the spec at `path`.
     pub fn load(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("reading {}", path.display()))?;
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         Self::parse(&text)
     }
 
@@ -112,10 +111,9 @@ fn check_conventions(doc: &Value) -> Result<()> {
 fn find_inline_enums(value: &Value, pointer: &str, problems: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
-            let is_named_schema = pointer.starts_with("/components/schemas/")
-                && pointer.matches('/').count() == 3;
-            let is_example = pointer.ends_with("/example") || pointer.contains("/example/")
-                || pointer.contains("/examples/");
+            let is_named_schema = pointer.starts_with("/components/schemas/") && pointer.matches('/').count() == 3;
+            let is_example =
+                pointer.ends_with("/example") || pointer.contains("/example/") || pointer.contains("/examples/");
             if map.contains_key("enum") && !is_named_schema && !is_example {
                 problems.push(format!("inline enum at {pointer} (make it a named schema and $ref it)"));
             }
@@ -140,7 +138,9 @@ fn normalise_date_times(value: &mut Value) {
             let is_date_time = map.get("type").and_then(Value::as_str) == Some("string")
                 && map.get("format").and_then(Value::as_str) == Some("date-time");
             if is_date_time {
-                map.retain(|key, _| matches!(key.as_str(), "type" | "format" | "description" | "title" | "deprecated" | "example"));
+                map.retain(|key, _| {
+                    matches!(key.as_str(), "type" | "format" | "description" | "title" | "deprecated" | "example")
+                });
             } else {
                 map.values_mut().for_each(normalise_date_times);
             }

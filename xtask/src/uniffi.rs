@@ -35,10 +35,8 @@ const SWIFT_ITERATORS: &str = "bindings/swift/Sources/NpayOrder/Iterators.swift"
 
 /// The iterators of the contract and the operation each one pages through (the core's
 /// `npay_order::json::ITERATORS`).
-const ITERATORS: &[(&str, &str)] = &[
-    ("iterLastChangedStatuses", "listLastChangedStatuses"),
-    ("iterSearchProductOrders", "searchProductOrders"),
-];
+const ITERATORS: &[(&str, &str)] =
+    &[("iterLastChangedStatuses", "listLastChangedStatuses"), ("iterSearchProductOrders", "searchProductOrders")];
 
 /// The uniffi binding's generated files.
 pub fn outputs(spec: &Spec) -> Result<Vec<Output>> {
@@ -157,17 +155,33 @@ impl<'a> Surface<'a> {
     /// share one namespace in Kotlin and Swift, with the handwritten types.
     fn check_names(&self) -> Result<()> {
         const HANDWRITTEN: &[&str] = &[
-            "Client", "RawClient", "ClientConfig", "Environment", "ResponseMeta", "NpayError", "InvalidInput",
-            "Timestamp", "Sandbox", "SandboxEvent", "SandboxFaults", "SandboxStats", "CreatedOrders",
+            "Client",
+            "RawClient",
+            "ClientConfig",
+            "Environment",
+            "ResponseMeta",
+            "NpayError",
+            "InvalidInput",
+            "Timestamp",
+            "Sandbox",
+            "SandboxEvent",
+            "SandboxFaults",
+            "SandboxStats",
+            "CreatedOrders",
         ];
         let mut seen: BTreeSet<String> = HANDWRITTEN.iter().map(|s| (*s).to_owned()).collect();
-        let generated = self.records.iter().map(|r| r.name.clone())
+        let generated = self
+            .records
+            .iter()
+            .map(|r| r.name.clone())
             .chain(self.enums.iter().map(|e| e.name.clone()))
             .chain(self.operations.iter().map(response_record))
             .chain(self.iterators.iter().map(|i| i.pager.clone()));
         for name in generated {
             if !seen.insert(name.clone()) {
-                bail!("uniffi: the type name {name} is used twice (schema, `…Response` record, pager or handwritten type)");
+                bail!(
+                    "uniffi: the type name {name} is used twice (schema, `…Response` record, pager or handwritten type)"
+                );
             }
         }
         Ok(())
@@ -190,8 +204,11 @@ fn property_shape(spec: &Spec, property: &Value) -> Result<Shape> {
 
 fn object_fields(spec: &Spec, name: &str) -> Result<Vec<Field>> {
     let schema = schema(spec, name)?;
-    let required: Vec<&str> = schema.get("required").and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
     let mut fields = Vec::new();
     for (wire, property) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
         fields.push(Field {
@@ -283,16 +300,23 @@ fn param_repr(param: &Param) -> Repr {
 
 /// `a: T, b: Option<U>` of a signature.
 fn signature(params: &[&Param]) -> String {
-    params.iter().map(|p| format!("{}: {}", p.snake(), held_type(param_repr(p), &p.shape))).collect::<Vec<_>>().join(", ")
+    params
+        .iter()
+        .map(|p| format!("{}: {}", p.snake(), held_type(param_repr(p), &p.shape)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `#[uniffi::method(default(…))]` for the optional parameters, if any.
 fn defaults_attribute(params: &[&Param]) -> Option<String> {
-    let defaults: Vec<String> = params.iter().filter_map(|p| match param_repr(p) {
-        Repr::Required => None,
-        Repr::Optional => Some(format!("{} = None", p.snake())),
-        Repr::OptionalList => Some(format!("{} = []", p.snake())),
-    }).collect();
+    let defaults: Vec<String> = params
+        .iter()
+        .filter_map(|p| match param_repr(p) {
+            Repr::Required => None,
+            Repr::Optional => Some(format!("{} = None", p.snake())),
+            Repr::OptionalList => Some(format!("{} = []", p.snake())),
+        })
+        .collect();
     (!defaults.is_empty()).then(|| format!("#[uniffi::method(default({}))]", defaults.join(", ")))
 }
 
@@ -331,7 +355,8 @@ fn operation_doc(out: &mut String, op: &Operation, returns: &str) -> Result<()> 
     if !params.is_empty() {
         writeln!(out, "    ///\n    /// Parameters (the API's names):")?;
         for param in params {
-            let text = param.description.as_deref().unwrap_or("").lines().next().unwrap_or("").trim().replace("*/", "* /");
+            let text =
+                param.description.as_deref().unwrap_or("").lines().next().unwrap_or("").trim().replace("*/", "* /");
             let optional = if param_repr(param) == Repr::Required { "" } else { " (optional)" };
             writeln!(out, "    /// * `{}`{optional}: {text}", param.name)?;
         }
@@ -390,7 +415,13 @@ impl Surface<'_> {
             if let Some(defaults) = defaults_attribute(&params) {
                 writeln!(out, "    {defaults}")?;
             }
-            writeln!(out, "    pub async fn {}(&self, {}) -> Result<{}, NpayError> {{", op.snake(), signature(&params), data_type(op))?;
+            writeln!(
+                out,
+                "    pub async fn {}(&self, {}) -> Result<{}, NpayError> {{",
+                op.snake(),
+                signature(&params),
+                data_type(op)
+            )?;
             writeln!(out, "        self.call({:?}, {}({})?).await", op.id, params_fn(op), arguments(&params))?;
             writeln!(out, "    }}\n")?;
         }
@@ -416,8 +447,20 @@ impl Surface<'_> {
             if let Some(defaults) = defaults_attribute(&params) {
                 writeln!(out, "    {defaults}")?;
             }
-            writeln!(out, "    pub async fn {}(&self, {}) -> Result<{}, NpayError> {{", op.snake(), signature(&params), response_record(op))?;
-            writeln!(out, "        let (data, meta) = self.call({:?}, {}({})?).await?;", op.id, params_fn(op), arguments(&params))?;
+            writeln!(
+                out,
+                "    pub async fn {}(&self, {}) -> Result<{}, NpayError> {{",
+                op.snake(),
+                signature(&params),
+                response_record(op)
+            )?;
+            writeln!(
+                out,
+                "        let (data, meta) = self.call({:?}, {}({})?).await?;",
+                op.id,
+                params_fn(op),
+                arguments(&params)
+            )?;
             writeln!(out, "        Ok({} {{ data, meta }})", response_record(op))?;
             writeln!(out, "    }}\n")?;
         }
@@ -430,24 +473,49 @@ impl Surface<'_> {
         for iterator in &self.iterators {
             let op = self.operations.iter().find(|o| o.id == iterator.operation).expect("checked in Surface::read");
             let params = ordered_params(op);
-            writeln!(out, "    /// Every `{}` of `{}`, page by page: ranges longer than the API allows are", iterator.item, op.id)?;
-            writeln!(out, "    /// split into windows, `more` and `pagination` are followed, and each item comes once.")?;
-            writeln!(out, "    /// Takes the parameters of `{}`; nothing is sent before the first `nextPage()`.", op.id)?;
+            writeln!(
+                out,
+                "    /// Every `{}` of `{}`, page by page: ranges longer than the API allows are",
+                iterator.item, op.id
+            )?;
+            writeln!(
+                out,
+                "    /// split into windows, `more` and `pagination` are followed, and each item comes once."
+            )?;
+            writeln!(
+                out,
+                "    /// Takes the parameters of `{}`; nothing is sent before the first `nextPage()`.",
+                op.id
+            )?;
             if let Some(defaults) = defaults_attribute(&params) {
                 writeln!(out, "    {defaults}")?;
             }
-            writeln!(out, "    pub fn {}(&self, {}) -> Result<Arc<{}>, NpayError> {{", iterator.name.to_snake_case(), signature(&params), iterator.pager)?;
+            writeln!(
+                out,
+                "    pub fn {}(&self, {}) -> Result<Arc<{}>, NpayError> {{",
+                iterator.name.to_snake_case(),
+                signature(&params),
+                iterator.pager
+            )?;
             writeln!(
                 out,
                 "        let pager = crate::pager::Pager::new(self, {:?}, {:?}, {}({})?)?;",
-                iterator.name, op.id, params_fn(op), arguments(&params)
+                iterator.name,
+                op.id,
+                params_fn(op),
+                arguments(&params)
             )?;
             writeln!(out, "        Ok(Arc::new({}(pager)))", iterator.pager)?;
             writeln!(out, "    }}\n")?;
         }
         writeln!(out, "}}\n")?;
         for iterator in &self.iterators {
-            writeln!(out, "/// The pages of `{}` (made by `Client.{}`).", iterator.operation, iterator.name.to_lower_camel_case())?;
+            writeln!(
+                out,
+                "/// The pages of `{}` (made by `Client.{}`).",
+                iterator.operation,
+                iterator.name.to_lower_camel_case()
+            )?;
             writeln!(out, "#[derive(uniffi::Object)]\npub struct {}(crate::pager::Pager);\n", iterator.pager)?;
             writeln!(out, "#[uniffi::export(async_runtime = \"tokio\")]\nimpl {} {{", iterator.pager)?;
             writeln!(out, "    /// The next page of items not returned before; `null`/`nil` when the range is done.")?;
@@ -472,7 +540,11 @@ fn render_record(out: &mut String, record: &Record) -> Result<()> {
         match held {
             Repr::Required => writeln!(out, "    #[serde(rename = {:?})]", field.wire)?,
             Repr::Optional => {
-                writeln!(out, "    #[serde(rename = {:?}, default, skip_serializing_if = \"Option::is_none\")]", field.wire)?;
+                writeln!(
+                    out,
+                    "    #[serde(rename = {:?}, default, skip_serializing_if = \"Option::is_none\")]",
+                    field.wire
+                )?;
                 writeln!(out, "    #[uniffi(default = None)]")?;
             }
             Repr::OptionalList => {
@@ -504,7 +576,10 @@ fn render_enum(out: &mut String, def: &EnumDef) -> Result<()> {
             None => crate::enums::variant_name(value),
         };
         if variant.is_empty() || variant == "Unrecognized" || !seen.insert(variant.clone()) {
-            bail!("enum {}: value {value:?} gives the unusable variant name {variant:?}; name it in x-npay-enum-varnames", def.name);
+            bail!(
+                "enum {}: value {value:?} gives the unusable variant name {variant:?}; name it in x-npay-enum-varnames",
+                def.name
+            );
         }
         let label = def.labels.get(value).map_or_else(|| format!("`{value}`"), |label| format!("`{value}`: {label}"));
         doc(out, "        ", &label)?;
@@ -519,23 +594,40 @@ fn render_enum(out: &mut String, def: &EnumDef) -> Result<()> {
 
 impl Surface<'_> {
     fn render_kotlin(&self) -> Result<String> {
-        let mut out = String::from("// @generated by `cargo xtask generate` from openapi/npay-order.yaml. Do not edit by hand.\n");
+        let mut out = String::from(
+            "// @generated by `cargo xtask generate` from openapi/npay-order.yaml. Do not edit by hand.\n",
+        );
         writeln!(out, "// Each pager of the contract's iterators as a Kotlin Flow.\n")?;
         writeln!(out, "package {KOTLIN_PACKAGE}\n")?;
         writeln!(out, "import kotlinx.coroutines.flow.Flow\n")?;
         for iterator in &self.iterators {
-            writeln!(out, "/** Every item of every page of `{}`, fetched as the flow is collected. */", iterator.operation)?;
-            writeln!(out, "fun {}.asFlow(): Flow<{}> = pagerFlow {{ nextPage() }}\n", iterator.pager, iterator.item.to_upper_camel_case())?;
+            writeln!(
+                out,
+                "/** Every item of every page of `{}`, fetched as the flow is collected. */",
+                iterator.operation
+            )?;
+            writeln!(
+                out,
+                "fun {}.asFlow(): Flow<{}> = pagerFlow {{ nextPage() }}\n",
+                iterator.pager,
+                iterator.item.to_upper_camel_case()
+            )?;
         }
         Ok(out.trim_end().to_owned() + "\n")
     }
 
     fn render_swift(&self) -> Result<String> {
-        let mut out = String::from("// @generated by `cargo xtask generate` from openapi/npay-order.yaml. Do not edit by hand.\n");
+        let mut out = String::from(
+            "// @generated by `cargo xtask generate` from openapi/npay-order.yaml. Do not edit by hand.\n",
+        );
         writeln!(out, "// Each pager of the contract's iterators as a Swift AsyncSequence.\n")?;
         for iterator in &self.iterators {
             let item = iterator.item.to_upper_camel_case();
-            writeln!(out, "/// Every item of every page of `{}`, fetched as the sequence is iterated.", iterator.operation)?;
+            writeln!(
+                out,
+                "/// Every item of every page of `{}`, fetched as the sequence is iterated.",
+                iterator.operation
+            )?;
             writeln!(out, "extension {}: AsyncSequence {{", iterator.pager)?;
             writeln!(out, "    public typealias Element = {item}\n")?;
             writeln!(out, "    public func makeAsyncIterator() -> PageIterator<{item}> {{")?;
@@ -583,7 +675,10 @@ pub fn kotlin_suite(root: &Path) -> Command {
 pub fn test(root: &Path) -> Result<()> {
     let started = Instant::now();
     crate::test::cargo(root, &["build", "-p", "npay-order-uniffi", "--lib", "--bins"])?;
-    crate::test::cargo(root, &["run", "--quiet", "-p", "npay-order-uniffi", "--bin", "swift-sources", "--", "--check"])?;
+    crate::test::cargo(
+        root,
+        &["run", "--quiet", "-p", "npay-order-uniffi", "--bin", "swift-sources", "--", "--check"],
+    )?;
     println!("    uniffi library built, Swift sources current ({:.1} s)", started.elapsed().as_secs_f64());
     let started = Instant::now();
     let status = kotlin_suite(root).status().context("starting mvn (Maven and a JDK 17+ must be installed)")?;
@@ -599,7 +694,8 @@ mod tests {
     use super::*;
 
     fn spec() -> Spec {
-        Spec::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(crate::spec::SPEC_PATH)).expect("the spec loads")
+        Spec::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(crate::spec::SPEC_PATH))
+            .expect("the spec loads")
     }
 
     #[test]
@@ -607,7 +703,11 @@ mod tests {
         let spec = spec();
         let rust = Surface::read(&spec).unwrap().render_rust().unwrap();
         let public: Vec<Operation> = spec.model().unwrap().into_iter().filter(|o| o.envelope.is_some()).collect();
-        assert_eq!(public.len(), spec.operations().len() - 1, "issueToken is internal, every other operation is public");
+        assert_eq!(
+            public.len(),
+            spec.operations().len() - 1,
+            "issueToken is internal, every other operation is public"
+        );
         for op in &public {
             let method = format!("pub async fn {}(&self", op.snake());
             assert_eq!(rust.matches(&method).count(), 2, "{} on Client and RawClient", op.id);
@@ -620,7 +720,11 @@ mod tests {
         let spec = spec();
         let rust = Surface::read(&spec).unwrap().render_rust().unwrap();
         let signature = rust.lines().find(|l| l.contains("pub async fn list_last_changed_statuses")).unwrap();
-        assert!(signature.contains("(&self, last_changed_from: crate::Timestamp, last_changed_to: Option<crate::Timestamp>"), "{signature}");
+        assert!(
+            signature
+                .contains("(&self, last_changed_from: crate::Timestamp, last_changed_to: Option<crate::Timestamp>"),
+            "{signature}"
+        );
         assert!(rust.contains("#[uniffi::method(default(last_changed_to = None"), "optional arguments default to None");
     }
 

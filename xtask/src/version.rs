@@ -50,7 +50,8 @@ pub fn check(root: &Path) -> Result<String> {
 
 /// Sets `version` in every package.
 pub fn set(root: &Path, version: &str) -> Result<()> {
-    let valid = version.split('.').count() == 3 && version.split('.').all(|p| !p.is_empty())
+    let valid = version.split('.').count() == 3
+        && version.split('.').all(|p| !p.is_empty())
         && version.split('.').take(2).all(|p| p.chars().all(|c| c.is_ascii_digit()));
     if !valid {
         bail!("{version:?} is not a semantic version (X.Y.Z)");

@@ -54,8 +54,7 @@ fn build(config: ClientConfig) -> Result<Client, ErrorParts> {
         builder = builder.client_secret(secret);
     }
     if let Some(environment) = config.environment {
-        builder = builder
-            .environment(Environment::parse(&environment).map_err(|e| ErrorParts::from(&e))?);
+        builder = builder.environment(Environment::parse(&environment).map_err(|e| ErrorParts::from(&e))?);
     }
     if let Some(base_url) = config.base_url {
         builder = builder.base_url(base_url);
@@ -63,10 +62,7 @@ fn build(config: ClientConfig) -> Result<Client, ErrorParts> {
     if let Some(ms) = config.timeout_ms {
         // `Duration::from_secs_f64` panics on negative, NaN or huge values: refuse them first.
         if !(ms.is_finite() && ms > 0.0 && ms <= 86_400_000.0) {
-            return Err(ErrorParts::invalid(
-                "timeoutMs",
-                "must be a number of milliseconds between 1 and 86400000",
-            ));
+            return Err(ErrorParts::invalid("timeoutMs", "must be a number of milliseconds between 1 and 86400000"));
         }
         builder = builder.timeout(Duration::from_secs_f64(ms / 1000.0));
     }
@@ -77,19 +73,13 @@ fn build(config: ClientConfig) -> Result<Client, ErrorParts> {
 }
 
 fn parse_params(operation_id: &str, params: &str) -> Result<serde_json::Value, NpayError> {
-    serde_json::from_str(params)
-        .map_err(|e| NpayError::invalid(operation_id, format!("parameters are not JSON: {e}")))
+    serde_json::from_str(params).map_err(|e| NpayError::invalid(operation_id, format!("parameters are not JSON: {e}")))
 }
 
 impl NativeClient {
     fn client(&self) -> Result<Client, ErrorParts> {
-        let guard = self
-            .client
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        guard
-            .clone()
-            .ok_or_else(|| ErrorParts::invalid("client", "the client is closed"))
+        let guard = self.client.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        guard.clone().ok_or_else(|| ErrorParts::invalid("client", "the client is closed"))
     }
 }
 
@@ -121,10 +111,7 @@ impl NativeClient {
     /// Whether `close()` was called.
     #[napi(getter)]
     pub fn closed(&self) -> bool {
-        self.client
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .is_none()
+        self.client.read().unwrap_or_else(|poisoned| poisoned.into_inner()).is_none()
     }
 
     /// Calls `operation_id` with its parameters as JSON text; resolves to the envelope's `data` as
@@ -145,20 +132,11 @@ impl NativeClient {
             let client = client?;
             let params = parse_params(&operation_id, &params).map_err(|e| ErrorParts::from(&e))?;
             // The typed data is written as JSON text in one pass (no `serde_json::Value` tree).
-            let response = client
-                .call_data(&operation_id, params)
-                .await
-                .map_err(|e| ErrorParts::from(&e))?;
+            let response = client.call_data(&operation_id, params).await.map_err(|e| ErrorParts::from(&e))?;
             let (data, meta) = response.into_parts();
             Ok((to_text(&*data)?, meta))
         };
-        spawn(env, work, move |env, (data, meta)| {
-            if raw {
-                raw_to_js(env, data, meta)
-            } else {
-                text_to_js(env, data)
-            }
-        })
+        spawn(env, work, move |env, (data, meta)| if raw { raw_to_js(env, data, meta) } else { text_to_js(env, data) })
     }
 
     /// A pager of the iterator `name` (`iterLastChangedStatuses`, `iterSearchProductOrders`).
@@ -178,20 +156,12 @@ impl NativeClient {
     /// The connection pool closes when the last of them does. Idempotent.
     #[napi]
     pub fn close(&self) {
-        self.client
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .take();
+        self.client.write().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
     }
 }
 
 /// `client_secret_sign` for a token request: `base64(bcrypt(clientId + "_" + timestampMs, salt = clientSecret))`.
 #[napi(catch_unwind)]
-pub fn sign(
-    env: Env,
-    client_id: String,
-    client_secret: String,
-    timestamp_ms: i64,
-) -> napi::Result<String> {
+pub fn sign(env: Env, client_id: String, client_secret: String, timestamp_ms: i64) -> napi::Result<String> {
     npay_order::sign(&client_id, &client_secret, timestamp_ms).map_err(|e| from_npay(&env, &e))
 }

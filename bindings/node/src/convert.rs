@@ -34,12 +34,7 @@ pub fn raw_to_js(env: &Env, data: String, meta: ResponseMeta) -> napi::Result<Un
     raw.set("status", u32::from(meta.status))?;
     let mut headers = Object::new(env)?;
     for name in meta.headers.keys() {
-        let values: Vec<&str> = meta
-            .headers
-            .get_all(name)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .collect();
+        let values: Vec<&str> = meta.headers.get_all(name).iter().filter_map(|v| v.to_str().ok()).collect();
         if !values.is_empty() {
             headers.set(name.as_str(), values.join(", "))?;
         }

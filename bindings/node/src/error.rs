@@ -47,10 +47,7 @@ impl ErrorParts {
         let message = message.into();
         ErrorParts {
             invalid_inputs: vec![(input.to_owned(), "client".to_owned(), message.clone())],
-            ..ErrorParts::plain(
-                "InvalidRequestError",
-                format!("invalid request: {input}: {message}"),
-            )
+            ..ErrorParts::plain("InvalidRequestError", format!("invalid request: {input}: {message}"))
         }
     }
 }
@@ -115,8 +112,5 @@ pub fn panicked(payload: Box<dyn std::any::Any + Send>) -> ErrorParts {
         .map(|s| (*s).to_owned())
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "unknown panic".to_owned());
-    ErrorParts::plain(
-        "NpayError",
-        format!("internal error in npay-order (please report it): {what}"),
-    )
+    ErrorParts::plain("NpayError", format!("internal error in npay-order (please report it): {what}"))
 }

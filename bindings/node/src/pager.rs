@@ -24,9 +24,7 @@ pub struct NativePager {
 
 impl NativePager {
     pub fn new(pager: JsonPager) -> Self {
-        NativePager {
-            pager: Arc::new(Mutex::new(pager)),
-        }
+        NativePager { pager: Arc::new(Mutex::new(pager)) }
     }
 }
 
@@ -34,10 +32,7 @@ impl NativePager {
 impl NativePager {
     /// Resolves to the next page of items as the JSON text of an array, or `null` when the walk is done.
     #[napi(catch_unwind, ts_return_type = "Promise<string | null>")]
-    pub fn next_page<'env>(
-        &self,
-        env: &'env Env,
-    ) -> napi::Result<PromiseRaw<'env, Option<String>>> {
+    pub fn next_page<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, Option<String>>> {
         let pager = self.pager.clone();
         let work = async move {
             let mut pager = pager.lock().await;

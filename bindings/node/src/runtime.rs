@@ -16,11 +16,7 @@ use crate::error::{ErrorParts, panicked, to_js};
 
 /// Runs `work` on the runtime and settles the returned promise on the JavaScript thread: with
 /// `convert(env, value)` on success, with the JavaScript error of the failure otherwise.
-pub fn spawn<'env, T, V, F, C>(
-    env: &'env Env,
-    work: F,
-    convert: C,
-) -> napi::Result<PromiseRaw<'env, V>>
+pub fn spawn<'env, T, V, F, C>(env: &'env Env, work: F, convert: C) -> napi::Result<PromiseRaw<'env, V>>
 where
     T: Send + 'static,
     V: ToNapiValue,
@@ -30,10 +26,7 @@ where
     // The outer `Result` is always `Ok`: failures travel as `ErrorParts` to the callback, which is
     // the only place with an `Env` to build the error object in.
     let guarded = async move {
-        let outcome = AssertUnwindSafe(work)
-            .catch_unwind()
-            .await
-            .unwrap_or_else(|payload| Err(panicked(payload)));
+        let outcome = AssertUnwindSafe(work).catch_unwind().await.unwrap_or_else(|payload| Err(panicked(payload)));
         Ok::<_, napi::Error>(outcome)
     };
     env.spawn_future_with_callback(guarded, move |env, outcome| match outcome {

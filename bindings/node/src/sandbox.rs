@@ -9,9 +9,7 @@ use std::sync::Mutex;
 use napi::Env;
 use napi::bindgen_prelude::{BigInt, PromiseRaw, Undefined};
 use napi_derive::napi;
-use npay_sandbox::{
-    DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Sandbox, SandboxConfig, SandboxError,
-};
+use npay_sandbox::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Sandbox, SandboxConfig, SandboxError};
 
 use crate::error::{ErrorParts, to_js};
 use crate::runtime::spawn;
@@ -68,10 +66,7 @@ fn config(options: Option<SandboxOptions>) -> Result<SandboxConfig, ErrorParts> 
     if let Some(seed) = options.seed {
         let (negative, value, lossless) = seed.get_u64();
         if negative || !lossless {
-            return Err(ErrorParts::invalid(
-                "seed",
-                "must be an integer between 0 and 2^64 - 1",
-            ));
+            return Err(ErrorParts::invalid("seed", "must be an integer between 0 and 2^64 - 1"));
         }
         config.seed = Some(value);
     }
@@ -88,10 +83,7 @@ fn start_error(error: SandboxError) -> ErrorParts {
 
 /// Starts a sandbox on a free loopback port; resolves once it accepts connections.
 #[napi(catch_unwind, ts_return_type = "Promise<NativeSandbox>")]
-pub fn start_sandbox(
-    env: &Env,
-    options: Option<SandboxOptions>,
-) -> napi::Result<PromiseRaw<'_, NativeSandbox>> {
+pub fn start_sandbox(env: &Env, options: Option<SandboxOptions>) -> napi::Result<PromiseRaw<'_, NativeSandbox>> {
     let config = config(options);
     let work = async move {
         let config = config?;
@@ -99,10 +91,7 @@ pub fn start_sandbox(
         let started = tokio::task::spawn_blocking(move || Sandbox::start_blocking(config)).await;
         match started {
             Ok(result) => result.map_err(start_error),
-            Err(join) => Err(ErrorParts::plain(
-                "NpayError",
-                format!("the sandbox failed to start: {join}"),
-            )),
+            Err(join) => Err(ErrorParts::plain("NpayError", format!("the sandbox failed to start: {join}"))),
         }
     };
     spawn(env, work, |_env, sandbox| {
@@ -125,31 +114,15 @@ struct Info {
     seed: u64,
 }
 
-fn connect(
-    base_url: &str,
-    info: &str,
-    options: Option<ConnectSandboxOptions>,
-) -> Result<NativeSandbox, ErrorParts> {
+fn connect(base_url: &str, info: &str, options: Option<ConnectSandboxOptions>) -> Result<NativeSandbox, ErrorParts> {
     let base_url = base_url.trim_end_matches('/');
     let info: Info = serde_json::from_str(info).map_err(|e| {
-        ErrorParts::plain(
-            "NpayError",
-            format!("{base_url}/_sandbox/info did not answer like an npay-sandbox: {e}"),
-        )
+        ErrorParts::plain("NpayError", format!("{base_url}/_sandbox/info did not answer like an npay-sandbox: {e}"))
     })?;
-    let options = options.unwrap_or(ConnectSandboxOptions {
-        api_url: None,
-        client_id: None,
-        client_secret: None,
-    });
+    let options = options.unwrap_or(ConnectSandboxOptions { api_url: None, client_id: None, client_secret: None });
     let api_url = options.api_url.unwrap_or_else(|| base_url.to_owned());
-    let client_id = options
-        .client_id
-        .or(info.client_id)
-        .unwrap_or_else(|| DEFAULT_CLIENT_ID.to_owned());
-    let client_secret = options
-        .client_secret
-        .unwrap_or_else(|| DEFAULT_CLIENT_SECRET.to_owned());
+    let client_id = options.client_id.or(info.client_id).unwrap_or_else(|| DEFAULT_CLIENT_ID.to_owned());
+    let client_secret = options.client_secret.unwrap_or_else(|| DEFAULT_CLIENT_SECRET.to_owned());
     // The checks `client()` would make (secret format, HTTPS unless loopback), made now.
     let client = npay_order::Client::builder()
         .language("node")
@@ -216,21 +189,12 @@ impl NativeSandbox {
     /// Stops the server and waits for its thread; idempotent. Does nothing for an attached sandbox.
     #[napi(catch_unwind, ts_return_type = "Promise<void>")]
     pub fn close<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, Undefined>> {
-        let taken = self
-            .sandbox
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .take();
+        let taken = self.sandbox.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
         let work = async move {
             if let Some(sandbox) = taken {
                 tokio::task::spawn_blocking(move || sandbox.shutdown())
                     .await
-                    .map_err(|join| {
-                        ErrorParts::plain(
-                            "NpayError",
-                            format!("the sandbox failed to stop: {join}"),
-                        )
-                    })?;
+                    .map_err(|join| ErrorParts::plain("NpayError", format!("the sandbox failed to stop: {join}")))?;
             }
             Ok(())
         };

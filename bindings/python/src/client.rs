@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use npay_order::json::{self, JsonPager};
 use npay_order::{Client, ClientBuilder, Environment, NpayError, ResponseMeta, TokenScope};
-use pyo3::exceptions::PyRuntimeError;
 use pyo3::IntoPyObjectExt;
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 use serde_json::Value;
@@ -66,13 +66,21 @@ pub struct NativeClient {
 fn duration(py: Python<'_>, name: &str, seconds: f64) -> PyResult<Duration> {
     match Duration::try_from_secs_f64(seconds) {
         Ok(duration) if seconds > 0.0 => Ok(duration),
-        _ => Err(error::invalid_request(py, name, &format!("must be a positive number of seconds, not {seconds}"), None)),
+        _ => {
+            Err(error::invalid_request(py, name, &format!("must be a positive number of seconds, not {seconds}"), None))
+        }
     }
 }
 
 impl NativeClient {
     /// `call` / `call_raw`: converts the parameters, then waits for the core with the GIL released.
-    fn call_blocking<'py>(&self, py: Python<'py>, operation_id: String, params: &Bound<'py, PyAny>, raw: bool) -> PyResult<Bound<'py, PyAny>> {
+    fn call_blocking<'py>(
+        &self,
+        py: Python<'py>,
+        operation_id: String,
+        params: &Bound<'py, PyAny>,
+        raw: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let params = convert::params_to_json(params)?;
         let client = self.core(py)?;
         match block_on(py, call(client, operation_id, params, raw))? {
@@ -82,7 +90,13 @@ impl NativeClient {
     }
 
     /// `call_async` / `call_raw_async`: an asyncio future resolved by `completion`.
-    fn call_awaitable<'py>(&self, py: Python<'py>, operation_id: String, params: &Bound<'py, PyAny>, raw: bool) -> PyResult<Bound<'py, PyAny>> {
+    fn call_awaitable<'py>(
+        &self,
+        py: Python<'py>,
+        operation_id: String,
+        params: &Bound<'py, PyAny>,
+        raw: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let params = convert::params_to_json(params)?;
         let client = self.core(py)?;
         completion::spawn(py, call(client, operation_id, params, raw), resolved)
@@ -177,22 +191,42 @@ impl NativeClient {
 
     /// Calls `operation_id` with `params` (camelCase keys), blocking with the GIL released, and
     /// returns its `data`.
-    fn call<'py>(&self, py: Python<'py>, operation_id: String, params: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    fn call<'py>(
+        &self,
+        py: Python<'py>,
+        operation_id: String,
+        params: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         self.call_blocking(py, operation_id, params, false)
     }
 
     /// The same, returning `(data, meta)`: for raw responses and the per-call log line.
-    fn call_raw<'py>(&self, py: Python<'py>, operation_id: String, params: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    fn call_raw<'py>(
+        &self,
+        py: Python<'py>,
+        operation_id: String,
+        params: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         self.call_blocking(py, operation_id, params, true)
     }
 
     /// `call` as an awaitable, for `AsyncClient`.
-    fn call_async<'py>(&self, py: Python<'py>, operation_id: String, params: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    fn call_async<'py>(
+        &self,
+        py: Python<'py>,
+        operation_id: String,
+        params: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         self.call_awaitable(py, operation_id, params, false)
     }
 
     /// `call_raw` as an awaitable.
-    fn call_raw_async<'py>(&self, py: Python<'py>, operation_id: String, params: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    fn call_raw_async<'py>(
+        &self,
+        py: Python<'py>,
+        operation_id: String,
+        params: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         self.call_awaitable(py, operation_id, params, true)
     }
 
@@ -207,7 +241,10 @@ impl NativeClient {
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let client = self.core(py)?;
         let config = client.config();
-        Ok(format!("NativeClient(client_id={:?}, base_url={:?}, client_secret=<redacted>)", config.client_id, config.base_url))
+        Ok(format!(
+            "NativeClient(client_id={:?}, base_url={:?}, client_secret=<redacted>)",
+            config.client_id, config.base_url
+        ))
     }
 }
 
@@ -293,7 +330,10 @@ impl<'py> IntoPyObject<'py> for Answer {
 }
 
 /// What an awaited call or page gives Python: its value, or the exception of its error.
-fn resolved<T: for<'py> IntoPyObject<'py, Error = PyErr>>(py: Python<'_>, outcome: npay_order::Result<T>) -> PyResult<Py<PyAny>> {
+fn resolved<T: for<'py> IntoPyObject<'py, Error = PyErr>>(
+    py: Python<'_>,
+    outcome: npay_order::Result<T>,
+) -> PyResult<Py<PyAny>> {
     match outcome {
         Ok(value) => value.into_py_any(py),
         Err(e) => Err(error::to_py(py, &e)),
@@ -326,12 +366,8 @@ impl<'py> IntoPyObject<'py> for Page {
 fn meta_to_py<'py>(py: Python<'py>, meta: &ResponseMeta) -> PyResult<Bound<'py, PyDict>> {
     let headers = PyDict::new(py);
     for name in meta.headers.keys() {
-        let values: Vec<String> = meta
-            .headers
-            .get_all(name)
-            .iter()
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-            .collect();
+        let values: Vec<String> =
+            meta.headers.get_all(name).iter().map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()).collect();
         headers.set_item(name.as_str(), values.join(", "))?;
     }
     let dict = PyDict::new(py);

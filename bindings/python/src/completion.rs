@@ -123,7 +123,10 @@ impl Drop for Pending {
     fn drop(&mut self) {
         if let Some(future) = self.future.take() {
             // Aborted (its future is cancelled, so this is ignored) or unwinding from a bug.
-            self.shared.push(future, Box::new(|_| Err(PyRuntimeError::new_err("npay-order: the call ended without an answer"))));
+            self.shared.push(
+                future,
+                Box::new(|_| Err(PyRuntimeError::new_err("npay-order: the call ended without an answer"))),
+            );
         }
     }
 }
@@ -152,7 +155,8 @@ fn completer(py: Python<'_>) -> PyResult<(Bound<'_, PyAny>, Arc<Shared>)> {
     if let Some(shared) = cached {
         return Ok((event_loop, shared));
     }
-    let (wake, watched) = UnixStream::pair().map_err(|e| PyRuntimeError::new_err(format!("cannot create a socket pair: {e}")))?;
+    let (wake, watched) =
+        UnixStream::pair().map_err(|e| PyRuntimeError::new_err(format!("cannot create a socket pair: {e}")))?;
     for end in [&wake, &watched] {
         end.set_nonblocking(true).map_err(|e| PyRuntimeError::new_err(format!("cannot configure a socket: {e}")))?;
     }
@@ -164,7 +168,11 @@ fn completer(py: Python<'_>) -> PyResult<(Bound<'_, PyAny>, Arc<Shared>)> {
 
 /// Runs `call` on the runtime and returns an asyncio future of the running loop that `make`
 /// resolves from its outcome, on the loop's thread.
-pub fn spawn<'py, F, T>(py: Python<'py>, call: F, make: fn(Python<'_>, T) -> PyResult<Py<PyAny>>) -> PyResult<Bound<'py, PyAny>>
+pub fn spawn<'py, F, T>(
+    py: Python<'py>,
+    call: F,
+    make: fn(Python<'_>, T) -> PyResult<Py<PyAny>>,
+) -> PyResult<Bound<'py, PyAny>>
 where
     F: Future<Output = T> + Send + 'static,
     T: Send + 'static,

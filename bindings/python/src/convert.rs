@@ -46,7 +46,6 @@ fn types(py: Python<'_>) -> PyResult<&Types> {
     })
 }
 
-
 /// Why a value could not be converted: where, what, and the Python error behind it.
 pub struct Invalid {
     pub path: String,
@@ -144,7 +143,12 @@ pub fn to_json(value: &Bound<'_, PyAny>, path: &str, depth: usize) -> Result<Val
         return mapping_to_json(items.into_any(), path, depth);
     }
     let type_name = value.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".to_owned());
-    Err(Invalid::new(path, format!("a value of type {type_name} cannot be sent (expected str, int, float, bool, datetime, a list, a dict or a model)")))
+    Err(Invalid::new(
+        path,
+        format!(
+            "a value of type {type_name} cannot be sent (expected str, int, float, bool, datetime, a list, a dict or a model)"
+        ),
+    ))
 }
 
 fn mapping_to_json(items: Bound<'_, PyAny>, path: &str, depth: usize) -> Result<Value, Invalid> {
@@ -170,13 +174,25 @@ fn datetime_to_json(value: &Bound<'_, PyAny>, types: &Types, path: &str) -> Resu
     let offset = value.call_method0("utcoffset").map_err(|e| Invalid::caused(path, "cannot read the time zone", e))?;
     let in_kst = if offset.is_none() {
         value
-            .call_method("replace", (), Some(&[("tzinfo", kst)].into_py_dict(py).map_err(|e| Invalid::caused(path, "cannot set the time zone", e))?))
+            .call_method(
+                "replace",
+                (),
+                Some(
+                    &[("tzinfo", kst)]
+                        .into_py_dict(py)
+                        .map_err(|e| Invalid::caused(path, "cannot set the time zone", e))?,
+                ),
+            )
             .map_err(|e| Invalid::caused(path, "cannot set the time zone", e))?
     } else {
         value.call_method1("astimezone", (kst,)).map_err(|e| Invalid::caused(path, "cannot convert to KST", e))?
     };
     let text = in_kst
-        .call_method("isoformat", (), Some(&[("timespec", "milliseconds")].into_py_dict(py).map_err(|e| Invalid::caused(path, "isoformat", e))?))
+        .call_method(
+            "isoformat",
+            (),
+            Some(&[("timespec", "milliseconds")].into_py_dict(py).map_err(|e| Invalid::caused(path, "isoformat", e))?),
+        )
         .and_then(|s| s.extract::<String>())
         .map_err(|e| Invalid::caused(path, "cannot format the date-time", e))?;
     Ok(Value::String(text))

@@ -18,9 +18,7 @@ use npay_order::NpayError;
 static ERRORS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
 
 fn errors_module(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
-    ERRORS
-        .get_or_try_init(py, || py.import("npay_order._errors").map(Bound::unbind))
-        .map(|module| module.bind(py))
+    ERRORS.get_or_try_init(py, || py.import("npay_order._errors").map(Bound::unbind)).map(|module| module.bind(py))
 }
 
 /// One problem with an input, as the exception's `invalid_inputs` lists it.

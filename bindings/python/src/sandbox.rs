@@ -11,8 +11,8 @@ use pyo3::prelude::*;
 use serde_json::Value;
 
 use crate::client::block_on;
-use crate::{convert, error};
 use crate::runtime::ForkLocal;
+use crate::{convert, error};
 
 /// A running sandbox. One started here is stopped by `shutdown()` (or garbage collection); one
 /// attached to with `connect` is never stopped from here.
@@ -38,7 +38,12 @@ impl NativeSandbox {
     /// Starts a sandbox on a free loopback port; returns once it accepts connections.
     #[new]
     #[pyo3(signature = (client_id=None, client_secret=None, seed=None))]
-    fn new(py: Python<'_>, client_id: Option<String>, client_secret: Option<String>, seed: Option<u64>) -> PyResult<Self> {
+    fn new(
+        py: Python<'_>,
+        client_id: Option<String>,
+        client_secret: Option<String>,
+        seed: Option<u64>,
+    ) -> PyResult<Self> {
         let mut config = SandboxConfig { seed, ..SandboxConfig::default() };
         if let Some(client_id) = client_id {
             config.client_id = client_id;
@@ -149,9 +154,16 @@ impl NativeSandbox {
     /// One control-API call: `method` and `path` below `<sandbox_url>/_sandbox/`, an optional
     /// JSON body; returns the JSON answer (`None` for an empty one).
     #[pyo3(signature = (method, path, body=None))]
-    fn control<'py>(&self, py: Python<'py>, method: &str, path: &str, body: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
+    fn control<'py>(
+        &self,
+        py: Python<'py>,
+        method: &str,
+        path: &str,
+        body: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let body = body.map(|b| convert::to_json(b, "body", 0).map_err(|e| e.into_py_err(py))).transpose()?;
-        let method = reqwest::Method::from_bytes(method.as_bytes()).map_err(|_| PyValueError::new_err(format!("not an HTTP method: {method:?}")))?;
+        let method = reqwest::Method::from_bytes(method.as_bytes())
+            .map_err(|_| PyValueError::new_err(format!("not an HTTP method: {method:?}")))?;
         match self.request(py, method, path, body)? {
             Some(value) => convert::to_py(py, &value),
             None => Ok(py.None().into_bound(py)),
@@ -184,7 +196,13 @@ impl NativeSandbox {
 
 impl NativeSandbox {
     /// One control-API call with a JSON body; the JSON answer, `None` for an empty one.
-    fn request(&self, py: Python<'_>, method: reqwest::Method, path: &str, body: Option<Value>) -> PyResult<Option<Value>> {
+    fn request(
+        &self,
+        py: Python<'_>,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> PyResult<Option<Value>> {
         let url = format!("{}/_sandbox/{}", self.sandbox_url, path.trim_start_matches('/'));
         // Never through an HTTP proxy of the environment: the sandbox is local or named directly.
         let http = self
@@ -202,7 +220,8 @@ impl NativeSandbox {
             let text = response.text().await?;
             Ok::<_, reqwest::Error>((status, text))
         })?;
-        let (status, text) = outcome.map_err(|e| PyRuntimeError::new_err(format!("sandbox control {shown} failed: {}", with_causes(&e))))?;
+        let (status, text) = outcome
+            .map_err(|e| PyRuntimeError::new_err(format!("sandbox control {shown} failed: {}", with_causes(&e))))?;
         if !status.is_success() {
             return Err(PyRuntimeError::new_err(format!("sandbox control {shown} answered {status}: {text}")));
         }
@@ -230,7 +249,9 @@ fn with_causes(error: &dyn std::error::Error) -> String {
 /// `url` if it is an absolute `http(s)` URL, without a trailing `/`.
 fn http_base_url(py: Python<'_>, name: &str, url: &str) -> PyResult<String> {
     match reqwest::Url::parse(url) {
-        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.has_host() => Ok(url.trim_end_matches('/').to_owned()),
+        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.has_host() => {
+            Ok(url.trim_end_matches('/').to_owned())
+        }
         _ => Err(error::invalid_request(py, name, &format!("not an http(s) base URL: {url:?}"), None)),
     }
 }

@@ -34,8 +34,14 @@ pub enum Node {
     Key(&'static str),
     /// An object member's name from a map, in the arena.
     KeyText(Span),
-    Array { len: u32, end: u32 },
-    Object { len: u32, end: u32 },
+    Array {
+        len: u32,
+        end: u32,
+    },
+    Object {
+        len: u32,
+        end: u32,
+    },
 }
 
 /// A JSON document: the root is node 0.
@@ -329,7 +335,13 @@ impl ser::Serializer for &mut Builder {
     fn serialize_tuple_struct(self, _name: &'static str, len: usize) -> Result<Self, Error> {
         self.serialize_seq(Some(len))
     }
-    fn serialize_tuple_variant(self, _name: &'static str, _index: u32, variant: &'static str, _len: usize) -> Result<Self, Error> {
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        _len: usize,
+    ) -> Result<Self, Error> {
         self.begin_variant(variant, false);
         Ok(self)
     }
@@ -341,7 +353,13 @@ impl ser::Serializer for &mut Builder {
         self.begin(true, false);
         Ok(self)
     }
-    fn serialize_struct_variant(self, _name: &'static str, _index: u32, variant: &'static str, _len: usize) -> Result<Self, Error> {
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        _len: usize,
+    ) -> Result<Self, Error> {
         self.begin_variant(variant, true);
         Ok(self)
     }

@@ -71,15 +71,14 @@ impl fmt::Debug for ClientConfig {
 }
 
 fn timeout(timeout_ms: i64) -> Result<Duration, NpayError> {
-    u64::try_from(timeout_ms)
-        .ok()
-        .filter(|ms| *ms > 0)
-        .map(Duration::from_millis)
-        .ok_or_else(|| NpayError::invalid("timeoutMs", format!("must be a positive number of milliseconds, got {timeout_ms}")))
+    u64::try_from(timeout_ms).ok().filter(|ms| *ms > 0).map(Duration::from_millis).ok_or_else(|| {
+        NpayError::invalid("timeoutMs", format!("must be a positive number of milliseconds, got {timeout_ms}"))
+    })
 }
 
 fn retries(max_retries: i32) -> Result<u32, NpayError> {
-    u32::try_from(max_retries).map_err(|_| NpayError::invalid("maxRetries", format!("must be 0 or more, got {max_retries}")))
+    u32::try_from(max_retries)
+        .map_err(|_| NpayError::invalid("maxRetries", format!("must be 0 or more, got {max_retries}")))
 }
 
 /// The raw side of a response: HTTP status, headers and Naver's trace id.
@@ -214,7 +213,11 @@ pub struct RawClient {
 
 impl RawClient {
     /// Calls `operation` and decodes its `data`, keeping the response's meta.
-    pub(crate) async fn call<T: DeserializeOwned>(&self, operation: &str, params: Params) -> Result<(T, ResponseMeta), NpayError> {
+    pub(crate) async fn call<T: DeserializeOwned>(
+        &self,
+        operation: &str,
+        params: Params,
+    ) -> Result<(T, ResponseMeta), NpayError> {
         let (data, meta) = self.inner.call_json(operation, params.into_value()).await?.into_parts();
         Ok((decode(operation, data)?, meta.into()))
     }

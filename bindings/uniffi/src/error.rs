@@ -40,38 +40,137 @@ pub struct InvalidInput {
 pub enum NpayError {
     /// 400: the server rejected the request (`code` says why; 4000 = a bad parameter).
     #[error("{detail}")]
-    BadRequestError { type_name: String, detail: String, status: Option<i32>, code: Option<String>, trace_id: Option<String>, timestamp: Option<String>, invalid_inputs: Vec<InvalidInput>, may_have_been_applied: bool },
+    BadRequestError {
+        type_name: String,
+        detail: String,
+        status: Option<i32>,
+        code: Option<String>,
+        trace_id: Option<String>,
+        timestamp: Option<String>,
+        invalid_inputs: Vec<InvalidInput>,
+        may_have_been_applied: bool,
+    },
     /// 401: the credentials are wrong, or the token was refused even after one re-issue.
     #[error("{detail}")]
-    AuthenticationError { type_name: String, detail: String, status: Option<i32>, code: Option<String>, trace_id: Option<String>, timestamp: Option<String>, invalid_inputs: Vec<InvalidInput>, may_have_been_applied: bool },
+    AuthenticationError {
+        type_name: String,
+        detail: String,
+        status: Option<i32>,
+        code: Option<String>,
+        trace_id: Option<String>,
+        timestamp: Option<String>,
+        invalid_inputs: Vec<InvalidInput>,
+        may_have_been_applied: bool,
+    },
     /// 403: not allowed (e.g. `GW.IP_NOT_ALLOWED`: register the calling IP).
     #[error("{detail}")]
-    PermissionDeniedError { type_name: String, detail: String, status: Option<i32>, code: Option<String>, trace_id: Option<String>, timestamp: Option<String>, invalid_inputs: Vec<InvalidInput>, may_have_been_applied: bool },
+    PermissionDeniedError {
+        type_name: String,
+        detail: String,
+        status: Option<i32>,
+        code: Option<String>,
+        trace_id: Option<String>,
+        timestamp: Option<String>,
+        invalid_inputs: Vec<InvalidInput>,
+        may_have_been_applied: bool,
+    },
     /// 404: unknown order or product order.
     #[error("{detail}")]
-    NotFoundError { type_name: String, detail: String, status: Option<i32>, code: Option<String>, trace_id: Option<String>, timestamp: Option<String>, invalid_inputs: Vec<InvalidInput>, may_have_been_applied: bool },
+    NotFoundError {
+        type_name: String,
+        detail: String,
+        status: Option<i32>,
+        code: Option<String>,
+        trace_id: Option<String>,
+        timestamp: Option<String>,
+        invalid_inputs: Vec<InvalidInput>,
+        may_have_been_applied: bool,
+    },
     /// 429: rate limit or quota (already retried up to `maxRetries`).
     #[error("{detail}")]
-    RateLimitError { type_name: String, detail: String, status: Option<i32>, code: Option<String>, trace_id: Option<String>, timestamp: Option<String>, invalid_inputs: Vec<InvalidInput>, may_have_been_applied: bool },
+    RateLimitError {
+        type_name: String,
+        detail: String,
+        status: Option<i32>,
+        code: Option<String>,
+        trace_id: Option<String>,
+        timestamp: Option<String>,
+        invalid_inputs: Vec<InvalidInput>,
+        may_have_been_applied: bool,
+    },
     /// 5xx: a server or gateway fault (reads already retried).
     #[error("{detail}")]
-    ServerError { type_name: String, detail: String, status: Option<i32>, code: Option<String>, trace_id: Option<String>, timestamp: Option<String>, invalid_inputs: Vec<InvalidInput>, may_have_been_applied: bool },
+    ServerError {
+        type_name: String,
+        detail: String,
+        status: Option<i32>,
+        code: Option<String>,
+        trace_id: Option<String>,
+        timestamp: Option<String>,
+        invalid_inputs: Vec<InvalidInput>,
+        may_have_been_applied: bool,
+    },
     /// Any other HTTP error status (405, 409, …).
     #[error("{detail}")]
-    ApiError { type_name: String, detail: String, status: Option<i32>, code: Option<String>, trace_id: Option<String>, timestamp: Option<String>, invalid_inputs: Vec<InvalidInput>, may_have_been_applied: bool },
+    ApiError {
+        type_name: String,
+        detail: String,
+        status: Option<i32>,
+        code: Option<String>,
+        trace_id: Option<String>,
+        timestamp: Option<String>,
+        invalid_inputs: Vec<InvalidInput>,
+        may_have_been_applied: bool,
+    },
     /// No response: refused, reset, DNS, TLS.
     #[error("{detail}")]
-    ApiConnectionError { type_name: String, detail: String, status: Option<i32>, code: Option<String>, trace_id: Option<String>, timestamp: Option<String>, invalid_inputs: Vec<InvalidInput>, may_have_been_applied: bool },
+    ApiConnectionError {
+        type_name: String,
+        detail: String,
+        status: Option<i32>,
+        code: Option<String>,
+        trace_id: Option<String>,
+        timestamp: Option<String>,
+        invalid_inputs: Vec<InvalidInput>,
+        may_have_been_applied: bool,
+    },
     /// No response in time (a kind of `ApiConnectionError`).
     #[error("{detail}")]
-    ApiTimeoutError { type_name: String, detail: String, status: Option<i32>, code: Option<String>, trace_id: Option<String>, timestamp: Option<String>, invalid_inputs: Vec<InvalidInput>, may_have_been_applied: bool },
+    ApiTimeoutError {
+        type_name: String,
+        detail: String,
+        status: Option<i32>,
+        code: Option<String>,
+        trace_id: Option<String>,
+        timestamp: Option<String>,
+        invalid_inputs: Vec<InvalidInput>,
+        may_have_been_applied: bool,
+    },
     /// Rejected by the client before anything was sent: fix the input.
     #[error("{detail}")]
-    InvalidRequestError { type_name: String, detail: String, status: Option<i32>, code: Option<String>, trace_id: Option<String>, timestamp: Option<String>, invalid_inputs: Vec<InvalidInput>, may_have_been_applied: bool },
+    InvalidRequestError {
+        type_name: String,
+        detail: String,
+        status: Option<i32>,
+        code: Option<String>,
+        trace_id: Option<String>,
+        timestamp: Option<String>,
+        invalid_inputs: Vec<InvalidInput>,
+        may_have_been_applied: bool,
+    },
     /// A success status whose body could not be read as the spec describes (`typeName` is the
     /// tree's root, `NpayError`).
     #[error("{detail}")]
-    UnexpectedResponseError { type_name: String, detail: String, status: Option<i32>, code: Option<String>, trace_id: Option<String>, timestamp: Option<String>, invalid_inputs: Vec<InvalidInput>, may_have_been_applied: bool },
+    UnexpectedResponseError {
+        type_name: String,
+        detail: String,
+        status: Option<i32>,
+        code: Option<String>,
+        trace_id: Option<String>,
+        timestamp: Option<String>,
+        invalid_inputs: Vec<InvalidInput>,
+        may_have_been_applied: bool,
+    },
 }
 
 /// The fields every variant shares, gathered once so that the conversions stay in one place.
@@ -89,17 +188,116 @@ struct Fields {
 macro_rules! each_variant {
     ($value:expr, $fields:ident => $body:expr) => {
         match $value {
-            NpayError::BadRequestError { type_name, detail, status, code, trace_id, timestamp, invalid_inputs, may_have_been_applied }
-            | NpayError::AuthenticationError { type_name, detail, status, code, trace_id, timestamp, invalid_inputs, may_have_been_applied }
-            | NpayError::PermissionDeniedError { type_name, detail, status, code, trace_id, timestamp, invalid_inputs, may_have_been_applied }
-            | NpayError::NotFoundError { type_name, detail, status, code, trace_id, timestamp, invalid_inputs, may_have_been_applied }
-            | NpayError::RateLimitError { type_name, detail, status, code, trace_id, timestamp, invalid_inputs, may_have_been_applied }
-            | NpayError::ServerError { type_name, detail, status, code, trace_id, timestamp, invalid_inputs, may_have_been_applied }
-            | NpayError::ApiError { type_name, detail, status, code, trace_id, timestamp, invalid_inputs, may_have_been_applied }
-            | NpayError::ApiConnectionError { type_name, detail, status, code, trace_id, timestamp, invalid_inputs, may_have_been_applied }
-            | NpayError::ApiTimeoutError { type_name, detail, status, code, trace_id, timestamp, invalid_inputs, may_have_been_applied }
-            | NpayError::InvalidRequestError { type_name, detail, status, code, trace_id, timestamp, invalid_inputs, may_have_been_applied }
-            | NpayError::UnexpectedResponseError { type_name, detail, status, code, trace_id, timestamp, invalid_inputs, may_have_been_applied } => {
+            NpayError::BadRequestError {
+                type_name,
+                detail,
+                status,
+                code,
+                trace_id,
+                timestamp,
+                invalid_inputs,
+                may_have_been_applied,
+            }
+            | NpayError::AuthenticationError {
+                type_name,
+                detail,
+                status,
+                code,
+                trace_id,
+                timestamp,
+                invalid_inputs,
+                may_have_been_applied,
+            }
+            | NpayError::PermissionDeniedError {
+                type_name,
+                detail,
+                status,
+                code,
+                trace_id,
+                timestamp,
+                invalid_inputs,
+                may_have_been_applied,
+            }
+            | NpayError::NotFoundError {
+                type_name,
+                detail,
+                status,
+                code,
+                trace_id,
+                timestamp,
+                invalid_inputs,
+                may_have_been_applied,
+            }
+            | NpayError::RateLimitError {
+                type_name,
+                detail,
+                status,
+                code,
+                trace_id,
+                timestamp,
+                invalid_inputs,
+                may_have_been_applied,
+            }
+            | NpayError::ServerError {
+                type_name,
+                detail,
+                status,
+                code,
+                trace_id,
+                timestamp,
+                invalid_inputs,
+                may_have_been_applied,
+            }
+            | NpayError::ApiError {
+                type_name,
+                detail,
+                status,
+                code,
+                trace_id,
+                timestamp,
+                invalid_inputs,
+                may_have_been_applied,
+            }
+            | NpayError::ApiConnectionError {
+                type_name,
+                detail,
+                status,
+                code,
+                trace_id,
+                timestamp,
+                invalid_inputs,
+                may_have_been_applied,
+            }
+            | NpayError::ApiTimeoutError {
+                type_name,
+                detail,
+                status,
+                code,
+                trace_id,
+                timestamp,
+                invalid_inputs,
+                may_have_been_applied,
+            }
+            | NpayError::InvalidRequestError {
+                type_name,
+                detail,
+                status,
+                code,
+                trace_id,
+                timestamp,
+                invalid_inputs,
+                may_have_been_applied,
+            }
+            | NpayError::UnexpectedResponseError {
+                type_name,
+                detail,
+                status,
+                code,
+                trace_id,
+                timestamp,
+                invalid_inputs,
+                may_have_been_applied,
+            } => {
                 let $fields = Fields {
                     type_name: type_name.clone(),
                     detail: detail.clone(),
@@ -125,7 +323,16 @@ impl NpayError {
         let Fields { type_name, detail, status, code, trace_id, timestamp, invalid_inputs, may_have_been_applied } = f;
         macro_rules! build {
             ($variant:ident) => {
-                NpayError::$variant { type_name, detail, status, code, trace_id, timestamp, invalid_inputs, may_have_been_applied }
+                NpayError::$variant {
+                    type_name,
+                    detail,
+                    status,
+                    code,
+                    trace_id,
+                    timestamp,
+                    invalid_inputs,
+                    may_have_been_applied,
+                }
             };
         }
         match type_name.as_str() {

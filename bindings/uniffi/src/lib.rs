@@ -29,6 +29,7 @@ pub mod timestamp;
 
 /// The per-operation surface, generated from `openapi/npay-order.yaml`.
 #[allow(clippy::all, clippy::too_many_arguments)]
+#[rustfmt::skip] // generated: formatted by its renderer
 #[path = "generated.rs"]
 pub mod generated;
 

@@ -122,7 +122,8 @@ enum Target {
 /// A URL argument of `connect`: absolute `http(s)`, returned without its trailing `/`.
 fn url_argument(name: &str, value: &str) -> Result<String, NpayError> {
     let trimmed = value.trim().trim_end_matches('/');
-    let parsed = reqwest::Url::parse(trimmed).map_err(|e| NpayError::invalid(name, format!("{value:?} is not a URL: {e}")))?;
+    let parsed =
+        reqwest::Url::parse(trimmed).map_err(|e| NpayError::invalid(name, format!("{value:?} is not a URL: {e}")))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
         return Err(NpayError::invalid(name, format!("{value:?} is not an http(s) URL")));
     }
@@ -136,7 +137,12 @@ fn http_client() -> Result<reqwest::Client, NpayError> {
 }
 
 impl Sandbox {
-    async fn request<T: for<'de> Deserialize<'de>>(&self, method: &str, path: &str, body: Option<Value>) -> Result<T, NpayError> {
+    async fn request<T: for<'de> Deserialize<'de>>(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<T, NpayError> {
         let text = self.control_text(method, path, body).await?;
         serde_json::from_str(&text).map_err(|e| NpayError::unexpected("sandbox control", e))
     }
@@ -164,7 +170,11 @@ impl Sandbox {
                 404 => "NotFoundError",
                 _ => "ApiError",
             };
-            return Err(NpayError::other(type_name, format!("sandbox control {path}: HTTP {status}: {text}"), Some(i32::from(status.as_u16()))));
+            return Err(NpayError::other(
+                type_name,
+                format!("sandbox control {path}: HTTP {status}: {text}"),
+                Some(i32::from(status.as_u16())),
+            ));
         }
         Ok(text)
     }
@@ -175,7 +185,11 @@ impl Sandbox {
     /// Starts a sandbox on a free port of 127.0.0.1. `seed` makes its generated data repeatable;
     /// the credentials default to `sandbox-client-id` / `$2a$04$sandboxsecretsandboxse`.
     #[uniffi::constructor(default(seed = None, client_id = None, client_secret = None))]
-    pub fn new(seed: Option<i64>, client_id: Option<String>, client_secret: Option<String>) -> Result<Arc<Self>, NpayError> {
+    pub fn new(
+        seed: Option<i64>,
+        client_id: Option<String>,
+        client_secret: Option<String>,
+    ) -> Result<Arc<Self>, NpayError> {
         let mut config = npay_sandbox::SandboxConfig { seed: seed.map(|s| s as u64), ..Default::default() };
         if let Some(id) = client_id {
             config.client_id = id;
@@ -201,7 +215,12 @@ impl Sandbox {
     /// otherwise. Nothing is sent here: a sandbox that is not there shows on the first call
     /// (`ApiConnectionError`). `shutdown()` and releasing the object leave that sandbox running.
     #[uniffi::constructor(default(api_url = None, client_id = None, client_secret = None))]
-    pub fn connect(base_url: String, api_url: Option<String>, client_id: Option<String>, client_secret: Option<String>) -> Result<Arc<Self>, NpayError> {
+    pub fn connect(
+        base_url: String,
+        api_url: Option<String>,
+        client_id: Option<String>,
+        client_secret: Option<String>,
+    ) -> Result<Arc<Self>, NpayError> {
         let base_url = url_argument("baseUrl", &base_url)?;
         let api_url = match api_url {
             Some(url) => url_argument("apiUrl", &url)?,
@@ -212,7 +231,10 @@ impl Sandbox {
             return Err(NpayError::invalid("clientId", "must not be empty"));
         }
         let client_secret = client_secret.unwrap_or_else(|| npay_sandbox::DEFAULT_CLIENT_SECRET.to_owned());
-        Ok(Arc::new(Sandbox { target: Target::Attached { base_url, api_url, client_id, client_secret }, http: http_client()? }))
+        Ok(Arc::new(Sandbox {
+            target: Target::Attached { base_url, api_url, client_id, client_secret },
+            http: http_client()?,
+        }))
     }
 
     /// The base URL a client is given (`http://127.0.0.1:PORT/npay/partner`): the sandbox's own,
@@ -292,7 +314,10 @@ impl Sandbox {
     #[uniffi::method(default(body_json = None))]
     pub async fn control(&self, method: String, path: String, body_json: Option<String>) -> Result<String, NpayError> {
         let body = body_json
-            .map(|text| serde_json::from_str::<Value>(&text).map_err(|e| NpayError::invalid("bodyJson", format!("not JSON: {e}"))))
+            .map(|text| {
+                serde_json::from_str::<Value>(&text)
+                    .map_err(|e| NpayError::invalid("bodyJson", format!("not JSON: {e}")))
+            })
             .transpose()?;
         self.control_text(&method, &path, body).await
     }
@@ -300,7 +325,12 @@ impl Sandbox {
     /// Creates `count` orders of `productsPerOrder` product orders each, `PAYED` (default) or
     /// `PAYMENT_WAITING`.
     #[uniffi::method(default(count = 1, status = None, products_per_order = None))]
-    pub async fn create_orders(&self, count: i32, status: Option<String>, products_per_order: Option<i32>) -> Result<CreatedOrders, NpayError> {
+    pub async fn create_orders(
+        &self,
+        count: i32,
+        status: Option<String>,
+        products_per_order: Option<i32>,
+    ) -> Result<CreatedOrders, NpayError> {
         let mut body = json!({ "count": count });
         if let Some(status) = status {
             body["status"] = json!(status);

@@ -18,11 +18,13 @@ pub mod signature;
 mod timestamp;
 
 #[allow(clippy::all, missing_docs, unused_imports, irrefutable_let_patterns)]
+#[rustfmt::skip] // generated: formatted by its renderer
 #[path = "generated/client.rs"]
 mod client;
 
 /// The spec's named enums (generated; see [`open_enum!`]).
 #[allow(clippy::all)]
+#[rustfmt::skip] // generated: formatted by its renderer
 #[path = "generated/enums.rs"]
 pub mod enums;
 

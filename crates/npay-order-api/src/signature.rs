@@ -8,8 +8,8 @@ use std::fmt;
 
 use base64::Engine;
 use base64::alphabet::Alphabet;
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
 use base64::engine::DecodePaddingMode;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
 
 /// The alphabet bcrypt writes its salt and hash in.
 const BCRYPT_ALPHABET: &str = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -124,7 +124,9 @@ mod tests {
 
     #[test]
     fn a_secret_that_is_not_a_bcrypt_salt_is_refused_without_echoing_it() {
-        for secret in ["", "plain-secret", "$2a$10$short", "$3a$10$abcdefghijklmnopqrstuv", "$2a$10$abcdefghijklmnopqrst!v"] {
+        for secret in
+            ["", "plain-secret", "$2a$10$short", "$3a$10$abcdefghijklmnopqrstuv", "$2a$10$abcdefghijklmnopqrst!v"]
+        {
             let err = sign("id", secret, 1).unwrap_err();
             assert_eq!(err, SignError::NotABcryptSalt, "{secret:?}");
             if !secret.is_empty() {

@@ -97,7 +97,16 @@ impl fmt::Display for Timestamp {
         write!(
             f,
             "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}{}{:02}:{:02}",
-            t.year(), t.month(), t.day(), t.hour(), t.minute(), t.second(), millis, sign, offset / 3600, offset % 3600 / 60
+            t.year(),
+            t.month(),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second(),
+            millis,
+            sign,
+            offset / 3600,
+            offset % 3600 / 60
         )
     }
 }
@@ -163,7 +172,8 @@ mod tests {
 
     #[test]
     fn formats_other_offsets_and_agrees_with_chrono() {
-        for text in ["2023-01-16T17:14:51.794-03:30", "0001-01-01T00:00:00.000+00:00", "9999-12-31T23:59:59.999+14:00"] {
+        for text in ["2023-01-16T17:14:51.794-03:30", "0001-01-01T00:00:00.000+00:00", "9999-12-31T23:59:59.999+14:00"]
+        {
             let t: Timestamp = text.parse().unwrap();
             assert_eq!(t.to_string(), text);
             assert_eq!(t.to_string(), t.as_datetime().format("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string());

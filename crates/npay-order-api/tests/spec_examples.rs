@@ -2,6 +2,7 @@
 //! this proves the generated types can read what the docs say Naver sends, and write what
 //! Naver expects (including `+09:00` offsets and milliseconds).
 
+#[rustfmt::skip] // generated: formatted by its renderer
 #[path = "generated/schemas.rs"]
 mod schemas;
 
@@ -33,10 +34,8 @@ fn examples(spec: &Value) -> Vec<(String, String, Value)> {
                 for media in content.values() {
                     let name = schema_name(&media["schema"])
                         .unwrap_or_else(|| panic!("{id} {path}: the {what} schema must be a $ref"));
-                    let example = media
-                        .get("example")
-                        .unwrap_or_else(|| panic!("{id}: the {what} has no example"))
-                        .clone();
+                    let example =
+                        media.get("example").unwrap_or_else(|| panic!("{id}: the {what} has no example")).clone();
                     found.push((format!("{id} {what}"), name.to_owned(), example));
                 }
             }
@@ -55,9 +54,9 @@ fn every_example_round_trips_through_the_generated_types() {
         match schemas::roundtrip(&name, example.clone()) {
             None => failures.push(format!("{what}: no generated type for schema {name}")),
             Some(Err(err)) => failures.push(format!("{what}: does not deserialise as {name}: {err}")),
-            Some(Ok(back)) if back != example => failures.push(format!(
-                "{what}: {name} changed on the way back\n  sent: {example}\n  back: {back}"
-            )),
+            Some(Ok(back)) if back != example => {
+                failures.push(format!("{what}: {name} changed on the way back\n  sent: {example}\n  back: {back}"))
+            }
             Some(Ok(_)) => {}
         }
     }

@@ -19,7 +19,8 @@ const CLIENT_ID: &str = "sandbox-client-id";
 const CLIENT_SECRET: &str = "$2a$04$sandboxsecretsandboxse";
 
 async fn control(http: &reqwest::Client, base: &str, method: reqwest::Method, path: &str, body: Value) -> Value {
-    let response = http.request(method, format!("{base}/_sandbox/{path}")).json(&body).send().await.expect("control API");
+    let response =
+        http.request(method, format!("{base}/_sandbox/{path}")).json(&body).send().await.expect("control API");
     response.error_for_status().expect("control status").json().await.unwrap_or(Value::Null)
 }
 
@@ -31,7 +32,12 @@ fn client(base: &str) -> Client {
 fn memory_kib() -> (u64, u64) {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let field = |name: &str| {
-        status.lines().find(|l| l.starts_with(name)).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()).unwrap_or(0)
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
     };
     (field("VmHWM:"), field("VmRSS:"))
 }
@@ -39,9 +45,26 @@ fn memory_kib() -> (u64, u64) {
 async fn prepare(base: &str) {
     let http = reqwest::Client::new();
     let from = Timestamp::from_utc_in_kst(chrono::Utc::now() - chrono::Duration::minutes(1));
-    let query = control(&http, base, reqwest::Method::POST, "orders", json!({"count": 300, "status": "PAYED", "productsPerOrder": 1})).await;
-    let confirm = control(&http, base, reqwest::Method::POST, "orders", json!({"count": 30, "status": "PAYED", "productsPerOrder": 1})).await;
-    println!("{}", json!({"from": from.to_string(), "queryIds": query["productOrderIds"], "confirmIds": confirm["productOrderIds"]}));
+    let query = control(
+        &http,
+        base,
+        reqwest::Method::POST,
+        "orders",
+        json!({"count": 300, "status": "PAYED", "productsPerOrder": 1}),
+    )
+    .await;
+    let confirm = control(
+        &http,
+        base,
+        reqwest::Method::POST,
+        "orders",
+        json!({"count": 30, "status": "PAYED", "productsPerOrder": 1}),
+    )
+    .await;
+    println!(
+        "{}",
+        json!({"from": from.to_string(), "queryIds": query["productOrderIds"], "confirmIds": confirm["productOrderIds"]})
+    );
 }
 
 /// Seconds for `count` calls of `call`, `in_flight` at a time.
@@ -63,7 +86,10 @@ async fn run(base: &str, data: &Value) {
     let small = || {
         let client = client.clone();
         async move {
-            let page = client.list_last_changed_statuses(ListLastChangedStatusesParams::new(from).limit_count(10)).await.expect("a");
+            let page = client
+                .list_last_changed_statuses(ListLastChangedStatusesParams::new(from).limit_count(10))
+                .await
+                .expect("a");
             assert_eq!(page.last_change_statuses.len(), 10);
         }
     };
@@ -107,13 +133,16 @@ async fn cold(base: &str) {
     let from = Timestamp::from_utc_in_kst(chrono::Utc::now());
     let calls = (0..1000).map(|_| {
         let client = client.clone();
-        tokio::spawn(async move { client.list_last_changed_statuses(ListLastChangedStatusesParams::new(from).limit_count(1)).await.map(drop) })
+        tokio::spawn(async move {
+            client.list_last_changed_statuses(ListLastChangedStatusesParams::new(from).limit_count(1)).await.map(drop)
+        })
     });
     for call in futures::future::join_all(calls).await {
         call.expect("task").expect("call");
     }
     let after = control(&http, base, reqwest::Method::GET, "stats", Value::Null).await;
-    let issued = after["requests"]["issueToken"].as_u64().unwrap_or(0) - before["requests"]["issueToken"].as_u64().unwrap_or(0);
+    let issued =
+        after["requests"]["issueToken"].as_u64().unwrap_or(0) - before["requests"]["issueToken"].as_u64().unwrap_or(0);
     println!("{}", json!({"tokenRequests": issued}));
 }
 
@@ -123,13 +152,24 @@ async fn iterate(base: &str, count: usize) {
     let mut left = count;
     while left > 0 {
         let batch = left.min(10_000);
-        control(&http, base, reqwest::Method::POST, "orders", json!({"count": batch, "status": "PAYED", "productsPerOrder": 1})).await;
+        control(
+            &http,
+            base,
+            reqwest::Method::POST,
+            "orders",
+            json!({"count": batch, "status": "PAYED", "productsPerOrder": 1}),
+        )
+        .await;
         left -= batch;
     }
     let client = client(base);
     let (_, rss_before) = memory_kib();
     let started = Instant::now();
-    let seen = client.iter_last_changed_statuses(ListLastChangedStatusesParams::new(from)).try_fold(0usize, |n, _| async move { Ok(n + 1) }).await.expect("iterate");
+    let seen = client
+        .iter_last_changed_statuses(ListLastChangedStatusesParams::new(from))
+        .try_fold(0usize, |n, _| async move { Ok(n + 1) })
+        .await
+        .expect("iterate");
     let (peak, _) = memory_kib();
     println!(
         "{}",
@@ -142,14 +182,31 @@ async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["prepare", base] => prepare(base).await,
-        ["run", base, data] => run(base, &serde_json::from_str(&std::fs::read_to_string(data).expect("data file")).expect("JSON")).await,
+        ["run", base, data] => {
+            run(base, &serde_json::from_str(&std::fs::read_to_string(data).expect("data file")).expect("JSON")).await
+        }
         ["cold", base] => cold(base).await,
         ["token", base] => {
             let http = reqwest::Client::new();
             let timestamp = chrono::Utc::now().timestamp_millis();
             let sign = npay_order::sign(CLIENT_ID, CLIENT_SECRET, timestamp).expect("sign");
-            let form = [("client_id", CLIENT_ID.to_owned()), ("timestamp", timestamp.to_string()), ("grant_type", "client_credentials".to_owned()), ("client_secret_sign", sign), ("type", "SELF".to_owned())];
-            let response: Value = http.post(format!("{base}/v1/oauth2/token")).header("content-type", "application/x-www-form-urlencoded").body(serde_urlencoded::to_string(form).expect("form")).send().await.expect("token").json().await.expect("JSON");
+            let form = [
+                ("client_id", CLIENT_ID.to_owned()),
+                ("timestamp", timestamp.to_string()),
+                ("grant_type", "client_credentials".to_owned()),
+                ("client_secret_sign", sign),
+                ("type", "SELF".to_owned()),
+            ];
+            let response: Value = http
+                .post(format!("{base}/v1/oauth2/token"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(serde_urlencoded::to_string(form).expect("form"))
+                .send()
+                .await
+                .expect("token")
+                .json()
+                .await
+                .expect("JSON");
             println!("{}", response["access_token"].as_str().expect("access_token"));
         }
         ["iterate", base, count] => iterate(base, count.parse().expect("count")).await,

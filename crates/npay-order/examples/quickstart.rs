@@ -65,7 +65,9 @@ async fn main() -> Result<(), Error> {
 
     println!("\n2. The merchant pulls what changed since a minute ago.");
     let changes: Vec<_> = client
-        .iter_last_changed_statuses(ListLastChangedStatusesParams::new(started).last_changed_type(enums::LastChangedType::Payed))
+        .iter_last_changed_statuses(
+            ListLastChangedStatusesParams::new(started).last_changed_type(enums::LastChangedType::Payed),
+        )
         .try_collect()
         .await?;
     for change in &changes {
@@ -97,7 +99,10 @@ async fn main() -> Result<(), Error> {
         dispatch_date: now(),
     };
     let dispatched = client
-        .dispatch_product_orders(DispatchProductOrdersParams::new([parcel(&ids[0], "640012345678"), parcel(&ids[2], "640012345679")]))
+        .dispatch_product_orders(DispatchProductOrdersParams::new([
+            parcel(&ids[0], "640012345678"),
+            parcel(&ids[2], "640012345679"),
+        ]))
         .await?;
     println!("  dispatched {:?}", dispatched.success_product_order_ids);
 
@@ -109,15 +114,20 @@ async fn main() -> Result<(), Error> {
     println!("  return approved: {:?} → {}", approved.success_product_order_ids, status_of(&client, &ids[0]).await?);
 
     println!("\n6. {} is sold out: the merchant cancels it.", ids[1]);
-    let cancel = RequestCancelParams::new(ids[1].clone(), enums::CancelRequestReason::SoldOut).cancel_detailed_reason("재고 소진으로 판매 취소");
+    let cancel = RequestCancelParams::new(ids[1].clone(), enums::CancelRequestReason::SoldOut)
+        .cancel_detailed_reason("재고 소진으로 판매 취소");
     client.request_cancel(cancel).await?;
     println!("  cancelled → {}", status_of(&client, &ids[1]).await?);
 
     println!("\n7. A buyer wants {} in another size: exchange, held back until the fee is paid.", ids[2]);
     buyer.event(&ids[2], "deliver").await?;
     buyer.event(&ids[2], "request-exchange").await?;
-    let hold = HoldbackExchangeParams::new(ids[2].clone(), enums::HoldbackReason::ExchangeDeliveryfee, "교환 배송비 입금 확인 전")
-        .extra_exchange_fee_amount(6000);
+    let hold = HoldbackExchangeParams::new(
+        ids[2].clone(),
+        enums::HoldbackReason::ExchangeDeliveryfee,
+        "교환 배송비 입금 확인 전",
+    )
+    .extra_exchange_fee_amount(6000);
     client.holdback_exchange(hold).await?;
     println!("  held back → {}", status_of(&client, &ids[2]).await?);
     client.complete_exchange_collect(CompleteExchangeCollectParams::new(ids[2].clone())).await?;
@@ -133,7 +143,12 @@ async fn main() -> Result<(), Error> {
     println!("\n8. What went wrong is typed: approving a cancel nobody asked for.");
     let outcome = client.approve_cancel(ApproveCancelParams::new(ids[2].clone())).await?;
     for failure in &outcome.fail_product_order_infos {
-        println!("  {} not approved: code {} ({})", failure.product_order_id, failure.code, failure.message.as_deref().unwrap_or(""));
+        println!(
+            "  {} not approved: code {} ({})",
+            failure.product_order_id,
+            failure.code,
+            failure.message.as_deref().unwrap_or("")
+        );
     }
     match client.list_product_order_ids(ListProductOrderIdsParams::new("0000000000000000")).await {
         Err(error) => println!("  unknown order → {error}"),

@@ -9,7 +9,9 @@
 
 use std::future::Future;
 
-use npay_order_api::types::{ClaimResult, ConfirmResult, DispatchProductOrder, FailProductOrderInfo, ProductOrderDetail};
+use npay_order_api::types::{
+    ClaimResult, ConfirmResult, DispatchProductOrder, FailProductOrderInfo, ProductOrderDetail,
+};
 
 use crate::error::{NpayError, Result};
 use crate::response::Response;
@@ -62,7 +64,11 @@ fn failures(ids: Vec<String>, error: &NpayError) -> Vec<FailProductOrderInfo> {
         format!("not applied: {error}")
     };
     ids.into_iter()
-        .map(|product_order_id| FailProductOrderInfo { product_order_id, code: code.clone(), message: Some(message.clone()) })
+        .map(|product_order_id| FailProductOrderInfo {
+            product_order_id,
+            code: code.clone(),
+            message: Some(message.clone()),
+        })
         .collect()
 }
 

@@ -88,7 +88,10 @@ impl Client {
             .build()
             .map_err(|e| NpayError::invalid("http", format!("cannot build the HTTP client: {e}")))?;
         let api = Arc::new(api::Client::new_with_client(&config.base_url, http));
-        Ok(Client { inner: Arc::new(Inner { config, api, tokens: TokenManager::default() }), options: CallOptions::default() })
+        Ok(Client {
+            inner: Arc::new(Inner { config, api, tokens: TokenManager::default() }),
+            options: CallOptions::default(),
+        })
     }
 
     /// The configuration (the secret inside is redacted in `Debug`).
@@ -113,7 +116,12 @@ impl Client {
 
     /// Runs one generated call with the token, retries and error mapping. Used by the generated
     /// operations.
-    pub(crate) async fn execute<T, F, Fut>(&self, operation: &'static str, effect: Effect, call: F) -> Result<Response<T>>
+    pub(crate) async fn execute<T, F, Fut>(
+        &self,
+        operation: &'static str,
+        effect: Effect,
+        call: F,
+    ) -> Result<Response<T>>
     where
         F: Fn(Arc<api::Client>) -> Fut,
         Fut: Future<Output = std::result::Result<api::ResponseValue<T>, api::Error<ErrorResponse>>>,
@@ -123,7 +131,13 @@ impl Client {
 }
 
 impl Inner {
-    pub(crate) async fn execute<T, F, Fut>(&self, operation: &'static str, effect: Effect, auth: Auth, call: F) -> Result<Response<T>>
+    pub(crate) async fn execute<T, F, Fut>(
+        &self,
+        operation: &'static str,
+        effect: Effect,
+        auth: Auth,
+        call: F,
+    ) -> Result<Response<T>>
     where
         F: Fn(Arc<api::Client>) -> Fut,
         Fut: Future<Output = std::result::Result<api::ResponseValue<T>, api::Error<ErrorResponse>>>,
@@ -164,7 +178,12 @@ impl Inner {
             let error = match outcome {
                 Ok(value) => {
                     let meta = ResponseMeta::new(value.status().as_u16(), value.headers().clone());
-                    tracing::debug!(operation, status = meta.status, trace_id = meta.trace_id.as_deref(), "call succeeded");
+                    tracing::debug!(
+                        operation,
+                        status = meta.status,
+                        trace_id = meta.trace_id.as_deref(),
+                        "call succeeded"
+                    );
                     return Ok(Response::new(value.into_inner(), meta));
                 }
                 Err(error) => to_npay_error(operation, error).await,
@@ -236,7 +255,12 @@ async fn to_npay_error(operation: &'static str, error: api::Error<ErrorResponse>
             let trace_id = trace_id_of(&headers);
             let body = response.bytes().await.unwrap_or_default();
             if (200..300).contains(&status) {
-                return NpayError::UnexpectedResponse { operation, status, message: "a status the spec does not list".to_owned(), trace_id };
+                return NpayError::UnexpectedResponse {
+                    operation,
+                    status,
+                    message: "a status the spec does not list".to_owned(),
+                    trace_id,
+                };
             }
             let mut error = NpayError::from_error_body(operation, status, &body, trace_id);
             if let NpayError::RateLimit(e) | NpayError::Server(e) | NpayError::Api(e) = &mut error {

@@ -35,7 +35,9 @@ impl Environment {
         match name {
             "production" => Ok(Environment::Production),
             "sandbox" => Ok(Environment::Sandbox),
-            other => Err(NpayError::invalid("environment", format!("{other:?} is neither \"production\" nor \"sandbox\""))),
+            other => {
+                Err(NpayError::invalid("environment", format!("{other:?} is neither \"production\" nor \"sandbox\"")))
+            }
         }
     }
 }
@@ -227,8 +229,7 @@ impl ClientBuilder {
 
 /// HTTPS everywhere, plain HTTP only to this machine (the local emulator).
 fn check_base_url(base_url: &str) -> Result<String> {
-    let url = reqwest::Url::parse(base_url)
-        .map_err(|e| NpayError::invalid("base_url", format!("not a URL ({e})")))?;
+    let url = reqwest::Url::parse(base_url).map_err(|e| NpayError::invalid("base_url", format!("not a URL ({e})")))?;
     let loopback = match url.host() {
         Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
@@ -238,7 +239,9 @@ fn check_base_url(base_url: &str) -> Result<String> {
     match url.scheme() {
         "https" => {}
         "http" if loopback => {}
-        "http" => return Err(NpayError::invalid("base_url", "HTTPS is required (plain HTTP only to a loopback address)")),
+        "http" => {
+            return Err(NpayError::invalid("base_url", "HTTPS is required (plain HTTP only to a loopback address)"));
+        }
         other => return Err(NpayError::invalid("base_url", format!("unsupported scheme {other:?}"))),
     }
     Ok(base_url.trim_end_matches('/').to_owned())
@@ -285,7 +288,8 @@ mod tests {
         assert_eq!(builder().into_config().unwrap().base_url, "https://api.pay.naver.com/npay/partner");
         let sandbox = builder().environment(Environment::Sandbox).into_config().unwrap();
         assert_eq!(sandbox.base_url, "https://sandbox-api.pay.naver.com/npay/partner");
-        let local = builder().environment(Environment::Sandbox).base_url("http://127.0.0.1:9/x/").into_config().unwrap();
+        let local =
+            builder().environment(Environment::Sandbox).base_url("http://127.0.0.1:9/x/").into_config().unwrap();
         assert_eq!(local.base_url, "http://127.0.0.1:9/x");
     }
 }

@@ -38,7 +38,12 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub(crate) fn from_body(operation: &'static str, status: u16, body: ErrorResponse, header_trace_id: Option<String>) -> Self {
+    pub(crate) fn from_body(
+        operation: &'static str,
+        status: u16,
+        body: ErrorResponse,
+        header_trace_id: Option<String>,
+    ) -> Self {
         ApiError {
             operation,
             status,

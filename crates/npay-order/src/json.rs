@@ -4,7 +4,6 @@
 //! (type-erased, [`Data`]): a binding serialises it once, straight into its own objects, instead
 //! of paying for an intermediate `serde_json::Value` tree and then converting that.
 
-
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -55,20 +54,19 @@ pub async fn call_data(client: &Client, operation_id: &str, params: serde_json::
 /// Turns a typed response into a JSON one.
 pub fn data_to_value(response: Response<Data>) -> Result<Response<serde_json::Value>> {
     let (data, meta) = response.into_parts();
-    let value = erased_serde::serialize(&*data, serde_json::value::Serializer).map_err(|e| NpayError::UnexpectedResponse {
-        operation: "serialise",
-        status: meta.status,
-        message: e.to_string(),
-        trace_id: meta.trace_id.clone(),
-    })?;
+    let value =
+        erased_serde::serialize(&*data, serde_json::value::Serializer).map_err(|e| NpayError::UnexpectedResponse {
+            operation: "serialise",
+            status: meta.status,
+            message: e.to_string(),
+            trace_id: meta.trace_id.clone(),
+        })?;
     Ok(Response::new(value, meta))
 }
 
 /// The iterators every language offers, by their contract names.
-pub const ITERATORS: &[(&str, &str)] = &[
-    ("iterLastChangedStatuses", "listLastChangedStatuses"),
-    ("iterSearchProductOrders", "searchProductOrders"),
-];
+pub const ITERATORS: &[(&str, &str)] =
+    &[("iterLastChangedStatuses", "listLastChangedStatuses"), ("iterSearchProductOrders", "searchProductOrders")];
 
 /// A pager whose pages are JSON: what the bindings' iterators drive.
 pub enum JsonPager {
@@ -83,8 +81,12 @@ impl JsonPager {
     /// with the parameters of its operation as JSON.
     pub fn new(client: &Client, name: &str, params: serde_json::Value) -> Result<Self> {
         match name {
-            "iterLastChangedStatuses" => Ok(JsonPager::LastChanged(client.last_changed_pager(self::params("listLastChangedStatuses", params)?))),
-            "iterSearchProductOrders" => Ok(JsonPager::Search(client.search_pager(self::params("searchProductOrders", params)?))),
+            "iterLastChangedStatuses" => {
+                Ok(JsonPager::LastChanged(client.last_changed_pager(self::params("listLastChangedStatuses", params)?)))
+            }
+            "iterSearchProductOrders" => {
+                Ok(JsonPager::Search(client.search_pager(self::params("searchProductOrders", params)?)))
+            }
             other => Err(NpayError::invalid("iterator", format!("no iterator {other:?}"))),
         }
     }
@@ -93,13 +95,19 @@ impl JsonPager {
     pub async fn next_page(&mut self) -> Result<Option<Vec<serde_json::Value>>> {
         fn to_values<T: Serialize>(page: Option<Vec<T>>) -> Result<Option<Vec<serde_json::Value>>> {
             page.map(|items| {
-                items.into_iter().map(|item| serde_json::to_value(item).map_err(|e| NpayError::UnexpectedResponse {
-                    operation: "serialise",
-                    status: 200,
-                    message: e.to_string(),
-                    trace_id: None,
-                })).collect()
-            }).transpose()
+                items
+                    .into_iter()
+                    .map(|item| {
+                        serde_json::to_value(item).map_err(|e| NpayError::UnexpectedResponse {
+                            operation: "serialise",
+                            status: 200,
+                            message: e.to_string(),
+                            trace_id: None,
+                        })
+                    })
+                    .collect()
+            })
+            .transpose()
         }
         match self {
             JsonPager::LastChanged(pager) => to_values(pager.next_page().await?),
@@ -127,7 +135,8 @@ mod tests {
     use super::*;
 
     async fn sandbox_and_client() -> (Sandbox, Client) {
-        let sandbox = Sandbox::start(SandboxConfig { seed: Some(7), ..SandboxConfig::default() }).await.expect("sandbox starts");
+        let sandbox =
+            Sandbox::start(SandboxConfig { seed: Some(7), ..SandboxConfig::default() }).await.expect("sandbox starts");
         let client = Client::builder()
             .client_id(sandbox.client_id())
             .client_secret(sandbox.client_secret())
@@ -162,7 +171,10 @@ mod tests {
         let ids = paid_orders(&sandbox, 301).await;
         let calls = [
             ("queryProductOrders", json!({"productOrderIds": ids})),
-            ("listLastChangedStatuses", json!({"lastChangedFrom": crate::Timestamp::from_utc_in_kst(from).to_string(), "limitCount": 5})),
+            (
+                "listLastChangedStatuses",
+                json!({"lastChangedFrom": crate::Timestamp::from_utc_in_kst(from).to_string(), "limitCount": 5}),
+            ),
         ];
         for (operation, params) in calls {
             let typed = call_data(&client, operation, params.clone()).await.expect("call_data");
@@ -176,7 +188,8 @@ mod tests {
     #[tokio::test]
     async fn call_data_fails_as_call_json_does() {
         let (_sandbox, client) = sandbox_and_client().await;
-        let error = call_data(&client, "confirmProductOrders", json!({"productOrderIds": []})).await.err().expect("refused");
+        let error =
+            call_data(&client, "confirmProductOrders", json!({"productOrderIds": []})).await.err().expect("refused");
         assert_eq!(error.type_name(), "InvalidRequestError");
         let error = call_data(&client, "noSuchOperation", json!({})).await.err().expect("refused");
         assert_eq!(error.type_name(), "InvalidRequestError");

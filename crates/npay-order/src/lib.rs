@@ -48,6 +48,7 @@ pub mod validate;
 
 /// Parameter types of every operation, generated from the spec.
 #[allow(clippy::all)]
+#[rustfmt::skip] // generated: formatted by its renderer
 #[path = "generated/operations.rs"]
 pub mod ops;
 

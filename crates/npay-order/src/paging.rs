@@ -24,9 +24,9 @@ use futures::Stream;
 use npay_order_api::Timestamp;
 use npay_order_api::types::{LastChangedStatus, SearchProductOrderContent};
 
+use crate::Client;
 use crate::error::{NpayError, Result};
 use crate::ops::{ListLastChangedStatusesParams, SearchProductOrdersParams};
-use crate::Client;
 
 const WINDOW_MS: i64 = 24 * 3_600_000 - 1;
 
@@ -50,8 +50,11 @@ impl Windows {
     /// call and a walk whose calls take longer than the 1 ms step between windows would never end.
     fn note_server_clock(&mut self, timestamp: Option<&str>) {
         if self.server_now.is_none() {
-            self.server_now =
-                Some(timestamp.and_then(|t| t.parse().ok()).unwrap_or_else(|| Timestamp::from_utc_in_kst(chrono::Utc::now())));
+            self.server_now = Some(
+                timestamp
+                    .and_then(|t| t.parse().ok())
+                    .unwrap_or_else(|| Timestamp::from_utc_in_kst(chrono::Utc::now())),
+            );
         }
     }
 
@@ -99,12 +102,15 @@ impl LastChangedPager {
             let data = response.into_data();
             match data.more {
                 Some(more) => {
-                    let moved = more.more_from != self.windows.start || self.more_sequence.as_deref() != Some(&more.more_sequence);
+                    let moved = more.more_from != self.windows.start
+                        || self.more_sequence.as_deref() != Some(&more.more_sequence);
                     if !moved && data.last_change_statuses.is_empty() {
                         return Err(NpayError::UnexpectedResponse {
                             operation: "listLastChangedStatuses",
                             status: 200,
-                            message: "the server answered the same `more` again with no items; stopping rather than looping".to_owned(),
+                            message:
+                                "the server answered the same `more` again with no items; stopping rather than looping"
+                                    .to_owned(),
                             trace_id: None,
                         });
                     }
@@ -164,7 +170,8 @@ impl SearchPager {
                 self.page = 1;
                 self.done = !self.windows.advance(window_end);
             }
-            let items: Vec<_> = data.contents.into_iter().filter(|c| self.seen.insert(c.product_order_id.clone())).collect();
+            let items: Vec<_> =
+                data.contents.into_iter().filter(|c| self.seen.insert(c.product_order_id.clone())).collect();
             if !items.is_empty() {
                 return Ok(Some(items));
             }
@@ -203,7 +210,10 @@ impl Client {
     }
 
     /// Every change of a range, once each, as a stream (see [`LastChangedPager`]).
-    pub fn iter_last_changed_statuses(&self, params: ListLastChangedStatusesParams) -> impl Stream<Item = Result<LastChangedStatus>> + use<> {
+    pub fn iter_last_changed_statuses(
+        &self,
+        params: ListLastChangedStatusesParams,
+    ) -> impl Stream<Item = Result<LastChangedStatus>> + use<> {
         stream_of(self.last_changed_pager(params), |mut pager: LastChangedPager| async move {
             let page = pager.next_page().await;
             (page, pager)
@@ -218,7 +228,10 @@ impl Client {
     }
 
     /// Every product order of a range, once each, as a stream (see [`SearchPager`]).
-    pub fn iter_search_product_orders(&self, params: SearchProductOrdersParams) -> impl Stream<Item = Result<SearchProductOrderContent>> + use<> {
+    pub fn iter_search_product_orders(
+        &self,
+        params: SearchProductOrdersParams,
+    ) -> impl Stream<Item = Result<SearchProductOrderContent>> + use<> {
         stream_of(self.search_pager(params), |mut pager: SearchPager| async move {
             let page = pager.next_page().await;
             (page, pager)

@@ -7,11 +7,11 @@
 use npay_order_api::types::{ClaimResult, ConfirmResult, ConfirmSuccessInfo, FailProductOrderInfo};
 use serde_json::Value;
 
+use crate::Client;
 use crate::chunk::failure_code;
 use crate::error::{NpayError, Result};
 use crate::ops::QueryProductOrdersParams;
 use crate::response::Response;
-use crate::Client;
 
 /// The field of a product order detail (dotted path) whose values mean "applied".
 #[derive(Clone, Copy, Debug)]
@@ -49,7 +49,12 @@ fn field<'a>(value: &'a Value, path: &str) -> Option<&'a str> {
 }
 
 /// Reads `ids` and reports which of them show the effect described by `when`.
-pub(crate) async fn settle<D: Reconciled>(client: &Client, ids: Vec<String>, when: &AppliedWhen, error: NpayError) -> Result<Response<D>> {
+pub(crate) async fn settle<D: Reconciled>(
+    client: &Client,
+    ids: Vec<String>,
+    when: &AppliedWhen,
+    error: NpayError,
+) -> Result<Response<D>> {
     tracing::info!(error = %error, count = ids.len(), "ambiguous outcome: reading the product orders to see what applied");
     let Ok(details) = client.query_product_orders(QueryProductOrdersParams::new(ids.clone())).await else {
         return Err(error);
@@ -69,7 +74,9 @@ pub(crate) async fn settle<D: Reconciled>(client: &Client, ids: Vec<String>, whe
             failed.push(FailProductOrderInfo {
                 product_order_id: id,
                 code: code.clone(),
-                message: Some(format!("not applied (checked by reading the order after: {error}); repeating it is safe")),
+                message: Some(format!(
+                    "not applied (checked by reading the order after: {error}); repeating it is safe"
+                )),
             });
         }
     }

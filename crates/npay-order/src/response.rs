@@ -79,10 +79,7 @@ impl<T> Response<T> {
     }
 
     /// Unpacks an envelope into its data, taking its trace id and timestamp into the meta.
-    pub(crate) fn map_envelope<U>(
-        self,
-        f: impl FnOnce(T) -> (U, String, npay_order_api::Timestamp),
-    ) -> Response<U> {
+    pub(crate) fn map_envelope<U>(self, f: impl FnOnce(T) -> (U, String, npay_order_api::Timestamp)) -> Response<U> {
         let (data, trace_id, timestamp) = f(self.data);
         let mut meta = self.meta;
         meta.trace_id = Some(trace_id);

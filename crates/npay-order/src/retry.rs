@@ -88,7 +88,12 @@ mod tests {
     }
 
     fn transport(sent: RequestSent) -> NpayError {
-        NpayError::Connection(ConnectionError { operation: "op", request_sent: sent, message: String::new(), source: None })
+        NpayError::Connection(ConnectionError {
+            operation: "op",
+            request_sent: sent,
+            message: String::new(),
+            source: None,
+        })
     }
 
     #[test]

@@ -13,9 +13,9 @@ use std::time::{Duration, Instant};
 use npay_order_api::enums::{GrantType, TokenType};
 use npay_order_api::types::TokenRequest;
 
+use crate::client::Auth;
 use crate::config::TokenScope;
 use crate::error::{NpayError, Result};
-use crate::client::Auth;
 use crate::retry::Effect;
 
 const RENEW_BEFORE_EXPIRY: Duration = Duration::from_secs(25 * 60);
@@ -91,25 +91,24 @@ impl TokenManager {
         };
         let started = Instant::now();
         // Boxed: the executor gets tokens through this very manager, a cycle the compiler cannot size.
-        let response = Box::pin(client
-            .execute("issueToken", Effect::Read, Auth::None, |api| {
-                // A fresh timestamp and signature for every attempt.
-                let timestamp = chrono::Utc::now().timestamp_millis() - SIGN_IN_THE_PAST_MS;
-                let sign = npay_order_api::signature::sign(&config.client_id, config.client_secret.expose(), timestamp);
-                let body = sign.map(|client_secret_sign| TokenRequest {
-                    account_id: account_id.clone(),
-                    client_id: config.client_id.clone(),
-                    client_secret_sign,
-                    grant_type: GrantType::ClientCredentials,
-                    timestamp,
-                    type_: type_.clone(),
-                });
-                async move {
-                    let body = body.map_err(|e| npay_order_api::Error::InvalidRequest(e.to_string()))?;
-                    api.issue_token().body(body).send().await
-                }
-            }))
-            .await?;
+        let response = Box::pin(client.execute("issueToken", Effect::Read, Auth::None, |api| {
+            // A fresh timestamp and signature for every attempt.
+            let timestamp = chrono::Utc::now().timestamp_millis() - SIGN_IN_THE_PAST_MS;
+            let sign = npay_order_api::signature::sign(&config.client_id, config.client_secret.expose(), timestamp);
+            let body = sign.map(|client_secret_sign| TokenRequest {
+                account_id: account_id.clone(),
+                client_id: config.client_id.clone(),
+                client_secret_sign,
+                grant_type: GrantType::ClientCredentials,
+                timestamp,
+                type_: type_.clone(),
+            });
+            async move {
+                let body = body.map_err(|e| npay_order_api::Error::InvalidRequest(e.to_string()))?;
+                api.issue_token().body(body).send().await
+            }
+        }))
+        .await?;
         let body = response.into_data();
         if body.access_token.is_empty() || body.expires_in <= 0 {
             return Err(NpayError::UnexpectedResponse {

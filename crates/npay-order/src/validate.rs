@@ -99,13 +99,25 @@ impl Checker {
     }
 
     /// `from ≤ to` and a span of at most `max_hours`.
-    pub fn date_range(&mut self, from_name: &str, from: Option<&Timestamp>, to_name: &str, to: Option<&Timestamp>, max_hours: u64) {
+    pub fn date_range(
+        &mut self,
+        from_name: &str,
+        from: Option<&Timestamp>,
+        to_name: &str,
+        to: Option<&Timestamp>,
+        max_hours: u64,
+    ) {
         let (Some(from), Some(to)) = (from, to) else { return };
         let span = to.timestamp_millis() - from.timestamp_millis();
         if span < 0 {
             self.problem(to_name, format!("{to} is before {from_name} {from}"));
         } else if span > (max_hours as i64) * 3_600_000 {
-            self.problem(to_name, format!("the range from {from_name} spans more than {max_hours} hours (use the iterator, which splits it)"));
+            self.problem(
+                to_name,
+                format!(
+                    "the range from {from_name} spans more than {max_hours} hours (use the iterator, which splits it)"
+                ),
+            );
         }
     }
 }

@@ -14,7 +14,9 @@ async fn read(client: &npay_order::Client, order: &str) -> Result<(), NpayError>
 }
 
 async fn an_order(env: &Env) -> String {
-    let created = env.control("POST", "orders", Some(serde_json::json!({"count": 1, "status": "PAYED", "productsPerOrder": 1}))).await;
+    let created = env
+        .control("POST", "orders", Some(serde_json::json!({"count": 1, "status": "PAYED", "productsPerOrder": 1})))
+        .await;
     created["orderIds"][0].as_str().unwrap().to_owned()
 }
 

@@ -11,13 +11,13 @@
 
 mod support;
 
+use npay_order::NpayError;
+use npay_order::enums;
 use npay_order::ops::{
-    ApproveReturnParams, ConfirmProductOrdersParams, DispatchProductOrdersParams, ListLastChangedStatusesParams, QueryProductOrdersParams,
-    RequestCancelParams,
+    ApproveReturnParams, ConfirmProductOrdersParams, DispatchProductOrdersParams, ListLastChangedStatusesParams,
+    QueryProductOrdersParams, RequestCancelParams,
 };
 use npay_order::types::DispatchProductOrder;
-use npay_order::enums;
-use npay_order::NpayError;
 use serde_json::json;
 use support::{Env, applied};
 
@@ -32,7 +32,10 @@ async fn under_faults_reads_succeed_and_every_mutation_is_accounted_for() {
     let orders = soak_calls() / 4;
     let ids = env.paid_orders(orders).await;
     let reset_rate = if env.sandbox.is_embedded() { 0.02 } else { 0.0 };
-    env.faults(json!({"serverErrorRate": 0.10, "rateLimitRate": 0.05, "resetRate": reset_rate, "latencyMs": 0, "seed": 42})).await;
+    env.faults(
+        json!({"serverErrorRate": 0.10, "rateLimitRate": 0.05, "resetRate": reset_rate, "latencyMs": 0, "seed": 42}),
+    )
+    .await;
     let client = env.builder().max_retries(8).max_retry_delay(std::time::Duration::from_secs(2)).build().unwrap();
     let now = npay_order::Timestamp::from_utc_in_kst(chrono::Utc::now());
 
@@ -40,11 +43,15 @@ async fn under_faults_reads_succeed_and_every_mutation_is_accounted_for() {
     let (mut canceled, mut returned) = (Vec::new(), Vec::new());
     for (i, id) in ids.iter().enumerate() {
         // A read before and after each mutation: reads must always succeed in the end.
-        client.query_product_orders(QueryProductOrdersParams::new([id.clone()])).await.expect("reads are retried until they succeed");
+        client
+            .query_product_orders(QueryProductOrdersParams::new([id.clone()]))
+            .await
+            .expect("reads are retried until they succeed");
         reads += 1;
         if i % 4 == 3 {
             // Every fourth order is canceled by the seller instead (PAYED: done at once).
-            match client.request_cancel(RequestCancelParams::new(id.clone(), enums::CancelRequestReason::SoldOut)).await {
+            match client.request_cancel(RequestCancelParams::new(id.clone(), enums::CancelRequestReason::SoldOut)).await
+            {
                 Ok(result) => canceled.extend(result.success_product_order_ids.iter().cloned()),
                 Err(error) if error.may_have_been_applied() => maybe.push(("cancel", id.clone())),
                 Err(error) => assert!(!matches!(error, NpayError::InvalidRequest(_)), "{error}"),
@@ -52,11 +59,16 @@ async fn under_faults_reads_succeed_and_every_mutation_is_accounted_for() {
             continue;
         }
         match client.confirm_product_orders(ConfirmProductOrdersParams::new([id.clone()])).await {
-            Ok(result) => confirmed.extend(result.success_product_order_infos.iter().map(|s| s.product_order_id.clone())),
+            Ok(result) => {
+                confirmed.extend(result.success_product_order_infos.iter().map(|s| s.product_order_id.clone()))
+            }
             Err(error) if error.may_have_been_applied() => maybe.push(("confirm", id.clone())),
             Err(error) => assert!(!matches!(error, NpayError::InvalidRequest(_)), "{error}"),
         }
-        client.list_last_changed_statuses(ListLastChangedStatusesParams::new(now).limit_count(10)).await.expect("reads succeed");
+        client
+            .list_last_changed_statuses(ListLastChangedStatusesParams::new(now).limit_count(10))
+            .await
+            .expect("reads succeed");
         reads += 1;
         if confirmed.last() == Some(id) {
             let parcel = DispatchProductOrder {
@@ -85,49 +97,92 @@ async fn under_faults_reads_succeed_and_every_mutation_is_accounted_for() {
             }
         }
     }
-    env.faults(json!({"serverErrorRate": 0.0, "rateLimitRate": 0.0, "resetRate": 0.0, "latencyMs": 0, "seed": 1})).await;
+    env.faults(json!({"serverErrorRate": 0.0, "rateLimitRate": 0.0, "resetRate": 0.0, "latencyMs": 0, "seed": 1}))
+        .await;
 
     let state = client.query_product_orders(QueryProductOrdersParams::new(ids.clone())).await.unwrap().into_data();
-    let status = |id: &str| state.iter().find(|d| d.product_order.product_order_id == id).map(|d| {
-        (d.product_order.place_order_status.as_ref().map(|s| s.to_string()), d.product_order.product_order_status.as_ref().map(|s| s.to_string()))
-    });
+    let status = |id: &str| {
+        state.iter().find(|d| d.product_order.product_order_id == id).map(|d| {
+            (
+                d.product_order.place_order_status.as_ref().map(|s| s.to_string()),
+                d.product_order.product_order_status.as_ref().map(|s| s.to_string()),
+            )
+        })
+    };
     let claim = |id: &str| {
-        state.iter().find(|d| d.product_order.product_order_id == id).and_then(|d| d.product_order.claim_status.as_ref().map(|s| s.to_string()))
+        state
+            .iter()
+            .find(|d| d.product_order.product_order_id == id)
+            .and_then(|d| d.product_order.claim_status.as_ref().map(|s| s.to_string()))
     };
     for id in &ids {
         let (place, order) = status(id).expect("every order is readable");
         let unsettled = |kind: &str| maybe.iter().any(|(k, m)| *k == kind && m == id);
         if !unsettled("confirm") {
-            assert_eq!(place.as_deref() == Some("OK"), confirmed.contains(id), "{id}: confirmation reported {} but state is {place:?}", confirmed.contains(id));
+            assert_eq!(
+                place.as_deref() == Some("OK"),
+                confirmed.contains(id),
+                "{id}: confirmation reported {} but state is {place:?}",
+                confirmed.contains(id)
+            );
         }
         if !unsettled("dispatch") {
             // A dispatched parcel may since have been delivered and returned.
             let shipped = matches!(order.as_deref(), Some("DELIVERING" | "DELIVERED" | "RETURNED"));
-            assert_eq!(shipped, dispatched.contains(id), "{id}: dispatch reported {} but state is {order:?}", dispatched.contains(id));
+            assert_eq!(
+                shipped,
+                dispatched.contains(id),
+                "{id}: dispatch reported {} but state is {order:?}",
+                dispatched.contains(id)
+            );
         }
         if !unsettled("cancel") {
-            assert_eq!(order.as_deref() == Some("CANCELED"), canceled.contains(id), "{id}: cancellation reported {} but state is {order:?}", canceled.contains(id));
+            assert_eq!(
+                order.as_deref() == Some("CANCELED"),
+                canceled.contains(id),
+                "{id}: cancellation reported {} but state is {order:?}",
+                canceled.contains(id)
+            );
         }
         if !unsettled("return") {
             let done = claim(id).as_deref() == Some("RETURN_DONE");
-            assert_eq!(done, returned.contains(id), "{id}: return approval reported {} but claim is {:?}", returned.contains(id), claim(id));
+            assert_eq!(
+                done,
+                returned.contains(id),
+                "{id}: return approval reported {} but claim is {:?}",
+                returned.contains(id),
+                claim(id)
+            );
         }
     }
     let stats = env.stats().await;
-    let unsettled_applied = |kind: &str, field: &dyn Fn(&str) -> bool| maybe.iter().filter(|(k, id)| *k == kind && field(id)).count();
+    let unsettled_applied =
+        |kind: &str, field: &dyn Fn(&str) -> bool| maybe.iter().filter(|(k, id)| *k == kind && field(id)).count();
     let confirm_maybe = unsettled_applied("confirm", &|id| status(id).unwrap().0.as_deref() == Some("OK"));
-    let dispatch_maybe = unsettled_applied("dispatch", &|id| matches!(status(id).unwrap().1.as_deref(), Some("DELIVERING" | "DELIVERED" | "RETURNED")));
+    let dispatch_maybe = unsettled_applied("dispatch", &|id| {
+        matches!(status(id).unwrap().1.as_deref(), Some("DELIVERING" | "DELIVERED" | "RETURNED"))
+    });
     let cancel_maybe = unsettled_applied("cancel", &|id| status(id).unwrap().1.as_deref() == Some("CANCELED"));
     let return_maybe = unsettled_applied("return", &|id| claim(id).as_deref() == Some("RETURN_DONE"));
     assert_eq!(applied(&stats, "confirmProductOrders") as usize, confirmed.len() + confirm_maybe, "{stats}");
     assert_eq!(applied(&stats, "dispatchProductOrders") as usize, dispatched.len() + dispatch_maybe, "{stats}");
     assert_eq!(applied(&stats, "requestCancel") as usize, canceled.len() + cancel_maybe, "{stats}");
     assert_eq!(applied(&stats, "approveReturn") as usize, returned.len() + return_maybe, "{stats}");
-    assert!(!canceled.is_empty() && !returned.is_empty(), "the mix reaches the claims: {} canceled, {} returned", canceled.len(), returned.len());
+    assert!(
+        !canceled.is_empty() && !returned.is_empty(),
+        "the mix reaches the claims: {} canceled, {} returned",
+        canceled.len(),
+        returned.len()
+    );
     assert!(maybe.len() * 50 <= ids.len() + 50, "ambiguous outcomes are settled by reading the orders: {maybe:?}");
     println!(
         "soak under faults: {} orders, {reads} reads, {} confirmed, {} dispatched, {} canceled, {} returned, {} unsettled; {} requests in all",
-        ids.len(), confirmed.len(), dispatched.len(), canceled.len(), returned.len(), maybe.len(),
+        ids.len(),
+        confirmed.len(),
+        dispatched.len(),
+        canceled.len(),
+        returned.len(),
+        maybe.len(),
         stats["requests"].as_object().map_or(0, |r| r.values().filter_map(|v| v.as_u64()).sum::<u64>())
     );
 }
@@ -136,7 +191,8 @@ async fn under_faults_reads_succeed_and_every_mutation_is_accounted_for() {
 async fn a_rate_limited_mutation_is_retried_and_applied_once() {
     let env = Env::start().await;
     let ids = env.paid_orders(1).await;
-    env.faults(json!({"serverErrorRate": 0.0, "rateLimitRate": 0.5, "resetRate": 0.0, "latencyMs": 0, "seed": 3})).await;
+    env.faults(json!({"serverErrorRate": 0.0, "rateLimitRate": 0.5, "resetRate": 0.0, "latencyMs": 0, "seed": 3}))
+        .await;
     let client = env.builder().max_retries(10).build().unwrap();
     let result = client.confirm_product_orders(ConfirmProductOrdersParams::new(ids.clone())).await.unwrap();
     assert_eq!(result.success_product_order_infos.len(), 1);

@@ -35,11 +35,8 @@ async fn a_range_longer_than_a_day_is_walked_window_by_window() {
     env.advance_clock(50 * 3600).await;
     let later: HashSet<String> = env.paid_orders(4).await.into_iter().collect();
     let client = env.client();
-    let changes: Vec<_> = client
-        .iter_last_changed_statuses(ListLastChangedStatusesParams::new(start))
-        .try_collect()
-        .await
-        .unwrap();
+    let changes: Vec<_> =
+        client.iter_last_changed_statuses(ListLastChangedStatusesParams::new(start)).try_collect().await.unwrap();
     let seen: HashSet<String> = changes.iter().map(|c| c.product_order_id.clone()).collect();
     assert_eq!(changes.len(), 7);
     assert_eq!(seen, first.union(&later).cloned().collect());
@@ -55,10 +52,17 @@ async fn an_open_ended_walk_ends_even_when_every_call_is_slow() {
     env.paid_orders(3).await;
     env.advance_clock(30 * 3600).await;
     env.paid_orders(2).await;
-    env.faults(serde_json::json!({"serverErrorRate": 0.0, "rateLimitRate": 0.0, "resetRate": 0.0, "latencyMs": 5, "seed": 1})).await;
+    env.faults(
+        serde_json::json!({"serverErrorRate": 0.0, "rateLimitRate": 0.0, "resetRate": 0.0, "latencyMs": 5, "seed": 1}),
+    )
+    .await;
     let client = env.client();
     let walk = async {
-        let changes: Vec<_> = client.iter_last_changed_statuses(ListLastChangedStatusesParams::new(start).limit_count(2)).try_collect().await.unwrap();
+        let changes: Vec<_> = client
+            .iter_last_changed_statuses(ListLastChangedStatusesParams::new(start).limit_count(2))
+            .try_collect()
+            .await
+            .unwrap();
         let found: Vec<_> = client
             .iter_search_product_orders(SearchProductOrdersParams::new(start, "PAYED_DATETIME".into()).page_size(2))
             .try_collect()
@@ -66,7 +70,8 @@ async fn an_open_ended_walk_ends_even_when_every_call_is_slow() {
             .unwrap();
         (changes.len(), found.len())
     };
-    let (changes, found) = tokio::time::timeout(std::time::Duration::from_secs(20), walk).await.expect("both walks end");
+    let (changes, found) =
+        tokio::time::timeout(std::time::Duration::from_secs(20), walk).await.expect("both walks end");
     assert_eq!((changes, found), (5, 5));
     let stats = env.stats().await;
     assert!(requests(&stats, "listLastChangedStatuses") <= 8, "pages and windows, not a chase of the clock: {stats}");

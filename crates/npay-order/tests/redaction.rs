@@ -33,10 +33,17 @@ async fn current_token(env: &Env) -> String {
         ("client_secret_sign", sign),
         ("type", "SELF".to_owned()),
     ];
-    let response: serde_json::Value = env.http.post(format!("{}/v1/oauth2/token", env.sandbox.base_url()))
+    let response: serde_json::Value = env
+        .http
+        .post(format!("{}/v1/oauth2/token", env.sandbox.base_url()))
         .header("content-type", "application/x-www-form-urlencoded")
         .body(serde_urlencoded::to_string(form).unwrap())
-        .send().await.unwrap().json().await.unwrap();
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     response["access_token"].as_str().unwrap().to_owned()
 }
 

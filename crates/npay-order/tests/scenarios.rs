@@ -70,10 +70,15 @@ fn matches(expected: &Value, actual: &Value, at: &str) -> Result<(), String> {
     match expected {
         Value::Object(map) if map.contains_key("$len") => {
             let len = actual.as_array().map(Vec::len);
-            if len == map["$len"].as_u64().map(|n| n as usize) { Ok(()) } else { Err(format!("{at}: expected {} items, got {actual}", map["$len"])) }
+            if len == map["$len"].as_u64().map(|n| n as usize) {
+                Ok(())
+            } else {
+                Err(format!("{at}: expected {} items, got {actual}", map["$len"]))
+            }
         }
         Value::Object(map) if map.contains_key("$contains") => {
-            let found = actual.as_array().into_iter().flatten().any(|item| matches(&map["$contains"], item, at).is_ok());
+            let found =
+                actual.as_array().into_iter().flatten().any(|item| matches(&map["$contains"], item, at).is_ok());
             if found { Ok(()) } else { Err(format!("{at}: no element matches {}", map["$contains"])) }
         }
         Value::Object(map) => {
@@ -97,10 +102,14 @@ fn matches(expected: &Value, actual: &Value, at: &str) -> Result<(), String> {
 async fn run_step(env: &Env, client: &Client, runner: &mut Runner, step: &Value, label: &str) {
     if let Some(control) = step["sandbox"].as_str() {
         let (method, path) = control.split_once(' ').expect("sandbox: METHOD path");
-        let path = path.split('/').map(|part| match runner.resolve_str(part) {
-            Value::String(s) => s,
-            other => other.to_string(),
-        }).collect::<Vec<_>>().join("/");
+        let path = path
+            .split('/')
+            .map(|part| match runner.resolve_str(part) {
+                Value::String(s) => s,
+                other => other.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("/");
         let body = step.get("body").map(|b| runner.resolve(b));
         let answer = env.control(method, &path, body).await;
         runner.save(step, &answer);
@@ -113,17 +122,26 @@ async fn run_step(env: &Env, client: &Client, runner: &mut Runner, step: &Value,
     let outcome: Result<Value, NpayError> = if let Some(iterator) = step["iterate"].as_str() {
         match iterator {
             "iterLastChangedStatuses" => match npay_order::json::params("listLastChangedStatuses", params) {
-                Ok(p) => client.iter_last_changed_statuses(p).try_collect::<Vec<_>>().await.map(|v| serde_json::to_value(v).unwrap()),
+                Ok(p) => client
+                    .iter_last_changed_statuses(p)
+                    .try_collect::<Vec<_>>()
+                    .await
+                    .map(|v| serde_json::to_value(v).unwrap()),
                 Err(e) => Err(e),
             },
             "iterSearchProductOrders" => match npay_order::json::params("searchProductOrders", params) {
-                Ok(p) => client.iter_search_product_orders(p).try_collect::<Vec<_>>().await.map(|v| serde_json::to_value(v).unwrap()),
+                Ok(p) => client
+                    .iter_search_product_orders(p)
+                    .try_collect::<Vec<_>>()
+                    .await
+                    .map(|v| serde_json::to_value(v).unwrap()),
                 Err(e) => Err(e),
             },
             other => panic!("{label}: unknown iterator {other}"),
         }
     } else {
-        let operation = step["call"].as_str().unwrap_or_else(|| panic!("{label}: a step needs sandbox, call or iterate"));
+        let operation =
+            step["call"].as_str().unwrap_or_else(|| panic!("{label}: a step needs sandbox, call or iterate"));
         client.call_json(operation, params).await.map(|r| r.into_data())
     };
     match (outcome, step.get("expectError")) {

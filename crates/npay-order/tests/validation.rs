@@ -23,23 +23,75 @@ async fn every_bad_input_is_refused_before_sending() {
     let client = env.client();
     let hour_ago = Timestamp::from_millis_kst(now().timestamp_millis() - 3_600_000).unwrap();
     let cases: Vec<(&str, Result<(), NpayError>)> = vec![
-        ("limitCount", client.list_last_changed_statuses(ListLastChangedStatusesParams::new(now()).limit_count(0)).await.map(drop)),
-        ("limitCount", client.list_last_changed_statuses(ListLastChangedStatusesParams::new(now()).limit_count(301)).await.map(drop)),
-        ("lastChangedTo", client.list_last_changed_statuses(ListLastChangedStatusesParams::new(now()).last_changed_to(hour_ago)).await.map(drop)),
-        ("lastChangedType", client.list_last_changed_statuses(ListLastChangedStatusesParams::new(now()).last_changed_type("TELEPORTED".into())).await.map(drop)),
-        ("productOrderIds", client.query_product_orders(QueryProductOrdersParams::new(Vec::<String>::new())).await.map(drop)),
-        ("productOrderIds", client.confirm_product_orders(ConfirmProductOrdersParams::new(Vec::<String>::new())).await.map(drop)),
-        ("pageSize", client.search_product_orders(SearchProductOrdersParams::new(hour_ago, enums::SearchRangeType::PayedDatetime).page_size(301)).await.map(drop)),
+        (
+            "limitCount",
+            client.list_last_changed_statuses(ListLastChangedStatusesParams::new(now()).limit_count(0)).await.map(drop),
+        ),
+        (
+            "limitCount",
+            client
+                .list_last_changed_statuses(ListLastChangedStatusesParams::new(now()).limit_count(301))
+                .await
+                .map(drop),
+        ),
+        (
+            "lastChangedTo",
+            client
+                .list_last_changed_statuses(ListLastChangedStatusesParams::new(now()).last_changed_to(hour_ago))
+                .await
+                .map(drop),
+        ),
+        (
+            "lastChangedType",
+            client
+                .list_last_changed_statuses(
+                    ListLastChangedStatusesParams::new(now()).last_changed_type("TELEPORTED".into()),
+                )
+                .await
+                .map(drop),
+        ),
+        (
+            "productOrderIds",
+            client.query_product_orders(QueryProductOrdersParams::new(Vec::<String>::new())).await.map(drop),
+        ),
+        (
+            "productOrderIds",
+            client.confirm_product_orders(ConfirmProductOrdersParams::new(Vec::<String>::new())).await.map(drop),
+        ),
+        (
+            "pageSize",
+            client
+                .search_product_orders(
+                    SearchProductOrdersParams::new(hour_ago, enums::SearchRangeType::PayedDatetime).page_size(301),
+                )
+                .await
+                .map(drop),
+        ),
         ("cancelReason", client.request_cancel(RequestCancelParams::new("1", "ETC".into())).await.map(drop)),
-        ("cancelDetailedReason", client.request_cancel(RequestCancelParams::new("1", enums::CancelRequestReason::SoldOut).cancel_detailed_reason("가".repeat(501))).await.map(drop)),
+        (
+            "cancelDetailedReason",
+            client
+                .request_cancel(
+                    RequestCancelParams::new("1", enums::CancelRequestReason::SoldOut)
+                        .cancel_detailed_reason("가".repeat(501)),
+                )
+                .await
+                .map(drop),
+        ),
         ("rejectReturnReason", client.reject_return(RejectReturnParams::new("1", "")).await.map(drop)),
-        ("dispatchProductOrders[0].trackingNumber", client.dispatch_product_orders(DispatchProductOrdersParams::new([npay_order::types::DispatchProductOrder {
-            product_order_id: "1".into(),
-            delivery_method: enums::RequestDeliveryMethod::Delivery,
-            delivery_company_code: Some(enums::DeliveryCompanyCode::Cjgls),
-            tracking_number: None,
-            dispatch_date: now(),
-        }])).await.map(drop)),
+        (
+            "dispatchProductOrders[0].trackingNumber",
+            client
+                .dispatch_product_orders(DispatchProductOrdersParams::new([npay_order::types::DispatchProductOrder {
+                    product_order_id: "1".into(),
+                    delivery_method: enums::RequestDeliveryMethod::Delivery,
+                    delivery_company_code: Some(enums::DeliveryCompanyCode::Cjgls),
+                    tracking_number: None,
+                    dispatch_date: now(),
+                }]))
+                .await
+                .map(drop),
+        ),
     ];
     for (name, outcome) in cases {
         let names = invalid_names(outcome.expect_err(name));
@@ -61,7 +113,10 @@ async fn json_parameters_with_unknown_or_mistyped_keys_are_refused() {
         let error = client.call_json("confirmProductOrders", params.clone()).await.unwrap_err();
         assert!(matches!(error, NpayError::InvalidRequest(_)), "{params}: {error:?}");
     }
-    assert!(matches!(client.call_json("noSuchOperation", serde_json::json!({})).await.unwrap_err(), NpayError::InvalidRequest(_)));
+    assert!(matches!(
+        client.call_json("noSuchOperation", serde_json::json!({})).await.unwrap_err(),
+        NpayError::InvalidRequest(_)
+    ));
     assert_eq!(env.stats().await["tokensIssued"], 0);
 }
 

@@ -43,14 +43,9 @@ pub async fn issue_token(
     let is_form = headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_none_or(|ct| {
-            ct.to_ascii_lowercase()
-                .starts_with("application/x-www-form-urlencoded")
-        });
+        .is_none_or(|ct| ct.to_ascii_lowercase().starts_with("application/x-www-form-urlencoded"));
     let mut fields: Vec<(String, String)> = if is_form {
-        form_urlencoded::parse(&body)
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect()
+        form_urlencoded::parse(&body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
     } else {
         Vec::new()
     };
@@ -61,13 +56,7 @@ pub async fn issue_token(
             }
         }
     }
-    let get = |n: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == n)
-            .map(|(_, v)| v.as_str())
-            .filter(|v| !v.is_empty())
-    };
+    let get = |n: &str| fields.iter().find(|(k, _)| k == n).map(|(_, v)| v.as_str()).filter(|v| !v.is_empty());
     let mut inv = Invalid::default();
     let client_id = get("client_id");
     let timestamp = get("timestamp");
@@ -108,14 +97,14 @@ pub async fn issue_token(
         );
     }
     if typ.is_some_and(|t| t != "SELF" && t != "SELLER") {
-        inv.push(
-            "type",
-            "typeMismatch",
-            "허용되지 않는 값입니다. (type must be SELF or SELLER)",
-        );
+        inv.push("type", "typeMismatch", "허용되지 않는 값입니다. (type must be SELF or SELLER)");
     }
     if typ == Some("SELLER") && account_id.is_none() {
-        inv.push("account_id", "NotNull", "type이 SELLER이면 account_id가 필요합니다. (account_id is required when type is SELLER)");
+        inv.push(
+            "account_id",
+            "NotNull",
+            "type이 SELLER이면 account_id가 필요합니다. (account_id is required when type is SELLER)",
+        );
     }
     if !inv.is_empty() {
         return (Reply::invalid(&inv, trace, now), None);
@@ -130,32 +119,19 @@ pub async fn issue_token(
     let real = real_now_ms();
     if ts < real - SIGNATURE_PAST_WINDOW_MS || ts > real + SIGNATURE_FUTURE_WINDOW_MS {
         return (
-            Reply::authn(
-                "timestamp is outside the allowed window (at most 5 minutes old, 1 minute ahead)",
-                trace,
-                now,
-            ),
+            Reply::authn("timestamp is outside the allowed window (at most 5 minutes old, 1 minute ahead)", trace, now),
             None,
         );
     }
     let Some(decoded) = decode_sign(sign) else {
-        return (
-            Reply::authn("client_secret_sign is not valid Base64", trace, now),
-            None,
-        );
+        return (Reply::authn("client_secret_sign is not valid Base64", trace, now), None);
     };
     let secret = shared.client_secret.clone();
     let id = client_id.to_string();
-    let expected = tokio::task::spawn_blocking(move || expected_hash(&secret, &id, ts))
-        .await
-        .ok()
-        .flatten();
+    let expected = tokio::task::spawn_blocking(move || expected_hash(&secret, &id, ts)).await.ok().flatten();
     let valid = expected.is_some_and(|e| ct_eq(e.as_bytes(), &decoded));
     if !valid {
-        return (
-            Reply::authn("client_secret_sign does not match", trace, now),
-            None,
-        );
+        return (Reply::authn("client_secret_sign does not match", trace, now), None);
     }
     let rate = shared.rate_check();
     if let Some((false, _)) = rate {
@@ -177,14 +153,7 @@ pub async fn issue_token(
     if minted {
         shared.stats.tokens_issued.fetch_add(1, Ordering::Relaxed);
     }
-    let reply = Reply::json(
-        StatusCode::OK,
-        &TokenResponse {
-            access_token: &token,
-            expires_in,
-            token_type: "Bearer",
-        },
-    );
+    let reply = Reply::json(StatusCode::OK, &TokenResponse { access_token: &token, expires_in, token_type: "Bearer" });
     (reply, rate.map(|r| r.1))
 }
 
@@ -279,12 +248,7 @@ fn bodyless(op: Op) -> bool {
     )
 }
 
-fn json_body(
-    cx: &Cx,
-    op: Op,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<Map<String, Value>, Reply> {
+fn json_body(cx: &Cx, op: Op, headers: &HeaderMap, body: &[u8]) -> Result<Map<String, Value>, Reply> {
     if bodyless(op) {
         return Ok(Map::new());
     }
@@ -311,7 +275,11 @@ fn check_range(cx: &Cx, from: Millis, to: Option<Millis>, to_name: &str) -> Resu
     let to = to.unwrap_or(from + DAY_MS);
     if to < from {
         let mut inv = Invalid::default();
-        inv.push(to_name, "DateRange", "종료 일시가 시작 일시보다 앞설 수 없습니다. (the end of the range is before its start)");
+        inv.push(
+            to_name,
+            "DateRange",
+            "종료 일시가 시작 일시보다 앞설 수 없습니다. (the end of the range is before its start)",
+        );
         return Err(cx.invalid(&inv));
     }
     if to - from > DAY_MS {
@@ -337,18 +305,9 @@ impl Serialize for LastChangedData<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("count", &self.items.len())?;
-        m.serialize_entry(
-            "lastChangeStatuses",
-            &Seq(self.items, |i: usize| self.store.change_view(i)),
-        )?;
+        m.serialize_entry("lastChangeStatuses", &Seq(self.items, |i: usize| self.store.change_view(i)))?;
         if let Some((t, k)) = self.more {
-            m.serialize_entry(
-                "more",
-                &More {
-                    more_from: Ts(t),
-                    more_sequence: format!("{k:020}"),
-                },
-            )?;
+            m.serialize_entry("more", &More { more_from: Ts(t), more_sequence: format!("{k:020}") })?;
         }
         m.end()
     }
@@ -380,15 +339,10 @@ fn last_changed(cx: &Cx, query: Option<&str>) -> Reply {
     let from = q.req_datetime(&mut inv, "lastChangedFrom");
     let to = q.opt_datetime(&mut inv, "lastChangedTo");
     let typ = q.opt_enum(&mut inv, "lastChangedType", LastChangedType::parse);
-    let limit = q
-        .opt_int(&mut inv, "limitCount", 1, Some(300))
-        .map(|n| n as usize)
-        .unwrap_or(300);
+    let limit = q.opt_int(&mut inv, "limitCount", 1, Some(300)).map(|n| n as usize).unwrap_or(300);
     let seq = match q.first("moreSequence") {
         None => None,
-        Some(s) if !s.is_empty() && s.len() <= 20 && s.bytes().all(|b| b.is_ascii_digit()) => {
-            s.parse::<u64>().ok()
-        }
+        Some(s) if !s.is_empty() && s.len() <= 20 && s.bytes().all(|b| b.is_ascii_digit()) => s.parse::<u64>().ok(),
         Some(_) => {
             inv.push("moreSequence", "typeMismatch", "moreSequence에는 응답의 more.moreSequence 값만 사용할 수 있습니다. (use the value returned in more.moreSequence)");
             None
@@ -403,11 +357,7 @@ fn last_changed(cx: &Cx, query: Option<&str>) -> Reply {
     };
     let store = cx.store();
     let (items, more) = store.last_changed(from, seq, to, typ, limit);
-    cx.ok(LastChangedData {
-        store: &store,
-        items: &items,
-        more,
-    })
+    cx.ok(LastChangedData { store: &store, items: &items, more })
 }
 
 fn query_product_orders(cx: &Cx, map: &Map<String, Value>) -> Reply {
@@ -420,11 +370,8 @@ fn query_product_orders(cx: &Cx, map: &Map<String, Value>) -> Reply {
     };
     let store = cx.store();
     let mut seen = HashSet::new();
-    let idxs: Vec<usize> = ids
-        .iter()
-        .filter(|id| seen.insert(id.as_str()))
-        .filter_map(|id| store.po_index(id))
-        .collect();
+    let idxs: Vec<usize> =
+        ids.iter().filter(|id| seen.insert(id.as_str())).filter_map(|id| store.po_index(id)).collect();
     cx.ok(Seq(&idxs, |i| store.info_view(i)))
 }
 
@@ -439,11 +386,7 @@ fn product_order_ids(cx: &Cx, order_id: &str) -> Reply {
             cx.now,
         );
     };
-    let ids: Vec<&str> = store.orders[o]
-        .product_orders
-        .iter()
-        .map(|&i| store.pos[i].id.as_str())
-        .collect();
+    let ids: Vec<&str> = store.orders[o].product_orders.iter().map(|&i| store.pos[i].id.as_str()).collect();
     cx.ok(ids)
 }
 
@@ -478,13 +421,7 @@ impl Serialize for SearchItem<'_> {
 impl Serialize for SearchData<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(2))?;
-        m.serialize_entry(
-            "contents",
-            &Seq(self.items, |idx| SearchItem {
-                store: self.store,
-                idx,
-            }),
-        )?;
+        m.serialize_entry("contents", &Seq(self.items, |idx| SearchItem { store: self.store, idx }))?;
         m.serialize_entry("pagination", &self.pagination)?;
         m.end()
     }
@@ -513,27 +450,13 @@ fn search(cx: &Cx, query: Option<&str>) -> Reply {
         Ok(t) => t,
         Err(r) => return r,
     };
-    let filter = SearchFilter {
-        from,
-        to,
-        range_type,
-        statuses,
-        claim_statuses,
-        place,
-        fulfillment,
-        page,
-        page_size,
-    };
+    let filter = SearchFilter { from, to, range_type, statuses, claim_statuses, place, fulfillment, page, page_size };
     let store = cx.store();
     let res = store.search(&filter);
     cx.ok(SearchData {
         store: &store,
         items: &res.items,
-        pagination: Pagination {
-            page,
-            size: page_size,
-            has_next: res.has_next,
-        },
+        pagination: Pagination { page, size: page_size, has_next: res.has_next },
     })
 }
 
@@ -551,10 +474,7 @@ impl Serialize for ReviewsData<'_> {
             "purchaseReviews",
             &Seq(self.items, |i| {
                 let r = &st.reviews[i];
-                crate::model::ReviewView {
-                    r,
-                    po: &st.pos[r.product_order],
-                }
+                crate::model::ReviewView { r, po: &st.pos[r.product_order] }
             }),
         )?;
         m.serialize_entry("pagination", &self.pagination)?;
@@ -567,11 +487,7 @@ fn reviews(cx: &Cx, query: Option<&str>) -> Reply {
     let mut inv = Invalid::default();
     let from = q.req_datetime(&mut inv, "inquiryTimeFrom");
     let to = q.opt_datetime(&mut inv, "inquiryTimeTo");
-    let class = q.opt_enum(
-        &mut inv,
-        "purchaseReviewClassType",
-        PurchaseReviewClassType::parse,
-    );
+    let class = q.opt_enum(&mut inv, "purchaseReviewClassType", PurchaseReviewClassType::parse);
     let page = q.opt_int(&mut inv, "page", 1, Some(1_000_000)).unwrap_or(1) as usize;
     let page_size = q.opt_int(&mut inv, "pageSize", 1, Some(300)).unwrap_or(300) as usize;
     let Some(from) = from.filter(|_| inv.is_empty()) else {
@@ -586,11 +502,7 @@ fn reviews(cx: &Cx, query: Option<&str>) -> Reply {
     cx.ok(ReviewsData {
         store: &store,
         items: &res.items,
-        pagination: Pagination {
-            page,
-            size: page_size,
-            has_next: res.has_next,
-        },
+        pagination: Pagination { page, size: page_size, has_next: res.has_next },
     })
 }
 
@@ -606,11 +518,7 @@ struct FailInfo {
 
 impl FailInfo {
     fn new(id: &str, f: Fail) -> FailInfo {
-        FailInfo {
-            product_order_id: id.to_string(),
-            code: f.code,
-            message: f.message,
-        }
+        FailInfo { product_order_id: id.to_string(), code: f.code, message: f.message }
     }
 }
 
@@ -642,32 +550,25 @@ fn confirm(cx: &Cx, map: &Map<String, Value>) -> Reply {
     let Some(ids) = ids.filter(|_| inv.is_empty()) else {
         return cx.invalid(&inv);
     };
-    let mut res = ConfirmResult {
-        success_product_order_infos: Vec::new(),
-        fail_product_order_infos: Vec::new(),
-    };
+    let mut res = ConfirmResult { success_product_order_infos: Vec::new(), fail_product_order_infos: Vec::new() };
     let mut seen = HashSet::new();
     let mut applied = 0;
     {
         let mut store = cx.store();
         for id in &ids {
             if !seen.insert(id.as_str()) {
-                res.fail_product_order_infos
-                    .push(FailInfo::new(id, store::DUPLICATE));
+                res.fail_product_order_infos.push(FailInfo::new(id, store::DUPLICATE));
                 continue;
             }
             let Some(idx) = store.po_index(id) else {
-                res.fail_product_order_infos
-                    .push(FailInfo::new(id, store::NOT_FOUND));
+                res.fail_product_order_infos.push(FailInfo::new(id, store::NOT_FOUND));
                 continue;
             };
             match store.confirm(idx, cx.now) {
                 Ok(()) => {
                     applied += 1;
-                    res.success_product_order_infos.push(ConfirmSuccess {
-                        product_order_id: id.clone(),
-                        is_receiver_address_changed: false,
-                    });
+                    res.success_product_order_infos
+                        .push(ConfirmSuccess { product_order_id: id.clone(), is_receiver_address_changed: false });
                 }
                 Err(e) => res.fail_product_order_infos.push(FailInfo::new(id, e)),
             }
@@ -683,8 +584,7 @@ fn any<T>(_: T) -> bool {
 
 /// A courier code: one of the spec's `DeliveryCompanyCode` values, else 400 `typeMismatch`.
 fn courier(f: &Fields, inv: &mut Invalid, name: &str) -> Option<String> {
-    f.opt_enum(inv, name, |c| is_delivery_company(c).then_some(()), |()| true)
-        .and_then(|()| f.lenient_str(name))
+    f.opt_enum(inv, name, |c| is_delivery_company(c).then_some(()), |()| true).and_then(|()| f.lenient_str(name))
 }
 
 /// `RequestDeliveryMethod`: every delivery method but the read-side `UNKNOWN`.
@@ -699,30 +599,14 @@ fn dispatch(cx: &Cx, map: &Map<String, Value>) -> Reply {
     let mut parsed = Vec::new();
     if let Some(entries) = entries {
         for (i, e) in entries.iter().enumerate() {
-            let ef = Fields {
-                map: e,
-                prefix: format!("dispatchProductOrders[{i}]."),
-            };
+            let ef = Fields { map: e, prefix: format!("dispatchProductOrders[{i}].") };
             let id = ef.req_str(&mut inv, "productOrderId", usize::MAX);
-            let method = ef.req_enum(
-                &mut inv,
-                "deliveryMethod",
-                DeliveryMethod::parse,
-                request_delivery_method,
-            );
+            let method = ef.req_enum(&mut inv, "deliveryMethod", DeliveryMethod::parse, request_delivery_method);
             let company = courier(&ef, &mut inv, "deliveryCompanyCode");
             let tracking = ef.opt_str(&mut inv, "trackingNumber", 100);
             let date = ef.req_datetime(&mut inv, "dispatchDate");
             if let (Some(id), Some(method), Some(date)) = (id, method, date) {
-                parsed.push((
-                    id,
-                    Shipment {
-                        method,
-                        company,
-                        tracking_number: tracking,
-                    },
-                    date,
-                ));
+                parsed.push((id, Shipment { method, company, tracking_number: tracking }, date));
             }
         }
     }
@@ -736,13 +620,11 @@ fn dispatch(cx: &Cx, map: &Map<String, Value>) -> Reply {
         let mut store = cx.store();
         for (id, ship, date) in &parsed {
             if !seen.insert(id.as_str()) {
-                res.fail_product_order_infos
-                    .push(FailInfo::new(id, store::DUPLICATE));
+                res.fail_product_order_infos.push(FailInfo::new(id, store::DUPLICATE));
                 continue;
             }
             let Some(idx) = store.po_index(id) else {
-                res.fail_product_order_infos
-                    .push(FailInfo::new(id, store::NOT_FOUND));
+                res.fail_product_order_infos.push(FailInfo::new(id, store::NOT_FOUND));
                 continue;
             };
             match store.dispatch(idx, cx.now, ship, *date) {
@@ -762,41 +644,16 @@ fn dispatch(cx: &Cx, map: &Map<String, Value>) -> Reply {
 
 /// A validated single-item request.
 enum Action {
-    Delay {
-        due: Millis,
-        reason: DelayedDispatchReason,
-        detailed: Option<String>,
-    },
-    RequestCancel {
-        reason: CancelRequestReason,
-        detailed: Option<String>,
-        quantity: Option<i64>,
-    },
+    Delay { due: Millis, reason: DelayedDispatchReason, detailed: Option<String> },
+    RequestCancel { reason: CancelRequestReason, detailed: Option<String>, quantity: Option<i64> },
     ApproveCancel,
-    RequestReturn {
-        reason: ReturnRequestReason,
-        detailed: Option<String>,
-        collect: Shipment,
-        quantity: Option<i64>,
-    },
+    RequestReturn { reason: ReturnRequestReason, detailed: Option<String>, collect: Shipment, quantity: Option<i64> },
     ApproveReturn,
-    Reject {
-        ty: ClaimType,
-        reason: String,
-    },
-    Holdback {
-        ty: ClaimType,
-        class: HoldbackClassType,
-        detailed: String,
-        fee: Option<i64>,
-    },
-    Release {
-        ty: ClaimType,
-    },
+    Reject { ty: ClaimType, reason: String },
+    Holdback { ty: ClaimType, class: HoldbackClassType, detailed: String, fee: Option<i64> },
+    Release { ty: ClaimType },
     CollectComplete,
-    Redeliver {
-        ship: Shipment,
-    },
+    Redeliver { ship: Shipment },
 }
 
 fn parse_action(op: Op, map: &Map<String, Value>, inv: &mut Invalid) -> Option<Action> {
@@ -804,38 +661,20 @@ fn parse_action(op: Op, map: &Map<String, Value>, inv: &mut Invalid) -> Option<A
     let action = match op {
         Op::DelayDispatch => {
             let due = f.req_datetime(inv, "dispatchDueDate");
-            let reason = f.req_enum(
-                inv,
-                "delayedDispatchReason",
-                DelayedDispatchReason::parse,
-                any,
-            );
+            let reason = f.req_enum(inv, "delayedDispatchReason", DelayedDispatchReason::parse, any);
             let detailed = f.opt_str(inv, "dispatchDelayedDetailedReason", 4000);
-            Action::Delay {
-                due: due?,
-                reason: reason?,
-                detailed,
-            }
+            Action::Delay { due: due?, reason: reason?, detailed }
         }
         Op::RequestCancel => {
             let reason = f.req_enum(inv, "cancelReason", CancelRequestReason::parse, any);
             let detailed = f.opt_str(inv, "cancelDetailedReason", 500);
             let quantity = f.opt_int(inv, "cancelQuantity", 1, i32::MAX.into());
-            Action::RequestCancel {
-                reason: reason?,
-                detailed,
-                quantity,
-            }
+            Action::RequestCancel { reason: reason?, detailed, quantity }
         }
         Op::ApproveCancel => Action::ApproveCancel,
         Op::RequestReturn => {
             let reason = f.req_enum(inv, "returnReason", ReturnRequestReason::parse, any);
-            let method = f.req_enum(
-                inv,
-                "collectDeliveryMethod",
-                DeliveryMethod::parse,
-                request_delivery_method,
-            );
+            let method = f.req_enum(inv, "collectDeliveryMethod", DeliveryMethod::parse, request_delivery_method);
             let company = courier(&f, inv, "collectDeliveryCompany");
             // An invalid tracking number is a business failure (104122), checked with the state.
             let tracking = f.opt_str(inv, "collectTrackingNumber", 100);
@@ -845,70 +684,36 @@ fn parse_action(op: Op, map: &Map<String, Value>, inv: &mut Invalid) -> Option<A
             Action::RequestReturn {
                 reason: reason?,
                 detailed,
-                collect: Shipment {
-                    method: method?,
-                    company,
-                    tracking_number: tracking,
-                },
+                collect: Shipment { method: method?, company, tracking_number: tracking },
                 quantity,
             }
         }
         Op::ApproveReturn => Action::ApproveReturn,
-        Op::RejectReturn => Action::Reject {
-            ty: ClaimType::Return,
-            reason: f.req_str(inv, "rejectReturnReason", usize::MAX)?,
-        },
-        Op::RejectExchange => Action::Reject {
-            ty: ClaimType::Exchange,
-            reason: f.req_str(inv, "rejectExchangeReason", usize::MAX)?,
-        },
+        Op::RejectReturn => {
+            Action::Reject { ty: ClaimType::Return, reason: f.req_str(inv, "rejectReturnReason", usize::MAX)? }
+        }
+        Op::RejectExchange => {
+            Action::Reject { ty: ClaimType::Exchange, reason: f.req_str(inv, "rejectExchangeReason", usize::MAX)? }
+        }
         Op::HoldbackReturn | Op::HoldbackExchange => {
             let (ty, detail_name, fee_name) = if op == Op::HoldbackReturn {
-                (
-                    ClaimType::Return,
-                    "holdbackReturnDetailReason",
-                    "extraReturnFeeAmount",
-                )
+                (ClaimType::Return, "holdbackReturnDetailReason", "extraReturnFeeAmount")
             } else {
-                (
-                    ClaimType::Exchange,
-                    "holdbackExchangeDetailReason",
-                    "extraExchangeFeeAmount",
-                )
+                (ClaimType::Exchange, "holdbackExchangeDetailReason", "extraExchangeFeeAmount")
             };
             let class = f.req_enum(inv, "holdbackClassType", HoldbackClassType::parse, any);
             let detailed = f.req_str(inv, detail_name, 4000);
             let fee = f.opt_int(inv, fee_name, 0, i64::MAX);
-            Action::Holdback {
-                ty,
-                class: class?,
-                detailed: detailed?,
-                fee,
-            }
+            Action::Holdback { ty, class: class?, detailed: detailed?, fee }
         }
-        Op::ReleaseReturnHoldback => Action::Release {
-            ty: ClaimType::Return,
-        },
-        Op::ReleaseExchangeHoldback => Action::Release {
-            ty: ClaimType::Exchange,
-        },
+        Op::ReleaseReturnHoldback => Action::Release { ty: ClaimType::Return },
+        Op::ReleaseExchangeHoldback => Action::Release { ty: ClaimType::Exchange },
         Op::CompleteExchangeCollect => Action::CollectComplete,
         Op::RedeliverExchange => {
-            let method = f.req_enum(
-                inv,
-                "reDeliveryMethod",
-                DeliveryMethod::parse,
-                request_delivery_method,
-            );
+            let method = f.req_enum(inv, "reDeliveryMethod", DeliveryMethod::parse, request_delivery_method);
             let company = courier(&f, inv, "reDeliveryCompany");
             let tracking = f.opt_str(inv, "reDeliveryTrackingNumber", 100);
-            Action::Redeliver {
-                ship: Shipment {
-                    method: method?,
-                    company,
-                    tracking_number: tracking,
-                },
-            }
+            Action::Redeliver { ship: Shipment { method: method?, company, tracking_number: tracking } }
         }
         _ => return None,
     };
@@ -922,11 +727,7 @@ fn single_item(cx: &Cx, op: Op, id: &str, map: &Map<String, Value>) -> Reply {
         Some(a) if inv.is_empty() => a,
         _ => {
             if inv.is_empty() {
-                inv.push(
-                    "body",
-                    "NotNull",
-                    "요청 본문이 올바르지 않습니다. (invalid request body)",
-                );
+                inv.push("body", "NotNull", "요청 본문이 올바르지 않습니다. (invalid request body)");
             }
             return cx.invalid(&inv);
         }
@@ -934,13 +735,7 @@ fn single_item(cx: &Cx, op: Op, id: &str, map: &Map<String, Value>) -> Reply {
     let mut store = cx.store();
     let Some(idx) = store.po_index(id) else {
         drop(store);
-        return Reply::error(
-            StatusCode::NOT_FOUND,
-            "100001",
-            store::NOT_FOUND.message,
-            cx.trace,
-            cx.now,
-        );
+        return Reply::error(StatusCode::NOT_FOUND, "100001", store::NOT_FOUND.message, cx.trace, cx.now);
     };
     // Quantity claims: the sandbox emulates whole-quantity claims only. A quantity other than the
     // remaining one is a per-item failure (104133); with nothing left the state check answers.
@@ -954,48 +749,21 @@ fn single_item(cx: &Cx, op: Op, id: &str, map: &Map<String, Value>) -> Reply {
     };
     let now = cx.now;
     let result = match action {
-        Action::Delay {
-            due,
-            reason,
-            detailed,
-        } => store.delay(idx, now, reason, detailed, due),
-        Action::RequestCancel {
-            reason,
-            detailed,
-            quantity,
-        } => quantity_check(quantity).and_then(|()| {
+        Action::Delay { due, reason, detailed } => store.delay(idx, now, reason, detailed, due),
+        Action::RequestCancel { reason, detailed, quantity } => quantity_check(quantity).and_then(|()| {
             let reason = ClaimReason::parse(reason.as_str()).unwrap_or(ClaimReason::IntentChanged);
             store.request_cancel(idx, now, Actor::Seller, reason, detailed)
         }),
         Action::ApproveCancel => store.approve_cancel(idx, now),
-        Action::RequestReturn {
-            reason,
-            detailed,
-            collect,
-            quantity,
-        } => quantity_check(quantity)
-            .and_then(|()| store::check_collect_tracking(&collect))
-            .and_then(|()| {
-                let reason =
-                    ClaimReason::parse(reason.as_str()).unwrap_or(ClaimReason::IntentChanged);
-                store.request_collect_claim(
-                    idx,
-                    now,
-                    ClaimType::Return,
-                    Actor::Seller,
-                    reason,
-                    detailed,
-                    collect,
-                )
-            }),
+        Action::RequestReturn { reason, detailed, collect, quantity } => {
+            quantity_check(quantity).and_then(|()| store::check_collect_tracking(&collect)).and_then(|()| {
+                let reason = ClaimReason::parse(reason.as_str()).unwrap_or(ClaimReason::IntentChanged);
+                store.request_collect_claim(idx, now, ClaimType::Return, Actor::Seller, reason, detailed, collect)
+            })
+        }
         Action::ApproveReturn => store.approve_return(idx, now),
         Action::Reject { ty, reason } => store.reject_collect_claim(idx, now, ty, Some(reason)),
-        Action::Holdback {
-            ty,
-            class,
-            detailed,
-            fee,
-        } => store.holdback(idx, now, ty, class, detailed, fee),
+        Action::Holdback { ty, class, detailed, fee } => store.holdback(idx, now, ty, class, detailed, fee),
         Action::Release { ty } => store.release_holdback(idx, now, ty),
         Action::CollectComplete => store.collect_done(idx, now, Some(ClaimType::Exchange)),
         Action::Redeliver { ship } => store.redeliver_exchange(idx, now, &ship),

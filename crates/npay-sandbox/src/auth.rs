@@ -71,12 +71,7 @@ impl TokenStore {
         }
         self.tokens.retain(|_, r| r.expires_at > now);
         let token = new_token();
-        self.tokens.insert(
-            token.clone(),
-            TokenRecord {
-                expires_at: now + TOKEN_LIFETIME_MS,
-            },
-        );
+        self.tokens.insert(token.clone(), TokenRecord { expires_at: now + TOKEN_LIFETIME_MS });
         self.latest.insert(key, token.clone());
         (token, TOKEN_LIFETIME_MS / 1000, true)
     }
@@ -108,12 +103,8 @@ mod tests {
     #[test]
     fn published_test_vector_verifies_with_canonicalised_salt() {
         let h = expected_hash("$2a$10$abcdefghijklmnopqrstuv", "aaaabbbbcccc", 1643961623299).unwrap();
-        assert_eq!(
-            h,
-            "$2a$10$abcdefghijklmnopqrstuuBVWYJN6OEOtLu8V4p41kb.NzUiA3nk2"
-        );
-        let sign =
-            "JDJhJDEwJGFiY2RlZmdoaWprbG1ub3BxcnN0dXVCVldZSk42T0VPdEx1OFY0cDQxa2IuTnpVaUEzbmsy";
+        assert_eq!(h, "$2a$10$abcdefghijklmnopqrstuuBVWYJN6OEOtLu8V4p41kb.NzUiA3nk2");
+        let sign = "JDJhJDEwJGFiY2RlZmdoaWprbG1ub3BxcnN0dXVCVldZSk42T0VPdEx1OFY0cDQxa2IuTnpVaUEzbmsy";
         assert_eq!(decode_sign(sign).unwrap(), h.as_bytes());
     }
 

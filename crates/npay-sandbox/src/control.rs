@@ -31,11 +31,7 @@ pub fn handle(shared: &Shared, method: &Method, path: &str, body: &[u8], trace: 
     let now = shared.now();
     let segs: Vec<&str> = path.split('/').collect();
     let expect = |m: Method| -> Result<(), Reply> {
-        if *method == m {
-            Ok(())
-        } else {
-            Err(Reply::method_not_allowed(m, trace, now))
-        }
+        if *method == m { Ok(()) } else { Err(Reply::method_not_allowed(m, trace, now)) }
     };
     let result = match segs.as_slice() {
         ["orders"] => expect(Method::POST).and_then(|_| create_orders(shared, body, trace)),
@@ -93,11 +89,7 @@ fn create_orders(shared: &Shared, body: &[u8], trace: &str) -> Result<Reply, Rep
         None | Some("PAYED") => true,
         Some("PAYMENT_WAITING") => false,
         Some(_) => {
-            inv.push(
-                "status",
-                "typeMismatch",
-                "status must be PAYED or PAYMENT_WAITING",
-            );
+            inv.push("status", "typeMismatch", "status must be PAYED or PAYMENT_WAITING");
             true
         }
     };
@@ -108,33 +100,14 @@ fn create_orders(shared: &Shared, body: &[u8], trace: &str) -> Result<Reply, Rep
     let now = shared.now();
     let (order_ids, po_ids) = store.create_orders(now, count, paid, per);
     drop(store);
-    Ok(Reply::json(
-        StatusCode::OK,
-        &json!({ "orderIds": order_ids, "productOrderIds": po_ids }),
-    ))
+    Ok(Reply::json(StatusCode::OK, &json!({ "orderIds": order_ids, "productOrderIds": po_ids })))
 }
 
-fn event_handler(
-    shared: &Shared,
-    id: &str,
-    event: &str,
-    body: &[u8],
-    trace: &str,
-) -> Result<Reply, Reply> {
+fn event_handler(shared: &Shared, id: &str, event: &str, body: &[u8], trace: &str) -> Result<Reply, Reply> {
     let now = shared.now();
     if !EVENTS.contains(&event) {
-        let msg = format!(
-            "unknown event '{}'; use one of {}",
-            crate::input::clip(event),
-            EVENTS.join(", ")
-        );
-        return Err(Reply::error(
-            StatusCode::NOT_FOUND,
-            "SANDBOX.UNKNOWN_EVENT",
-            &msg,
-            trace,
-            now,
-        ));
+        let msg = format!("unknown event '{}'; use one of {}", crate::input::clip(event), EVENTS.join(", "));
+        return Err(Reply::error(StatusCode::NOT_FOUND, "SANDBOX.UNKNOWN_EVENT", &msg, trace, now));
     }
     let map = optional_object(body, shared, trace)?;
     let f = Fields::new(&map);
@@ -147,13 +120,7 @@ fn event_handler(
     }
     let mut store = lock(&shared.store);
     let Some(idx) = store.po_index(id) else {
-        return Err(Reply::error(
-            StatusCode::NOT_FOUND,
-            "100001",
-            crate::store::NOT_FOUND.message,
-            trace,
-            now,
-        ));
+        return Err(Reply::error(StatusCode::NOT_FOUND, "100001", crate::store::NOT_FOUND.message, trace, now));
     };
     let collect = || Shipment {
         method: DeliveryMethod::ReturnDesignated,
@@ -165,13 +132,9 @@ fn event_handler(
         "pay" => store.pay(idx, now).map(|v| affected = v),
         "deliver" => store.deliver(idx, now),
         "decide-purchase" => store.decide_purchase(idx, now),
-        "request-cancel" => store.request_cancel(
-            idx,
-            now,
-            Actor::Buyer,
-            reason.unwrap_or(ClaimReason::IntentChanged),
-            detailed,
-        ),
+        "request-cancel" => {
+            store.request_cancel(idx, now, Actor::Buyer, reason.unwrap_or(ClaimReason::IntentChanged), detailed)
+        }
         "request-return" => store.request_collect_claim(
             idx,
             now,
@@ -200,9 +163,7 @@ fn event_handler(
             e.message,
             event,
             po.status.as_str(),
-            po.shown_claim()
-                .map(|c| format!(", claimStatus {}", c.status.as_str()))
-                .unwrap_or_default()
+            po.shown_claim().map(|c| format!(", claimStatus {}", c.status.as_str())).unwrap_or_default()
         );
         return Err(Reply::error(StatusCode::CONFLICT, e.code, &msg, trace, now));
     }
@@ -239,11 +200,7 @@ fn advance_clock(shared: &Shared, body: &[u8], trace: &str) -> Result<Reply, Rep
         Some(Value::Number(n)) => match n.as_f64() {
             Some(s) if (0.0..=10.0 * 365.0 * 86_400.0).contains(&s) => Some(s),
             _ => {
-                inv.push(
-                    "advanceSeconds",
-                    "Range",
-                    "advanceSeconds must be between 0 and ten years",
-                );
+                inv.push("advanceSeconds", "Range", "advanceSeconds must be between 0 and ten years");
                 None
             }
         },
@@ -252,11 +209,7 @@ fn advance_clock(shared: &Shared, body: &[u8], trace: &str) -> Result<Reply, Rep
             None
         }
         Some(_) => {
-            inv.push(
-                "advanceSeconds",
-                "typeMismatch",
-                "advanceSeconds must be a number",
-            );
+            inv.push("advanceSeconds", "typeMismatch", "advanceSeconds must be a number");
             None
         }
     };
@@ -299,31 +252,17 @@ fn put_faults(shared: &Shared, body: &[u8], trace: &str) -> Result<Reply, Reply>
         None | Some(Value::Null) => shared.seed,
         Some(Value::Number(n)) if n.as_u64().is_some() => n.as_u64().unwrap_or(0),
         Some(_) => {
-            inv.push(
-                "seed",
-                "typeMismatch",
-                "seed must be a non-negative integer",
-            );
+            inv.push("seed", "typeMismatch", "seed must be a non-negative integer");
             0
         }
     };
     if server_error_rate + rate_limit_rate + reset_rate > 1.0 + 1e-9 {
-        inv.push(
-            "serverErrorRate",
-            "Range",
-            "the three rates must add up to at most 1",
-        );
+        inv.push("serverErrorRate", "Range", "the three rates must add up to at most 1");
     }
     if !inv.is_empty() {
         return Err(Reply::invalid(&inv, trace, shared.now()));
     }
-    let config = FaultConfig {
-        server_error_rate,
-        rate_limit_rate,
-        reset_rate,
-        latency_ms,
-        seed,
-    };
+    let config = FaultConfig { server_error_rate, rate_limit_rate, reset_rate, latency_ms, seed };
     let active = config.is_active();
     let reply = faults_reply(&config);
     *lock(&shared.faults) = FaultState::new(config);
@@ -336,15 +275,9 @@ fn stats(shared: &Shared) -> Reply {
     let mut requests = Map::new();
     let mut mutations = Map::new();
     for op in Op::ALL {
-        requests.insert(
-            op.id().to_string(),
-            json!(shared.stats.requests[op.index()].load(Ordering::Relaxed)),
-        );
+        requests.insert(op.id().to_string(), json!(shared.stats.requests[op.index()].load(Ordering::Relaxed)));
         if op.is_mutation() {
-            mutations.insert(
-                op.id().to_string(),
-                json!(shared.stats.mutations[op.index()].load(Ordering::Relaxed)),
-            );
+            mutations.insert(op.id().to_string(), json!(shared.stats.mutations[op.index()].load(Ordering::Relaxed)));
         }
     }
     Reply::json(

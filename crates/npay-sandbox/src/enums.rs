@@ -36,10 +36,7 @@ str_enum!(ProductOrderStatus {
 impl ProductOrderStatus {
     /// Whether the deal is closed (personal data is masked from then on).
     pub fn is_final(self) -> bool {
-        matches!(
-            self,
-            Self::PurchaseDecided | Self::Canceled | Self::Returned | Self::CanceledByNopayment
-        )
+        matches!(self, Self::PurchaseDecided | Self::Canceled | Self::Returned | Self::CanceledByNopayment)
     }
 }
 
@@ -108,13 +105,7 @@ str_enum!(DeliveryMethod {
 impl DeliveryMethod {
     /// The `RETURN_*` methods: for collecting returns, not for dispatch or re-delivery (104116).
     pub fn is_collect_method(self) -> bool {
-        matches!(
-            self,
-            Self::ReturnDesignated
-                | Self::ReturnDelivery
-                | Self::ReturnIndividual
-                | Self::ReturnMerchant
-        )
+        matches!(self, Self::ReturnDesignated | Self::ReturnDelivery | Self::ReturnIndividual | Self::ReturnMerchant)
     }
 }
 

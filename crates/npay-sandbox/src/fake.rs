@@ -5,17 +5,13 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::model::Address;
 
-const SURNAMES: &[&str] = &[
-    "김", "이", "박", "최", "정", "강", "조", "윤", "장", "임", "한", "오", "서", "신", "권",
-];
+const SURNAMES: &[&str] = &["김", "이", "박", "최", "정", "강", "조", "윤", "장", "임", "한", "오", "서", "신", "권"];
 const GIVEN: &[&str] = &[
-    "민준", "서연", "도윤", "지우", "하준", "서윤", "예준", "하은", "시우", "지민", "주원", "수아",
-    "지호", "지유", "현우", "채원", "준서", "다은", "건우", "은서", "우진", "가은", "선우", "예린",
+    "민준", "서연", "도윤", "지우", "하준", "서윤", "예준", "하은", "시우", "지민", "주원", "수아", "지호", "지유",
+    "현우", "채원", "준서", "다은", "건우", "은서", "우진", "가은", "선우", "예린",
 ];
-const ROMAN_SURNAMES: &[&str] = &[
-    "kim", "lee", "park", "choi", "jung", "kang", "cho", "yoon", "jang", "lim", "han", "oh", "seo",
-    "shin", "kwon",
-];
+const ROMAN_SURNAMES: &[&str] =
+    &["kim", "lee", "park", "choi", "jung", "kang", "cho", "yoon", "jang", "lim", "han", "oh", "seo", "shin", "kwon"];
 
 /// (city, district, road, zip prefix)
 const STREETS: &[(&str, &str, &str, &str)] = &[
@@ -30,73 +26,32 @@ const STREETS: &[(&str, &str, &str, &str)] = &[
     ("부산광역시", "수영구", "광안해변로", "48"),
     ("부산광역시", "동래구", "충렬대로", "47"),
 ];
-const BUILDINGS: &[&str] = &[
-    "래미안아파트",
-    "푸르지오",
-    "자이아파트",
-    "힐스테이트",
-    "e편한세상",
-    "현대아파트",
-];
-const MEMOS: &[&str] = &[
-    "문 앞에 놓아주세요",
-    "부재 시 경비실에 맡겨주세요",
-    "배송 전 연락 바랍니다",
-    "택배함에 넣어주세요",
-];
+const BUILDINGS: &[&str] = &["래미안아파트", "푸르지오", "자이아파트", "힐스테이트", "e편한세상", "현대아파트"];
+const MEMOS: &[&str] =
+    &["문 앞에 놓아주세요", "부재 시 경비실에 맡겨주세요", "배송 전 연락 바랍니다", "택배함에 넣어주세요"];
 
 /// (name, unit price KRW, options)
 pub const PRODUCTS: &[(&str, i64, &[&str])] = &[
     ("경북 청송 꿀사과 5kg (16~20과)", 39_900, &["중과", "대과"]),
     ("제주 감귤 3kg 로얄과", 19_800, &[]),
-    (
-        "무선 블루투스 이어폰 NX-200",
-        59_000,
-        &["색상: 블랙", "색상: 화이트", "색상: 네이비"],
-    ),
+    ("무선 블루투스 이어폰 NX-200", 59_000, &["색상: 블랙", "색상: 화이트", "색상: 네이비"]),
     ("고속 충전 USB-C 케이블 2m", 8_900, &[]),
     (
         "남성 기본 라운드 반팔 티셔츠",
         12_900,
-        &[
-            "색상: 블랙 / 사이즈: M",
-            "색상: 화이트 / 사이즈: L",
-            "색상: 그레이 / 사이즈: XL",
-        ],
+        &["색상: 블랙 / 사이즈: M", "색상: 화이트 / 사이즈: L", "색상: 그레이 / 사이즈: XL"],
     ),
-    (
-        "여성 경량 패딩 조끼",
-        45_000,
-        &["사이즈: 55", "사이즈: 66", "사이즈: 77"],
-    ),
-    (
-        "스테인리스 텀블러 500ml",
-        15_900,
-        &["색상: 실버", "색상: 민트"],
-    ),
+    ("여성 경량 패딩 조끼", 45_000, &["사이즈: 55", "사이즈: 66", "사이즈: 77"]),
+    ("스테인리스 텀블러 500ml", 15_900, &["색상: 실버", "색상: 민트"]),
     ("유기농 현미 10kg", 42_000, &[]),
     ("국산 참기름 350ml", 16_500, &[]),
     ("어린이 원목 블록 세트 100pcs", 32_000, &[]),
-    (
-        "LED 무드등 수면등",
-        21_900,
-        &["색상: 웜화이트", "색상: 쿨화이트"],
-    ),
-    (
-        "등산 양말 5켤레 세트",
-        9_900,
-        &["사이즈: 250", "사이즈: 270"],
-    ),
+    ("LED 무드등 수면등", 21_900, &["색상: 웜화이트", "색상: 쿨화이트"]),
+    ("등산 양말 5켤레 세트", 9_900, &["사이즈: 250", "사이즈: 270"]),
 ];
 
-const REVIEW_TITLES: &[&str] = &[
-    "만족합니다",
-    "배송이 빨라요",
-    "재구매 의사 있어요",
-    "가격 대비 괜찮아요",
-    "생각보다 좋네요",
-    "보통이에요",
-];
+const REVIEW_TITLES: &[&str] =
+    &["만족합니다", "배송이 빨라요", "재구매 의사 있어요", "가격 대비 괜찮아요", "생각보다 좋네요", "보통이에요"];
 const REVIEW_CONTENTS: &[&str] = &[
     "포장도 꼼꼼하고 상품 상태가 아주 좋습니다.",
     "주문하고 이틀 만에 받았어요. 품질도 만족합니다.",
@@ -120,19 +75,11 @@ pub fn person(rng: &mut ChaCha8Rng) -> Person {
     let s = rng.random_range(0..SURNAMES.len());
     let name = format!("{}{}", SURNAMES[s], pick(rng, GIVEN));
     let login_id = format!("{}{}****", ROMAN_SURNAMES[s], rng.random_range(10..99));
-    Person {
-        name,
-        login_id,
-        tel: tel(rng),
-    }
+    Person { name, login_id, tel: tel(rng) }
 }
 
 pub fn tel(rng: &mut ChaCha8Rng) -> String {
-    format!(
-        "010-{:04}-{:04}",
-        rng.random_range(2000..10_000),
-        rng.random_range(0..10_000)
-    )
+    format!("010-{:04}-{:04}", rng.random_range(2000..10_000), rng.random_range(0..10_000))
 }
 
 pub fn address(rng: &mut ChaCha8Rng, receiver: &Person) -> Address {
@@ -155,13 +102,7 @@ pub fn address(rng: &mut ChaCha8Rng, receiver: &Person) -> Address {
     };
     Address {
         name: receiver.name.clone(),
-        base_address: format!(
-            "{} {} {} {}",
-            city,
-            district,
-            road,
-            rng.random_range(1..400)
-        ),
+        base_address: format!("{} {} {} {}", city, district, road, rng.random_range(1..400)),
         detailed_address: detailed,
         zip_code: format!("{}{:03}", zip, rng.random_range(0..1000)),
         tel1: receiver.tel.clone(),
@@ -178,21 +119,12 @@ pub fn address(rng: &mut ChaCha8Rng, receiver: &Person) -> Address {
 }
 
 pub fn memo(rng: &mut ChaCha8Rng) -> Option<&'static str> {
-    if rng.random_bool(0.5) {
-        Some(*pick(rng, MEMOS))
-    } else {
-        None
-    }
+    if rng.random_bool(0.5) { Some(*pick(rng, MEMOS)) } else { None }
 }
 
 pub fn review_text(rng: &mut ChaCha8Rng) -> (&'static str, &'static str) {
     (*pick(rng, REVIEW_TITLES), *pick(rng, REVIEW_CONTENTS))
 }
 
-pub const PAYMENT_MEANS: &[&str] = &[
-    "신용카드",
-    "신용카드 간편결제",
-    "계좌 간편결제",
-    "포인트/머니결제",
-    "휴대폰 간편결제",
-];
+pub const PAYMENT_MEANS: &[&str] =
+    &["신용카드", "신용카드 간편결제", "계좌 간편결제", "포인트/머니결제", "휴대폰 간편결제"];

@@ -71,11 +71,7 @@ impl FaultState {
             };
         }
         if u < c.rate_limit_rate + c.server_error_rate + c.reset_rate {
-            return if self.rng.random_bool(0.5) {
-                Fault::ResetBefore
-            } else {
-                Fault::ResetAfter
-            };
+            return if self.rng.random_bool(0.5) { Fault::ResetBefore } else { Fault::ResetAfter };
         }
         Fault::None
     }
@@ -92,12 +88,7 @@ pub struct Bucket {
 impl Bucket {
     pub fn new(rate: f64) -> Bucket {
         let burst = (rate * 2.0).max(1.0);
-        Bucket {
-            rate,
-            burst,
-            tokens: burst,
-            last: Instant::now(),
-        }
+        Bucket { rate, burst, tokens: burst, last: Instant::now() }
     }
 
     /// Takes one token; returns whether the request may pass and how many whole tokens remain.
@@ -121,13 +112,7 @@ mod tests {
 
     #[test]
     fn draws_are_reproducible_for_a_seed() {
-        let cfg = FaultConfig {
-            server_error_rate: 0.3,
-            rate_limit_rate: 0.2,
-            reset_rate: 0.2,
-            latency_ms: 0,
-            seed: 7,
-        };
+        let cfg = FaultConfig { server_error_rate: 0.3, rate_limit_rate: 0.2, reset_rate: 0.2, latency_ms: 0, seed: 7 };
         let a: Vec<Fault> = {
             let mut s = FaultState::new(cfg.clone());
             (0..50).map(|_| s.draw()).collect()

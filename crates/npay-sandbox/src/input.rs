@@ -25,28 +25,16 @@ pub struct Invalid(pub Vec<InvalidInput>);
 
 impl Invalid {
     pub fn push(&mut self, name: impl Into<String>, typ: &'static str, message: impl Into<String>) {
-        self.0.push(InvalidInput {
-            name: name.into(),
-            typ,
-            message: message.into(),
-        });
+        self.0.push(InvalidInput { name: name.into(), typ, message: message.into() });
     }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
     pub fn required(&mut self, name: &str) {
-        self.push(
-            name,
-            "NotNull",
-            format!("필수 입력값입니다. ({name} is required)"),
-        );
+        self.push(name, "NotNull", format!("필수 입력값입니다. ({name} is required)"));
     }
     fn mismatch(&mut self, name: &str, what: &str) {
-        self.push(
-            name,
-            "typeMismatch",
-            format!("형식이 올바르지 않습니다. ({name} must be {what})"),
-        );
+        self.push(name, "typeMismatch", format!("형식이 올바르지 않습니다. ({name} must be {what})"));
     }
     fn bad_datetime(&mut self, name: &str, e: DateTimeError) {
         match e {
@@ -69,19 +57,12 @@ pub struct Query<'a> {
 
 impl<'a> Query<'a> {
     pub fn parse(q: Option<&'a str>) -> Query<'a> {
-        Query {
-            pairs: q
-                .map(|q| form_urlencoded::parse(q.as_bytes()).collect())
-                .unwrap_or_default(),
-        }
+        Query { pairs: q.map(|q| form_urlencoded::parse(q.as_bytes()).collect()).unwrap_or_default() }
     }
 
     /// The first value of `name`.
     pub fn first(&self, name: &str) -> Option<&str> {
-        self.pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_ref())
+        self.pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_ref())
     }
 
     /// All values of `name`, repeated or comma-separated.
@@ -100,11 +81,7 @@ impl<'a> Query<'a> {
         match self.first(name) {
             None => None,
             Some("") => {
-                inv.push(
-                    name,
-                    "NotBlank",
-                    format!("값이 비어 있습니다. ({name} must not be empty)"),
-                );
+                inv.push(name, "NotBlank", format!("값이 비어 있습니다. ({name} must not be empty)"));
                 None
             }
             Some(v) => Some(v),
@@ -161,30 +138,16 @@ impl<'a> Query<'a> {
         self.opt_int(inv, name, min, max)
     }
 
-    pub fn opt_int(
-        &self,
-        inv: &mut Invalid,
-        name: &str,
-        min: i64,
-        max: Option<i64>,
-    ) -> Option<i64> {
+    pub fn opt_int(&self, inv: &mut Invalid, name: &str, min: i64, max: Option<i64>) -> Option<i64> {
         let v = self.value(inv, name)?;
         match v.trim().parse::<i64>() {
             Ok(n) if n < min => {
-                inv.push(
-                    name,
-                    "Min",
-                    format!("{min} 이상이어야 합니다. ({name} must be at least {min})"),
-                );
+                inv.push(name, "Min", format!("{min} 이상이어야 합니다. ({name} must be at least {min})"));
                 None
             }
             Ok(n) if max.is_some_and(|m| n > m) => {
                 let m = max.unwrap_or(n);
-                inv.push(
-                    name,
-                    "Max",
-                    format!("{m} 이하여야 합니다. ({name} must be at most {m})"),
-                );
+                inv.push(name, "Max", format!("{m} 이하여야 합니다. ({name} must be at most {m})"));
                 None
             }
             Ok(n) => Some(n),
@@ -206,12 +169,7 @@ impl<'a> Query<'a> {
         }
     }
 
-    pub fn opt_enum<T>(
-        &self,
-        inv: &mut Invalid,
-        name: &str,
-        parse: fn(&str) -> Option<T>,
-    ) -> Option<T> {
+    pub fn opt_enum<T>(&self, inv: &mut Invalid, name: &str, parse: fn(&str) -> Option<T>) -> Option<T> {
         let v = self.value(inv, name)?;
         match parse(v) {
             Some(t) => Some(t),
@@ -219,22 +177,14 @@ impl<'a> Query<'a> {
                 inv.push(
                     name,
                     "typeMismatch",
-                    format!(
-                        "허용되지 않는 값입니다. ({name}: unknown value '{}')",
-                        clip(v)
-                    ),
+                    format!("허용되지 않는 값입니다. ({name}: unknown value '{}')", clip(v)),
                 );
                 None
             }
         }
     }
 
-    pub fn req_enum<T>(
-        &self,
-        inv: &mut Invalid,
-        name: &str,
-        parse: fn(&str) -> Option<T>,
-    ) -> Option<T> {
+    pub fn req_enum<T>(&self, inv: &mut Invalid, name: &str, parse: fn(&str) -> Option<T>) -> Option<T> {
         if self.first(name).is_none() {
             inv.required(name);
             return None;
@@ -242,12 +192,7 @@ impl<'a> Query<'a> {
         self.opt_enum(inv, name, parse)
     }
 
-    pub fn enum_list<T>(
-        &self,
-        inv: &mut Invalid,
-        name: &str,
-        parse: fn(&str) -> Option<T>,
-    ) -> Vec<T> {
+    pub fn enum_list<T>(&self, inv: &mut Invalid, name: &str, parse: fn(&str) -> Option<T>) -> Vec<T> {
         let mut out = Vec::new();
         for v in self.all(name) {
             match parse(v) {
@@ -255,10 +200,7 @@ impl<'a> Query<'a> {
                 None => inv.push(
                     name,
                     "typeMismatch",
-                    format!(
-                        "허용되지 않는 값입니다. ({name}: unknown value '{}')",
-                        clip(v)
-                    ),
+                    format!("허용되지 않는 값입니다. ({name}: unknown value '{}')", clip(v)),
                 ),
             }
         }
@@ -279,32 +221,20 @@ pub fn clip(s: &str) -> String {
 pub fn json_object(body: &[u8]) -> Result<Map<String, Value>, Invalid> {
     let mut inv = Invalid::default();
     if body.iter().all(u8::is_ascii_whitespace) {
-        inv.push(
-            "body",
-            "NotNull",
-            "요청 본문이 없습니다. (a JSON request body is required)",
-        );
+        inv.push("body", "NotNull", "요청 본문이 없습니다. (a JSON request body is required)");
         return Err(inv);
     }
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(m)) => Ok(m),
         Ok(_) => {
-            inv.push(
-                "body",
-                "typeMismatch",
-                "요청 본문은 JSON 객체여야 합니다. (the body must be a JSON object)",
-            );
+            inv.push("body", "typeMismatch", "요청 본문은 JSON 객체여야 합니다. (the body must be a JSON object)");
             Err(inv)
         }
         Err(e) => {
             inv.push(
                 "body",
                 "HttpMessageNotReadable",
-                format!(
-                    "JSON 형식이 올바르지 않습니다. (malformed JSON at line {} column {})",
-                    e.line(),
-                    e.column()
-                ),
+                format!("JSON 형식이 올바르지 않습니다. (malformed JSON at line {} column {})", e.line(), e.column()),
             );
             Err(inv)
         }
@@ -319,10 +249,7 @@ pub struct Fields<'a> {
 
 impl<'a> Fields<'a> {
     pub fn new(map: &'a Map<String, Value>) -> Fields<'a> {
-        Fields {
-            map,
-            prefix: String::new(),
-        }
+        Fields { map, prefix: String::new() }
     }
 
     fn name(&self, n: &str) -> String {
@@ -363,7 +290,11 @@ impl<'a> Fields<'a> {
         match self.get(inv, n)? {
             Value::String(s) => {
                 if s.chars().count() > max_chars {
-                    inv.push(self.name(n), "Size", format!("{max_chars}자 이하여야 합니다. ({n} must be at most {max_chars} characters)"));
+                    inv.push(
+                        self.name(n),
+                        "Size",
+                        format!("{max_chars}자 이하여야 합니다. ({n} must be at most {max_chars} characters)"),
+                    );
                     None
                 } else {
                     Some(s.clone())
@@ -384,11 +315,7 @@ impl<'a> Fields<'a> {
         }
         let s = self.opt_str(inv, n, max_chars)?;
         if s.is_empty() {
-            inv.push(
-                self.name(n),
-                "Size",
-                format!("값이 비어 있습니다. ({n} must not be empty)"),
-            );
+            inv.push(self.name(n), "Size", format!("값이 비어 있습니다. ({n} must not be empty)"));
             return None;
         }
         Some(s)
@@ -412,10 +339,7 @@ impl<'a> Fields<'a> {
                 inv.push(
                     self.name(n),
                     "typeMismatch",
-                    format!(
-                        "허용되지 않는 값입니다. ({n}: '{}' is not accepted here)",
-                        clip(s)
-                    ),
+                    format!("허용되지 않는 값입니다. ({n}: '{}' is not accepted here)", clip(s)),
                 );
                 None
             }
@@ -438,11 +362,9 @@ impl<'a> Fields<'a> {
     pub fn opt_int(&self, inv: &mut Invalid, n: &str, min: i64, max: i64) -> Option<i64> {
         let v = self.get(inv, n)?;
         let num = match v {
-            Value::Number(x) => x.as_i64().or_else(|| {
-                x.as_f64()
-                    .filter(|f| f.fract() == 0.0 && f.abs() < 9e15)
-                    .map(|f| f as i64)
-            }),
+            Value::Number(x) => {
+                x.as_i64().or_else(|| x.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9e15).map(|f| f as i64))
+            }
             _ => None,
         };
         match num {
@@ -451,19 +373,11 @@ impl<'a> Fields<'a> {
                 None
             }
             Some(x) if x < min => {
-                inv.push(
-                    self.name(n),
-                    "Min",
-                    format!("{min} 이상이어야 합니다. ({n} must be at least {min})"),
-                );
+                inv.push(self.name(n), "Min", format!("{min} 이상이어야 합니다. ({n} must be at least {min})"));
                 None
             }
             Some(x) if x > max => {
-                inv.push(
-                    self.name(n),
-                    "Max",
-                    format!("{max} 이하여야 합니다. ({n} must be at most {max})"),
-                );
+                inv.push(self.name(n), "Max", format!("{max} 이하여야 합니다. ({n} must be at most {max})"));
                 None
             }
             Some(x) => Some(x),
@@ -503,13 +417,7 @@ impl<'a> Fields<'a> {
     }
 
     /// A required array of `min..=max` items (`what` names the items in messages).
-    fn array(
-        &self,
-        inv: &mut Invalid,
-        n: &str,
-        (min, max): (usize, usize),
-        what: &str,
-    ) -> Option<&'a Vec<Value>> {
+    fn array(&self, inv: &mut Invalid, n: &str, (min, max): (usize, usize), what: &str) -> Option<&'a Vec<Value>> {
         if !self.require(inv, n) {
             return None;
         }
@@ -521,7 +429,10 @@ impl<'a> Fields<'a> {
             inv.push(
                 self.name(n),
                 "Size",
-                format!("{min}개 이상 {max}개 이하여야 합니다. ({n} must have {min} to {max} items, got {})", items.len()),
+                format!(
+                    "{min}개 이상 {max}개 이하여야 합니다. ({n} must have {min} to {max} items, got {})",
+                    items.len()
+                ),
             );
             return None;
         }
@@ -530,23 +441,15 @@ impl<'a> Fields<'a> {
 
     /// A required array of non-empty strings (`minLength: 1`) with `min..=max` items. What the
     /// strings look like is not checked: an id that is not one is simply unknown.
-    pub fn str_array(
-        &self,
-        inv: &mut Invalid,
-        n: &str,
-        min: usize,
-        max: usize,
-    ) -> Option<Vec<String>> {
+    pub fn str_array(&self, inv: &mut Invalid, n: &str, min: usize, max: usize) -> Option<Vec<String>> {
         let items = self.array(inv, n, (min, max), "strings")?;
         let mut out = Vec::with_capacity(items.len());
         for (i, it) in items.iter().enumerate() {
             match it {
                 Value::String(s) if !s.is_empty() => out.push(s.clone()),
-                Value::String(_) => inv.push(
-                    format!("{}[{i}]", self.name(n)),
-                    "Size",
-                    "값이 비어 있습니다. (an id must not be empty)",
-                ),
+                Value::String(_) => {
+                    inv.push(format!("{}[{i}]", self.name(n)), "Size", "값이 비어 있습니다. (an id must not be empty)")
+                }
                 _ => inv.mismatch(&format!("{}[{i}]", self.name(n)), "a string"),
             }
         }
@@ -554,13 +457,7 @@ impl<'a> Fields<'a> {
     }
 
     /// A required array of objects with `min..=max` items.
-    pub fn obj_array(
-        &self,
-        inv: &mut Invalid,
-        n: &str,
-        min: usize,
-        max: usize,
-    ) -> Option<Vec<&'a Map<String, Value>>> {
+    pub fn obj_array(&self, inv: &mut Invalid, n: &str, min: usize, max: usize) -> Option<Vec<&'a Map<String, Value>>> {
         let items = self.array(inv, n, (min, max), "objects")?;
         let mut out = Vec::with_capacity(items.len());
         for (i, it) in items.iter().enumerate() {

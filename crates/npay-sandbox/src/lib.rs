@@ -393,10 +393,7 @@ pub struct Sandbox {
 
 impl std::fmt::Debug for Sandbox {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Sandbox")
-            .field("base_url", &self.base_url)
-            .field("seed", &self.seed)
-            .finish_non_exhaustive()
+        f.debug_struct("Sandbox").field("base_url", &self.base_url).field("seed", &self.seed).finish_non_exhaustive()
     }
 }
 
@@ -408,31 +405,24 @@ struct Prepared {
 
 fn prepare(config: &SandboxConfig) -> Result<Prepared, SandboxError> {
     if config.client_id.is_empty() {
-        return Err(SandboxError::InvalidConfig(
-            "client_id must not be empty".into(),
-        ));
+        return Err(SandboxError::InvalidConfig("client_id must not be empty".into()));
     }
     npay_order_api::signature::check_secret(&config.client_secret).map_err(|_| {
         SandboxError::InvalidConfig(
-            "client_secret must be a bcrypt salt: $2a$NN$ followed by 22 characters of ./A-Za-z0-9"
-                .into(),
+            "client_secret must be a bcrypt salt: $2a$NN$ followed by 22 characters of ./A-Za-z0-9".into(),
         )
     })?;
     if let Some(r) = config.rate_limit_rps
         && !(r.is_finite() && r > 0.0)
     {
-        return Err(SandboxError::InvalidConfig(
-            "rate_limit_rps must be a positive number".into(),
-        ));
+        return Err(SandboxError::InvalidConfig("rate_limit_rps must be a positive number".into()));
     }
     let ip: IpAddr = match config.host.as_str() {
         "localhost" => IpAddr::V4(Ipv4Addr::LOCALHOST),
         h => h
             .trim_matches(|c| c == '[' || c == ']')
             .parse()
-            .map_err(|_| {
-                SandboxError::InvalidConfig(format!("host must be an IP address, got '{h}'"))
-            })?,
+            .map_err(|_| SandboxError::InvalidConfig(format!("host must be an IP address, got '{h}'")))?,
     };
     let seed = config.seed.unwrap_or_else(rand::random);
     let shared = Arc::new(server::Shared::new(
@@ -441,11 +431,7 @@ fn prepare(config: &SandboxConfig) -> Result<Prepared, SandboxError> {
         seed,
         config.rate_limit_rps,
     ));
-    Ok(Prepared {
-        shared,
-        bind: SocketAddr::new(ip, config.port),
-        seed,
-    })
+    Ok(Prepared { shared, bind: SocketAddr::new(ip, config.port), seed })
 }
 
 fn base_url_for(addr: SocketAddr) -> String {
@@ -454,20 +440,11 @@ fn base_url_for(addr: SocketAddr) -> String {
         IpAddr::V6(v6) if v6.is_unspecified() => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
         ip => ip,
     };
-    format!(
-        "http://{}{}",
-        SocketAddr::new(ip, addr.port()),
-        server::BASE_PATH
-    )
+    format!("http://{}{}", SocketAddr::new(ip, addr.port()), server::BASE_PATH)
 }
 
 async fn bind(addr: SocketAddr) -> Result<TcpListener, SandboxError> {
-    TcpListener::bind(addr)
-        .await
-        .map_err(|source| SandboxError::Bind {
-            addr: addr.to_string(),
-            source,
-        })
+    TcpListener::bind(addr).await.map_err(|source| SandboxError::Bind { addr: addr.to_string(), source })
 }
 
 /// Starts a sandbox on the current tokio runtime (see [`Sandbox::start`]).
@@ -480,10 +457,7 @@ impl Sandbox {
     pub async fn start(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
         let p = prepare(&config)?;
         let listener = bind(p.bind).await?;
-        let addr = listener.local_addr().map_err(|source| SandboxError::Bind {
-            addr: p.bind.to_string(),
-            source,
-        })?;
+        let addr = listener.local_addr().map_err(|source| SandboxError::Bind { addr: p.bind.to_string(), source })?;
         let (tx, rx) = watch::channel(false);
         tokio::spawn(server::serve(listener, p.shared, rx));
         Ok(Sandbox {
@@ -502,10 +476,7 @@ impl Sandbox {
     pub fn start_blocking(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
         let p = prepare(&config)?;
         // Bind with std so that this works from any thread, even one inside another runtime.
-        let bind_err = |source| SandboxError::Bind {
-            addr: p.bind.to_string(),
-            source,
-        };
+        let bind_err = |source| SandboxError::Bind { addr: p.bind.to_string(), source };
         let std_listener = std::net::TcpListener::bind(p.bind).map_err(bind_err)?;
         std_listener.set_nonblocking(true).map_err(bind_err)?;
         let addr = std_listener.local_addr().map_err(bind_err)?;
@@ -527,14 +498,10 @@ impl Sandbox {
                         return;
                     }
                 };
-                let listener = match runtime.block_on(async { TcpListener::from_std(std_listener) })
-                {
+                let listener = match runtime.block_on(async { TcpListener::from_std(std_listener) }) {
                     Ok(l) => l,
                     Err(source) => {
-                        let _ = ready_tx.send(Err(SandboxError::Bind {
-                            addr: addr.to_string(),
-                            source,
-                        }));
+                        let _ = ready_tx.send(Err(SandboxError::Bind { addr: addr.to_string(), source }));
                         return;
                     }
                 };
@@ -551,9 +518,7 @@ impl Sandbox {
             }
             Err(_) => {
                 let _ = thread.join();
-                return Err(SandboxError::Runtime(std::io::Error::other(
-                    "the sandbox thread stopped during start",
-                )));
+                return Err(SandboxError::Runtime(std::io::Error::other("the sandbox thread stopped during start")));
             }
         }
         Ok(Sandbox {

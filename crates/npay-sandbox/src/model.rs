@@ -67,11 +67,7 @@ impl Serialize for AddressView<'_> {
         m.serialize_entry("isRoadNameAddress", &true)?;
         if self.shipping {
             opt!(m, "pickupLocationType", a.pickup_location_type.as_ref());
-            opt!(
-                m,
-                "pickupLocationContent",
-                a.pickup_location_content.as_ref()
-            );
+            opt!(m, "pickupLocationContent", a.pickup_location_content.as_ref());
             opt!(m, "entryMethod", a.entry_method.as_ref());
             opt!(m, "entryMethodContent", a.entry_method_content.as_ref());
         }
@@ -279,50 +275,24 @@ impl Serialize for ProductOrderInfoView<'_> {
         let po = self.po;
         let mask = po.status.is_final();
         let mut m = s.serialize_map(None)?;
-        m.serialize_entry(
-            "order",
-            &OrderView {
-                order: self.order,
-                mask,
-            },
-        )?;
-        m.serialize_entry(
-            "productOrder",
-            &ProductOrderView {
-                po,
-                order: self.order,
-                mask,
-            },
-        )?;
-        opt!(
-            m,
-            "delivery",
-            po.delivery.as_ref().map(DeliveryView).as_ref()
-        );
+        m.serialize_entry("order", &OrderView { order: self.order, mask })?;
+        m.serialize_entry("productOrder", &ProductOrderView { po, order: self.order, mask })?;
+        opt!(m, "delivery", po.delivery.as_ref().map(DeliveryView).as_ref());
         if let Some(c) = &po.current {
             m.serialize_entry(
                 "currentClaim",
-                &CurrentClaimView {
-                    claim: c,
-                    order: self.order,
-                    warehouse: self.warehouse,
-                    mask,
-                },
+                &CurrentClaimView { claim: c, order: self.order, warehouse: self.warehouse, mask },
             )?;
         }
-        if let Some(ex) =
-            po.completed.iter().rev().find(|c| {
-                c.claim_type == ClaimType::Exchange && c.status == ClaimStatus::ExchangeDone
-            })
+        if let Some(ex) = po
+            .completed
+            .iter()
+            .rev()
+            .find(|c| c.claim_type == ClaimType::Exchange && c.status == ClaimStatus::ExchangeDone)
         {
             m.serialize_entry(
                 "beforeClaim",
-                &CurrentClaimView {
-                    claim: ex,
-                    order: self.order,
-                    warehouse: self.warehouse,
-                    mask,
-                },
+                &CurrentClaimView { claim: ex, order: self.order, warehouse: self.warehouse, mask },
             )?;
         }
         if !po.completed.is_empty() {
@@ -395,11 +365,7 @@ impl Serialize for ProductOrderView<'_> {
         opt!(m, "decisionDate", po.decision_date.map(Ts).as_ref());
         if let Some(d) = &po.delay {
             m.serialize_entry("delayedDispatchReason", &d.reason)?;
-            opt!(
-                m,
-                "delayedDispatchDetailedReason",
-                d.detailed_reason.as_ref()
-            );
+            opt!(m, "delayedDispatchDetailedReason", d.detailed_reason.as_ref());
         }
         m.serialize_entry("mallId", MALL_ID)?;
         m.serialize_entry("merchantChannelId", MERCHANT_CHANNEL_ID)?;
@@ -409,14 +375,7 @@ impl Serialize for ProductOrderView<'_> {
         opt!(m, "productOption", po.product_option.as_ref());
         opt!(m, "optionCode", po.option_code.as_ref());
         opt!(m, "itemNo", po.option_code.as_ref());
-        m.serialize_entry(
-            "productClass",
-            if po.product_option.is_some() {
-                "조합형옵션상품"
-            } else {
-                "단일상품"
-            },
-        )?;
+        m.serialize_entry("productClass", if po.product_option.is_some() { "조합형옵션상품" } else { "단일상품" })?;
         m.serialize_entry("sellerProductCode", &po.seller_product_code)?;
         let remain = po.remain_quantity();
         m.serialize_entry("quantity", &po.quantity)?;
@@ -424,11 +383,8 @@ impl Serialize for ProductOrderView<'_> {
         m.serialize_entry("remainQuantity", &remain)?;
         let total_product = po.total_product_amount();
         let total_payment = po.total_payment_amount();
-        let (remain_product, remain_payment, remain_discount) = if remain == 0 {
-            (0, 0, 0)
-        } else {
-            (total_product, total_payment, po.discount)
-        };
+        let (remain_product, remain_payment, remain_discount) =
+            if remain == 0 { (0, 0, 0) } else { (total_product, total_payment, po.discount) };
         m.serialize_entry("unitPrice", &po.unit_price)?;
         m.serialize_entry("optionPrice", &po.option_price)?;
         m.serialize_entry("totalProductAmount", &total_product)?;
@@ -452,10 +408,7 @@ impl Serialize for ProductOrderView<'_> {
         m.serialize_entry("sellerBurdenDiscountAmount", &po.discount)?;
         m.serialize_entry("sellerBurdenImediateDiscountAmount", &po.discount)?;
         m.serialize_entry("initialSellerBurdenImmediateDiscountAmount", &po.discount)?;
-        m.serialize_entry(
-            "remainSellerBurdenImmediateDiscountAmount",
-            &remain_discount,
-        )?;
+        m.serialize_entry("remainSellerBurdenImmediateDiscountAmount", &remain_discount)?;
         m.serialize_entry("sellerBurdenProductDiscountAmount", &0)?;
         m.serialize_entry("sellerBurdenMultiplePurchaseDiscountAmount", &0)?;
         m.serialize_entry("sellerBurdenStoreDiscountAmount", &0)?;
@@ -466,34 +419,19 @@ impl Serialize for ProductOrderView<'_> {
         m.serialize_entry("saleCommission", &sale_c)?;
         m.serialize_entry("channelCommission", &0)?;
         m.serialize_entry("knowledgeShoppingSellingInterlockCommission", &0)?;
-        m.serialize_entry(
-            "expectedSettlementAmount",
-            &(total_payment - pay_c - sale_c),
-        )?;
+        m.serialize_entry("expectedSettlementAmount", &(total_payment - pay_c - sale_c))?;
         m.serialize_entry("commissionPrePayStatus", "GENERAL_PRD")?;
         m.serialize_entry("expectedDeliveryMethod", "DELIVERY")?;
         m.serialize_entry("expectedDeliveryCompany", "CJGLS")?;
         m.serialize_entry("deliveryPolicyType", po.delivery_policy_type)?;
         m.serialize_entry("shippingFeeType", po.shipping_fee_type)?;
         opt!(m, "shippingMemo", po.shipping_memo.as_ref());
-        opt!(
-            m,
-            "shippingStartDate",
-            po.delivery.as_ref().map(|d| Ts(d.send_date)).as_ref()
-        );
-        let due = po
-            .delay
-            .as_ref()
-            .map(|d| d.due_date)
-            .or(po.shipping_due_date);
+        opt!(m, "shippingStartDate", po.delivery.as_ref().map(|d| Ts(d.send_date)).as_ref());
+        let due = po.delay.as_ref().map(|d| d.due_date).or(po.shipping_due_date);
         opt!(m, "shippingDueDate", due.map(Ts).as_ref());
         m.serialize_entry(
             "shippingAddress",
-            &AddressView {
-                addr: &self.order.shipping_address,
-                mask: self.mask,
-                shipping: true,
-            },
+            &AddressView { addr: &self.order.shipping_address, mask: self.mask, shipping: true },
         )?;
         m.serialize_entry("deliveryAttributeType", "NORMAL")?;
         m.serialize_entry("inflowPath", "네이버페이 주문형")?;
@@ -538,12 +476,7 @@ impl Serialize for CurrentClaimView<'_> {
         };
         m.serialize_entry(
             key,
-            &ClaimView {
-                c: self.claim,
-                order: self.order,
-                warehouse: self.warehouse,
-                mask: self.mask,
-            },
+            &ClaimView { c: self.claim, order: self.order, warehouse: self.warehouse, mask: self.mask },
         )?;
         m.end()
     }
@@ -584,28 +517,16 @@ impl Serialize for ClaimView<'_> {
         if let Some(col) = &c.collect {
             m.serialize_entry(
                 "collectAddress",
-                &AddressView {
-                    addr: &self.order.shipping_address,
-                    mask: self.mask,
-                    shipping: false,
-                },
+                &AddressView { addr: &self.order.shipping_address, mask: self.mask, shipping: false },
             )?;
             m.serialize_entry("collectDeliveryMethod", &col.method)?;
             opt!(m, "collectDeliveryCompany", col.company.as_ref());
             opt!(m, "collectTrackingNumber", col.tracking_number.as_ref());
             m.serialize_entry("collectStatus", &col.status)?;
-            opt!(
-                m,
-                "collectCompletedDate",
-                col.completed_date.map(Ts).as_ref()
-            );
+            opt!(m, "collectCompletedDate", col.completed_date.map(Ts).as_ref());
             m.serialize_entry(
                 "returnReceiveAddress",
-                &AddressView {
-                    addr: self.warehouse,
-                    mask: false,
-                    shipping: false,
-                },
+                &AddressView { addr: self.warehouse, mask: false, shipping: false },
             )?;
             m.serialize_entry("claimDeliveryFeeDemandAmount", &c.claim_delivery_fee)?;
             if c.claim_delivery_fee > 0 {
@@ -619,11 +540,7 @@ impl Serialize for ClaimView<'_> {
         if c.claim_type == ClaimType::Exchange {
             m.serialize_entry(
                 "reDeliveryAddress",
-                &AddressView {
-                    addr: &self.order.shipping_address,
-                    mask: self.mask,
-                    shipping: false,
-                },
+                &AddressView { addr: &self.order.shipping_address, mask: self.mask, shipping: false },
             )?;
             if let Some(r) = &c.redelivery {
                 m.serialize_entry("reDeliveryMethod", &r.method)?;
@@ -634,11 +551,7 @@ impl Serialize for ClaimView<'_> {
             }
         }
         write_holdback(&mut m, c)?;
-        opt!(
-            m,
-            "refundExpectedDate",
-            c.refund_expected_date.map(Ts).as_ref()
-        );
+        opt!(m, "refundExpectedDate", c.refund_expected_date.map(Ts).as_ref());
         m.end()
     }
 }
@@ -673,16 +586,8 @@ impl Serialize for CompletedClaimView<'_> {
         m.serialize_entry("claimRequestReason", &c.reason)?;
         opt!(m, "claimRequestDetailContent", c.detailed_reason.as_ref());
         m.serialize_entry("requestQuantity", &c.request_quantity)?;
-        opt!(
-            m,
-            "claimRequestAdmissionDate",
-            c.admission_date.map(Ts).as_ref()
-        );
-        opt!(
-            m,
-            "claimCompleteOperationDate",
-            c.completed_date.map(Ts).as_ref()
-        );
+        opt!(m, "claimRequestAdmissionDate", c.admission_date.map(Ts).as_ref());
+        opt!(m, "claimCompleteOperationDate", c.completed_date.map(Ts).as_ref());
         if c.collect.is_some() {
             m.serialize_entry("claimDeliveryFeeDemandAmount", &c.claim_delivery_fee)?;
         }
@@ -691,11 +596,7 @@ impl Serialize for CompletedClaimView<'_> {
             opt!(m, "collectDeliveryCompany", col.company.as_ref());
             opt!(m, "collectTrackingNumber", col.tracking_number.as_ref());
             m.serialize_entry("collectStatus", &col.status)?;
-            opt!(
-                m,
-                "collectCompletedDate",
-                col.completed_date.map(Ts).as_ref()
-            );
+            opt!(m, "collectCompletedDate", col.completed_date.map(Ts).as_ref());
         }
         if let Some(r) = &c.redelivery {
             m.serialize_entry("reDeliveryMethod", &r.method)?;
@@ -705,11 +606,7 @@ impl Serialize for CompletedClaimView<'_> {
             m.serialize_entry("reDeliveryOperationDate", &Ts(r.operation_date))?;
         }
         write_holdback(&mut m, c)?;
-        opt!(
-            m,
-            "refundExpectedDate",
-            c.refund_expected_date.map(Ts).as_ref()
-        );
+        opt!(m, "refundExpectedDate", c.refund_expected_date.map(Ts).as_ref());
         m.end()
     }
 }

@@ -35,25 +35,14 @@ struct ErrorBody<'a> {
 impl Reply {
     /// 200 with `{timestamp, traceId, data}`.
     pub fn ok<T: Serialize>(trace: &str, now: Millis, data: T) -> Reply {
-        Reply::json(
-            StatusCode::OK,
-            &Envelope {
-                timestamp: Ts(now),
-                trace_id: trace,
-                data,
-            },
-        )
+        Reply::json(StatusCode::OK, &Envelope { timestamp: Ts(now), trace_id: trace, data })
     }
 
     /// Any status with a plain JSON body (token answer, control API).
     pub fn json<T: Serialize + ?Sized>(status: StatusCode, body: &T) -> Reply {
         let mut buf = Vec::with_capacity(1024);
         match serde_json::to_writer(&mut buf, body) {
-            Ok(()) => Reply {
-                status,
-                body: buf,
-                allow: None,
-            },
+            Ok(()) => Reply { status, body: buf, allow: None },
             Err(_) => Reply {
                 status: StatusCode::INTERNAL_SERVER_ERROR,
                 body: br#"{"code":"9999","message":"serialisation failed"}"#.to_vec(),
@@ -64,16 +53,7 @@ impl Reply {
 
     /// An error body `{code, message, timestamp, traceId[, invalidInputs]}`.
     pub fn error(status: StatusCode, code: &str, message: &str, trace: &str, now: Millis) -> Reply {
-        Reply::json(
-            status,
-            &ErrorBody {
-                code,
-                message,
-                timestamp: Ts(now),
-                trace_id: trace,
-                invalid_inputs: None,
-            },
-        )
+        Reply::json(status, &ErrorBody { code, message, timestamp: Ts(now), trace_id: trace, invalid_inputs: None })
     }
 
     /// 400 code 4000 with `invalidInputs`.
@@ -94,13 +74,7 @@ impl Reply {
     pub fn invalid_coded(code: &str, message: &str, inv: &Invalid, trace: &str, now: Millis) -> Reply {
         Reply::json(
             StatusCode::BAD_REQUEST,
-            &ErrorBody {
-                code,
-                message,
-                timestamp: Ts(now),
-                trace_id: trace,
-                invalid_inputs: Some(&inv.0),
-            },
+            &ErrorBody { code, message, timestamp: Ts(now), trace_id: trace, invalid_inputs: Some(&inv.0) },
         )
     }
 
@@ -117,13 +91,7 @@ impl Reply {
         inv.push(name, typ, message);
         Reply::json(
             StatusCode::BAD_REQUEST,
-            &ErrorBody {
-                code,
-                message,
-                timestamp: Ts(now),
-                trace_id: trace,
-                invalid_inputs: Some(&inv.0),
-            },
+            &ErrorBody { code, message, timestamp: Ts(now), trace_id: trace, invalid_inputs: Some(&inv.0) },
         )
     }
 
@@ -133,24 +101,12 @@ impl Reply {
     }
 
     pub fn gw_not_found(trace: &str, now: Millis) -> Reply {
-        Reply::error(
-            StatusCode::NOT_FOUND,
-            "GW.NOT_FOUND",
-            "요청하신 리소스를 찾을 수 없습니다.",
-            trace,
-            now,
-        )
+        Reply::error(StatusCode::NOT_FOUND, "GW.NOT_FOUND", "요청하신 리소스를 찾을 수 없습니다.", trace, now)
     }
 
     pub fn method_not_allowed(allow: Method, trace: &str, now: Millis) -> Reply {
         let msg = format!("허용되지 않은 메서드입니다. (use {allow})");
-        let mut r = Reply::error(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "GW.METHOD_NOT_ALLOWED",
-            &msg,
-            trace,
-            now,
-        );
+        let mut r = Reply::error(StatusCode::METHOD_NOT_ALLOWED, "GW.METHOD_NOT_ALLOWED", &msg, trace, now);
         r.allow = Some(allow);
         r
     }
@@ -186,12 +142,6 @@ impl Reply {
     }
 
     pub fn gateway_timeout(trace: &str, now: Millis) -> Reply {
-        Reply::error(
-            StatusCode::GATEWAY_TIMEOUT,
-            "GW.TIMEOUT.01",
-            "요청 대기 시간이 초과되었습니다.",
-            trace,
-            now,
-        )
+        Reply::error(StatusCode::GATEWAY_TIMEOUT, "GW.TIMEOUT.01", "요청 대기 시간이 초과되었습니다.", trace, now)
     }
 }

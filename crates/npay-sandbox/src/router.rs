@@ -127,10 +127,9 @@ impl Op {
 
     fn method(self) -> Method {
         match self {
-            Op::ListLastChangedStatuses
-            | Op::ListProductOrderIds
-            | Op::SearchProductOrders
-            | Op::ListReviews => Method::GET,
+            Op::ListLastChangedStatuses | Op::ListProductOrderIds | Op::SearchProductOrders | Op::ListReviews => {
+                Method::GET
+            }
             op if op.is_settlement() => Method::GET,
             _ => Method::POST,
         }
@@ -154,11 +153,7 @@ pub fn route<'a>(method: &Method, path: &'a str) -> Route<'a> {
     };
     let (op, param) = found;
     let expected = op.method();
-    if *method == expected {
-        Route::Found(op, param)
-    } else {
-        Route::MethodNotAllowed(expected)
-    }
+    if *method == expected { Route::Found(op, param) } else { Route::MethodNotAllowed(expected) }
 }
 
 fn match_path(path: &str) -> Option<(Op, Option<&str>)> {
@@ -227,49 +222,28 @@ mod tests {
     #[test]
     fn routes_every_operation() {
         let p = "/v1/pay-order/mall/product-orders";
-        assert_eq!(
-            route(&Method::POST, "/v1/oauth2/token"),
-            Route::Found(Op::IssueToken, None)
-        );
-        assert_eq!(
-            route(&Method::GET, p),
-            Route::Found(Op::SearchProductOrders, None)
-        );
+        assert_eq!(route(&Method::POST, "/v1/oauth2/token"), Route::Found(Op::IssueToken, None));
+        assert_eq!(route(&Method::GET, p), Route::Found(Op::SearchProductOrders, None));
         assert_eq!(
             route(&Method::GET, &format!("{p}/last-changed-statuses")),
             Route::Found(Op::ListLastChangedStatuses, None)
         );
         assert_eq!(
-            route(
-                &Method::POST,
-                &format!("{p}/123/claim/exchange/holdback/release")
-            ),
+            route(&Method::POST, &format!("{p}/123/claim/exchange/holdback/release")),
             Route::Found(Op::ReleaseExchangeHoldback, Some("123"))
         );
         assert_eq!(
-            route(
-                &Method::GET,
-                "/v1/pay-order/mall/orders/9/product-order-ids"
-            ),
+            route(&Method::GET, "/v1/pay-order/mall/orders/9/product-order-ids"),
             Route::Found(Op::ListProductOrderIds, Some("9"))
         );
-        assert_eq!(
-            route(&Method::GET, &format!("{p}/query")),
-            Route::MethodNotAllowed(Method::POST)
-        );
-        assert_eq!(
-            route(&Method::GET, &format!("{p}/1/claim/nope")),
-            Route::NotFound
-        );
+        assert_eq!(route(&Method::GET, &format!("{p}/query")), Route::MethodNotAllowed(Method::POST));
+        assert_eq!(route(&Method::GET, &format!("{p}/1/claim/nope")), Route::NotFound);
         assert_eq!(route(&Method::GET, "/v2/x"), Route::NotFound);
         assert_eq!(
             route(&Method::GET, "/v1/pay-settle-mall/settle/commission-details"),
             Route::Found(Op::ListCommissionDetails, None)
         );
-        assert_eq!(
-            route(&Method::POST, "/v1/pay-settle-mall/vat/daily"),
-            Route::MethodNotAllowed(Method::GET)
-        );
+        assert_eq!(route(&Method::POST, "/v1/pay-settle-mall/vat/daily"), Route::MethodNotAllowed(Method::GET));
         assert_eq!(route(&Method::GET, "/v1/pay-settle-mall/vat/weekly"), Route::NotFound);
         let ids: std::collections::HashSet<&str> = Op::ALL.iter().map(|o| o.id()).collect();
         assert_eq!(ids.len(), 26);

@@ -102,10 +102,7 @@ impl Shared {
             stats: Stats::new(),
             tokens: Mutex::new(TokenStore::default()),
             store: Mutex::new(Store::new(seed)),
-            faults: Mutex::new(FaultState::new(FaultConfig {
-                seed,
-                ..FaultConfig::default()
-            })),
+            faults: Mutex::new(FaultState::new(FaultConfig { seed, ..FaultConfig::default() })),
             faults_active: AtomicBool::new(false),
             latency_ms: AtomicU64::new(0),
             bucket: Mutex::new(rate_limit.map(Bucket::new)),
@@ -129,24 +126,14 @@ impl Shared {
         let mut b = lock(&self.bucket);
         let bucket = b.as_mut()?;
         let (ok, remaining) = bucket.take();
-        Some((
-            ok,
-            RateHeaders {
-                rate: bucket.rate,
-                burst: bucket.burst,
-                remaining,
-            },
-        ))
+        Some((ok, RateHeaders { rate: bucket.rate, burst: bucket.burst, remaining }))
     }
 
     /// Back to the seeded initial state.
     pub fn reset(&self) {
         *lock(&self.store) = Store::new(self.seed);
         lock(&self.tokens).clear();
-        *lock(&self.faults) = FaultState::new(FaultConfig {
-            seed: self.seed,
-            ..FaultConfig::default()
-        });
+        *lock(&self.faults) = FaultState::new(FaultConfig { seed: self.seed, ..FaultConfig::default() });
         self.faults_active.store(false, Ordering::Relaxed);
         self.latency_ms.store(0, Ordering::Relaxed);
         *lock(&self.bucket) = self.rate_limit.map(Bucket::new);
@@ -155,12 +142,7 @@ impl Shared {
     }
 
     /// Checks `Authorization: Bearer <token>`.
-    pub fn authenticate(
-        &self,
-        headers: &http::HeaderMap,
-        trace: &str,
-        now: Millis,
-    ) -> Result<(), Reply> {
+    pub fn authenticate(&self, headers: &http::HeaderMap, trace: &str, now: Millis) -> Result<(), Reply> {
         let Some(v) = headers.get(AUTHORIZATION) else {
             return Err(Reply::authn("Authorization header is missing", trace, now));
         };
@@ -168,11 +150,7 @@ impl Shared {
         let token = match v.split_once(' ') {
             Some((scheme, t)) if scheme.eq_ignore_ascii_case("bearer") => t.trim(),
             _ => {
-                return Err(Reply::authn(
-                    "Authorization must be 'Bearer <access_token>'",
-                    trace,
-                    now,
-                ));
+                return Err(Reply::authn("Authorization must be 'Bearer <access_token>'", trace, now));
             }
         };
         match lock(&self.tokens).check(token, now) {
@@ -189,11 +167,7 @@ struct ConnCtl {
 }
 
 /// Accepts connections until `shutdown` turns true.
-pub async fn serve(
-    listener: TcpListener,
-    shared: Arc<Shared>,
-    mut shutdown: watch::Receiver<bool>,
-) {
+pub async fn serve(listener: TcpListener, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -248,20 +222,14 @@ fn arm_reset(dup: &Option<DupSocket>) {
 async fn connection(stream: TcpStream, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
     let _ = stream.set_nodelay(true);
     let dup = dup_socket(&stream);
-    let ctl = Arc::new(ConnCtl {
-        reset: Notify::new(),
-    });
+    let ctl = Arc::new(ConnCtl { reset: Notify::new() });
     let svc_ctl = ctl.clone();
     let service = service_fn(move |req| {
         let shared = shared.clone();
         let ctl = svc_ctl.clone();
         async move { Ok::<_, Infallible>(handle(shared, ctl, req).await) }
     });
-    let mut conn = Box::pin(
-        http1::Builder::new()
-            .keep_alive(true)
-            .serve_connection(TokioIo::new(stream), service),
-    );
+    let mut conn = Box::pin(http1::Builder::new().keep_alive(true).serve_connection(TokioIo::new(stream), service));
     tokio::select! {
         _ = conn.as_mut() => {}
         _ = ctl.reset.notified() => {
@@ -284,9 +252,7 @@ async fn reset_connection(ctl: &ConnCtl) -> Response<Full<Bytes>> {
 async fn read_body(body: Incoming) -> Result<Bytes, bool> {
     match Limited::new(body, MAX_BODY).collect().await {
         Ok(c) => Ok(c.to_bytes()),
-        Err(e) => Err(e
-            .downcast_ref::<http_body_util::LengthLimitError>()
-            .is_some()),
+        Err(e) => Err(e.downcast_ref::<http_body_util::LengthLimitError>().is_some()),
     }
 }
 
@@ -309,10 +275,7 @@ fn finish_timed(
     let mut resp = Response::new(Full::new(Bytes::from(reply.body)));
     *resp.status_mut() = reply.status;
     let h = resp.headers_mut();
-    h.insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("application/json;charset=UTF-8"),
-    );
+    h.insert(CONTENT_TYPE, HeaderValue::from_static("application/json;charset=UTF-8"));
     if let Ok(v) = HeaderValue::from_str(trace) {
         h.insert(TRACE_HEADER.clone(), v);
     }
@@ -323,11 +286,7 @@ fn finish_timed(
     }
     if let Some(r) = rate {
         let fmt = |x: f64| {
-            if x.fract() == 0.0 {
-                format!("{}", x as u64)
-            } else {
-                format!("{x}")
-            }
+            if x.fract() == 0.0 { format!("{}", x as u64) } else { format!("{x}") }
         };
         if let Ok(v) = HeaderValue::from_str(&fmt(r.rate)) {
             h.insert(RL_RATE.clone(), v);
@@ -338,19 +297,12 @@ fn finish_timed(
         h.insert(RL_REMAINING.clone(), HeaderValue::from(r.remaining));
     }
     if let Some(t) = started {
-        h.insert(
-            RESPONSE_TIME.clone(),
-            HeaderValue::from(t.elapsed().as_millis() as u64),
-        );
+        h.insert(RESPONSE_TIME.clone(), HeaderValue::from(t.elapsed().as_millis() as u64));
     }
     resp
 }
 
-async fn handle(
-    shared: Arc<Shared>,
-    ctl: Arc<ConnCtl>,
-    req: Request<Incoming>,
-) -> Response<Full<Bytes>> {
+async fn handle(shared: Arc<Shared>, ctl: Arc<ConnCtl>, req: Request<Incoming>) -> Response<Full<Bytes>> {
     let started = Instant::now();
     let trace = shared.next_trace();
     let (parts, body) = req.into_parts();
@@ -369,11 +321,7 @@ async fn handle(
     let (op, param) = match route(&parts.method, rest) {
         Route::Found(op, p) => (op, p.map(str::to_owned)),
         Route::MethodNotAllowed(m) => {
-            return finish(
-                Reply::method_not_allowed(m, &trace, shared.now()),
-                &trace,
-                None,
-            );
+            return finish(Reply::method_not_allowed(m, &trace, shared.now()), &trace, None);
         }
         Route::NotFound => return finish(Reply::gw_not_found(&trace, shared.now()), &trace, None),
     };
@@ -383,11 +331,7 @@ async fn handle(
     if latency > 0 {
         tokio::time::sleep(Duration::from_millis(latency)).await;
     }
-    let fault = if shared.faults_active.load(Ordering::Relaxed) {
-        lock(&shared.faults).draw()
-    } else {
-        Fault::None
-    };
+    let fault = if shared.faults_active.load(Ordering::Relaxed) { lock(&shared.faults).draw() } else { Fault::None };
     match fault {
         Fault::RateLimit => return finish(Reply::rate_limited(&trace, shared.now()), &trace, None),
         Fault::Block => return finish(Reply::blocked(&trace, shared.now()), &trace, None),
@@ -415,15 +359,7 @@ async fn handle(
     let (reply, rate) = if op == Op::IssueToken {
         api::issue_token(&shared, &trace, parts.uri.query(), &parts.headers, body).await
     } else {
-        api::handle(
-            &shared,
-            op,
-            param.as_deref(),
-            parts.uri.query(),
-            &parts.headers,
-            &body,
-            &trace,
-        )
+        api::handle(&shared, op, param.as_deref(), parts.uri.query(), &parts.headers, &body, &trace)
     };
 
     match fault {

@@ -90,7 +90,9 @@ pub fn handle(shared: &Shared, op: Op, query: Option<&str>, trace: &str, now: Mi
         }
         _ => unreachable!("settle::handle is only called for settlement operations"),
     };
-    reply.unwrap_or_else(|| Reply::invalid_coded(BAD_REQUEST, "잘못된 요청입니다. (invalid request parameters)", &inv, trace, now))
+    reply.unwrap_or_else(|| {
+        Reply::invalid_coded(BAD_REQUEST, "잘못된 요청입니다. (invalid request parameters)", &inv, trace, now)
+    })
 }
 
 // ------------------------------------------------------------------------------------------ requests
@@ -279,7 +281,8 @@ fn case_rows(store: &Store, today: NaiveDate) -> impl Iterator<Item = CaseRow<'_
         let expect = basis.and_then(|b| b.succ_opt());
         let complete = expect.filter(|e| *e <= today);
         let row = |kind: Kind, number: String, amount: i64, interlock: bool| {
-            let (pay_c, sale_c) = if decision == SettleDecisionType::BeforeCancel { (0, 0) } else { commissions(amount) };
+            let (pay_c, sale_c) =
+                if decision == SettleDecisionType::BeforeCancel { (0, 0) } else { commissions(amount) };
             CaseRow {
                 order,
                 po,
@@ -495,7 +498,14 @@ struct VatRow<'a> {
 impl<'a> VatRow<'a> {
     fn of(row: &CaseRow<'a>, range: DateRange) -> Option<VatRow<'a>> {
         let basis = row.basis.filter(|b| row.decision == SettleDecisionType::Settled && range.contains(*b))?;
-        Some(VatRow { basis, order: row.order, po: row.po, kind: row.kind, number: row.number.clone(), total: row.pay_settle })
+        Some(VatRow {
+            basis,
+            order: row.order,
+            po: row.po,
+            kind: row.kind,
+            number: row.number.clone(),
+            total: row.pay_settle,
+        })
     }
 
     /// (creditCard, cashInComeDeduction, other).

@@ -118,10 +118,7 @@ pub fn valid_tracking_number(t: &str) -> bool {
 }
 
 fn normalise_tracking(t: &str) -> String {
-    t.chars()
-        .filter(|c| *c != '-')
-        .collect::<String>()
-        .to_ascii_uppercase()
+    t.chars().filter(|c| *c != '-').collect::<String>().to_ascii_uppercase()
 }
 
 /// Result of a search or review page.
@@ -196,19 +193,12 @@ impl Store {
 
     pub fn info_view(&self, idx: usize) -> ProductOrderInfoView<'_> {
         let po = &self.pos[idx];
-        ProductOrderInfoView {
-            po,
-            order: &self.orders[po.order],
-            warehouse: &self.warehouse,
-        }
+        ProductOrderInfoView { po, order: &self.orders[po.order], warehouse: &self.warehouse }
     }
 
     pub fn change_view(&self, idx: usize) -> ChangeView<'_> {
         let po = &self.pos[idx];
-        ChangeView {
-            po,
-            order: &self.orders[po.order],
-        }
+        ChangeView { po, order: &self.orders[po.order] }
     }
 
     fn touch(&mut self, idx: usize, t: LastChangedType, now: Millis) {
@@ -242,11 +232,7 @@ impl Store {
             self.order_seq += 1 + rng.random_range(0..9);
             let order_id = format!("{}{:08}", date, self.order_seq);
             let buyer = fake::person(rng);
-            let receiver = if rng.random_bool(0.8) {
-                None
-            } else {
-                Some(fake::person(rng))
-            };
+            let receiver = if rng.random_bool(0.8) { None } else { Some(fake::person(rng)) };
             let address = fake::address(rng, receiver.as_ref().unwrap_or(&buyer));
             let order_date = now - rng.random_range(5_000..600_000);
             let memo = fake::memo(rng);
@@ -262,27 +248,16 @@ impl Store {
                     (None, None, 0)
                 } else {
                     let oi = rng.random_range(0..options.len());
-                    let extra = if oi == options.len() - 1 && options.len() > 2 {
-                        2_000
-                    } else {
-                        0
-                    };
+                    let extra = if oi == options.len() - 1 && options.len() > 2 { 2_000 } else { 0 };
                     (
                         Some(options[oi].to_string()),
-                        Some(format!(
-                            "{}",
-                            3_104_000_000u64 + pindex as u64 * 100 + oi as u64
-                        )),
+                        Some(format!("{}", 3_104_000_000u64 + pindex as u64 * 100 + oi as u64)),
                         extra,
                     )
                 };
                 let quantity = rng.random_range(1..=3u32);
                 let gross = (price + option_price) * quantity as i64;
-                let discount = if rng.random_bool(0.3) {
-                    gross / 10 / 100 * 100
-                } else {
-                    0
-                };
+                let discount = if rng.random_bool(0.3) { gross / 10 / 100 * 100 } else { 0 };
                 total += gross - discount;
                 self.po_seq += 1;
                 let id = format!("{}{:08}", date, self.po_seq);
@@ -304,11 +279,7 @@ impl Store {
                     shipping_fee_type: "무료",
                     delivery_policy_type: "조건부 무료",
                     shipping_memo: memo,
-                    status: if paid {
-                        ProductOrderStatus::Payed
-                    } else {
-                        ProductOrderStatus::PaymentWaiting
-                    },
+                    status: if paid { ProductOrderStatus::Payed } else { ProductOrderStatus::PaymentWaiting },
                     place: PlaceOrderStatus::NotYet,
                     place_date: None,
                     decision_date: None,
@@ -317,11 +288,7 @@ impl Store {
                     delivery: None,
                     current: None,
                     completed: Vec::new(),
-                    last_changed_type: if paid {
-                        LastChangedType::Payed
-                    } else {
-                        LastChangedType::PayWaiting
-                    },
+                    last_changed_type: if paid { LastChangedType::Payed } else { LastChangedType::PayWaiting },
                     last_changed: now,
                 };
                 self.by_po_id.insert(id.clone(), self.pos.len());
@@ -339,15 +306,8 @@ impl Store {
             }
             let rng = &mut self.rng;
             let paying = total + fee;
-            let mileage = if paid && rng.random_bool(0.3) {
-                (rng.random_range(5..=30) * 100).min(paying)
-            } else {
-                0
-            };
-            let orderer_no = format!(
-                "{}",
-                1_000_000_000u64 + rng.random_range(0..8_999_999_999u64)
-            );
+            let mileage = if paid && rng.random_bool(0.3) { (rng.random_range(5..=30) * 100).min(paying) } else { 0 };
+            let orderer_no = format!("{}", 1_000_000_000u64 + rng.random_range(0..8_999_999_999u64));
             let order = Order {
                 order_id: order_id.clone(),
                 order_date,
@@ -357,11 +317,7 @@ impl Store {
                 orderer_name: buyer.name.clone(),
                 orderer_tel: buyer.tel.clone(),
                 orderer_no,
-                payment_means: if paid {
-                    fake::pick::<&str>(rng, fake::PAYMENT_MEANS)
-                } else {
-                    "무통장입금"
-                },
+                payment_means: if paid { fake::pick::<&str>(rng, fake::PAYMENT_MEANS) } else { "무통장입금" },
                 pay_location_type: if rng.random_bool(0.7) { "MOBILE" } else { "PC" },
                 is_membership_subscribed: rng.random_bool(0.4),
                 general_payment_amount: paying - mileage,
@@ -392,10 +348,7 @@ impl Store {
         if to < from {
             return (out, None);
         }
-        for (&(t, k), &idx) in self
-            .changes
-            .range((from, seq.unwrap_or(0))..=(to, u64::MAX))
-        {
+        for (&(t, k), &idx) in self.changes.range((from, seq.unwrap_or(0))..=(to, u64::MAX)) {
             if typ.is_some_and(|ty| self.pos[idx].last_changed_type != ty) {
                 continue;
             }
@@ -421,18 +374,12 @@ impl Store {
                 .iter()
                 .rev()
                 .find(|c| {
-                    matches!(
-                        c.status,
-                        ClaimStatus::CancelDone
-                            | ClaimStatus::ReturnDone
-                            | ClaimStatus::ExchangeDone
-                    )
+                    matches!(c.status, ClaimStatus::CancelDone | ClaimStatus::ReturnDone | ClaimStatus::ExchangeDone)
                 })
                 .and_then(|c| c.completed_date),
-            RangeType::CollectCompletedDatetime => po
-                .shown_claim()
-                .and_then(|c| c.collect.as_ref())
-                .and_then(|c| c.completed_date),
+            RangeType::CollectCompletedDatetime => {
+                po.shown_claim().and_then(|c| c.collect.as_ref()).and_then(|c| c.completed_date)
+            }
             RangeType::GiftReceivedDatetime | RangeType::HopeDeliveryInfoChangedDatetime => None,
         }
     }
@@ -440,10 +387,7 @@ impl Store {
     /// `GET product-orders`: sorted by the range date, then productOrderId.
     pub fn search(&self, f: &SearchFilter) -> Page {
         if f.fulfillment == Some(true) {
-            return Page {
-                items: Vec::new(),
-                has_next: false,
-            };
+            return Page { items: Vec::new(), has_next: false };
         }
         let mut hits: Vec<(Millis, u64, usize)> = Vec::new();
         for (idx, po) in self.pos.iter().enumerate() {
@@ -469,12 +413,7 @@ impl Store {
         }
         hits.sort_unstable();
         let start = (f.page - 1).saturating_mul(f.page_size);
-        let items: Vec<usize> = hits
-            .iter()
-            .skip(start)
-            .take(f.page_size)
-            .map(|h| h.2)
-            .collect();
+        let items: Vec<usize> = hits.iter().skip(start).take(f.page_size).map(|h| h.2).collect();
         let has_next = hits.len() > start.saturating_add(f.page_size);
         Page { items, has_next }
     }
@@ -492,33 +431,24 @@ impl Store {
             .reviews
             .iter()
             .enumerate()
-            .filter(|(_, r)| {
-                r.modify_date >= from && r.modify_date <= to && class.is_none_or(|c| c == r.class)
-            })
+            .filter(|(_, r)| r.modify_date >= from && r.modify_date <= to && class.is_none_or(|c| c == r.class))
             .map(|(i, _)| i)
             .collect();
         let start = (page - 1).saturating_mul(page_size);
         let items = hits.iter().skip(start).take(page_size).copied().collect();
-        Page {
-            items,
-            has_next: hits.len() > start.saturating_add(page_size),
-        }
+        Page { items, has_next: hits.len() > start.saturating_add(page_size) }
     }
 
     // ----------------------------------------------------------------- helpers
 
     fn open_claim(&self, idx: usize, ty: ClaimType) -> Option<&Claim> {
-        self.pos[idx]
-            .current
-            .as_ref()
-            .filter(|c| c.claim_type == ty)
+        self.pos[idx].current.as_ref().filter(|c| c.claim_type == ty)
     }
 
     /// Whether the most recent closed claim is of type `ty` in status `st` (and none is open).
     fn last_closed_is(&self, idx: usize, ty: ClaimType, st: ClaimStatus) -> bool {
         let po = &self.pos[idx];
-        po.current.is_none()
-            && matches!(po.completed.last(), Some(c) if c.claim_type == ty && c.status == st)
+        po.current.is_none() && matches!(po.completed.last(), Some(c) if c.claim_type == ty && c.status == st)
     }
 
     fn close_claim(&mut self, idx: usize, status: ClaimStatus, now: Millis) {
@@ -599,22 +529,12 @@ impl Store {
         if due <= now || due > now + 90 * DAY {
             return Err(DUE_DATE);
         }
-        po.delay = Some(Delay {
-            reason,
-            detailed_reason: detailed,
-            due_date: due,
-        });
+        po.delay = Some(Delay { reason, detailed_reason: detailed, due_date: due });
         Ok(())
     }
 
     /// 발송: PAYED + OK → DELIVERING (DISPATCHED). A buyer's open cancel request is rejected.
-    pub fn dispatch(
-        &mut self,
-        idx: usize,
-        now: Millis,
-        s: &Shipment,
-        dispatch_date: Millis,
-    ) -> Result<(), Fail> {
+    pub fn dispatch(&mut self, idx: usize, now: Millis, s: &Shipment, dispatch_date: Millis) -> Result<(), Fail> {
         check_shipment(s)?;
         let po = &self.pos[idx];
         match po.status {
@@ -636,9 +556,7 @@ impl Store {
         }
         let order = po.order;
         let tracking_key = match (&s.company, &s.tracking_number) {
-            (Some(c), Some(t)) if s.method == DeliveryMethod::Delivery => {
-                Some((c.clone(), normalise_tracking(t)))
-            }
+            (Some(c), Some(t)) if s.method == DeliveryMethod::Delivery => Some((c.clone(), normalise_tracking(t))),
             _ => None,
         };
         if let Some(k) = &tracking_key
@@ -682,31 +600,19 @@ impl Store {
         detailed: Option<String>,
     ) -> Result<(), Fail> {
         let po = &self.pos[idx];
-        if self.open_claim(idx, ClaimType::Cancel).is_some()
-            || po.status == ProductOrderStatus::Canceled
-        {
+        if self.open_claim(idx, ClaimType::Cancel).is_some() || po.status == ProductOrderStatus::Canceled {
             return Err(SAME_STATE);
         }
         let allowed = match actor {
             Actor::Seller => po.status == ProductOrderStatus::Payed,
-            Actor::Buyer => matches!(
-                po.status,
-                ProductOrderStatus::Payed | ProductOrderStatus::PaymentWaiting
-            ),
+            Actor::Buyer => matches!(po.status, ProductOrderStatus::Payed | ProductOrderStatus::PaymentWaiting),
         };
         if !allowed || po.current.is_some() {
             return Err(STATUS);
         }
         let immediate = actor == Actor::Seller || po.place != PlaceOrderStatus::Ok;
-        let mut claim = self.new_claim(
-            idx,
-            ClaimType::Cancel,
-            ClaimStatus::CancelRequest,
-            actor,
-            reason,
-            detailed,
-            now,
-        );
+        let mut claim =
+            self.new_claim(idx, ClaimType::Cancel, ClaimStatus::CancelRequest, actor, reason, detailed, now);
         let po = &mut self.pos[idx];
         if immediate {
             claim.admission_date = Some(now);
@@ -727,11 +633,7 @@ impl Store {
     /// CANCEL_REQUEST (or CANCELING) → CANCEL_DONE / CANCELED.
     pub fn approve_cancel(&mut self, idx: usize, now: Millis) -> Result<(), Fail> {
         match self.open_claim(idx, ClaimType::Cancel) {
-            Some(c)
-                if matches!(
-                    c.status,
-                    ClaimStatus::CancelRequest | ClaimStatus::Canceling
-                ) => {}
+            Some(c) if matches!(c.status, ClaimStatus::CancelRequest | ClaimStatus::Canceling) => {}
             Some(_) => return Err(STATUS),
             None if self.last_closed_is(idx, ClaimType::Cancel, ClaimStatus::CancelDone) => {
                 return Err(SAME_STATE);
@@ -767,18 +669,12 @@ impl Store {
         let po = &self.pos[idx];
         let allowed = matches!(
             po.status,
-            ProductOrderStatus::Delivering
-                | ProductOrderStatus::Delivered
-                | ProductOrderStatus::Exchanged
+            ProductOrderStatus::Delivering | ProductOrderStatus::Delivered | ProductOrderStatus::Exchanged
         );
         if !allowed || po.current.is_some() {
             return Err(STATUS);
         }
-        let status = if ty == ClaimType::Return {
-            ClaimStatus::ReturnRequest
-        } else {
-            ClaimStatus::ExchangeRequest
-        };
+        let status = if ty == ClaimType::Return { ClaimStatus::ReturnRequest } else { ClaimStatus::ExchangeRequest };
         let mut claim = self.new_claim(idx, ty, status, actor, reason, detailed, now);
         let buyer_fault = matches!(
             reason,
@@ -787,19 +683,8 @@ impl Store {
                 | ClaimReason::WrongOrder
                 | ClaimReason::SimpleIntentChanged
         );
-        claim.claim_delivery_fee = if buyer_fault {
-            if ty == ClaimType::Return {
-                3_000
-            } else {
-                6_000
-            }
-        } else {
-            0
-        };
-        let has_tracking = collect
-            .tracking_number
-            .as_deref()
-            .is_some_and(|t| !t.is_empty());
+        claim.claim_delivery_fee = if buyer_fault { if ty == ClaimType::Return { 3_000 } else { 6_000 } } else { 0 };
+        let has_tracking = collect.tracking_number.as_deref().is_some_and(|t| !t.is_empty());
         claim.collect = Some(Collect {
             method: collect.method,
             company: collect.company.filter(|c| !c.is_empty()),
@@ -820,22 +705,15 @@ impl Store {
 
     /// Collection finished: RETURN_REQUEST / EXCHANGE_REQUEST / COLLECTING → COLLECT_DONE.
     /// `ty` = None accepts either claim type (the `collect-done` event).
-    pub fn collect_done(
-        &mut self,
-        idx: usize,
-        now: Millis,
-        ty: Option<ClaimType>,
-    ) -> Result<(), Fail> {
+    pub fn collect_done(&mut self, idx: usize, now: Millis, ty: Option<ClaimType>) -> Result<(), Fail> {
         let po = &self.pos[idx];
         let Some(c) = po.current.as_ref().filter(|c| {
-            matches!(c.claim_type, ClaimType::Return | ClaimType::Exchange)
-                && ty.is_none_or(|t| t == c.claim_type)
+            matches!(c.claim_type, ClaimType::Return | ClaimType::Exchange) && ty.is_none_or(|t| t == c.claim_type)
         }) else {
             return Err(STATUS);
         };
         match c.status {
-            ClaimStatus::ReturnRequest | ClaimStatus::ExchangeRequest | ClaimStatus::Collecting => {
-            }
+            ClaimStatus::ReturnRequest | ClaimStatus::ExchangeRequest | ClaimStatus::Collecting => {}
             ClaimStatus::CollectDone => return Err(SAME_STATE),
             _ => return Err(STATUS),
         }
@@ -889,8 +767,7 @@ impl Store {
         match self.open_claim(idx, ty) {
             Some(c) if c.is_held() => return Err(STATUS),
             Some(c)
-                if c.status == request
-                    || matches!(c.status, ClaimStatus::Collecting | ClaimStatus::CollectDone) => {}
+                if c.status == request || matches!(c.status, ClaimStatus::Collecting | ClaimStatus::CollectDone) => {}
             Some(_) => return Err(STATUS),
             None if self.last_closed_is(idx, ty, reject) => return Err(SAME_STATE),
             None => return Err(STATUS),
@@ -941,11 +818,7 @@ impl Store {
             Some(c) if c.holdback.is_some() => return Err(SAME_STATE),
             _ => return Err(STATUS),
         }
-        if let Some(h) = self.pos[idx]
-            .current
-            .as_mut()
-            .and_then(|c| c.holdback.as_mut())
-        {
+        if let Some(h) = self.pos[idx].current.as_mut().and_then(|c| c.holdback.as_mut()) {
             h.status = HoldbackStatus::Released;
             h.release_date = Some(now);
         }
@@ -953,12 +826,7 @@ impl Store {
     }
 
     /// COLLECT_DONE (not held) → EXCHANGE_REDELIVERING (CLAIM_REDELIVERING).
-    pub fn redeliver_exchange(
-        &mut self,
-        idx: usize,
-        now: Millis,
-        s: &Shipment,
-    ) -> Result<(), Fail> {
+    pub fn redeliver_exchange(&mut self, idx: usize, now: Millis, s: &Shipment) -> Result<(), Fail> {
         match self.open_claim(idx, ClaimType::Exchange) {
             Some(c) if c.is_held() => return Err(STATUS),
             Some(c) if c.status == ClaimStatus::ExchangeRedelivering => return Err(SAME_STATE),
@@ -999,11 +867,7 @@ impl Store {
     /// Buyer pays: every PAYMENT_WAITING product order of the order → PAYED (lastChangedType PAYED).
     pub fn pay(&mut self, idx: usize, now: Millis) -> Result<Vec<usize>, Fail> {
         if self.pos[idx].status != ProductOrderStatus::PaymentWaiting {
-            return Err(if self.pos[idx].status == ProductOrderStatus::Payed {
-                SAME_STATE
-            } else {
-                STATUS
-            });
+            return Err(if self.pos[idx].status == ProductOrderStatus::Payed { SAME_STATE } else { STATUS });
         }
         let order = self.pos[idx].order;
         let members = self.orders[order].product_orders.clone();
@@ -1068,9 +932,7 @@ impl Store {
         }
         if !matches!(
             po.status,
-            ProductOrderStatus::Delivering
-                | ProductOrderStatus::Delivered
-                | ProductOrderStatus::Exchanged
+            ProductOrderStatus::Delivering | ProductOrderStatus::Delivered | ProductOrderStatus::Exchanged
         ) || po.current.is_some()
         {
             return Err(STATUS);
@@ -1087,11 +949,7 @@ impl Store {
         self.review_seq += 1 + rng.random_range(0..3);
         self.reviews.push(Review {
             id: self.review_seq.to_string(),
-            class: if premium {
-                PurchaseReviewClassType::Premium
-            } else {
-                PurchaseReviewClassType::General
-            },
+            class: if premium { PurchaseReviewClassType::Premium } else { PurchaseReviewClassType::General },
             score,
             product_order: idx,
             title,
@@ -1124,10 +982,7 @@ impl Store {
                 }
                 let ty = c.claim_type;
                 // A buyer may withdraw even a held claim.
-                if let Some(h) = self.pos[idx]
-                    .current
-                    .as_mut()
-                    .and_then(|c| c.holdback.as_mut())
+                if let Some(h) = self.pos[idx].current.as_mut().and_then(|c| c.holdback.as_mut())
                     && h.status == HoldbackStatus::Holdback
                 {
                     h.status = HoldbackStatus::Released;

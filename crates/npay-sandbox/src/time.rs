@@ -11,10 +11,7 @@ pub const KST_OFFSET_MS: i64 = 9 * 3600 * 1000;
 
 /// Real wall-clock time in milliseconds.
 pub fn real_now_ms() -> Millis {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
 /// The sandbox clock: real time plus an offset that `POST _sandbox/clock` moves forward.
@@ -118,16 +115,12 @@ pub fn parse_datetime(s: &str) -> Result<Millis, DateTimeError> {
     if t.get(19..).is_some_and(|tail| tail.contains(' ')) {
         return Err(DateTimeError::UnencodedPlus);
     }
-    chrono::DateTime::parse_from_rfc3339(t)
-        .map(|d| d.timestamp_millis())
-        .map_err(|_| DateTimeError::Invalid)
+    chrono::DateTime::parse_from_rfc3339(t).map(|d| d.timestamp_millis()).map_err(|_| DateTimeError::Invalid)
 }
 
 /// The KST calendar day of an instant.
 pub fn kst_date(ms: Millis) -> chrono::NaiveDate {
-    chrono::DateTime::from_timestamp_millis(ms + KST_OFFSET_MS)
-        .map(|t| t.date_naive())
-        .unwrap_or_default()
+    chrono::DateTime::from_timestamp_millis(ms + KST_OFFSET_MS).map(|t| t.date_naive()).unwrap_or_default()
 }
 
 /// Parses a `yyyy-MM-dd` date (exactly that form: four-digit year, two-digit month and day).
@@ -171,10 +164,7 @@ mod tests {
     #[test]
     fn formats_kst_with_three_fraction_digits() {
         // 2022-01-31T23:00:23.299Z = 2022-02-01T08:00:23.299+09:00
-        assert_eq!(
-            kst_string(1_643_670_023_299),
-            "2022-02-01T08:00:23.299+09:00"
-        );
+        assert_eq!(kst_string(1_643_670_023_299), "2022-02-01T08:00:23.299+09:00");
         assert_eq!(kst_string(0), "1970-01-01T09:00:00.000+09:00");
         assert_eq!(kst_yyyymmdd(0), 19700101);
     }
@@ -185,19 +175,10 @@ mod tests {
         let b = parse_datetime("2024-03-01T00:00:00Z").unwrap();
         assert_eq!(a, b);
         assert_eq!(kst_string(a), "2024-03-01T09:00:00.000+09:00");
-        assert_eq!(
-            parse_datetime("2024-03-01T09:00:00.000 09:00"),
-            Err(DateTimeError::UnencodedPlus)
-        );
+        assert_eq!(parse_datetime("2024-03-01T09:00:00.000 09:00"), Err(DateTimeError::UnencodedPlus));
         assert_eq!(parse_datetime("2024-03-01"), Err(DateTimeError::Invalid));
-        assert_eq!(
-            parse_datetime("2024-03-01T09:00:00"),
-            Err(DateTimeError::Invalid)
-        );
-        assert_eq!(
-            parse_datetime("2024-03-01T09:00:0가 +09:00"),
-            Err(DateTimeError::Invalid)
-        );
+        assert_eq!(parse_datetime("2024-03-01T09:00:00"), Err(DateTimeError::Invalid));
+        assert_eq!(parse_datetime("2024-03-01T09:00:0가 +09:00"), Err(DateTimeError::Invalid));
     }
 
     #[test]
@@ -205,7 +186,8 @@ mod tests {
         let d = |s| parse_date(s).map(|d| d.to_string());
         assert_eq!(d("2024-02-29").as_deref(), Some("2024-02-29"));
         assert_eq!(d("0001-01-01").as_deref(), Some("0001-01-01"));
-        for bad in ["2023-02-29", "2024-2-29", "2024-02-29T00:00:00", "+2024-02-29", "2024/02/29", "", "２０２４-02-29"] {
+        for bad in ["2023-02-29", "2024-2-29", "2024-02-29T00:00:00", "+2024-02-29", "2024/02/29", "", "２０２４-02-29"]
+        {
             assert_eq!(parse_date(bad), None, "{bad}");
         }
         // 2022-01-31T15:00:00Z is midnight on 2022-02-01 in KST.

@@ -10,8 +10,7 @@ use reqwest::StatusCode;
 const VECTOR_ID: &str = "aaaabbbbcccc";
 const VECTOR_SECRET: &str = "$2a$10$abcdefghijklmnopqrstuv";
 const VECTOR_TS: i64 = 1_643_961_623_299;
-const VECTOR_SIGN: &str =
-    "JDJhJDEwJGFiY2RlZmdoaWprbG1ub3BxcnN0dXVCVldZSk42T0VPdEx1OFY0cDQxa2IuTnpVaUEzbmsy";
+const VECTOR_SIGN: &str = "JDJhJDEwJGFiY2RlZmdoaWprbG1ub3BxcnN0dXVCVldZSk42T0VPdEx1OFY0cDQxa2IuTnpVaUEzbmsy";
 
 #[test]
 fn published_signature_test_vector_is_reproduced_by_the_test_signer() {
@@ -37,11 +36,7 @@ async fn sandbox_with_the_vector_secret_accepts_signatures_made_with_the_non_can
     let r = env.token_form(&form).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert_eq!(r.code(), "GW.AUTHN");
-    assert!(
-        r.body["message"].as_str().unwrap().contains("timestamp"),
-        "{}",
-        r.body
-    );
+    assert!(r.body["message"].as_str().unwrap().contains("timestamp"), "{}", r.body);
 }
 
 #[tokio::test]
@@ -50,17 +45,10 @@ async fn token_is_a_bearer_token_valid_for_three_hours() {
     let r = env.token_form(&env.token_params(now_ms())).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.body["token_type"], "Bearer");
-    assert_eq!(
-        r.body["access_token"],
-        env.token.as_str(),
-        "the first token is reused"
-    );
+    assert_eq!(r.body["access_token"], env.token.as_str(), "the first token is reused");
     let expires = r.body["expires_in"].as_i64().unwrap();
     assert!((10_790..=10_800).contains(&expires), "{expires}");
-    assert!(
-        r.body.get("data").is_none(),
-        "the token answer has no envelope"
-    );
+    assert!(r.body.get("data").is_none(), "the token answer has no envelope");
     assert!(r.header("gncp-gw-trace-id").is_some());
 }
 
@@ -87,32 +75,21 @@ async fn new_token_is_minted_after_two_and_a_half_hours_and_the_old_one_stays_va
     assert_eq!(env.stats().await["tokensIssued"], 2);
     // The old token still works until it expires.
     let q = [("lastChangedFrom", "2026-01-01T00:00:00.000+09:00")];
-    env.get(&format!("{P}/product-orders/last-changed-statuses"), &q)
-        .await
-        .ok();
+    env.get(&format!("{P}/product-orders/last-changed-statuses"), &q).await.ok();
     env.advance(1_800).await; // old token now past 3 h
-    let r = env
-        .get(&format!("{P}/product-orders/last-changed-statuses"), &q)
-        .await;
+    let r = env.get(&format!("{P}/product-orders/last-changed-statuses"), &q).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert!(r.body["message"].as_str().unwrap().contains("expired"));
     let mut env = env;
     env.token = new;
-    env.get(&format!("{P}/product-orders/last-changed-statuses"), &q)
-        .await
-        .ok();
+    env.get(&format!("{P}/product-orders/last-changed-statuses"), &q).await.ok();
 }
 
 #[tokio::test]
 async fn token_expires_after_three_hours_on_the_sandbox_clock() {
     let env = start().await;
     env.advance(10_800).await;
-    let r = env
-        .get(
-            &format!("{P}/reviews"),
-            &[("inquiryTimeFrom", "2026-01-01T00:00:00.000+09:00")],
-        )
-        .await;
+    let r = env.get(&format!("{P}/reviews"), &[("inquiryTimeFrom", "2026-01-01T00:00:00.000+09:00")]).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert_eq!(r.code(), "GW.AUTHN");
     // The signature window uses real time, so a fresh token is still obtainable.
@@ -156,17 +133,10 @@ async fn wrong_signature_unknown_client_and_stale_or_future_timestamp_are_401() 
         let r = env.token_form(&form).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.body);
         assert_eq!(r.code(), "GW.AUTHN");
-        assert!(
-            r.body["message"].as_str().unwrap().contains(word),
-            "{word}: {}",
-            r.body
-        );
+        assert!(r.body["message"].as_str().unwrap().contains(word), "{word}: {}", r.body);
         assert_eq!(r.body["traceId"].as_str(), r.header("gncp-gw-trace-id"));
         let text = r.body.to_string();
-        assert!(
-            !text.contains(env.sb.client_secret()) && !text.contains(&form[3].1),
-            "{text}"
-        );
+        assert!(!text.contains(env.sb.client_secret()) && !text.contains(&form[3].1), "{text}");
     }
     assert_eq!(env.stats().await["tokensIssued"], 1);
 }
@@ -185,9 +155,7 @@ async fn url_safe_base64_without_padding_is_accepted() {
 #[tokio::test]
 async fn missing_or_malformed_token_fields_are_400_with_invalid_inputs() {
     let env = start().await;
-    let r = env
-        .token_form(&[("client_id", env.sb.client_id().to_string())])
-        .await;
+    let r = env.token_form(&[("client_id", env.sb.client_id().to_string())]).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(r.code(), "4000");
     let names = r.invalid_names();
@@ -204,12 +172,7 @@ async fn missing_or_malformed_token_fields_are_400_with_invalid_inputs() {
     assert_eq!(r.body["invalidInputs"][0]["type"], "typeMismatch");
     // A JSON body is not a form: the fields are missing.
     let r = common::to_resp(
-        env.http
-            .post(env.url("/v1/oauth2/token"))
-            .json(&serde_json::json!({"client_id": "x"}))
-            .send()
-            .await
-            .unwrap(),
+        env.http.post(env.url("/v1/oauth2/token")).json(&serde_json::json!({"client_id": "x"})).send().await.unwrap(),
     )
     .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);

@@ -6,18 +6,8 @@ use common::*;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-async fn raw(
-    env: &Env,
-    method: Method,
-    path: &str,
-    content_type: Option<&str>,
-    body: Vec<u8>,
-) -> Resp {
-    let mut rb = env
-        .http
-        .request(method, env.url(path))
-        .bearer_auth(&env.token)
-        .body(body);
+async fn raw(env: &Env, method: Method, path: &str, content_type: Option<&str>, body: Vec<u8>) -> Resp {
+    let mut rb = env.http.request(method, env.url(path)).bearer_auth(&env.token).body(body);
     if let Some(ct) = content_type {
         rb = rb.header("Content-Type", ct);
     }
@@ -34,20 +24,8 @@ async fn malformed_json_is_400_with_invalid_inputs() {
         (b"", "NotNull"),
         (b"\"text\"", "typeMismatch"),
     ] {
-        let r = raw(
-            &env,
-            Method::POST,
-            &path,
-            Some("application/json"),
-            body.to_vec(),
-        )
-        .await;
-        assert_eq!(
-            r.status,
-            StatusCode::BAD_REQUEST,
-            "{:?}",
-            String::from_utf8_lossy(body)
-        );
+        let r = raw(&env, Method::POST, &path, Some("application/json"), body.to_vec()).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{:?}", String::from_utf8_lossy(body));
         assert_eq!(r.code(), "4000");
         assert_eq!(r.body["invalidInputs"][0]["name"], "body");
         assert_eq!(r.body["invalidInputs"][0]["type"], typ);
@@ -59,44 +37,23 @@ async fn malformed_json_is_400_with_invalid_inputs() {
 async fn wrong_types_and_missing_fields_are_named() {
     let env = start().await;
     let path = format!("{P}/product-orders/query");
-    let r = env
-        .post(&path, json!({"productOrderIds": [1, "2", null, ""]}))
-        .await;
+    let r = env.post(&path, json!({"productOrderIds": [1, "2", null, ""]})).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert_eq!(
-        r.invalid_names(),
-        vec![
-            "productOrderIds[0]",
-            "productOrderIds[2]",
-            "productOrderIds[3]"
-        ]
-    );
+    assert_eq!(r.invalid_names(), vec!["productOrderIds[0]", "productOrderIds[2]", "productOrderIds[3]"]);
     let r = env.post(&path, json!({"productOrderIds": "123"})).await;
     assert_eq!(r.body["invalidInputs"][0]["type"], "typeMismatch");
     let r = env.post(&path, json!({"productOrderIds": []})).await;
     assert_eq!(r.body["invalidInputs"][0]["type"], "Size");
     let r = env.post(&path, json!({"ids": ["1"]})).await;
     assert_eq!(r.invalid_names(), vec!["productOrderIds"]);
-    let r = env
-        .post(
-            &path,
-            json!({"productOrderIds": ["1"], "quantityClaimCompatibility": "yes"}),
-        )
-        .await;
+    let r = env.post(&path, json!({"productOrderIds": ["1"], "quantityClaimCompatibility": "yes"})).await;
     assert_eq!(r.invalid_names(), vec!["quantityClaimCompatibility"]);
 }
 
 #[tokio::test]
 async fn non_json_content_type_is_415() {
     let env = start().await;
-    let r = raw(
-        &env,
-        Method::POST,
-        &format!("{P}/product-orders/confirm"),
-        Some("text/plain"),
-        b"{}".to_vec(),
-    )
-    .await;
+    let r = raw(&env, Method::POST, &format!("{P}/product-orders/confirm"), Some("text/plain"), b"{}".to_vec()).await;
     assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert!(r.body["code"].is_string());
 }
@@ -105,14 +62,7 @@ async fn non_json_content_type_is_415() {
 async fn oversized_bodies_are_refused() {
     let env = start().await;
     let big = vec![b' '; 2 << 20];
-    let r = raw(
-        &env,
-        Method::POST,
-        &format!("{P}/product-orders/query"),
-        Some("application/json"),
-        big,
-    )
-    .await;
+    let r = raw(&env, Method::POST, &format!("{P}/product-orders/query"), Some("application/json"), big).await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
 }
 
@@ -121,10 +71,7 @@ async fn garbage_on_every_operation_is_answered_below_500() {
     let env = start().await;
     let a = env.payed().await;
     let paths = [
-        (
-            Method::GET,
-            format!("{P}/product-orders/last-changed-statuses"),
-        ),
+        (Method::GET, format!("{P}/product-orders/last-changed-statuses")),
         (Method::POST, format!("{P}/product-orders/query")),
         (Method::GET, format!("{P}/orders/%FF%FE/product-order-ids")),
         (Method::GET, format!("{P}/product-orders")),
@@ -174,19 +121,8 @@ async fn garbage_on_every_operation_is_answered_below_500() {
     for (method, path) in &all {
         for body in &bodies {
             for q in queries {
-                let url = if q.is_empty() {
-                    path.clone()
-                } else {
-                    format!("{path}?{q}")
-                };
-                let r = raw(
-                    &env,
-                    method.clone(),
-                    &url,
-                    Some("application/json"),
-                    body.clone(),
-                )
-                .await;
+                let url = if q.is_empty() { path.clone() } else { format!("{path}?{q}") };
+                let r = raw(&env, method.clone(), &url, Some("application/json"), body.clone()).await;
                 assert!(
                     r.status.as_u16() < 500,
                     "{method} {url} {:?}: {} {}",
@@ -214,11 +150,7 @@ async fn control_api_rejects_bad_input_with_400() {
         let r = env.ctl(Method::POST, "orders", Some(body.clone())).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{body}");
     }
-    for body in [
-        json!({}),
-        json!({"advanceSeconds": -5}),
-        json!({"advanceSeconds": "1h"}),
-    ] {
+    for body in [json!({}), json!({"advanceSeconds": -5}), json!({"advanceSeconds": "1h"})] {
         let r = env.ctl(Method::POST, "clock", Some(body.clone())).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{body}");
     }
@@ -235,11 +167,7 @@ async fn control_api_rejects_bad_input_with_400() {
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     let a = env.payed().await;
     let r = env
-        .ctl(
-            Method::POST,
-            &format!("product-orders/{a}/events/request-cancel"),
-            Some(json!({"reason": "NOPE"})),
-        )
+        .ctl(Method::POST, &format!("product-orders/{a}/events/request-cancel"), Some(json!({"reason": "NOPE"})))
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     // Defaults: one PAYED order with one product order.
@@ -254,22 +182,16 @@ async fn schema_valid_requests_are_not_400() {
     let env = start().await;
     let query = format!("{P}/product-orders/query");
     // Odd ids are unknown ids: omitted from query results, 100001 in confirm.
-    let r = env
-        .post(&query, json!({"productOrderIds": [" ", "x".repeat(300), "é"]}))
-        .await;
+    let r = env.post(&query, json!({"productOrderIds": [" ", "x".repeat(300), "é"]})).await;
     assert_eq!((r.status, r.data().clone()), (StatusCode::OK, json!([])));
     let r = env.confirm(&[" "]).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.data()["failProductOrderInfos"][0]["code"], "100001");
     // null is not absent.
-    let r = env
-        .post(&query, json!({"productOrderIds": ["1"], "quantityClaimCompatibility": null}))
-        .await;
+    let r = env.post(&query, json!({"productOrderIds": ["1"], "quantityClaimCompatibility": null})).await;
     assert_eq!(r.invalid_names(), vec!["quantityClaimCompatibility"]);
     // Undeclared properties are ignored whatever their type (objects are open).
-    let r = env
-        .post(&query, json!({"productOrderIds": ["1"], "": {"a": null}, "returnDetailedReason": 5}))
-        .await;
+    let r = env.post(&query, json!({"productOrderIds": ["1"], "": {"a": null}, "returnDetailedReason": 5})).await;
     assert_eq!(r.status, StatusCode::OK);
 
     // An invalid collection tracking number fails the item (104122).
@@ -303,10 +225,7 @@ async fn schema_valid_requests_are_not_400() {
         )
         .await;
     assert_success(&r, &d);
-    assert_eq!(
-        env.detail(&d).await["currentClaim"]["return"]["etcFeeDemandAmount"],
-        json!(i64::MAX)
-    );
+    assert_eq!(env.detail(&d).await["currentClaim"]["return"]["etcFeeDemandAmount"], json!(i64::MAX));
     let r = env
         .claim(
             &d,

@@ -21,18 +21,8 @@ async fn faults_off(env: &Env) {
 
 /// Counts product orders whose placeOrderStatus is OK.
 async fn confirmed_count(env: &Env, ids: &[String]) -> usize {
-    let r = env
-        .post(
-            &format!("{P}/product-orders/query"),
-            json!({"productOrderIds": ids}),
-        )
-        .await;
-    r.ok()
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|i| i["productOrder"]["placeOrderStatus"] == "OK")
-        .count()
+    let r = env.post(&format!("{P}/product-orders/query"), json!({"productOrderIds": ids})).await;
+    r.ok().as_array().unwrap().iter().filter(|i| i["productOrder"]["placeOrderStatus"] == "OK").count()
 }
 
 #[tokio::test]
@@ -73,10 +63,7 @@ async fn server_error_faults_apply_the_change_only_behind_a_504() {
     }
     assert_eq!(by_status.len(), 3, "{by_status:?}");
     let timeouts = by_status[&504];
-    assert_eq!(
-        env.stats().await["mutationsApplied"]["confirmProductOrders"],
-        timeouts as u64
-    );
+    assert_eq!(env.stats().await["mutationsApplied"]["confirmProductOrders"], timeouts as u64);
     faults_off(&env).await;
     assert_eq!(confirmed_count(&env, &ids).await, timeouts);
 }
@@ -86,10 +73,7 @@ async fn reset_faults_close_the_connection_and_stats_match_the_state() {
     let env = start().await;
     let (_, ids) = env.create(40, "PAYED", 1).await;
     set_faults(&env, json!({"resetRate": 1.0, "seed": 5})).await;
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(0)
-        .build()
-        .unwrap();
+    let client = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
     for id in &ids {
         let r = client
             .post(env.url(&format!("{P}/product-orders/confirm")))
@@ -99,13 +83,8 @@ async fn reset_faults_close_the_connection_and_stats_match_the_state() {
             .await;
         assert!(r.is_err(), "a reset answers nothing");
     }
-    let applied = env.stats().await["mutationsApplied"]["confirmProductOrders"]
-        .as_u64()
-        .unwrap() as usize;
-    assert!(
-        applied > 5 && applied < 35,
-        "about half are reset after processing: {applied}"
-    );
+    let applied = env.stats().await["mutationsApplied"]["confirmProductOrders"].as_u64().unwrap() as usize;
+    assert!(applied > 5 && applied < 35, "about half are reset after processing: {applied}");
     faults_off(&env).await;
     assert_eq!(confirmed_count(&env, &ids).await, applied);
     assert_eq!(env.stats().await["requests"]["confirmProductOrders"], 40);
@@ -139,15 +118,8 @@ async fn a_reset_fault_is_a_tcp_rst() {
 async fn mixed_faults_never_lose_or_double_a_mutation() {
     let env = start().await;
     let (_, ids) = env.create(120, "PAYED", 1).await;
-    set_faults(
-        &env,
-        json!({"serverErrorRate": 0.2, "rateLimitRate": 0.2, "resetRate": 0.2, "seed": 99}),
-    )
-    .await;
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(0)
-        .build()
-        .unwrap();
+    set_faults(&env, json!({"serverErrorRate": 0.2, "rateLimitRate": 0.2, "resetRate": 0.2, "seed": 99})).await;
+    let client = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
     let mut ok = 0;
     for id in &ids {
         let r = client
@@ -162,13 +134,8 @@ async fn mixed_faults_never_lose_or_double_a_mutation() {
             ok += 1;
         }
     }
-    let applied = env.stats().await["mutationsApplied"]["confirmProductOrders"]
-        .as_u64()
-        .unwrap() as usize;
-    assert!(
-        applied >= ok && applied < ids.len(),
-        "ok {ok}, applied {applied}"
-    );
+    let applied = env.stats().await["mutationsApplied"]["confirmProductOrders"].as_u64().unwrap() as usize;
+    assert!(applied >= ok && applied < ids.len(), "ok {ok}, applied {applied}");
     faults_off(&env).await;
     assert_eq!(confirmed_count(&env, &ids).await, applied);
 }
@@ -178,12 +145,7 @@ async fn latency_delays_api_responses_but_not_the_control_api() {
     let env = start().await;
     set_faults(&env, json!({"latencyMs": 250})).await;
     let t = Instant::now();
-    env.get(
-        &format!("{P}/reviews"),
-        &[("inquiryTimeFrom", "2026-01-01T00:00:00Z")],
-    )
-    .await
-    .ok();
+    env.get(&format!("{P}/reviews"), &[("inquiryTimeFrom", "2026-01-01T00:00:00Z")]).await.ok();
     assert!(t.elapsed() >= Duration::from_millis(250));
     let t = Instant::now();
     env.stats().await;
@@ -247,30 +209,14 @@ async fn reset_returns_to_the_seeded_initial_state() {
     assert_eq!(s["tokensIssued"], 0);
     assert_eq!(s["requests"]["confirmProductOrders"], 0);
     assert_eq!(s["mutationsApplied"]["confirmProductOrders"], 0);
-    assert_eq!(
-        env.ctl(Method::GET, "faults", None).await.body["latencyMs"],
-        0
-    );
-    assert_eq!(
-        env.ctl(Method::GET, "clock", None).await.body["offsetSeconds"],
-        0.0
-    );
+    assert_eq!(env.ctl(Method::GET, "faults", None).await.body["latencyMs"], 0);
+    assert_eq!(env.ctl(Method::GET, "clock", None).await.body["offsetSeconds"], 0.0);
     // Tokens were cleared.
-    let r = env
-        .post(
-            &format!("{P}/product-orders/query"),
-            json!({"productOrderIds": first}),
-        )
-        .await;
+    let r = env.post(&format!("{P}/product-orders/query"), json!({"productOrderIds": first})).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     let mut env = env;
     env.token = env.issue_token().await;
-    let r = env
-        .post(
-            &format!("{P}/product-orders/query"),
-            json!({"productOrderIds": first}),
-        )
-        .await;
+    let r = env.post(&format!("{P}/product-orders/query"), json!({"productOrderIds": first})).await;
     assert_eq!(r.ok(), &json!([]), "data is gone");
     let (_, again) = env.create(3, "PAYED", 1).await;
     assert_eq!(again, first, "the seed generates the same ids again");
@@ -278,23 +224,14 @@ async fn reset_returns_to_the_seeded_initial_state() {
 
 #[tokio::test]
 async fn gateway_rate_limit_sends_headers_and_429_when_the_bucket_is_empty() {
-    let env = start_with(SandboxConfig {
-        seed: Some(1),
-        rate_limit_rps: Some(5.0),
-        ..SandboxConfig::default()
-    })
-    .await;
+    let env = start_with(SandboxConfig { seed: Some(1), rate_limit_rps: Some(5.0), ..SandboxConfig::default() }).await;
     let path = format!("{P}/reviews");
     let q = [("inquiryTimeFrom", "2026-01-01T00:00:00Z")];
     let r = env.get(&path, &q).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.header("gncp-gw-ratelimit-replenish-rate"), Some("5"));
     assert_eq!(r.header("gncp-gw-ratelimit-burst-capacity"), Some("10"));
-    let first_remaining: u64 = r
-        .header("gncp-gw-ratelimit-remaining")
-        .unwrap()
-        .parse()
-        .unwrap();
+    let first_remaining: u64 = r.header("gncp-gw-ratelimit-remaining").unwrap().parse().unwrap();
     assert!(first_remaining <= 9, "{first_remaining}");
     let mut limited = None;
     for _ in 0..20 {
@@ -309,61 +246,35 @@ async fn gateway_rate_limit_sends_headers_and_429_when_the_bucket_is_empty() {
     assert_eq!(r.header("gncp-gw-ratelimit-remaining"), Some("0"));
     assert_eq!(r.header("gncp-gw-ratelimit-burst-capacity"), Some("10"));
     tokio::time::sleep(Duration::from_millis(450)).await;
-    assert_eq!(
-        env.get(&path, &q).await.status,
-        StatusCode::OK,
-        "tokens replenish"
-    );
+    assert_eq!(env.get(&path, &q).await.status, StatusCode::OK, "tokens replenish");
 }
 
 #[tokio::test]
 async fn no_rate_limit_headers_without_a_limit() {
     let env = start().await;
-    let r = env
-        .get(
-            &format!("{P}/reviews"),
-            &[("inquiryTimeFrom", "2026-01-01T00:00:00Z")],
-        )
-        .await;
+    let r = env.get(&format!("{P}/reviews"), &[("inquiryTimeFrom", "2026-01-01T00:00:00Z")]).await;
     assert!(r.header("gncp-gw-ratelimit-remaining").is_none());
 }
 
 #[tokio::test]
 async fn unknown_paths_are_gateway_404_and_wrong_methods_405() {
     let env = start().await;
-    for path in [
-        "/v1/pay-order/mall/nothing",
-        "/v2/oauth2/token",
-        "/v1/pay-order/mall/product-orders/1/claim/cancel/nope",
-    ] {
+    for path in
+        ["/v1/pay-order/mall/nothing", "/v2/oauth2/token", "/v1/pay-order/mall/product-orders/1/claim/cancel/nope"]
+    {
         let r = env.get(path, &[]).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
         assert_eq!(r.code(), "GW.NOT_FOUND");
         assert!(r.header("gncp-gw-trace-id").is_some());
     }
-    let r = to_resp(
-        env.http
-            .get(format!("http://{}/elsewhere", env.sb.local_addr()))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(
-        (r.status, r.code()),
-        (StatusCode::NOT_FOUND, "GW.NOT_FOUND")
-    );
+    let r = to_resp(env.http.get(format!("http://{}/elsewhere", env.sb.local_addr())).send().await.unwrap()).await;
+    assert_eq!((r.status, r.code()), (StatusCode::NOT_FOUND, "GW.NOT_FOUND"));
     let r = env.get(&format!("{P}/product-orders/query"), &[]).await;
     assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(r.header("allow"), Some("POST"));
     assert!(r.body["message"].is_string());
-    let r = env
-        .call(Method::DELETE, &format!("{P}/reviews"), &[], None)
-        .await;
-    assert_eq!(
-        (r.status, r.header("allow")),
-        (StatusCode::METHOD_NOT_ALLOWED, Some("GET"))
-    );
+    let r = env.call(Method::DELETE, &format!("{P}/reviews"), &[], None).await;
+    assert_eq!((r.status, r.header("allow")), (StatusCode::METHOD_NOT_ALLOWED, Some("GET")));
     let r = env.ctl(Method::GET, "nothing-here", None).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
@@ -371,15 +282,10 @@ async fn unknown_paths_are_gateway_404_and_wrong_methods_405() {
 #[test]
 fn start_blocking_runs_without_a_runtime_and_shuts_down() {
     let sb = npay_sandbox::Sandbox::start_blocking(SandboxConfig::default()).unwrap();
-    assert!(
-        sb.base_url().starts_with("http://127.0.0.1:") && sb.base_url().ends_with("/npay/partner")
-    );
+    assert!(sb.base_url().starts_with("http://127.0.0.1:") && sb.base_url().ends_with("/npay/partner"));
     let addr = sb.local_addr();
     let mut s = std::net::TcpStream::connect(addr).unwrap();
-    s.write_all(
-        b"GET /npay/partner/_sandbox/stats HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-    )
-    .unwrap();
+    s.write_all(b"GET /npay/partner/_sandbox/stats HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
     let mut out = String::new();
     s.read_to_string(&mut out).unwrap();
     assert!(out.starts_with("HTTP/1.1 200"), "{out}");
@@ -392,41 +298,21 @@ fn start_blocking_runs_without_a_runtime_and_shuts_down() {
 #[tokio::test]
 async fn invalid_configuration_is_refused() {
     for cfg in [
-        SandboxConfig {
-            client_secret: "not-a-salt".into(),
-            ..SandboxConfig::default()
-        },
-        SandboxConfig {
-            client_id: String::new(),
-            ..SandboxConfig::default()
-        },
-        SandboxConfig {
-            rate_limit_rps: Some(0.0),
-            ..SandboxConfig::default()
-        },
-        SandboxConfig {
-            host: "example.invalid".into(),
-            ..SandboxConfig::default()
-        },
+        SandboxConfig { client_secret: "not-a-salt".into(), ..SandboxConfig::default() },
+        SandboxConfig { client_id: String::new(), ..SandboxConfig::default() },
+        SandboxConfig { rate_limit_rps: Some(0.0), ..SandboxConfig::default() },
+        SandboxConfig { host: "example.invalid".into(), ..SandboxConfig::default() },
     ] {
-        assert!(matches!(
-            npay_sandbox::Sandbox::start(cfg).await,
-            Err(npay_sandbox::SandboxError::InvalidConfig(_))
-        ));
+        assert!(matches!(npay_sandbox::Sandbox::start(cfg).await, Err(npay_sandbox::SandboxError::InvalidConfig(_))));
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn start_blocking_also_works_from_inside_a_runtime() {
-    let sb = npay_sandbox::Sandbox::start_blocking(SandboxConfig {
-        seed: Some(9),
-        ..SandboxConfig::default()
-    })
-    .unwrap();
+    let sb =
+        npay_sandbox::Sandbox::start_blocking(SandboxConfig { seed: Some(9), ..SandboxConfig::default() }).unwrap();
     assert_eq!(sb.seed(), 9);
-    let r = reqwest::get(format!("{}/info", sb.control_url()))
-        .await
-        .unwrap();
+    let r = reqwest::get(format!("{}/info", sb.control_url())).await.unwrap();
     assert_eq!(r.status(), 200);
     drop(sb);
 }

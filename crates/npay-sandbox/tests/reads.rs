@@ -16,9 +16,7 @@ fn window(env_now: i64) -> (String, String) {
 
 async fn sandbox_now(env: &Env) -> i64 {
     let r = env.ctl(reqwest::Method::GET, "clock", None).await;
-    chrono::DateTime::parse_from_rfc3339(r.body["now"].as_str().unwrap())
-        .unwrap()
-        .timestamp_millis()
+    chrono::DateTime::parse_from_rfc3339(r.body["now"].as_str().unwrap()).unwrap().timestamp_millis()
 }
 
 #[tokio::test]
@@ -26,23 +24,14 @@ async fn last_changed_statuses_lists_new_orders_with_envelope_and_kst_dates() {
     let env = start().await;
     let (orders, pos) = env.create(2, "PAYED", 2).await;
     let (from, to) = window(sandbox_now(&env).await);
-    let r = env
-        .get(LCS, &[("lastChangedFrom", &from), ("lastChangedTo", &to)])
-        .await;
+    let r = env.get(LCS, &[("lastChangedFrom", &from), ("lastChangedTo", &to)]).await;
     let d = r.ok();
-    assert!(
-        r.body["timestamp"].as_str().is_some_and(is_kst),
-        "{}",
-        r.body
-    );
+    assert!(r.body["timestamp"].as_str().is_some_and(is_kst), "{}", r.body);
     assert_eq!(r.body["traceId"].as_str(), r.header("gncp-gw-trace-id"));
     assert_eq!(d["count"], 4);
     assert!(d.get("more").is_none());
     let items = d["lastChangeStatuses"].as_array().unwrap();
-    let ids: Vec<&str> = items
-        .iter()
-        .map(|i| i["productOrderId"].as_str().unwrap())
-        .collect();
+    let ids: Vec<&str> = items.iter().map(|i| i["productOrderId"].as_str().unwrap()).collect();
     assert_eq!(ids, pos.iter().map(String::as_str).collect::<Vec<_>>());
     for it in items {
         assert_eq!(it["lastChangedType"], "PAYED");
@@ -51,10 +40,7 @@ async fn last_changed_statuses_lists_new_orders_with_envelope_and_kst_dates() {
         assert!(orders.contains(&it["orderId"].as_str().unwrap().to_string()));
         assert!(is_kst(it["lastChangedDate"].as_str().unwrap()));
         assert!(is_kst(it["paymentDate"].as_str().unwrap()));
-        assert!(
-            it.get("claimType").is_none(),
-            "absent fields are omitted, not null"
-        );
+        assert!(it.get("claimType").is_none(), "absent fields are omitted, not null");
     }
 }
 
@@ -63,10 +49,8 @@ async fn last_changed_accepts_z_offsets_without_millis_and_defaults_to_24_hours(
     let env = start().await;
     env.create(1, "PAYMENT_WAITING", 1).await;
     let now = sandbox_now(&env).await;
-    let from_z = chrono::DateTime::from_timestamp_millis(now - 60_000)
-        .unwrap()
-        .format("%Y-%m-%dT%H:%M:%SZ")
-        .to_string();
+    let from_z =
+        chrono::DateTime::from_timestamp_millis(now - 60_000).unwrap().format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let r = env.get(LCS, &[("lastChangedFrom", &from_z)]).await;
     let d = r.ok();
     assert_eq!(d["count"], 1);
@@ -119,19 +103,9 @@ async fn a_product_order_appears_once_with_its_latest_change() {
     let env = start().await;
     let id = env.payed().await;
     env.confirm(&[&id]).await.ok();
-    env.claim(
-        &id,
-        "claim/cancel/request",
-        json!({"cancelReason": "SOLD_OUT"}),
-    )
-    .await
-    .ok();
+    env.claim(&id, "claim/cancel/request", json!({"cancelReason": "SOLD_OUT"})).await.ok();
     let (from, to) = window(sandbox_now(&env).await);
-    let d = env
-        .get(LCS, &[("lastChangedFrom", &from), ("lastChangedTo", &to)])
-        .await
-        .ok()
-        .clone();
+    let d = env.get(LCS, &[("lastChangedFrom", &from), ("lastChangedTo", &to)]).await.ok().clone();
     assert_eq!(d["count"], 1);
     let it = &d["lastChangeStatuses"][0];
     assert_eq!(it["lastChangedType"], "CLAIM_COMPLETED");
@@ -140,14 +114,7 @@ async fn a_product_order_appears_once_with_its_latest_change() {
     assert_eq!(it["claimStatus"], "CANCEL_DONE");
     // Filter by type.
     let d = env
-        .get(
-            LCS,
-            &[
-                ("lastChangedFrom", &from),
-                ("lastChangedTo", &to),
-                ("lastChangedType", "PAYED"),
-            ],
-        )
+        .get(LCS, &[("lastChangedFrom", &from), ("lastChangedTo", &to), ("lastChangedType", "PAYED")])
         .await
         .ok()
         .clone();
@@ -158,44 +125,17 @@ async fn a_product_order_appears_once_with_its_latest_change() {
 async fn last_changed_range_rules_give_104139_or_4000() {
     let env = start().await;
     let from = "2026-11-01T00:00:00.000+09:00";
-    let r = env
-        .get(
-            LCS,
-            &[
-                ("lastChangedFrom", from),
-                ("lastChangedTo", "2026-11-02T00:00:00.001+09:00"),
-            ],
-        )
-        .await;
+    let r = env.get(LCS, &[("lastChangedFrom", from), ("lastChangedTo", "2026-11-02T00:00:00.001+09:00")]).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(r.code(), "104139");
-    let r = env
-        .get(
-            LCS,
-            &[
-                ("lastChangedFrom", from),
-                ("lastChangedTo", "2026-11-02T00:00:00.000+09:00"),
-            ],
-        )
-        .await;
+    let r = env.get(LCS, &[("lastChangedFrom", from), ("lastChangedTo", "2026-11-02T00:00:00.000+09:00")]).await;
     assert_eq!(r.status, StatusCode::OK, "exactly 24 hours is allowed");
-    let r = env
-        .get(
-            LCS,
-            &[
-                ("lastChangedFrom", from),
-                ("lastChangedTo", "2026-10-31T23:59:59.999+09:00"),
-            ],
-        )
-        .await;
+    let r = env.get(LCS, &[("lastChangedFrom", from), ("lastChangedTo", "2026-10-31T23:59:59.999+09:00")]).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(r.code(), "4000");
     assert_eq!(r.invalid_names(), vec!["lastChangedTo"]);
     let r = env.get(LCS, &[]).await;
-    assert_eq!(
-        (r.status, r.invalid_names()),
-        (StatusCode::BAD_REQUEST, vec!["lastChangedFrom".to_string()])
-    );
+    assert_eq!((r.status, r.invalid_names()), (StatusCode::BAD_REQUEST, vec!["lastChangedFrom".to_string()]));
     for (k, v) in [
         ("limitCount", "0"),
         ("limitCount", "ten"),
@@ -209,45 +149,19 @@ async fn last_changed_range_rules_give_104139_or_4000() {
     }
     // Naver caps a larger limitCount to 300; the spec says `maximum: 300` and the SDK refuses
     // larger values before sending, so the sandbox holds clients to the spec.
-    let r = env
-        .get(LCS, &[("lastChangedFrom", from), ("limitCount", "1000")])
-        .await;
-    assert_eq!(
-        (r.status, r.code()),
-        (StatusCode::BAD_REQUEST, "4000"),
-        "limitCount over 300 is refused"
-    );
-    let r = env
-        .get(LCS, &[("lastChangedFrom", from), ("limitCount", "300")])
-        .await;
+    let r = env.get(LCS, &[("lastChangedFrom", from), ("limitCount", "1000")]).await;
+    assert_eq!((r.status, r.code()), (StatusCode::BAD_REQUEST, "4000"), "limitCount over 300 is refused");
+    let r = env.get(LCS, &[("lastChangedFrom", from), ("limitCount", "300")]).await;
     assert_eq!(r.status, StatusCode::OK);
 }
 
 #[tokio::test]
 async fn an_unencoded_plus_in_a_date_is_rejected_with_a_hint() {
     let env = start().await;
-    let url = format!(
-        "{}?lastChangedFrom=2026-11-01T00:00:00.000+09:00",
-        env.url(LCS)
-    );
-    let r = to_resp(
-        env.http
-            .get(url)
-            .bearer_auth(&env.token)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let url = format!("{}?lastChangedFrom=2026-11-01T00:00:00.000+09:00", env.url(LCS));
+    let r = to_resp(env.http.get(url).bearer_auth(&env.token).send().await.unwrap()).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert!(
-        r.body["invalidInputs"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("%2B"),
-        "{}",
-        r.body
-    );
+    assert!(r.body["invalidInputs"][0]["message"].as_str().unwrap().contains("%2B"), "{}", r.body);
 }
 
 #[tokio::test]
@@ -261,28 +175,15 @@ async fn query_returns_details_in_request_order_and_omits_unknown_ids() {
         )
         .await;
     let d = r.ok().as_array().unwrap().clone();
-    let ids: Vec<&str> = d
-        .iter()
-        .map(|x| x["productOrder"]["productOrderId"].as_str().unwrap())
-        .collect();
+    let ids: Vec<&str> = d.iter().map(|x| x["productOrder"]["productOrderId"].as_str().unwrap()).collect();
     assert_eq!(ids, vec![pos[2].as_str(), pos[0].as_str()]);
     let ids301: Vec<String> = (0..301).map(|i| format!("{i}")).collect();
-    let r = env
-        .post(
-            &format!("{P}/product-orders/query"),
-            json!({"productOrderIds": ids301}),
-        )
-        .await;
+    let r = env.post(&format!("{P}/product-orders/query"), json!({"productOrderIds": ids301})).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(r.invalid_names(), vec!["productOrderIds"]);
     assert_eq!(r.body["invalidInputs"][0]["type"], "Size");
     let ids300: Vec<String> = (0..300).map(|i| format!("{i}")).collect();
-    let r = env
-        .post(
-            &format!("{P}/product-orders/query"),
-            json!({"productOrderIds": ids300}),
-        )
-        .await;
+    let r = env.post(&format!("{P}/product-orders/query"), json!({"productOrderIds": ids300})).await;
     assert_eq!(r.ok(), &json!([]));
 }
 
@@ -291,10 +192,7 @@ async fn product_order_json_has_the_full_shape_and_amounts_add_up() {
     let env = start().await;
     let (orders, pos) = env.create(1, "PAYED", 3).await;
     let infos = env
-        .post(
-            &format!("{P}/product-orders/query"),
-            json!({"productOrderIds": pos}),
-        )
+        .post(&format!("{P}/product-orders/query"), json!({"productOrderIds": pos}))
         .await
         .ok()
         .as_array()
@@ -305,13 +203,7 @@ async fn product_order_json_has_the_full_shape_and_amounts_add_up() {
     for k in ["orderDate", "paymentDate"] {
         assert!(is_kst(order[k].as_str().unwrap()), "{k}");
     }
-    assert!(
-        order["ordererName"]
-            .as_str()
-            .unwrap()
-            .chars()
-            .all(|c| ('가'..='힣').contains(&c))
-    );
+    assert!(order["ordererName"].as_str().unwrap().chars().all(|c| ('가'..='힣').contains(&c)));
     assert!(order["ordererTel"].as_str().unwrap().starts_with("010-"));
     assert_eq!(order["isDeliveryMemoParticularInput"], "false");
     let mut total = 0;
@@ -324,8 +216,7 @@ async fn product_order_json_has_the_full_shape_and_amounts_add_up() {
         assert_eq!(po["totalPaymentAmount"].as_i64().unwrap(), pay);
         assert_eq!(
             po["expectedSettlementAmount"].as_i64().unwrap(),
-            pay - po["paymentCommission"].as_i64().unwrap()
-                - po["saleCommission"].as_i64().unwrap()
+            pay - po["paymentCommission"].as_i64().unwrap() - po["saleCommission"].as_i64().unwrap()
         );
         total += pay + po["deliveryFeeAmount"].as_i64().unwrap();
         assert_eq!(po["productOrderStatus"], "PAYED");
@@ -333,16 +224,12 @@ async fn product_order_json_has_the_full_shape_and_amounts_add_up() {
         assert_eq!(po["mallId"], "np_sandbox");
         let addr = &po["shippingAddress"];
         let base = addr["baseAddress"].as_str().unwrap();
-        assert!(
-            base.starts_with("서울특별시") || base.starts_with("부산광역시"),
-            "{base}"
-        );
+        assert!(base.starts_with("서울특별시") || base.starts_with("부산광역시"), "{base}");
         assert_eq!(addr["zipCode"].as_str().unwrap().len(), 5);
         assert!(info.get("delivery").is_none() && info.get("currentClaim").is_none());
         assert!(!info.to_string().contains("null"), "no nulls: {info}");
     }
-    let paid = order["generalPaymentAmount"].as_i64().unwrap()
-        + order["naverMileagePaymentAmount"].as_i64().unwrap();
+    let paid = order["generalPaymentAmount"].as_i64().unwrap() + order["naverMileagePaymentAmount"].as_i64().unwrap();
     assert_eq!(paid, total);
 }
 
@@ -366,13 +253,9 @@ async fn same_seed_generates_the_same_data() {
 async fn product_order_ids_of_an_order_and_404_for_an_unknown_order() {
     let env = start().await;
     let (orders, pos) = env.create(2, "PAYED", 2).await;
-    let r = env
-        .get(&format!("{P}/orders/{}/product-order-ids", orders[1]), &[])
-        .await;
+    let r = env.get(&format!("{P}/orders/{}/product-order-ids", orders[1]), &[]).await;
     assert_eq!(r.ok(), &json!([pos[2], pos[3]]));
-    let r = env
-        .get(&format!("{P}/orders/1234/product-order-ids"), &[])
-        .await;
+    let r = env.get(&format!("{P}/orders/1234/product-order-ids"), &[]).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(r.code(), "100003");
 }
@@ -384,79 +267,39 @@ async fn search_filters_by_range_status_and_pages() {
     env.confirm(&[&pos[0], &pos[1]]).await.ok();
     let (from, to) = window(sandbox_now(&env).await);
     let path = format!("{P}/product-orders");
-    let base = [
-        ("from", from.as_str()),
-        ("to", to.as_str()),
-        ("rangeType", "PAYED_DATETIME"),
-    ];
+    let base = [("from", from.as_str()), ("to", to.as_str()), ("rangeType", "PAYED_DATETIME")];
     let d = env.get(&path, &base).await.ok().clone();
     assert_eq!(d["contents"].as_array().unwrap().len(), 5);
-    assert_eq!(
-        d["pagination"],
-        json!({"page": 1, "size": 300, "hasNext": false})
-    );
+    assert_eq!(d["pagination"], json!({"page": 1, "size": 300, "hasNext": false}));
     assert_eq!(d["contents"][0]["productOrderId"], pos[0].as_str());
-    assert_eq!(
-        d["contents"][0]["content"]["productOrder"]["productOrderId"],
-        pos[0].as_str()
-    );
+    assert_eq!(d["contents"][0]["content"]["productOrder"]["productOrderId"], pos[0].as_str());
     let mut q = base.to_vec();
     q.push(("placeOrderStatusType", "OK"));
-    assert_eq!(
-        env.get(&path, &q).await.ok()["contents"]
-            .as_array()
-            .unwrap()
-            .len(),
-        2
-    );
+    assert_eq!(env.get(&path, &q).await.ok()["contents"].as_array().unwrap().len(), 2);
     let mut q = base.to_vec();
     q.extend([("pageSize", "2"), ("page", "3")]);
     let d = env.get(&path, &q).await.ok().clone();
     assert_eq!(d["contents"].as_array().unwrap().len(), 1);
-    assert_eq!(
-        d["pagination"],
-        json!({"page": 3, "size": 2, "hasNext": false})
-    );
+    assert_eq!(d["pagination"], json!({"page": 3, "size": 2, "hasNext": false}));
     let mut q = base.to_vec();
     q.extend([("pageSize", "2"), ("page", "1")]);
     assert_eq!(env.get(&path, &q).await.ok()["pagination"]["hasNext"], true);
     // Repeated and comma-separated list parameters.
     let id = env.delivering().await;
     let mut q = base.to_vec();
-    q.extend([
-        ("productOrderStatuses", "DELIVERING"),
-        ("productOrderStatuses", "CANCELED"),
-    ]);
+    q.extend([("productOrderStatuses", "DELIVERING"), ("productOrderStatuses", "CANCELED")]);
     let d = env.get(&path, &q).await.ok().clone();
     assert_eq!(d["contents"].as_array().unwrap().len(), 1);
     assert_eq!(d["contents"][0]["productOrderId"], id.as_str());
     let mut q = base.to_vec();
     q.push(("productOrderStatuses", "PAYED,DELIVERING"));
-    assert_eq!(
-        env.get(&path, &q).await.ok()["contents"]
-            .as_array()
-            .unwrap()
-            .len(),
-        6
-    );
+    assert_eq!(env.get(&path, &q).await.ok()["contents"].as_array().unwrap().len(), 6);
     let mut q = base.to_vec();
     q[2].1 = "DISPATCHED_DATETIME";
-    assert_eq!(
-        env.get(&path, &q).await.ok()["contents"]
-            .as_array()
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(env.get(&path, &q).await.ok()["contents"].as_array().unwrap().len(), 1);
     let mut q = base.to_vec();
     q.push(("fulfillment", "true"));
-    assert_eq!(
-        env.get(&path, &q).await.ok()["contents"]
-            .as_array()
-            .unwrap()
-            .len(),
-        0
-    );
+    assert_eq!(env.get(&path, &q).await.ok()["contents"].as_array().unwrap().len(), 0);
 }
 
 #[tokio::test]
@@ -465,10 +308,7 @@ async fn search_rejects_bad_parameters() {
     let path = format!("{P}/product-orders");
     let from = "2026-11-01T00:00:00.000+09:00";
     let r = env.get(&path, &[("from", from)]).await;
-    assert_eq!(
-        (r.status, r.invalid_names()),
-        (StatusCode::BAD_REQUEST, vec!["rangeType".to_string()])
-    );
+    assert_eq!((r.status, r.invalid_names()), (StatusCode::BAD_REQUEST, vec!["rangeType".to_string()]));
     for (k, v) in [
         ("pageSize", "301"),
         ("pageSize", "0"),
@@ -478,24 +318,12 @@ async fn search_rejects_bad_parameters() {
         ("fulfillment", "maybe"),
         ("to", "yesterday"),
     ] {
-        let r = env
-            .get(
-                &path,
-                &[("from", from), ("rangeType", "ORDERED_DATETIME"), (k, v)],
-            )
-            .await;
+        let r = env.get(&path, &[("from", from), ("rangeType", "ORDERED_DATETIME"), (k, v)]).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{k}={v}: {}", r.body);
         assert_eq!(r.invalid_names(), vec![k.to_string()]);
     }
     let r = env
-        .get(
-            &path,
-            &[
-                ("from", from),
-                ("to", "2026-11-03T00:00:00.000+09:00"),
-                ("rangeType", "ORDERED_DATETIME"),
-            ],
-        )
+        .get(&path, &[("from", from), ("to", "2026-11-03T00:00:00.000+09:00"), ("rangeType", "ORDERED_DATETIME")])
         .await;
     assert_eq!(r.code(), "104139");
 }
@@ -509,9 +337,7 @@ async fn purchase_decided_orders_get_reviews() {
     env.event_ok(&b, "decide-purchase").await;
     let now = sandbox_now(&env).await;
     let from = kst(now - 60_000);
-    let r = env
-        .get(&format!("{P}/reviews"), &[("inquiryTimeFrom", &from)])
-        .await;
+    let r = env.get(&format!("{P}/reviews"), &[("inquiryTimeFrom", &from)]).await;
     let d = r.ok();
     let reviews = d["purchaseReviews"].as_array().unwrap();
     assert_eq!(reviews.len(), 2);
@@ -525,47 +351,17 @@ async fn purchase_decided_orders_get_reviews() {
         assert!(is_kst(rv["createDate"].as_str().unwrap()));
         assert_eq!(rv["mallId"], "np_sandbox");
     }
-    assert_eq!(
-        d["pagination"],
-        json!({"page": 1, "size": 300, "hasNext": false})
-    );
-    let d = env
-        .get(
-            &format!("{P}/reviews"),
-            &[("inquiryTimeFrom", &from), ("pageSize", "1")],
-        )
-        .await
-        .ok()
-        .clone();
+    assert_eq!(d["pagination"], json!({"page": 1, "size": 300, "hasNext": false}));
+    let d = env.get(&format!("{P}/reviews"), &[("inquiryTimeFrom", &from), ("pageSize", "1")]).await.ok().clone();
     assert_eq!(d["pagination"]["hasNext"], true);
     let class = reviews[0]["purchaseReviewClassType"].as_str().unwrap();
     let d = env
-        .get(
-            &format!("{P}/reviews"),
-            &[
-                ("inquiryTimeFrom", &from),
-                ("purchaseReviewClassType", class),
-            ],
-        )
+        .get(&format!("{P}/reviews"), &[("inquiryTimeFrom", &from), ("purchaseReviewClassType", class)])
         .await
         .ok()
         .clone();
-    assert!(
-        d["purchaseReviews"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|r| r["purchaseReviewClassType"] == class)
-    );
-    let r = env
-        .get(
-            &format!("{P}/reviews"),
-            &[
-                ("inquiryTimeFrom", &from),
-                ("purchaseReviewClassType", "VIDEO"),
-            ],
-        )
-        .await;
+    assert!(d["purchaseReviews"].as_array().unwrap().iter().all(|r| r["purchaseReviewClassType"] == class));
+    let r = env.get(&format!("{P}/reviews"), &[("inquiryTimeFrom", &from), ("purchaseReviewClassType", "VIDEO")]).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     let r = env.get(&format!("{P}/reviews"), &[]).await;
     assert_eq!(r.invalid_names(), vec!["inquiryTimeFrom"]);

@@ -65,10 +65,16 @@ async fn a_decided_product_order_is_settled_the_next_day_for_its_expected_settle
     assert!(row.get("settleCompleteDate").is_none(), "not paid out yet: {row}");
     assert_eq!(row["paySettleAmount"], detail["productOrder"]["totalPaymentAmount"]);
     assert_eq!(row["settleExpectAmount"], detail["productOrder"]["expectedSettlementAmount"]);
-    let sum: i64 = ["paySettleAmount", "totalPayCommissionAmount", "sellingInterlockCommissionAmount", "freeInstallmentCommissionAmount", "benefitSettleAmount"]
-        .iter()
-        .map(|k| row[*k].as_i64().unwrap())
-        .sum();
+    let sum: i64 = [
+        "paySettleAmount",
+        "totalPayCommissionAmount",
+        "sellingInterlockCommissionAmount",
+        "freeInstallmentCommissionAmount",
+        "benefitSettleAmount",
+    ]
+    .iter()
+    .map(|k| row[*k].as_i64().unwrap())
+    .sum();
     assert_eq!(row["settleExpectAmount"].as_i64(), Some(sum));
     assert!(row["totalPayCommissionAmount"].as_i64().unwrap() < 0, "commissions are negative");
 
@@ -118,7 +124,12 @@ async fn filters_pick_the_date_axis_the_decision_and_the_ids() {
         ids.sort();
         ids
     };
-    let q = |period: &'static str, date: &str| vec![("periodType", period), ("searchDate", date)].into_iter().map(|(k, v)| (k, v.to_owned())).collect::<Vec<_>>();
+    let q = |period: &'static str, date: &str| {
+        vec![("periodType", period), ("searchDate", date)]
+            .into_iter()
+            .map(|(k, v)| (k, v.to_owned()))
+            .collect::<Vec<_>>()
+    };
     let get = |query: Vec<(&'static str, String)>| {
         let env = &env;
         async move {
@@ -196,7 +207,12 @@ async fn the_daily_view_sums_settled_rows_per_expected_date_and_completes_after_
     env.token = env.issue_token().await;
     let r = settle(&env, "settle/daily", &[("startDate", &today), ("endDate", &tomorrow)]).await;
     assert_eq!(elements(&r)[0]["settleCompleteDate"], tomorrow.as_str());
-    let r = settle(&env, "settle/case", &[("periodType", "SETTLE_CASEBYCASE_SETTLE_COMPLETE_DATE"), ("searchDate", &tomorrow)]).await;
+    let r = settle(
+        &env,
+        "settle/case",
+        &[("periodType", "SETTLE_CASEBYCASE_SETTLE_COMPLETE_DATE"), ("searchDate", &tomorrow)],
+    )
+    .await;
     assert_eq!(elements(&r).len(), cases.len());
 }
 
@@ -215,11 +231,20 @@ async fn vat_rows_reach_only_the_previous_month_and_split_sales_by_payment_means
     let rows = elements(&r);
     assert!(!rows.is_empty() && rows.iter().all(|r| r["settleBasisDate"] == today.as_str()));
     let row = of(rows, &decided)[0];
-    assert_eq!((row["detailType"].as_str(), row["status"].as_str()), (Some("VOUCH_DETAIL_PAYMENT_SETL"), Some("VOUCH_PUBLICATION")));
-    let parts: i64 = ["creditCardAmount", "cashInComeDeductionAmount", "cashOutGoingEvidenceAmount", "cashExclusionIssuanceAmount", "otherAmount"]
-        .iter()
-        .map(|k| row[*k].as_i64().unwrap())
-        .sum();
+    assert_eq!(
+        (row["detailType"].as_str(), row["status"].as_str()),
+        (Some("VOUCH_DETAIL_PAYMENT_SETL"), Some("VOUCH_PUBLICATION"))
+    );
+    let parts: i64 = [
+        "creditCardAmount",
+        "cashInComeDeductionAmount",
+        "cashOutGoingEvidenceAmount",
+        "cashExclusionIssuanceAmount",
+        "otherAmount",
+    ]
+    .iter()
+    .map(|k| row[*k].as_i64().unwrap())
+    .sum();
     assert_eq!(row["totalSalesAmount"].as_i64(), Some(parts));
     assert_eq!(row["totalSalesAmount"], row["taxationSalesAmount"]);
 
@@ -254,22 +279,68 @@ async fn parameters_outside_the_spec_and_bad_ranges_are_400_bad_request() {
         ("settle/case", &[("pageNumber", "0"), ("pageSize", "10")], "pageNumber", "Min"),
         ("settle/case", &[("pageNumber", "2147483648"), ("pageSize", "10")], "pageNumber", "Max"),
         ("settle/case", &[("pageNumber", "1"), ("pageSize", "1001")], "pageSize", "Max"),
-        ("settle/case", &[("pageNumber", "1"), ("pageSize", "1"), ("searchDate", "2026-02-30")], "searchDate", "typeMismatch"),
-        ("settle/case", &[("pageNumber", "1"), ("pageSize", "1"), ("periodType", "DAILY")], "periodType", "typeMismatch"),
-        ("settle/commission-details", &[("pageNumber", "1"), ("pageSize", "1"), ("orderId", "")], "orderId", "NotBlank"),
+        (
+            "settle/case",
+            &[("pageNumber", "1"), ("pageSize", "1"), ("searchDate", "2026-02-30")],
+            "searchDate",
+            "typeMismatch",
+        ),
+        (
+            "settle/case",
+            &[("pageNumber", "1"), ("pageSize", "1"), ("periodType", "DAILY")],
+            "periodType",
+            "typeMismatch",
+        ),
+        (
+            "settle/commission-details",
+            &[("pageNumber", "1"), ("pageSize", "1"), ("orderId", "")],
+            "orderId",
+            "NotBlank",
+        ),
         ("settle/daily", &[("pageNumber", "1"), ("pageSize", "1"), ("startDate", "2026-01-01")], "endDate", "NotNull"),
-        ("settle/daily", &[("pageNumber", "1"), ("pageSize", "1"), ("startDate", "2026-01-02"), ("endDate", "2026-01-01")], "endDate", "DateRange"),
-        ("settle/daily", &[("pageNumber", "1"), ("pageSize", "1"), ("startDate", "2026-01-01"), ("endDate", "2026-02-01")], "endDate", "DateRange"),
-        ("vat/daily", &[("pageNumber", "1"), ("pageSize", "1"), ("startDate", "2026-01-01T00:00:00+09:00"), ("endDate", "2026-01-02")], "startDate", "typeMismatch"),
-        ("vat/case", &[("pageNumber", "1"), ("pageSize", "1"), ("startDate", "2025-01-02"), ("endDate", "2025-01-01")], "endDate", "DateRange"),
+        (
+            "settle/daily",
+            &[("pageNumber", "1"), ("pageSize", "1"), ("startDate", "2026-01-02"), ("endDate", "2026-01-01")],
+            "endDate",
+            "DateRange",
+        ),
+        (
+            "settle/daily",
+            &[("pageNumber", "1"), ("pageSize", "1"), ("startDate", "2026-01-01"), ("endDate", "2026-02-01")],
+            "endDate",
+            "DateRange",
+        ),
+        (
+            "vat/daily",
+            &[
+                ("pageNumber", "1"),
+                ("pageSize", "1"),
+                ("startDate", "2026-01-01T00:00:00+09:00"),
+                ("endDate", "2026-01-02"),
+            ],
+            "startDate",
+            "typeMismatch",
+        ),
+        (
+            "vat/case",
+            &[("pageNumber", "1"), ("pageSize", "1"), ("startDate", "2025-01-02"), ("endDate", "2025-01-01")],
+            "endDate",
+            "DateRange",
+        ),
     ];
     for (path, query, name, kind) in cases {
         let r = env.get(&format!("{S}/{path}"), query).await;
         assert_eq!((r.status, r.code()), (StatusCode::BAD_REQUEST, "BAD_REQUEST"), "{path} {query:?}: {}", r.body);
-        let found = r.body["invalidInputs"].as_array().unwrap().iter().any(|i| i["name"] == *name && i["type"] == *kind);
+        let found =
+            r.body["invalidInputs"].as_array().unwrap().iter().any(|i| i["name"] == *name && i["type"] == *kind);
         assert!(found, "{path} {query:?}: expected {name}/{kind} in {}", r.body);
     }
-    let ok = env.get(&format!("{S}/vat/daily"), &[("pageNumber", "1"), ("pageSize", "1"), ("startDate", "2000-01-01"), ("endDate", "2000-01-31")]).await;
+    let ok = env
+        .get(
+            &format!("{S}/vat/daily"),
+            &[("pageNumber", "1"), ("pageSize", "1"), ("startDate", "2000-01-01"), ("endDate", "2000-01-31")],
+        )
+        .await;
     assert_eq!(elements(&ok).len(), 0);
 }
 

@@ -59,7 +59,9 @@ fn library() -> Result<PathBuf> {
 }
 
 fn generate(library: &Path, out: &Path) -> Result<()> {
-    let utf8 = |p: &Path| camino::Utf8PathBuf::from_path_buf(p.to_path_buf()).map_err(|p| anyhow!("not UTF-8: {}", p.display()));
+    let utf8 = |p: &Path| {
+        camino::Utf8PathBuf::from_path_buf(p.to_path_buf()).map_err(|p| anyhow!("not UTF-8: {}", p.display()))
+    };
     uniffi::generate(uniffi::GenerateOptions {
         languages: vec![uniffi::TargetLanguage::Swift],
         source: utf8(library)?,
@@ -75,7 +77,8 @@ fn generate(library: &Path, out: &Path) -> Result<()> {
 fn compare_or_write(out: &Path, package: &Path, check: bool) -> Result<()> {
     let mut stale = Vec::new();
     for (generated, kept) in FILES {
-        let fresh = std::fs::read_to_string(out.join(generated)).with_context(|| format!("uniffi-bindgen wrote no {generated}"))?;
+        let fresh = std::fs::read_to_string(out.join(generated))
+            .with_context(|| format!("uniffi-bindgen wrote no {generated}"))?;
         let fresh = format!("{BANNER}{fresh}");
         let path = package.join(kept);
         if std::fs::read_to_string(&path).ok().as_deref() == Some(fresh.as_str()) {

@@ -26,7 +26,9 @@ impl Target {
         match std::env::var("NPAY_TEST_SANDBOX_URL") {
             Ok(url) if !url.is_empty() => {
                 let url = url.trim_end_matches('/').to_owned();
-                let var = |name: &str, default: &str| std::env::var(name).ok().filter(|v| !v.is_empty()).unwrap_or_else(|| default.to_owned());
+                let var = |name: &str, default: &str| {
+                    std::env::var(name).ok().filter(|v| !v.is_empty()).unwrap_or_else(|| default.to_owned())
+                };
                 Target {
                     embedded: None,
                     api_url: var("NPAY_TEST_API_URL", &url),
@@ -36,7 +38,9 @@ impl Target {
                 }
             }
             _ => {
-                let sandbox = Sandbox::start(SandboxConfig { seed: Some(7), ..SandboxConfig::default() }).await.expect("sandbox starts");
+                let sandbox = Sandbox::start(SandboxConfig { seed: Some(7), ..SandboxConfig::default() })
+                    .await
+                    .expect("sandbox starts");
                 Target {
                     api_url: sandbox.base_url().to_owned(),
                     control_url: sandbox.control_url(),
@@ -117,7 +121,9 @@ impl Env {
 
     /// Creates `count` paid orders of one product each; returns their product order ids.
     pub async fn paid_orders(&self, count: usize) -> Vec<String> {
-        let created = self.control("POST", "orders", Some(json!({"count": count, "status": "PAYED", "productsPerOrder": 1}))).await;
+        let created = self
+            .control("POST", "orders", Some(json!({"count": count, "status": "PAYED", "productsPerOrder": 1})))
+            .await;
         serde_json::from_value(created["productOrderIds"].clone()).expect("productOrderIds")
     }
 

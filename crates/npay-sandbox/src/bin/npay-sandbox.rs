@@ -42,10 +42,7 @@ fn main() -> std::process::ExitCode {
         seed: args.seed,
         rate_limit_rps: args.rate_limit,
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("npay-sandbox: cannot start the runtime: {e}");

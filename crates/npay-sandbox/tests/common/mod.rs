@@ -22,10 +22,7 @@ pub fn bcrypt_with_secret(client_id: &str, secret: &str, timestamp: i64) -> Stri
 }
 
 pub fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis() as i64
 }
 
 /// One HTTP answer.
@@ -55,11 +52,7 @@ impl Resp {
     pub fn invalid_names(&self) -> Vec<String> {
         self.body["invalidInputs"]
             .as_array()
-            .map(|a| {
-                a.iter()
-                    .map(|i| i["name"].as_str().unwrap_or("").to_string())
-                    .collect()
-            })
+            .map(|a| a.iter().map(|i| i["name"].as_str().unwrap_or("").to_string()).collect())
             .unwrap_or_default()
     }
 }
@@ -72,21 +65,13 @@ pub struct Env {
 }
 
 pub async fn start() -> Env {
-    start_with(SandboxConfig {
-        seed: Some(7),
-        ..SandboxConfig::default()
-    })
-    .await
+    start_with(SandboxConfig { seed: Some(7), ..SandboxConfig::default() }).await
 }
 
 pub async fn start_with(config: SandboxConfig) -> Env {
     let sb = Sandbox::start(config).await.expect("sandbox starts");
     let http = reqwest::Client::builder().build().unwrap();
-    let mut env = Env {
-        sb,
-        http,
-        token: String::new(),
-    };
+    let mut env = Env { sb, http, token: String::new() };
     env.token = env.issue_token().await;
     env
 }
@@ -117,10 +102,7 @@ impl Env {
             ("client_id", self.sb.client_id().to_string()),
             ("timestamp", timestamp.to_string()),
             ("grant_type", "client_credentials".to_string()),
-            (
-                "client_secret_sign",
-                sign(self.sb.client_id(), self.sb.client_secret(), timestamp),
-            ),
+            ("client_secret_sign", sign(self.sb.client_id(), self.sb.client_secret(), timestamp)),
             ("type", "SELF".to_string()),
         ]
     }
@@ -131,17 +113,8 @@ impl Env {
         r.body["access_token"].as_str().unwrap().to_string()
     }
 
-    pub async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        query: &[(&str, &str)],
-        body: Option<Value>,
-    ) -> Resp {
-        let mut rb = self
-            .http
-            .request(method, self.url(path))
-            .bearer_auth(&self.token);
+    pub async fn call(&self, method: Method, path: &str, query: &[(&str, &str)], body: Option<Value>) -> Resp {
+        let mut rb = self.http.request(method, self.url(path)).bearer_auth(&self.token);
         if !query.is_empty() {
             rb = rb.query(query);
         }
@@ -161,42 +134,23 @@ impl Env {
 
     /// POST a single-item claim operation on a product order.
     pub async fn claim(&self, id: &str, tail: &str, body: Value) -> Resp {
-        self.post(&format!("{P}/product-orders/{id}/{tail}"), body)
-            .await
+        self.post(&format!("{P}/product-orders/{id}/{tail}"), body).await
     }
 
     pub async fn ctl(&self, method: Method, path: &str, body: Option<Value>) -> Resp {
-        let mut rb = self
-            .http
-            .request(method, self.url(&format!("/_sandbox/{path}")));
+        let mut rb = self.http.request(method, self.url(&format!("/_sandbox/{path}")));
         if let Some(b) = body {
             rb = rb.json(&b);
         }
         to_resp(rb.send().await.unwrap()).await
     }
 
-    pub async fn create(
-        &self,
-        count: usize,
-        status: &str,
-        per: usize,
-    ) -> (Vec<String>, Vec<String>) {
+    pub async fn create(&self, count: usize, status: &str, per: usize) -> (Vec<String>, Vec<String>) {
         let r = self
-            .ctl(
-                Method::POST,
-                "orders",
-                Some(json!({"count": count, "status": status, "productsPerOrder": per})),
-            )
+            .ctl(Method::POST, "orders", Some(json!({"count": count, "status": status, "productsPerOrder": per})))
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-        let ids = |k: &str| {
-            r.body[k]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|v| v.as_str().unwrap().to_string())
-                .collect()
-        };
+        let ids = |k: &str| r.body[k].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
         (ids("orderIds"), ids("productOrderIds"))
     }
 
@@ -206,12 +160,7 @@ impl Env {
     }
 
     pub async fn event(&self, id: &str, event: &str) -> Resp {
-        self.ctl(
-            Method::POST,
-            &format!("product-orders/{id}/events/{event}"),
-            None,
-        )
-        .await
+        self.ctl(Method::POST, &format!("product-orders/{id}/events/{event}"), None).await
     }
 
     pub async fn event_ok(&self, id: &str, event: &str) {
@@ -220,13 +169,7 @@ impl Env {
     }
 
     pub async fn advance(&self, seconds: i64) {
-        let r = self
-            .ctl(
-                Method::POST,
-                "clock",
-                Some(json!({"advanceSeconds": seconds})),
-            )
-            .await;
+        let r = self.ctl(Method::POST, "clock", Some(json!({"advanceSeconds": seconds}))).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     }
 
@@ -236,12 +179,7 @@ impl Env {
 
     /// The `productsOrdersInfo` of one product order.
     pub async fn detail(&self, id: &str) -> Value {
-        let r = self
-            .post(
-                &format!("{P}/product-orders/query"),
-                json!({"productOrderIds": [id]}),
-            )
-            .await;
+        let r = self.post(&format!("{P}/product-orders/query"), json!({"productOrderIds": [id]})).await;
         let d = r.ok();
         assert_eq!(d.as_array().unwrap().len(), 1, "{d}");
         d[0].clone()
@@ -250,22 +188,13 @@ impl Env {
     pub async fn status_of(&self, id: &str) -> (String, Option<String>) {
         let d = self.detail(id).await;
         (
-            d["productOrder"]["productOrderStatus"]
-                .as_str()
-                .unwrap()
-                .to_string(),
-            d["productOrder"]["claimStatus"]
-                .as_str()
-                .map(str::to_string),
+            d["productOrder"]["productOrderStatus"].as_str().unwrap().to_string(),
+            d["productOrder"]["claimStatus"].as_str().map(str::to_string),
         )
     }
 
     pub async fn confirm(&self, ids: &[&str]) -> Resp {
-        self.post(
-            &format!("{P}/product-orders/confirm"),
-            json!({"productOrderIds": ids}),
-        )
-        .await
+        self.post(&format!("{P}/product-orders/confirm"), json!({"productOrderIds": ids})).await
     }
 
     /// The sandbox clock as a KST string.
@@ -292,12 +221,7 @@ impl Env {
         self.confirm(&[&id]).await.ok();
         let tracking = format!("{}", 600_000_000_000u64 + id[8..].parse::<u64>().unwrap());
         let r = self.dispatch_one(&id, &tracking).await;
-        assert_eq!(
-            r.ok()["successProductOrderIds"][0],
-            id.as_str(),
-            "{}",
-            r.body
-        );
+        assert_eq!(r.ok()["successProductOrderIds"][0], id.as_str(), "{}", r.body);
         id
     }
 
@@ -313,16 +237,8 @@ pub async fn to_resp(r: reqwest::Response) -> Resp {
     let status = r.status();
     let headers = r.headers().clone();
     let text = r.text().await.unwrap();
-    let body = if text.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).unwrap_or(Value::String(text))
-    };
-    Resp {
-        status,
-        headers,
-        body,
-    }
+    let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+    Resp { status, headers, body }
 }
 
 /// Asserts a single-item claim result: success for `id`.
@@ -338,22 +254,14 @@ pub fn assert_success(r: &Resp, id: &str) {
 pub fn assert_fail(r: &Resp, id: &str, code: &str) {
     let d = r.ok();
     assert_eq!(d["successProductOrderIds"], json!([]), "{}", r.body);
-    assert_eq!(
-        d["failProductOrderInfos"][0]["productOrderId"], id,
-        "{}",
-        r.body
-    );
+    assert_eq!(d["failProductOrderInfos"][0]["productOrderId"], id, "{}", r.body);
     assert_eq!(d["failProductOrderInfos"][0]["code"], code, "{}", r.body);
 }
 
 /// KST date-time with exactly three fractional digits.
 pub fn is_kst(s: &str) -> bool {
     let b = s.as_bytes();
-    s.len() == 29
-        && s.ends_with("+09:00")
-        && b[10] == b'T'
-        && b[19] == b'.'
-        && b[20..23].iter().all(u8::is_ascii_digit)
+    s.len() == 29 && s.ends_with("+09:00") && b[10] == b'T' && b[19] == b'.' && b[20..23].iter().all(u8::is_ascii_digit)
 }
 
 /// The KST string of an epoch-millisecond instant.
