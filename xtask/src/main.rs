@@ -25,6 +25,7 @@ mod outputs;
 mod python;
 mod rust_client;
 mod schema_registry;
+mod shapes;
 mod spec;
 mod test;
 mod uniffi;

@@ -46,6 +46,16 @@ pub fn boxed<T: Serialize + Send + 'static>(data: T) -> Data {
     Box::new(data)
 }
 
+/// Erases a response's data for the bindings. An answer read tolerantly is handed over as its
+/// repaired JSON, so that fields the spec does not know reach the bindings' objects; any other
+/// stays typed.
+pub fn erase<T: Serialize + Send + 'static>(mut response: Response<T>) -> Response<Data> {
+    match response.tolerant_mut().as_mut().map(|parts| parts.value.take()) {
+        Some(value) => response.map(|_| Box::new(value) as Data),
+        None => response.map(boxed),
+    }
+}
+
 /// The `data` of an operation, typed: [`Client::call_data`] as a free function.
 pub async fn call_data(client: &Client, operation_id: &str, params: serde_json::Value) -> Result<Response<Data>> {
     client.call_data(operation_id, params).await
