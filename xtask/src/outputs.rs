@@ -29,6 +29,10 @@ pub fn all(spec: &Spec) -> Result<Vec<Output>> {
         Output { path: "crates/npay-order/src/generated/operations.rs".into(), contents: core_ops::generate(spec)? },
         Output { path: "crates/npay-order/src/generated/shapes.rs".into(), contents: shapes::generate(spec)? },
         Output {
+            path: "crates/npay-sandbox/src/generated/essential.rs".into(),
+            contents: shapes::sandbox_essential(spec)?,
+        },
+        Output {
             path: "crates/npay-order-api/tests/generated/schemas.rs".into(),
             contents: schema_registry::generate(spec)?,
         },

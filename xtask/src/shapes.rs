@@ -28,6 +28,31 @@ struct Property {
     essential: bool,
 }
 
+/// Renders `crates/npay-sandbox/src/generated/essential.rs`: the JSON keys the spec marks essential
+/// anywhere, which the sandbox's deviation fault never perturbs (so that a perturbed answer is
+/// always one a tolerant read must survive).
+pub fn sandbox_essential(spec: &Spec) -> Result<String> {
+    let mut keys = BTreeSet::new();
+    for schema in
+        spec.doc.pointer("/components/schemas").and_then(Value::as_object).into_iter().flatten().map(|(_, s)| s)
+    {
+        for key in schema.get("x-npay-essential").and_then(Value::as_array).into_iter().flatten() {
+            keys.insert(key.as_str().context("x-npay-essential lists a non-string")?.to_owned());
+        }
+    }
+    let mut out = String::from(RUST_BANNER);
+    out.push_str(
+        "//! The keys the spec marks essential (`x-npay-essential`) in any schema: an answer without one\n\
+         //! has no usable shape, so the deviation fault leaves them alone.\n\n\
+         /// Every essential key, sorted.\npub const ESSENTIAL_KEYS: &[&str] = &[\n",
+    );
+    for key in keys {
+        out.push_str(&format!("    {key:?},\n"));
+    }
+    out.push_str("];\n");
+    Ok(out)
+}
+
 /// Renders `crates/npay-order/src/generated/shapes.rs`.
 pub fn generate(spec: &Spec) -> Result<String> {
     let mut roots = Vec::new();

@@ -399,6 +399,10 @@ fn fill_missing(value: &mut Value, kind: &Kind) {
                     Some(Value::Null) | None if field.required && !field.nullable => {
                         map.insert(field.name.to_owned(), field.kind.empty());
                     }
+                    // An optional list is a plain `Vec` in the Rust types: `null` reads as absent.
+                    Some(Value::Null) if !field.nullable => {
+                        map.remove(field.name);
+                    }
                     Some(child) => fill_missing(child, &field.kind),
                     None => {}
                 }
@@ -523,6 +527,25 @@ mod tests {
         let error =
             decode::<Changes>("listLastChangedStatuses", shape("listLastChangedStatuses"), b"<html>").err().unwrap();
         assert!(error.message.contains("not JSON"), "{}", error.message);
+    }
+
+    #[test]
+    fn compact_dates_and_numeric_strings_are_coerced_in_settlements() {
+        let body = json!({"elements": [{"settleBasisStartDate": "20261127", "returnCareSettleAmount": "1500",
+            "settleCompleteDate": 20261128}], "pagination": {"page": 1.0, "size": "10", "totalElements": 1, "totalPages": 1}});
+        let shape = shape("listDailySettlements");
+        let read = decode::<npay_order_api::types::DailySettlementsPage>(
+            "listDailySettlements",
+            shape,
+            &serde_json::to_vec(&body).unwrap(),
+        )
+        .unwrap();
+        let day = &read.typed.elements[0];
+        assert_eq!(day.settle_basis_start_date.map(|d| d.to_string()).as_deref(), Some("2026-11-27"));
+        assert_eq!(day.settle_complete_date.map(|d| d.to_string()).as_deref(), Some("2026-11-28"));
+        assert_eq!(day.return_care_settle_amount, 1500);
+        assert!(read.deviations.iter().all(|d| d.kind == DeviationKind::Coerced), "{:?}", read.deviations);
+        assert_eq!(read.deviations.len(), 5, "{:?}", read.deviations);
     }
 
     #[test]

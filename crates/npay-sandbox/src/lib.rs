@@ -305,6 +305,7 @@
 mod api;
 mod auth;
 mod control;
+mod deviate;
 mod enums;
 mod fake;
 mod faults;
@@ -323,6 +324,7 @@ use std::sync::{Arc, Mutex};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+pub use crate::deviate::{DeviationConfig, DeviationKind};
 pub use crate::enums::DELIVERY_COMPANY_CODES;
 
 /// Configuration of a sandbox instance.
