@@ -124,7 +124,7 @@ impl NativeClient {
     /// Checks everything that can be checked offline and builds the client; credentials default
     /// to `NPAY_CLIENT_ID` / `NPAY_CLIENT_SECRET`.
     #[new]
-    #[pyo3(signature = (client_id=None, client_secret=None, *, environment="production", base_url=None, timeout=None, max_retries=None, account_id=None))]
+    #[pyo3(signature = (client_id=None, client_secret=None, *, environment="production", base_url=None, timeout=None, max_retries=None, account_id=None, strict=false))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -135,9 +135,10 @@ impl NativeClient {
         timeout: Option<f64>,
         max_retries: Option<u32>,
         account_id: Option<String>,
+        strict: bool,
     ) -> PyResult<Self> {
         let environment = Environment::parse(environment).map_err(|e| error::to_py(py, &e))?;
-        let mut builder = Client::builder().environment(environment).language("python");
+        let mut builder = Client::builder().environment(environment).language("python").strict(strict);
         if let Some(client_id) = client_id {
             builder = builder.client_id(client_id);
         }
@@ -228,6 +229,14 @@ impl NativeClient {
         params: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         self.call_awaitable(py, operation_id, params, true)
+    }
+
+    /// Every deviation from the spec this client has seen in answers (in this process): a list of
+    /// dicts with `operation`, `path`, `expected`, `seen`, `kind`, `count` and `firstSeen`.
+    fn drift_report<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let report = self.core(py)?.drift_report();
+        let entries = serde_json::to_value(&report.entries).unwrap_or_default();
+        convert::to_py(py, &entries)
     }
 
     /// A pager of the iterator `name` (`iterLastChangedStatuses`, `iterSearchProductOrders`).

@@ -45,7 +45,7 @@ mod response;
 mod retry;
 mod rules;
 mod token;
-mod tolerant;
+pub mod tolerant;
 pub mod validate;
 
 /// The answers' shapes for tolerant decoding, generated from the spec.

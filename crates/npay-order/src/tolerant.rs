@@ -148,6 +148,23 @@ pub(crate) fn decode<T: DeserializeOwned>(
     Ok(Tolerant { typed, value, original, deviations: walk.deviations })
 }
 
+/// How `body`, a successful answer of the operation `operation_id`, deviates from the spec — what
+/// a client would report reading it. `Err` says why it has no usable shape (or that the spec has
+/// no answer shape for the operation). Never quotes a value.
+///
+/// ```
+/// let body = br#"{"timestamp": "2026-11-27T09:00:00.000+09:00", "traceId": "t",
+///     "data": {"count": "0", "lastChangeStatuses": []}}"#;
+/// let deviations = npay_order::tolerant::deviations_of("listLastChangedStatuses", body).unwrap();
+/// assert_eq!(deviations[0].path, "data.count");
+/// assert_eq!(deviations[0].seen, "string");
+/// ```
+pub fn deviations_of(operation_id: &str, body: &[u8]) -> Result<Vec<Deviation>, String> {
+    let shape = crate::generated_shapes::response_shape(operation_id)
+        .ok_or_else(|| format!("the spec has no answer shape for {operation_id:?}"))?;
+    deviations(operation_id, shape, body).map_err(|unusable| unusable.message)
+}
+
 /// The deviations of `body` from `shape`, for a strict read's error message.
 pub(crate) fn deviations(operation: &str, shape: &'static Shape, body: &[u8]) -> Result<Vec<Deviation>, Unusable> {
     decode::<serde::de::IgnoredAny>(operation, shape, body).map(|t| t.deviations)
