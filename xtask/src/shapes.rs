@@ -6,8 +6,9 @@
 //! and reports each deviation by path. The shapes are the spec's response schemas, reachable from
 //! each operation's success response, with each property's kind, whether the spec requires it,
 //! whether it may be `null`, and whether it is *essential* (listed in the schema's
-//! `x-npay-essential`: an answer without it has no usable shape, e.g. a product order without
-//! `productOrderId`, or an envelope without `data`).
+//! `x-npay-essential`: an answer without it — if it is required — or with it in a shape nothing
+//! can be read from has no usable shape: a product order without `productOrderId`, an envelope
+//! without `data`, a `more` that cannot be followed).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -149,8 +150,9 @@ fn properties(spec: &Spec, name: &str) -> Result<Vec<Property>> {
     };
     let required = names("required");
     let essential = names("x-npay-essential");
-    if let Some(stray) = essential.iter().find(|name| !required.contains(*name)) {
-        bail!("{name}: x-npay-essential lists {stray:?}, which is not a required property");
+    let declared = schema.get("properties").and_then(Value::as_object);
+    if let Some(stray) = essential.iter().find(|key| declared.is_none_or(|p| !p.contains_key(**key))) {
+        bail!("{name}: x-npay-essential lists {stray:?}, which is not a property");
     }
     let mut out = Vec::new();
     for (key, property) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {

@@ -119,20 +119,46 @@ impl JsonPager {
             })
             .transpose()
         }
+        // A page read tolerantly hands over its items' JSON, unknown fields kept.
         match self {
-            JsonPager::LastChanged(pager) => to_values(pager.next_page().await?),
-            JsonPager::Search(pager) => to_values(pager.next_page().await?),
+            JsonPager::LastChanged(pager) => {
+                let page = pager.next_page().await?;
+                match pager.take_raw_page() {
+                    Some(raw) if page.is_some() => Ok(Some(raw)),
+                    _ => to_values(page),
+                }
+            }
+            JsonPager::Search(pager) => {
+                let page = pager.next_page().await?;
+                match pager.take_raw_page() {
+                    Some(raw) if page.is_some() => Ok(Some(raw)),
+                    _ => to_values(page),
+                }
+            }
         }
     }
 
     /// The next page of items, typed (serialises as a JSON array of the items); `None` when done.
     pub async fn next_page_data(&mut self) -> Result<Option<Data>> {
-        fn erase<T: Serialize + Send + 'static>(page: Option<Vec<T>>) -> Option<Data> {
-            page.map(|items| Box::new(items) as Data)
+        /// A page read tolerantly is handed over as its items' JSON (unknown fields kept).
+        fn raw_or_typed<T: Serialize + Send + 'static>(
+            page: Option<Vec<T>>,
+            raw: Option<Vec<serde_json::Value>>,
+        ) -> Option<Data> {
+            match (page, raw) {
+                (Some(_), Some(raw)) => Some(Box::new(raw) as Data),
+                (page, _) => page.map(|items| Box::new(items) as Data),
+            }
         }
         match self {
-            JsonPager::LastChanged(pager) => Ok(erase(pager.next_page().await?)),
-            JsonPager::Search(pager) => Ok(erase(pager.next_page().await?)),
+            JsonPager::LastChanged(pager) => {
+                let page = pager.next_page().await?;
+                Ok(raw_or_typed(page, pager.take_raw_page()))
+            }
+            JsonPager::Search(pager) => {
+                let page = pager.next_page().await?;
+                Ok(raw_or_typed(page, pager.take_raw_page()))
+            }
         }
     }
 }

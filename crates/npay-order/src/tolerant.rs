@@ -566,6 +566,28 @@ mod tests {
     }
 
     #[test]
+    fn a_more_that_cannot_be_followed_is_an_error_not_the_last_page() {
+        let mut body: Value = serde_json::from_slice(&changes(vec![change("1")])).unwrap();
+        body["data"]["more"] = json!("next");
+        let error = decode::<Changes>(
+            "listLastChangedStatuses",
+            shape("listLastChangedStatuses"),
+            &serde_json::to_vec(&body).unwrap(),
+        )
+        .err()
+        .expect("unusable: dropping it would end the walk early");
+        assert!(error.message.contains("data.more is string"), "{}", error.message);
+        body["data"]["more"] = Value::Null;
+        let read = decode::<Changes>(
+            "listLastChangedStatuses",
+            shape("listLastChangedStatuses"),
+            &serde_json::to_vec(&body).unwrap(),
+        )
+        .expect("an absent (null) more is the last page");
+        assert!(read.typed.data.more.is_none());
+    }
+
+    #[test]
     fn deviations_never_quote_a_value() {
         let mut row = change("1");
         row["productOrderStatus"] = json!(1012345678);

@@ -195,6 +195,15 @@ async fn unknown_fields_are_kept_in_the_raw_answer_and_on_the_json_path() {
     // The bindings' path: the unknown fields reach their objects.
     let json = client.call_json("queryProductOrders", json!({"productOrderIds": ids})).await.expect("json path");
     assert!(json.data()[0]["productOrder"].as_object().unwrap().keys().any(|k| k.starts_with("sandboxExtra")));
+    // And the bindings' iterators: each page's items keep them.
+    let params = json!({"lastChangedFrom": an_hour_ago().to_string()});
+    let mut pager = npay_order::json::JsonPager::new(&client, "iterLastChangedStatuses", params).expect("pager");
+    let page = pager.next_page().await.expect("page").expect("a page of changes");
+    assert_eq!(page.len(), ids.len());
+    assert!(
+        page.iter().all(|item| item.as_object().unwrap().keys().any(|k| k.starts_with("sandboxExtra"))),
+        "{page:?}"
+    );
 }
 
 #[tokio::test]

@@ -438,7 +438,7 @@ pub(crate) static LAST_CHANGED_STATUSES_DATA: Shape = Shape {
     fields: &[
         Field { name: "count", kind: Kind::Int32, required: true, nullable: false, essential: false },
         Field { name: "lastChangeStatuses", kind: Kind::Array(&Kind::Object(&LAST_CHANGED_STATUS)), required: true, nullable: false, essential: true },
-        Field { name: "more", kind: Kind::Object(&LAST_CHANGED_MORE), required: false, nullable: false, essential: false },
+        Field { name: "more", kind: Kind::Object(&LAST_CHANGED_MORE), required: false, nullable: false, essential: true },
     ],
 };
 

@@ -11,6 +11,7 @@ pub const ESSENTIAL_KEYS: &[&str] = &[
     "hasNext",
     "lastChangeStatuses",
     "lastChangedDate",
+    "more",
     "moreFrom",
     "moreSequence",
     "pagination",
