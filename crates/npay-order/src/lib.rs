@@ -45,6 +45,7 @@ mod retry;
 mod rules;
 mod token;
 pub mod validate;
+pub mod watch;
 
 /// Parameter types of every operation, generated from the spec.
 #[allow(clippy::all)]
