@@ -47,6 +47,7 @@ mod rules;
 mod token;
 pub mod tolerant;
 pub mod validate;
+pub mod watch;
 
 /// The answers' shapes for tolerant decoding, generated from the spec.
 #[rustfmt::skip] // generated: formatted by its renderer

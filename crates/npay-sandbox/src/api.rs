@@ -356,7 +356,7 @@ fn last_changed(cx: &Cx, query: Option<&str>) -> Reply {
         Err(r) => return r,
     };
     let store = cx.store();
-    let (items, more) = store.last_changed(from, seq, to, typ, limit);
+    let (items, more) = store.last_changed(from, seq, to, typ, limit, cx.now);
     cx.ok(LastChangedData { store: &store, items: &items, more })
 }
 

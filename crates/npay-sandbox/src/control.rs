@@ -46,6 +46,13 @@ pub fn handle(shared: &Shared, method: &Method, path: &str, body: &[u8], trace: 
         ["deviations"] if *method == Method::GET => Ok(Reply::json(StatusCode::OK, &lock(&shared.deviations).config)),
         ["deviations"] => expect(Method::PUT).and_then(|_| put_deviations(shared, body, trace)),
         ["stats"] => expect(Method::GET).map(|_| stats(shared)),
+        ["traffic"] if *method == Method::GET => Ok(traffic_reply(shared)),
+        ["traffic"] => expect(Method::PUT).and_then(|_| put_traffic(shared, body, trace)),
+        ["visibility"] if *method == Method::GET => {
+            Ok(Reply::json(StatusCode::OK, &lock(&shared.store).visibility.config))
+        }
+        ["visibility"] => expect(Method::PUT).and_then(|_| put_visibility(shared, body, trace)),
+        ["changes"] => expect(Method::GET).map(|_| changes_reply(shared)),
         ["reset"] => expect(Method::POST).map(|_| {
             shared.reset();
             Reply::json(StatusCode::OK, &json!({ "reset": true }))
@@ -310,4 +317,71 @@ fn stats(shared: &Shared) -> Reply {
             "mutationsApplied": mutations,
         }),
     )
+}
+
+fn traffic_reply(shared: &Shared) -> Reply {
+    let traffic = lock(&shared.traffic);
+    let mut out = serde_json::to_value(traffic.config).unwrap_or_default();
+    out["actions"] = json!(traffic.actions);
+    Reply::json(StatusCode::OK, &out)
+}
+
+/// A number field in `lo..=hi`; `default` when absent.
+fn number_in(map: &Map<String, Value>, inv: &mut Invalid, name: &str, lo: f64, hi: f64, default: f64) -> f64 {
+    match map.get(name) {
+        None | Some(Value::Null) => default,
+        Some(Value::Number(n)) => match n.as_f64() {
+            Some(x) if (lo..=hi).contains(&x) => x,
+            _ => {
+                inv.push(name, "Range", format!("{name} must be between {lo} and {hi}"));
+                default
+            }
+        },
+        Some(_) => {
+            inv.push(name, "typeMismatch", format!("{name} must be a number"));
+            default
+        }
+    }
+}
+
+fn seed_field(map: &Map<String, Value>, inv: &mut Invalid, default: u64) -> u64 {
+    match map.get("seed") {
+        None | Some(Value::Null) => default,
+        Some(Value::Number(n)) if n.as_u64().is_some() => n.as_u64().unwrap_or(0),
+        Some(_) => {
+            inv.push("seed", "typeMismatch", "seed must be a non-negative integer");
+            0
+        }
+    }
+}
+
+fn put_traffic(shared: &Shared, body: &[u8], trace: &str) -> Result<Reply, Reply> {
+    let map = json_object(body).map_err(|inv| Reply::invalid(&inv, trace, shared.now()))?;
+    let mut inv = Invalid::default();
+    let rate_per_second = number_in(&map, &mut inv, "ratePerSecond", 0.0, 10_000.0, 0.0);
+    let seed = seed_field(&map, &mut inv, shared.seed);
+    if !inv.is_empty() {
+        return Err(Reply::invalid(&inv, trace, shared.now()));
+    }
+    shared.set_traffic(crate::traffic::TrafficConfig { rate_per_second, seed });
+    Ok(traffic_reply(shared))
+}
+
+fn put_visibility(shared: &Shared, body: &[u8], trace: &str) -> Result<Reply, Reply> {
+    let map = json_object(body).map_err(|inv| Reply::invalid(&inv, trace, shared.now()))?;
+    let mut inv = Invalid::default();
+    let late_rate = number_in(&map, &mut inv, "lateRate", 0.0, 1.0, 0.0);
+    let max_delay_ms = number_in(&map, &mut inv, "maxDelayMs", 0.0, 86_400_000.0, 0.0) as i64;
+    let seed = seed_field(&map, &mut inv, shared.seed);
+    if !inv.is_empty() {
+        return Err(Reply::invalid(&inv, trace, shared.now()));
+    }
+    let config = crate::changes::VisibilityConfig { late_rate, max_delay_ms, seed };
+    shared.set_visibility(config);
+    Ok(Reply::json(StatusCode::OK, &config))
+}
+
+fn changes_reply(shared: &Shared) -> Reply {
+    let store = lock(&shared.store);
+    Reply::json(StatusCode::OK, &json!({ "count": store.change_log.len(), "changes": store.change_log }))
 }

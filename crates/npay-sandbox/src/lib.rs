@@ -304,6 +304,7 @@
 
 mod api;
 mod auth;
+mod changes;
 mod control;
 mod deviate;
 mod enums;
@@ -317,6 +318,7 @@ mod server;
 mod settle;
 mod store;
 mod time;
+mod traffic;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
@@ -324,8 +326,10 @@ use std::sync::{Arc, Mutex};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+pub use crate::changes::VisibilityConfig;
 pub use crate::deviate::{DeviationConfig, DeviationKind};
 pub use crate::enums::DELIVERY_COMPANY_CODES;
+pub use crate::traffic::TrafficConfig;
 
 /// Configuration of a sandbox instance.
 #[derive(Clone, Debug)]
@@ -343,6 +347,10 @@ pub struct SandboxConfig {
     pub seed: Option<u64>,
     /// Gateway rate limit in requests per second per application (burst = 2 × rate); `None` = off.
     pub rate_limit_rps: Option<f64>,
+    /// The traffic generator from the start (`None` = off; `PUT _sandbox/traffic` later).
+    pub traffic: Option<TrafficConfig>,
+    /// Late visibility of changes from the start (`None` = every change listable at once).
+    pub visibility: Option<VisibilityConfig>,
 }
 
 /// Default application id.
@@ -359,6 +367,8 @@ impl Default for SandboxConfig {
             client_secret: DEFAULT_CLIENT_SECRET.to_string(),
             seed: None,
             rate_limit_rps: None,
+            traffic: None,
+            visibility: None,
         }
     }
 }
@@ -433,6 +443,15 @@ fn prepare(config: &SandboxConfig) -> Result<Prepared, SandboxError> {
         seed,
         config.rate_limit_rps,
     ));
+    if let Some(t) = config.traffic {
+        if !(t.rate_per_second.is_finite() && (0.0..=10_000.0).contains(&t.rate_per_second)) {
+            return Err(SandboxError::InvalidConfig("the traffic rate must be 0–10000 per second".into()));
+        }
+        shared.set_traffic(t);
+    }
+    if let Some(v) = config.visibility {
+        shared.set_visibility(v);
+    }
     Ok(Prepared { shared, bind: SocketAddr::new(ip, config.port), seed })
 }
 
@@ -447,6 +466,27 @@ fn base_url_for(addr: SocketAddr) -> String {
 
 async fn bind(addr: SocketAddr) -> Result<TcpListener, SandboxError> {
     TcpListener::bind(addr).await.map_err(|source| SandboxError::Bind { addr: addr.to_string(), source })
+}
+
+/// Parses a rate of actions: `5`, `5/s`, `0.5/s`, `300/m` (per minute) or `3600/h`, in actions
+/// per second.
+pub fn parse_rate(text: &str) -> Result<f64, String> {
+    let (number, per) = match text.split_once('/') {
+        Some((n, unit)) => (n, unit.trim()),
+        None => (text, "s"),
+    };
+    let seconds = match per {
+        "s" | "sec" | "second" => 1.0,
+        "m" | "min" | "minute" => 60.0,
+        "h" | "hour" => 3600.0,
+        other => return Err(format!("unknown unit '{other}' (use /s, /m or /h)")),
+    };
+    let n: f64 = number.trim().parse().map_err(|_| format!("'{text}' is not a rate such as 5/s"))?;
+    let rate = n / seconds;
+    if !(rate.is_finite() && (0.0..=10_000.0).contains(&rate)) {
+        return Err("the rate must be between 0 and 10000 per second".into());
+    }
+    Ok(rate)
 }
 
 /// Starts a sandbox on the current tokio runtime (see [`Sandbox::start`]).

@@ -77,6 +77,8 @@ pub struct Shared {
     pub deviations: Mutex<DeviationState>,
     pub deviations_active: AtomicBool,
     pub latency_ms: AtomicU64,
+    /// The traffic generator (`PUT _sandbox/traffic`).
+    pub traffic: Mutex<crate::traffic::Traffic>,
     bucket: Mutex<Option<Bucket>>,
     trace_seq: AtomicU64,
     trace_node: String,
@@ -111,10 +113,21 @@ impl Shared {
             deviations: Mutex::new(DeviationState::new(DeviationConfig::default(), seed)),
             deviations_active: AtomicBool::new(false),
             latency_ms: AtomicU64::new(0),
+            traffic: Mutex::new(crate::traffic::Traffic::new(crate::traffic::TrafficConfig::default())),
             bucket: Mutex::new(rate_limit.map(Bucket::new)),
             trace_seq: AtomicU64::new(0),
             trace_node: format!("sbx-{:06x}", seed & 0xff_ffff),
         }
+    }
+
+    /// Starts, changes or (rate 0) stops the traffic generator.
+    pub fn set_traffic(&self, config: crate::traffic::TrafficConfig) {
+        *lock(&self.traffic) = crate::traffic::Traffic::new(config);
+    }
+
+    /// Sets how late changes become visible (changes made from now on).
+    pub fn set_visibility(&self, config: crate::changes::VisibilityConfig) {
+        lock(&self.store).visibility = crate::changes::Visibility::new(config);
     }
 
     pub fn now(&self) -> Millis {
@@ -138,6 +151,7 @@ impl Shared {
     /// Back to the seeded initial state.
     pub fn reset(&self) {
         *lock(&self.store) = Store::new(self.seed);
+        *lock(&self.traffic) = crate::traffic::Traffic::new(crate::traffic::TrafficConfig::default());
         lock(&self.tokens).clear();
         *lock(&self.faults) = FaultState::new(FaultConfig { seed: self.seed, ..FaultConfig::default() });
         self.faults_active.store(false, Ordering::Relaxed);
@@ -176,6 +190,7 @@ struct ConnCtl {
 
 /// Accepts connections until `shutdown` turns true.
 pub async fn serve(listener: TcpListener, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
+    tokio::spawn(crate::traffic::run(shared.clone(), shutdown.clone()));
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {

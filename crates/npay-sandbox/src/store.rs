@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use crate::changes::{ChangeRecord, Visibility, VisibilityConfig};
 use crate::enums::*;
 use crate::fake;
 use crate::model::*;
@@ -147,8 +148,15 @@ pub struct Store {
     pub pos: Vec<ProductOrder>,
     by_po_id: HashMap<String, usize>,
     by_order_id: HashMap<String, usize>,
-    /// (lastChangedDate, productOrder key) → product order; one entry per product order.
-    changes: BTreeMap<(Millis, u64), usize>,
+    /// (lastChangedDate, productOrder key) → (product order, listable from); one entry per
+    /// product order.
+    changes: BTreeMap<(Millis, u64), (usize, Millis)>,
+    /// Every change ever made, in order (`GET _sandbox/changes`).
+    pub change_log: Vec<ChangeRecord>,
+    /// The product order's latest entry in `change_log`.
+    latest_change: HashMap<usize, usize>,
+    /// Late visibility of changes (`PUT _sandbox/visibility`).
+    pub visibility: Visibility,
     trackings: HashMap<(String, String), usize>,
     pub reviews: Vec<Review>,
     pub warehouse: Address,
@@ -173,6 +181,9 @@ impl Store {
             by_po_id: HashMap::new(),
             by_order_id: HashMap::new(),
             changes: BTreeMap::new(),
+            change_log: Vec::new(),
+            latest_change: HashMap::new(),
+            visibility: Visibility::new(VisibilityConfig::default()),
             trackings: HashMap::new(),
             reviews: Vec::new(),
             warehouse: return_receive_address(),
@@ -206,7 +217,31 @@ impl Store {
         self.changes.remove(&(po.last_changed, po.key));
         po.last_changed = now.max(po.last_changed);
         po.last_changed_type = t;
-        self.changes.insert((po.last_changed, po.key), idx);
+        self.index_change(idx, now);
+    }
+
+    /// Lists product order `idx` at its current change, and records the change.
+    fn index_change(&mut self, idx: usize, now: Millis) {
+        let po = &self.pos[idx];
+        let visible = self.visibility.visible_at(po.last_changed);
+        self.changes.insert((po.last_changed, po.key), (idx, visible));
+        if let Some(&previous) = self.latest_change.get(&idx) {
+            self.change_log[previous].replaced_at_ms = Some(now);
+        }
+        let record = ChangeRecord {
+            seq: self.change_log.len() as u64,
+            product_order_id: po.id.clone(),
+            order_id: self.orders.get(po.order).map(|o| o.order_id.clone()).unwrap_or_default(),
+            last_changed_date: crate::time::Ts(po.last_changed),
+            last_changed_ms: po.last_changed,
+            last_changed_type: po.last_changed_type,
+            product_order_status: po.status,
+            claim_status: po.shown_claim().map(|c| c.status),
+            visible_from_ms: visible,
+            replaced_at_ms: None,
+        };
+        self.latest_change.insert(idx, self.change_log.len());
+        self.change_log.push(record);
     }
 
     fn next_claim_id(&mut self, now: Millis) -> String {
@@ -292,7 +327,6 @@ impl Store {
                     last_changed: now,
                 };
                 self.by_po_id.insert(id.clone(), self.pos.len());
-                self.changes.insert((now, key), self.pos.len());
                 idxs.push(self.pos.len());
                 self.pos.push(po);
                 po_ids.push(id);
@@ -328,13 +362,17 @@ impl Store {
             self.by_order_id.insert(order_id.clone(), order_idx);
             self.orders.push(order);
             order_ids.push(order_id);
+            for idx in self.orders[order_idx].product_orders.clone() {
+                self.index_change(idx, now);
+            }
         }
         (order_ids, po_ids)
     }
 
     // ----------------------------------------------------------------- queries
 
-    /// Change records in `[from(+seq), to]`, at most `limit`; returns the next cursor when more remain.
+    /// Change records in `[from(+seq), to]` listable at `now`, at most `limit`; returns the next
+    /// cursor when more remain.
     pub fn last_changed(
         &self,
         from: Millis,
@@ -342,13 +380,17 @@ impl Store {
         to: Millis,
         typ: Option<LastChangedType>,
         limit: usize,
+        now: Millis,
     ) -> (Vec<usize>, Option<(Millis, u64)>) {
         let mut out = Vec::with_capacity(limit.min(64));
         let mut more = None;
         if to < from {
             return (out, None);
         }
-        for (&(t, k), &idx) in self.changes.range((from, seq.unwrap_or(0))..=(to, u64::MAX)) {
+        for (&(t, k), &(idx, visible)) in self.changes.range((from, seq.unwrap_or(0))..=(to, u64::MAX)) {
+            if visible > now {
+                continue;
+            }
             if typ.is_some_and(|ty| self.pos[idx].last_changed_type != ty) {
                 continue;
             }

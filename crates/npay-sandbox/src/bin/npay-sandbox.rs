@@ -6,7 +6,7 @@
 use std::io::Write;
 
 use clap::Parser;
-use npay_sandbox::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Sandbox, SandboxConfig};
+use npay_sandbox::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Sandbox, SandboxConfig, TrafficConfig, VisibilityConfig};
 
 /// Local emulator of the Naver Pay merchant order API (주문형 API, mall variant).
 #[derive(Parser, Debug)]
@@ -30,6 +30,19 @@ struct Args {
     /// Gateway rate limit in requests per second per application (burst = 2 x RPS); off when omitted.
     #[arg(long = "rate-limit", value_name = "RPS")]
     rate_limit: Option<f64>,
+    /// Generate traffic: orders paid, claims requested, deliveries completed, … at RATE actions
+    /// per second (`5` or `5/s`; `300/m` per minute).
+    #[arg(long, value_name = "RATE", value_parser = npay_sandbox::parse_rate)]
+    traffic: Option<f64>,
+    /// Seed of the traffic generator (default: the data seed).
+    #[arg(long, value_name = "N")]
+    traffic_seed: Option<u64>,
+    /// Share of changes (0–1) that become listable only some time after their lastChangedDate.
+    #[arg(long, value_name = "SHARE", default_value_t = 0.0)]
+    late_rate: f64,
+    /// The longest such delay, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    late_max_ms: i64,
 }
 
 fn main() -> std::process::ExitCode {
@@ -41,6 +54,15 @@ fn main() -> std::process::ExitCode {
         client_secret: args.client_secret,
         seed: args.seed,
         rate_limit_rps: args.rate_limit,
+        traffic: args.traffic.map(|rate_per_second| TrafficConfig {
+            rate_per_second,
+            seed: args.traffic_seed.or(args.seed).unwrap_or(0),
+        }),
+        visibility: (args.late_rate > 0.0).then_some(VisibilityConfig {
+            late_rate: args.late_rate,
+            max_delay_ms: args.late_max_ms,
+            seed: args.seed.unwrap_or(0),
+        }),
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,

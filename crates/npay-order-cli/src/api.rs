@@ -1,0 +1,84 @@
+//! The arguments every verb that talks to the API shares, and the client they build.
+
+use anyhow::{Context, bail};
+use clap::{Args, ValueEnum};
+use npay_order::{Client, Environment};
+use npay_sandbox::{Sandbox, SandboxConfig};
+
+/// Which Naver Pay environment to call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Env {
+    /// `https://api.pay.naver.com/npay/partner`.
+    Production,
+    /// `https://sandbox-api.pay.naver.com/npay/partner` (Naver's own sandbox).
+    Sandbox,
+}
+
+/// Credentials and where to send calls (global: they may follow the verb).
+#[derive(Args, Debug, Clone)]
+pub struct ApiArgs {
+    /// Application id (client id).
+    #[arg(long, env = "NPAY_CLIENT_ID", global = true)]
+    pub client_id: Option<String>,
+    /// Application secret; prefer the environment variable (it is never printed).
+    #[arg(long, env = "NPAY_CLIENT_SECRET", hide_env_values = true, global = true)]
+    pub client_secret: Option<String>,
+    /// Base URL of the API (overrides --environment), e.g. the one `npay-order sandbox` prints.
+    #[arg(long, global = true)]
+    pub base_url: Option<String>,
+    /// Naver Pay environment.
+    #[arg(long, value_enum, default_value = "production", global = true)]
+    pub environment: Env,
+    /// Run against an embedded sandbox (an emulator in this process; no credentials needed).
+    #[arg(long, global = true)]
+    pub sandbox: bool,
+    /// Machine output: JSON, one object per line for streams.
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+/// A client, and the embedded sandbox it talks to when `--sandbox` was given.
+pub struct Connection {
+    pub client: Client,
+    /// Kept alive as long as the client is used.
+    pub _sandbox: Option<Sandbox>,
+}
+
+impl ApiArgs {
+    /// The account a store is keyed by: the client id (the sandbox's with `--sandbox`).
+    pub fn account(&self) -> Option<String> {
+        if self.sandbox {
+            return Some(self.client_id.clone().unwrap_or_else(|| npay_sandbox::DEFAULT_CLIENT_ID.to_owned()));
+        }
+        self.client_id.clone()
+    }
+
+    /// Builds the client (starting the embedded sandbox first with `--sandbox`).
+    pub async fn connect(&self) -> anyhow::Result<Connection> {
+        if self.sandbox {
+            let sandbox =
+                Sandbox::start(SandboxConfig::default()).await.context("cannot start the embedded sandbox")?;
+            let client = Client::builder()
+                .client_id(sandbox.client_id())
+                .client_secret(sandbox.client_secret())
+                .base_url(sandbox.base_url())
+                .build()?;
+            return Ok(Connection { client, _sandbox: Some(sandbox) });
+        }
+        let Some(client_id) = &self.client_id else {
+            bail!("no client id: pass --client-id or set NPAY_CLIENT_ID (or use --sandbox)");
+        };
+        let Some(client_secret) = &self.client_secret else {
+            bail!("no client secret: set NPAY_CLIENT_SECRET (or pass --client-secret)");
+        };
+        let mut builder = Client::builder().client_id(client_id.as_str()).client_secret(client_secret.as_str());
+        builder = match &self.base_url {
+            Some(url) => builder.base_url(url.as_str()),
+            None => builder.environment(match self.environment {
+                Env::Production => Environment::Production,
+                Env::Sandbox => Environment::Sandbox,
+            }),
+        };
+        Ok(Connection { client: builder.build()?, _sandbox: None })
+    }
+}

@@ -1,0 +1,43 @@
+//! `npay-order`: the command line of the npay-order SDK.
+//!
+//! One module per verb under [`verbs`]; every verb that talks to the API takes the shared
+//! [`api::ApiArgs`] (credentials, base URL or environment, `--sandbox`, `--json`), so a new verb
+//! plugs in with a variant of [`verbs::Verb`] and one module.
+
+mod api;
+mod output;
+mod time;
+mod verbs;
+
+use clap::Parser;
+
+/// Command line of the Naver Pay merchant order API (npay-order, unofficial).
+///
+/// Credentials come from --client-id/--client-secret or NPAY_CLIENT_ID/NPAY_CLIENT_SECRET; the
+/// secret is never printed. --sandbox runs any verb against an embedded emulator.
+#[derive(Parser, Debug)]
+#[command(name = "npay-order", version, about, long_about, propagate_version = true)]
+struct Cli {
+    #[command(flatten)]
+    api: api::ApiArgs,
+    #[command(subcommand)]
+    verb: verbs::Verb,
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("npay-order: cannot start the runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(verbs::run(cli.verb, cli.api)) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("npay-order: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

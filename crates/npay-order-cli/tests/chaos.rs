@@ -1,0 +1,218 @@
+//! Chaos: the `npay-order watch` process is killed with SIGKILL at random moments while the
+//! sandbox generates changes — some listable only late, many sharing a millisecond — and what
+//! it handed over is counted against the sandbox's own record of every change.
+//!
+//! Set-up: an in-process sandbox with the traffic generator on (`NPAY_CHAOS_RATE` actions per
+//! second, default 60) and late visibility (30 % of changes listable only up to 1.5 s after
+//! their `lastChangedDate`). The watcher runs as a child process (its own process group, so
+//! `kill -9` takes its `--exec` child with it) with a settle lag of 300 ms, an overlap of 3 s
+//! and `--exec` appending `$NPAY_EVENT_ID` to a file. It is killed after a random 300–1200 ms of
+//! life, and restarted, until it was killed at least 20 times and the sandbox made at least
+//! `NPAY_CHAOS_CHANGES` changes (default 1,500; the long form is `NPAY_CHAOS_CHANGES=5000`). The
+//! test writes a `#restart` line into the file after each kill. Then the traffic stops, the last
+//! watcher catches up and is stopped with SIGTERM.
+//!
+//! **What is checked**, with R = the sandbox's record (`GET _sandbox/changes`: every time a
+//! product order's `lastChangedDate` was set) and H = the ids in the file:
+//!
+//! 1. A listing row is one product order at its latest change, so a change replaced before any
+//!    poll could see it may legitimately never be listed. Required are therefore: every product
+//!    order's **final** change, and every change that stayed its product order's listed state
+//!    for at least 6 s (`replacedAtMs − max(lastChangedMs, visibleFromMs)` ≥ 6 s — longer than
+//!    settle lag + visibility delay + two kill intervals + a restart). Each required change's id
+//!    (computed from R with `event_id`) is in H.
+//! 2. Nothing else: every id in H is the id of a change in R.
+//! 3. Duplicates only of in-flight events: when an id occurs more than once, each occurrence but
+//!    the last is the last id written before a `#restart` line (the event the killed process was
+//!    handing over; the watcher hands over one event at a time) — so there are at most as many
+//!    duplicates as kills, each with the same id.
+//! 4. De-duplicated by id, H holds each change once, and the first hand-over of the changes of one
+//!    product order follows their order in R.
+
+#![cfg(unix)]
+
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use npay_order::Timestamp;
+use npay_order::watch::event_id;
+use npay_sandbox::{Sandbox, SandboxConfig, TrafficConfig, VisibilityConfig};
+use rand::{Rng, SeedableRng};
+use serde_json::{Value, json};
+
+const MIN_KILLS: usize = 20;
+const REQUIRED_DWELL_MS: i64 = 6_000;
+
+fn env_number(name: &str, default: f64) -> f64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+struct Change {
+    id: String,
+    product_order_id: String,
+    seq: u64,
+    required: bool,
+}
+
+async fn recorded(sandbox: &Sandbox) -> Vec<Change> {
+    let body: Value = reqwest::get(format!("{}/changes", sandbox.control_url())).await.unwrap().json().await.unwrap();
+    body["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let at: Timestamp = c["lastChangedDate"].as_str().unwrap().parse().unwrap();
+            let listed_from = c["lastChangedMs"].as_i64().unwrap().max(c["visibleFromMs"].as_i64().unwrap());
+            let required = match c["replacedAtMs"].as_i64() {
+                None => true,
+                Some(replaced) => replaced - listed_from >= REQUIRED_DWELL_MS,
+            };
+            Change {
+                id: event_id(
+                    sandbox.client_id(),
+                    c["productOrderId"].as_str().unwrap(),
+                    &at,
+                    c["lastChangedType"].as_str().unwrap(),
+                    c["claimStatus"].as_str(),
+                ),
+                product_order_id: c["productOrderId"].as_str().unwrap().to_owned(),
+                seq: c["seq"].as_u64().unwrap(),
+                required,
+            }
+        })
+        .collect()
+}
+
+fn start_watcher(sandbox: &Sandbox, store: &Path, ids: &Path, since: &str) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_npay-order"))
+        .args(["watch", "--base-url", sandbox.base_url(), "--client-id", sandbox.client_id()])
+        .args(["--store", store.to_str().unwrap(), "--since", since])
+        .args(["--settle-lag", "300ms", "--overlap", "3s", "--poll-interval", "100ms"])
+        .arg("--exec")
+        .arg(format!("printf '%s\\n' \"$NPAY_EVENT_ID\" >> '{}'", ids.display()))
+        .env("NPAY_CLIENT_SECRET", sandbox.client_secret())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .expect("the CLI starts")
+}
+
+fn signal_group(child: &Child, signal: &str) {
+    let status = Command::new("kill").args([signal, "--", &format!("-{}", child.id())]).status().unwrap();
+    assert!(status.success(), "kill {signal}");
+}
+
+fn lines(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path).unwrap_or_default().lines().map(str::to_owned).collect()
+}
+
+fn temp_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("npay-chaos-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_watcher_killed_at_random_moments_hands_over_every_change_at_least_once() {
+    let target_changes = env_number("NPAY_CHAOS_CHANGES", 1_500.0) as usize;
+    let rate = env_number("NPAY_CHAOS_RATE", 60.0);
+    let seed = env_number("NPAY_CHAOS_SEED", 15.0) as u64;
+    let sandbox = Sandbox::start(SandboxConfig {
+        seed: Some(seed),
+        traffic: Some(TrafficConfig { rate_per_second: rate, seed }),
+        visibility: Some(VisibilityConfig { late_rate: 0.3, max_delay_ms: 1_500, seed }),
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let dir = temp_dir();
+    let (store, ids) = (dir.join("store.sqlite"), dir.join("ids.txt"));
+    let since = Timestamp::from_utc_in_kst(chrono::Utc::now() - chrono::Duration::minutes(1)).to_string();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let started = Instant::now();
+    let mut kills = 0;
+    let mut watcher = start_watcher(&sandbox, &store, &ids, &since);
+    loop {
+        tokio::time::sleep(Duration::from_millis(rng.random_range(300..=1_200))).await;
+        signal_group(&watcher, "-KILL");
+        watcher.wait().unwrap();
+        kills += 1;
+        std::fs::OpenOptions::new().append(true).create(true).open(&ids).unwrap().write_all(b"#restart\n").unwrap();
+        let changes = recorded(&sandbox).await.len();
+        if kills >= MIN_KILLS && changes >= target_changes {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(600), "the sandbox made only {changes} changes");
+        watcher = start_watcher(&sandbox, &store, &ids, &since);
+    }
+    // Traffic off; the last watcher reads what is left (everything is listable 1.5 s later).
+    reqwest::Client::new()
+        .put(format!("{}/traffic", sandbox.control_url()))
+        .json(&json!({"ratePerSecond": 0}))
+        .send()
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let record = recorded(&sandbox).await;
+    let required: HashSet<&str> = record.iter().filter(|c| c.required).map(|c| c.id.as_str()).collect();
+    let mut watcher = start_watcher(&sandbox, &store, &ids, &since);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let seen: HashSet<String> = lines(&ids).into_iter().collect();
+        let missing = required.iter().filter(|id| !seen.contains(**id)).count();
+        if missing == 0 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{missing} required changes never handed over");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    signal_group(&watcher, "-TERM");
+    assert!(watcher.wait().unwrap().success(), "a SIGTERM stops the watcher cleanly");
+
+    let handed = lines(&ids);
+    let known: HashMap<&str, &Change> = record.iter().map(|c| (c.id.as_str(), c)).collect();
+    // 2. Nothing that the sandbox did not record.
+    for id in handed.iter().filter(|l| !l.starts_with('#')) {
+        assert!(known.contains_key(id.as_str()), "{id} is no recorded change");
+    }
+    // 3. Duplicates only of the event in flight at a kill.
+    let mut occurrences: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, line) in handed.iter().enumerate().filter(|(_, l)| !l.starts_with('#')) {
+        occurrences.entry(line.as_str()).or_default().push(i);
+    }
+    let mut duplicates = 0;
+    for (id, at) in &occurrences {
+        for &i in &at[..at.len() - 1] {
+            duplicates += 1;
+            assert_eq!(handed.get(i + 1).map(String::as_str), Some("#restart"), "{id} repeated without a kill");
+        }
+    }
+    assert!(duplicates <= kills);
+    // 4. Once each after de-duplication, in order per product order.
+    let mut first: Vec<(&str, usize)> = occurrences.iter().map(|(id, at)| (*id, at[0])).collect();
+    first.sort_by_key(|(_, i)| *i);
+    let mut last_seq: HashMap<&str, u64> = HashMap::new();
+    for (id, _) in &first {
+        let change = known[id];
+        if let Some(previous) = last_seq.insert(&change.product_order_id, change.seq) {
+            assert!(previous < change.seq, "{} handed over out of order", change.product_order_id);
+        }
+    }
+    let finals = record.iter().filter(|c| c.required).count();
+    eprintln!(
+        "chaos: {} changes recorded, {} required, {} handed over once each ({} duplicates), {kills} kills, {:.1} s",
+        record.len(),
+        finals,
+        occurrences.len(),
+        duplicates,
+        started.elapsed().as_secs_f64()
+    );
+    assert!(record.len() >= target_changes && kills >= MIN_KILLS);
+    let _ = std::fs::remove_dir_all(&dir);
+}

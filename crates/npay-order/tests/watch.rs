@@ -1,0 +1,271 @@
+//! The watcher against the sandbox over real HTTP: what it hands over, counted against the
+//! sandbox's own record of every change (`GET _sandbox/changes`).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use npay_order::watch::{Event, EventFilter, EventStatus, SqliteStore, WatchStore, Watcher, event_id};
+use npay_order::{Client, Timestamp};
+use npay_sandbox::{Sandbox, SandboxConfig};
+use serde_json::{Value, json};
+
+async fn sandbox() -> (Sandbox, Client) {
+    let sandbox = Sandbox::start(SandboxConfig { seed: Some(11), ..SandboxConfig::default() }).await.expect("sandbox");
+    let client = Client::builder()
+        .client_id(sandbox.client_id())
+        .client_secret(sandbox.client_secret())
+        .base_url(sandbox.base_url())
+        .build()
+        .expect("client");
+    (sandbox, client)
+}
+
+async fn control(sandbox: &Sandbox, method: &str, path: &str, body: Value) -> Value {
+    let http = reqwest::Client::new();
+    let url = format!("{}/{path}", sandbox.control_url());
+    let request = match method {
+        "GET" => http.get(url),
+        "PUT" => http.put(url).json(&body),
+        _ if body.is_null() => http.post(url),
+        _ => http.post(url).json(&body),
+    };
+    let response = request.send().await.expect("control API");
+    assert!(response.status().is_success(), "{path}: {}", response.status());
+    response.json().await.expect("JSON")
+}
+
+/// The event id of every change the sandbox recorded, and of the latest one per product order.
+async fn recorded(sandbox: &Sandbox, account: &str) -> (Vec<String>, HashSet<String>) {
+    let changes = control(sandbox, "GET", "changes", Value::Null).await;
+    let mut all = Vec::new();
+    let mut latest = HashSet::new();
+    for change in changes["changes"].as_array().expect("changes") {
+        let at: Timestamp = change["lastChangedDate"].as_str().unwrap().parse().unwrap();
+        let id = event_id(
+            account,
+            change["productOrderId"].as_str().unwrap(),
+            &at,
+            change["lastChangedType"].as_str().unwrap(),
+            change["claimStatus"].as_str(),
+        );
+        if change.get("replacedAtMs").is_none() {
+            latest.insert(id.clone());
+        }
+        all.push(id);
+    }
+    (all, latest)
+}
+
+fn watcher(client: &Client, store: impl WatchStore + 'static) -> npay_order::watch::WatcherBuilder {
+    Watcher::builder(client)
+        .store(store)
+        .since(Timestamp::from_utc_in_kst(chrono::Utc::now() - chrono::Duration::minutes(1)))
+        .settle_lag(Duration::from_millis(100))
+        .overlap(Duration::from_secs(3))
+        .poll_interval(Duration::from_millis(50))
+}
+
+/// Runs the watcher, collecting what it hands over, until `done` holds for the ids seen (or 30 s).
+async fn run_until(watcher: &Watcher, done: impl Fn(&[Event]) -> bool) -> Vec<Event> {
+    let seen = Arc::new(Mutex::new(Vec::<Event>::new()));
+    let stop = watcher.stop_handle();
+    let sink = seen.clone();
+    let run = watcher.run(move |event| {
+        let sink = sink.clone();
+        async move {
+            sink.lock().unwrap().push(event);
+            Ok(())
+        }
+    });
+    let watch = async {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        while tokio::time::Instant::now() < deadline {
+            if done(&seen.lock().unwrap()) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        stop.stop();
+    };
+    let (result, ()) = tokio::join!(run, watch);
+    result.expect("the watcher stops cleanly");
+    let seen = seen.lock().unwrap().clone();
+    seen
+}
+
+fn ids(events: &[Event]) -> HashSet<String> {
+    events.iter().map(|e| e.id.clone()).collect()
+}
+
+#[tokio::test]
+async fn every_change_is_handed_over_once_with_details_even_when_hundreds_share_a_millisecond() {
+    let (sandbox, client) = sandbox().await;
+    // 700 product orders stamped with one millisecond: pages of 100 all start inside it.
+    control(&sandbox, "POST", "orders", json!({"count": 350, "productsPerOrder": 2})).await;
+    let watcher = watcher(&client, SqliteStore::in_memory().unwrap()).page_size(100).build().unwrap();
+    let events = run_until(&watcher, |seen| seen.len() >= 700).await;
+    let (all, latest) = recorded(&sandbox, client.config().client_id.as_str()).await;
+    assert_eq!(all.len(), 700);
+    assert_eq!(ids(&events), latest);
+    assert_eq!(events.len(), 700, "no event handed over twice");
+    let event = &events[0];
+    assert_eq!(event.last_changed_type, "PAYED");
+    assert_eq!(event.attempt, 1);
+    assert_eq!(event.change["productOrderId"], event.product_order_id.as_str());
+    let detail = event.detail.as_ref().expect("details fetched");
+    assert_eq!(detail["productOrder"]["productOrderId"], event.product_order_id.as_str());
+}
+
+#[tokio::test]
+async fn later_changes_of_one_product_order_are_new_events_handed_over_in_order() {
+    let (sandbox, client) = sandbox().await;
+    let created = control(&sandbox, "POST", "orders", json!({"count": 3, "status": "PAYMENT_WAITING"})).await;
+    let ids_created: Vec<String> =
+        created["productOrderIds"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect();
+    let watcher = watcher(&client, SqliteStore::in_memory().unwrap()).build().unwrap();
+    let first = run_until(&watcher, |seen| seen.len() >= 3).await;
+    assert!(first.iter().all(|e| e.last_changed_type == "PAY_WAITING"));
+    for id in &ids_created {
+        control(&sandbox, "POST", &format!("product-orders/{id}/events/pay"), Value::Null).await;
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        control(&sandbox, "POST", &format!("product-orders/{id}/events/request-cancel"), Value::Null).await;
+    }
+    let store = watcher.store().clone();
+    // A second watcher over the same store: the cursor and the done events carry over.
+    let watcher = Watcher::builder(&client)
+        .shared_store(store)
+        .settle_lag(Duration::from_millis(100))
+        .overlap(Duration::from_secs(3))
+        .poll_interval(Duration::from_millis(50))
+        .build()
+        .unwrap();
+    let second =
+        run_until(&watcher, |seen| seen.iter().filter(|e| e.last_changed_type == "CLAIM_COMPLETED").count() >= 3).await;
+    let (_, latest) = recorded(&sandbox, &client.config().client_id).await;
+    assert!(latest.is_subset(&ids(&first).union(&ids(&second)).cloned().collect()));
+    assert!(ids(&first).is_disjoint(&ids(&second)), "nothing from the first run is handed over again");
+    // Per product order: the change order is kept.
+    let mut last: HashMap<&str, &Timestamp> = HashMap::new();
+    for event in &second {
+        if let Some(previous) = last.insert(&event.product_order_id, &event.last_changed_date) {
+            assert!(previous <= &event.last_changed_date);
+        }
+    }
+}
+
+#[tokio::test]
+async fn changes_listable_only_late_are_caught_by_the_overlap() {
+    let (sandbox, client) = sandbox().await;
+    // Every change becomes listable up to 1.5 s after its lastChangedDate; the settle lag is
+    // 100 ms, so only the 3 s overlap catches them.
+    control(&sandbox, "PUT", "visibility", json!({"lateRate": 1.0, "maxDelayMs": 1500, "seed": 3})).await;
+    let watcher = watcher(&client, SqliteStore::in_memory().unwrap()).build().unwrap();
+    let feed = async {
+        for _ in 0..20 {
+            control(&sandbox, "POST", "orders", json!({"count": 5})).await;
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    };
+    let (events, ()) = tokio::join!(run_until(&watcher, |seen| seen.len() >= 100), feed);
+    let (all, latest) = recorded(&sandbox, &client.config().client_id).await;
+    assert_eq!(all.len(), 100);
+    assert_eq!(ids(&events), latest);
+    assert_eq!(events.len(), 100);
+}
+
+#[tokio::test]
+async fn a_clock_jump_of_30_hours_is_read_in_windows_of_at_most_24_hours() {
+    let (sandbox, client) = sandbox().await;
+    control(&sandbox, "POST", "orders", json!({"count": 2})).await;
+    control(&sandbox, "POST", "clock", json!({"advanceSeconds": 30 * 3600})).await;
+    control(&sandbox, "POST", "orders", json!({"count": 2})).await;
+    let watcher = watcher(&client, SqliteStore::in_memory().unwrap()).build().unwrap();
+    let events = run_until(&watcher, |seen| seen.len() >= 4).await;
+    let (_, latest) = recorded(&sandbox, &client.config().client_id).await;
+    assert_eq!(ids(&events), latest);
+    let cursor = watcher.store().load_cursor(&client.config().client_id).unwrap().expect("cursor");
+    assert!(cursor.watermark.to_utc() > chrono::Utc::now() + chrono::Duration::hours(29));
+}
+
+#[tokio::test]
+async fn a_failing_handler_is_retried_then_parked_and_resend_queues_it_again() {
+    let (sandbox, client) = sandbox().await;
+    let created = control(&sandbox, "POST", "orders", json!({"count": 2})).await;
+    let bad = created["productOrderIds"][0].as_str().unwrap().to_owned();
+    let watcher = watcher(&client, SqliteStore::in_memory().unwrap())
+        .max_attempts(3)
+        .retry_delays(Duration::from_millis(10), Duration::from_millis(20))
+        .build()
+        .unwrap();
+    let attempts = Arc::new(Mutex::new(Vec::new()));
+    let stop = watcher.stop_handle();
+    let log = attempts.clone();
+    let bad_id = bad.clone();
+    let run = watcher.run(move |event: Event| {
+        let log = log.clone();
+        let bad = bad_id.clone();
+        async move {
+            log.lock().unwrap().push((event.product_order_id.clone(), event.attempt));
+            if event.product_order_id == bad { Err("refused".into()) } else { Ok(()) }
+        }
+    });
+    let wait = async {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        while tokio::time::Instant::now() < deadline && attempts.lock().unwrap().len() < 4 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        stop.stop();
+    };
+    let (result, ()) = tokio::join!(run, wait);
+    result.unwrap();
+    let attempts = attempts.lock().unwrap().clone();
+    let bad_attempts: Vec<u32> = attempts.iter().filter(|(id, _)| *id == bad).map(|(_, a)| *a).collect();
+    assert_eq!(bad_attempts, vec![1, 2, 3]);
+    let store = watcher.store();
+    let account = client.config().client_id.clone();
+    let failed = store
+        .list_events(&account, &EventFilter { status: Some(EventStatus::Failed), ..EventFilter::default() })
+        .unwrap();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].event.product_order_id, bad);
+    assert_eq!(failed[0].last_error.as_deref(), Some("refused"));
+    let done = store
+        .list_events(&account, &EventFilter { status: Some(EventStatus::Done), ..EventFilter::default() })
+        .unwrap();
+    assert_eq!(done.len(), 1);
+    assert!(store.resend(&failed[0].event.id).unwrap());
+    let due = store.due_events(&account, i64::MAX, 10).unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].id, failed[0].event.id);
+    assert_eq!(due[0].attempt, 1);
+}
+
+#[tokio::test]
+async fn a_file_store_keeps_cursor_and_events_across_watchers_and_filters_by_type() {
+    let (sandbox, client) = sandbox().await;
+    let dir = std::env::temp_dir().join(format!("npay-watch-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("store.sqlite");
+    let _ = std::fs::remove_file(&path);
+    control(&sandbox, "POST", "orders", json!({"count": 4})).await;
+    control(&sandbox, "POST", "orders", json!({"count": 3, "status": "PAYMENT_WAITING"})).await;
+    let first = watcher(&client, SqliteStore::open(&path).unwrap()).events(["PAYED"]).build().unwrap();
+    let summary = loop {
+        let summary = first.poll().await.unwrap();
+        if summary.new_events >= 4 {
+            break summary;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(summary.new_events, 4, "only PAYED changes become events");
+    drop(first);
+    let second = watcher(&client, SqliteStore::open(&path).unwrap()).events(["PAYED"]).build().unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(second.poll().await.unwrap().new_events, 0, "the overlap re-reads rows; their ids are known");
+    let events = second.store().list_events(&client.config().client_id, &EventFilter::default()).unwrap();
+    assert_eq!(events.len(), 4);
+    assert!(events.iter().all(|e| e.status == EventStatus::Pending && e.event.last_changed_type == "PAYED"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
