@@ -61,17 +61,17 @@ pub async fn call_data(client: &Client, operation_id: &str, params: serde_json::
     client.call_data(operation_id, params).await
 }
 
-/// Turns a typed response into a JSON one.
+/// Turns a typed response into a JSON one (keeping what a tolerant read reported).
 pub fn data_to_value(response: Response<Data>) -> Result<Response<serde_json::Value>> {
-    let (data, meta) = response.into_parts();
-    let value =
-        erased_serde::serialize(&*data, serde_json::value::Serializer).map_err(|e| NpayError::UnexpectedResponse {
+    let value = erased_serde::serialize(&**response.data(), serde_json::value::Serializer).map_err(|e| {
+        NpayError::UnexpectedResponse {
             operation: "serialise",
-            status: meta.status,
+            status: response.meta().status,
             message: e.to_string(),
-            trace_id: meta.trace_id.clone(),
-        })?;
-    Ok(Response::new(value, meta))
+            trace_id: response.meta().trace_id.clone(),
+        }
+    })?;
+    Ok(response.map(|_| value))
 }
 
 /// The iterators every language offers, by their contract names.

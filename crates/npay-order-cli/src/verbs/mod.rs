@@ -2,6 +2,7 @@
 
 mod changes;
 mod cursor;
+mod doctor;
 mod events;
 mod sandbox;
 mod store;
@@ -31,6 +32,10 @@ pub enum Verb {
     /// Run the local emulator of the API (optionally with generated traffic) until Ctrl-C.
     #[command(after_help = sandbox::EXAMPLES)]
     Sandbox(sandbox::SandboxArgs),
+    /// Check the credentials, the clock and every read against the spec; prints a report that
+    /// holds no secret and no value from an answer, to paste into an issue.
+    #[command(after_help = doctor::EXAMPLES)]
+    Doctor(doctor::DoctorArgs),
 }
 
 /// Runs one verb.
@@ -41,5 +46,6 @@ pub async fn run(verb: Verb, api: ApiArgs) -> anyhow::Result<ExitCode> {
         Verb::Cursor(verb) => cursor::run(verb, &api),
         Verb::Changes(args) => changes::run(args, &api).await,
         Verb::Sandbox(args) => sandbox::run(args, &api).await,
+        Verb::Doctor(args) => doctor::run(args, &api).await,
     }
 }
