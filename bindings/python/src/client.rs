@@ -309,14 +309,18 @@ pub fn sign(py: Python<'_>, client_id: &str, client_secret: &str, timestamp_ms: 
 struct Answer {
     data: Tape,
     meta: Option<ResponseMeta>,
+    /// The data as sent, when the answer deviated from the spec (raw responses only).
+    raw_json: Option<Value>,
 }
 
 /// One call through the core, with the typed answer written to a tape (and dropped) before the
 /// result reaches Python: no part of it needs the GIL.
 async fn call(client: Client, operation_id: String, params: Value, raw: bool) -> npay_order::Result<Answer> {
-    let (data, meta) = json::call_data(&client, &operation_id, params).await?.into_parts();
+    let response = json::call_data(&client, &operation_id, params).await?;
+    let raw_json = if raw { response.raw_json().cloned() } else { None };
+    let (data, meta) = response.into_parts();
     let data = Tape::of(&*data).map_err(|e| unconvertible(&e, meta.status, meta.trace_id.clone()))?;
-    Ok(Answer { data, meta: raw.then_some(meta) })
+    Ok(Answer { data, meta: raw.then_some(meta), raw_json })
 }
 
 /// The core could not write an answer it had read: a bug, reported as the core reports one.
@@ -332,7 +336,14 @@ impl<'py> IntoPyObject<'py> for Answer {
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Self::Output> {
         let data = node::to_py(py, self.data)?;
         match self.meta {
-            Some(meta) => Ok(PyTuple::new(py, [data, meta_to_py(py, &meta)?.into_any()])?.into_any()),
+            Some(meta) => {
+                let meta = meta_to_py(py, &meta)?;
+                match &self.raw_json {
+                    Some(raw) => meta.set_item("raw_json", convert::to_py(py, raw)?)?,
+                    None => meta.set_item("raw_json", py.None())?,
+                }
+                Ok(PyTuple::new(py, [data, meta.into_any()])?.into_any())
+            }
             None => Ok(data),
         }
     }

@@ -76,6 +76,19 @@ def test_a_deviating_answer_is_read_and_reported_without_its_values(
         assert value not in shown, "a buyer's value reached the report or the log"
 
 
+def test_the_raw_response_keeps_the_answer_as_sent(sandbox: Sandbox) -> None:
+    ids = _orders(sandbox)
+    client = sandbox.client(strict=False)
+    assert client.with_raw_response.query_product_orders(product_order_ids=ids).raw_json is None
+    sandbox.set_deviations(rate=1.0, kinds=["wrongTypes"], seed=2)
+    raw = client.with_raw_response.query_product_orders(product_order_ids=ids)
+    assert raw.raw_json is not None and len(raw.raw_json) == 5
+    # A value that could not be coerced is empty in the model and kept in the raw JSON.
+    assert raw.data[0].order is None and raw.raw_json[0]["order"] == "unexpected"
+    assert raw.data[0].product_order.product_name is None
+    assert raw.raw_json[0]["productOrder"]["productName"] == {"unexpected": True}
+
+
 def test_a_strict_client_raises_naming_the_path(sandbox: Sandbox) -> None:
     ids = _orders(sandbox)
     sandbox.set_deviations(rate=1.0, kinds=["wrongTypes"], seed=5)

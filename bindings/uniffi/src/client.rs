@@ -117,6 +117,10 @@ pub struct ResponseMeta {
     pub trace_id: Option<String>,
     /// The envelope's `timestamp` (ISO-8601 with `+09:00`).
     pub timestamp: Option<String>,
+    /// The `data` exactly as the server sent it (JSON text), when the answer deviated from the
+    /// spec: fields the records do not declare, and values that could not be coerced, are read
+    /// here. `null` when the answer matched the spec (the records then hold all of it).
+    pub raw_json: Option<String>,
 }
 
 impl From<npay_order::ResponseMeta> for ResponseMeta {
@@ -132,7 +136,13 @@ impl From<npay_order::ResponseMeta> for ResponseMeta {
                 })
                 .or_insert(value);
         }
-        ResponseMeta { status: i32::from(meta.status), headers, trace_id: meta.trace_id, timestamp: meta.timestamp }
+        ResponseMeta {
+            status: i32::from(meta.status),
+            headers,
+            trace_id: meta.trace_id,
+            timestamp: meta.timestamp,
+            raw_json: None,
+        }
     }
 }
 
@@ -264,7 +274,9 @@ impl RawClient {
         operation: &str,
         params: Params,
     ) -> Result<(T, ResponseMeta), NpayError> {
-        let (data, meta) = self.inner.call_json(operation, params.into_value()).await?.into_parts();
-        Ok((decode(operation, data)?, meta.into()))
+        let response = self.inner.call_json(operation, params.into_value()).await?;
+        let raw_json = response.raw_json().map(|raw| raw.to_string());
+        let (data, meta) = response.into_parts();
+        Ok((decode(operation, data)?, ResponseMeta { raw_json, ..meta.into() }))
     }
 }

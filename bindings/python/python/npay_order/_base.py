@@ -89,6 +89,7 @@ def _raw(data: T, meta: Mapping[str, Any]) -> RawResponse[T]:
         headers=dict(meta["headers"]),
         trace_id=meta.get("trace_id"),
         timestamp=meta.get("timestamp"),
+        raw_json=meta.get("raw_json"),
     )
 
 

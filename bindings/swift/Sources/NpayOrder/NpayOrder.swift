@@ -11802,6 +11802,12 @@ public struct ResponseMeta: Equatable, Hashable {
      * The envelope's `timestamp` (ISO-8601 with `+09:00`).
      */
     public var timestamp: String?
+    /**
+     * The `data` exactly as the server sent it (JSON text), when the answer deviated from the
+     * spec: fields the records do not declare, and values that could not be coerced, are read
+     * here. `null` when the answer matched the spec (the records then hold all of it).
+     */
+    public var rawJson: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -11817,11 +11823,17 @@ public struct ResponseMeta: Equatable, Hashable {
          */traceId: String?, 
         /**
          * The envelope's `timestamp` (ISO-8601 with `+09:00`).
-         */timestamp: String?) {
+         */timestamp: String?, 
+        /**
+         * The `data` exactly as the server sent it (JSON text), when the answer deviated from the
+         * spec: fields the records do not declare, and values that could not be coerced, are read
+         * here. `null` when the answer matched the spec (the records then hold all of it).
+         */rawJson: String?) {
         self.status = status
         self.headers = headers
         self.traceId = traceId
         self.timestamp = timestamp
+        self.rawJson = rawJson
     }
 
     
@@ -11843,7 +11855,8 @@ public struct FfiConverterTypeResponseMeta: FfiConverterRustBuffer {
                 status: FfiConverterInt32.read(from: &buf), 
                 headers: FfiConverterDictionaryStringString.read(from: &buf), 
                 traceId: FfiConverterOptionString.read(from: &buf), 
-                timestamp: FfiConverterOptionString.read(from: &buf)
+                timestamp: FfiConverterOptionString.read(from: &buf), 
+                rawJson: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -11852,6 +11865,7 @@ public struct FfiConverterTypeResponseMeta: FfiConverterRustBuffer {
         FfiConverterDictionaryStringString.write(value.headers, into: &buf)
         FfiConverterOptionString.write(value.traceId, into: &buf)
         FfiConverterOptionString.write(value.timestamp, into: &buf)
+        FfiConverterOptionString.write(value.rawJson, into: &buf)
     }
 }
 
