@@ -1,5 +1,5 @@
 //! The embedded sandbox: the local emulator of the API (`npay-sandbox`) started inside the
-//! process on a free port, with helpers for its control API (contract §5), so that Kotlin and
+//! process on a free port, with helpers for its control API, so that Kotlin and
 //! Swift users write integration tests with no Naver credentials. `Sandbox.connect` gives the same
 //! helpers for a sandbox that runs elsewhere (the `npay-sandbox` binary, e.g. in a container).
 //!

@@ -61,7 +61,7 @@ pub(crate) fn failure_code(error: &NpayError) -> String {
 fn failures(ids: Vec<String>, error: &NpayError) -> Vec<FailProductOrderInfo> {
     let code = failure_code(error);
     let message = if error.may_have_been_applied() {
-        format!("not confirmed — may have been applied; read the product order before repeating: {error}")
+        format!("outcome unknown — may have been applied; read the product order before repeating: {error}")
     } else {
         format!("not applied: {error}")
     };

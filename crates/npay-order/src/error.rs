@@ -1,4 +1,4 @@
-//! The errors of every call: the same tree in every language (contract §4), as enum variants.
+//! The errors of every call: the same tree in every language, as enum variants.
 //!
 //! A caller can act on each variant: fix the input ([`NpayError::InvalidRequest`],
 //! [`NpayError::BadRequest`]), the credentials or the IP allow-list ([`NpayError::Authentication`],
@@ -122,6 +122,12 @@ pub struct ConnectionError {
     pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
+impl std::error::Error for ConnectionError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
 impl fmt::Display for ConnectionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.operation, self.message)?;
@@ -159,10 +165,10 @@ pub enum NpayError {
     Api(ApiError),
     /// No response: refused, reset, DNS, TLS.
     #[error("connection failed: {0}")]
-    Connection(ConnectionError),
+    Connection(#[source] ConnectionError),
     /// No response in time.
     #[error("timed out: {0}")]
-    Timeout(ConnectionError),
+    Timeout(#[source] ConnectionError),
     /// Rejected by the client before anything was sent.
     #[error("invalid request: {}", describe_inputs(.0))]
     InvalidRequest(Vec<InvalidInput>),
@@ -194,7 +200,7 @@ impl NpayError {
         Self::invalid("operationId", format!("no operation {operation_id:?} in this version of the API"))
     }
 
-    /// The name of this error's class in every language's error tree (contract §4):
+    /// The name of this error's class in every language's error tree:
     /// `BadRequestError`, `AuthenticationError`, `PermissionDeniedError`, `NotFoundError`,
     /// `RateLimitError`, `ServerError`, `ApiError`, `ApiConnectionError`, `ApiTimeoutError`,
     /// `InvalidRequestError`, or `NpayError` for an unexpected response.
@@ -305,6 +311,21 @@ impl NpayError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_connection_error_keeps_its_cause() {
+        use std::error::Error as _;
+        let cause = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        let error = NpayError::Connection(ConnectionError {
+            operation: "listReviews",
+            request_sent: RequestSent::No,
+            message: "refused".into(),
+            source: Some(Box::new(cause)),
+        });
+        let connection = error.source().expect("the connection error");
+        let io = connection.source().expect("its cause");
+        assert_eq!(io.downcast_ref::<std::io::Error>().map(|e| e.kind()), Some(std::io::ErrorKind::ConnectionRefused));
+    }
 
     #[test]
     fn an_error_body_that_is_not_naver_json_is_never_quoted() {

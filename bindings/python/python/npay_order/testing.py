@@ -174,7 +174,7 @@ class Sandbox:
         options = {**self.client_defaults, **options}
         return AsyncClient(self.client_id, self.client_secret, base_url=self.base_url, **options)
 
-    # The control API (contract §5).
+    # The control API (see the sandbox's README).
 
     def control(self, method: str, path: str, body: Any = None) -> Any:
         """One call of the control API: ``method`` and ``path`` below ``<sandbox_url>/_sandbox/``,
