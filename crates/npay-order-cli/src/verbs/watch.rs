@@ -165,6 +165,11 @@ pub async fn run(args: WatchArgs, api: &ApiArgs) -> anyhow::Result<ExitCode> {
         .max_attempts(args.max_attempts)
         .details(!args.no_details);
     if !args.events.is_empty() {
+        for name in &args.events {
+            if npay_order::enums::LastChangedType::from_known(name.trim()).is_none() {
+                eprintln!("npay-order: warning: {} is not a lastChangedType this version knows", name.trim());
+            }
+        }
         builder = builder.events(args.events.iter().map(|t| t.trim().to_owned()));
     }
     match args.since {

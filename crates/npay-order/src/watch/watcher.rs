@@ -358,7 +358,8 @@ impl Watcher {
     ///
     /// Returns `Ok(())` after [`StopHandle::stop`], once the event in flight is finished, or the
     /// error that stopped it: refused credentials, a `more` that does not advance, a store
-    /// failure.
+    /// failure. A stopped watcher stays stopped (a later `run` returns at once): build a new one
+    /// over the same store to go on.
     pub async fn run<H, Fut>(&self, handler: H) -> Result<(), WatchError>
     where
         H: Fn(Event) -> Fut,
