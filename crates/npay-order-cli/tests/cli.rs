@@ -51,7 +51,7 @@ fn temp(name: &str) -> std::path::PathBuf {
 
 #[test]
 fn every_verb_has_help_with_an_example() {
-    for verb in ["watch", "events", "cursor", "changes", "sandbox"] {
+    for verb in ["watch", "events", "cursor", "changes", "sandbox", "completions"] {
         let output = run(Command::new(BIN).args([verb, "--help"]));
         let help = String::from_utf8_lossy(&output.stdout);
         let examples = help.split_once("Examples:").map(|(_, e)| e).unwrap_or_default();
@@ -59,9 +59,12 @@ fn every_verb_has_help_with_an_example() {
     }
     let output = run(Command::new(BIN).arg("--help"));
     let help = String::from_utf8_lossy(&output.stdout);
-    for verb in ["watch", "events", "cursor", "changes", "sandbox"] {
+    for verb in ["watch", "events", "cursor", "changes", "sandbox", "completions"] {
         assert!(help.contains(verb), "{verb} missing from --help");
     }
+    let script = run(Command::new(BIN).args(["completions", "bash"]));
+    let script = String::from_utf8_lossy(&script.stdout);
+    assert!(script.contains("npay-order") && script.contains("watch") && script.contains("--forward-to"));
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The verbs, one module each. To add one: a variant here, a module beside this one.
 
 mod changes;
+pub mod completions;
 mod cursor;
 mod events;
 mod sandbox;
@@ -31,6 +32,9 @@ pub enum Verb {
     /// Run the local emulator of the API (optionally with generated traffic) until Ctrl-C.
     #[command(after_help = sandbox::EXAMPLES)]
     Sandbox(sandbox::SandboxArgs),
+    /// Print a shell completion script.
+    #[command(after_help = completions::EXAMPLES)]
+    Completions(completions::CompletionsArgs),
 }
 
 /// Runs one verb.
@@ -41,5 +45,7 @@ pub async fn run(verb: Verb, api: ApiArgs) -> anyhow::Result<ExitCode> {
         Verb::Cursor(verb) => cursor::run(verb, &api),
         Verb::Changes(args) => changes::run(args, &api).await,
         Verb::Sandbox(args) => sandbox::run(args, &api).await,
+        // Handled in `main`, which knows the whole command.
+        Verb::Completions(_) => Ok(ExitCode::SUCCESS),
     }
 }
