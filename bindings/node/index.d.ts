@@ -4007,6 +4007,29 @@ export interface ClientOptions {
   timeoutMs?: number;
   /** Retries after the first attempt where retrying is safe; default 2, 0 disables. */
   maxRetries?: number;
+  /**
+   * Reject a call whose answer deviates from the spec (`NpayError`, naming each deviation's path)
+   * instead of reading it tolerantly; default `false`. For tests against the sandbox.
+   */
+  strict?: boolean;
+}
+
+/** One way the API's answers differed from the spec (see `driftReport()`). Never holds a value. */
+export interface DriftEntry {
+  /** The operation whose answer it was. */
+  operation: string;
+  /** JSON path from the body's root, list indices collapsed: `data[].productOrder.totalPaymentAmount`. */
+  path: string;
+  /** What the spec says is there (`integer`, `date-time`, `object ProductOrder`, `absent`). */
+  expected: string;
+  /** What was there, as a JSON type (`string`, `number`, `null`, `absent`). */
+  seen: string;
+  /** What the read did: the value was `coerced` losslessly, `emptied`, `missing`, or an `unknownField` kept. */
+  kind: 'coerced' | 'emptied' | 'missing' | 'unknownField';
+  /** How many times it was seen. */
+  count: number;
+  /** When it was first seen (ISO-8601, UTC). */
+  firstSeen: string;
 }
 
 /** A call's `data` with the raw response beside it (from `client.withRawResponse`). */
@@ -4079,6 +4102,8 @@ export declare class Client {
   readonly clientId: string;
   /** Whether `close()` was called. */
   readonly closed: boolean;
+  /** Every deviation from the spec this client has seen in answers, most frequent first. */
+  driftReport(): DriftEntry[];
   /**
    * Closes the client: later calls reject with `InvalidRequestError`; calls in flight finish.
    * Idempotent.
@@ -4628,6 +4653,11 @@ export interface Sandbox {
   readonly clientSecret: string;
   /** The data seed in use. */
   readonly seed: bigint;
+  /**
+   * Options every `client()` gets unless the call overrides them, e.g. `{ strict: true }` for a
+   * suite that proves the sandbox conforms to the spec.
+   */
+  clientDefaults: Omit<ClientOptions, 'clientId' | 'clientSecret' | 'baseUrl' | 'environment'>;
   /** A `Client` talking to this sandbox with its credentials. */
   client(options?: Omit<ClientOptions, 'clientId' | 'clientSecret' | 'baseUrl' | 'environment'>): Client;
   /** Creates orders (`POST _sandbox/orders`). */
@@ -4638,6 +4668,11 @@ export interface Sandbox {
   advanceClock(seconds: number): Promise<unknown>;
   /** Sets injected failures; `setFaults({})` turns them off. */
   setFaults(faults: SandboxFaults): Promise<unknown>;
+  /**
+   * Makes answers deviate from the spec as a real API's may (`{ rate: 0.3, kinds: ['stringNumbers'],
+   * seed: 1 }`; kinds default to all; essential fields are never touched; `{ rate: 0 }` turns it off).
+   */
+  setDeviations(deviations: { rate: number; kinds?: string[]; seed?: number }): Promise<unknown>;
   /** Counters since the last reset. */
   stats(): Promise<SandboxStats>;
   /** Forgets every order, token, fault and counter. */

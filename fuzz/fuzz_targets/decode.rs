@@ -1,5 +1,5 @@
-//! Whatever bytes a server sends, decoding a response and turning an error answer into a typed
-//! error never panic.
+//! Whatever bytes a server sends, decoding a response (strictly, and tolerantly against every
+//! operation's answer shape) and turning an error answer into a typed error never panic.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -22,6 +22,10 @@ fuzz_target!(|data: &[u8]| {
     decode::<types::ReviewsResponse>(data);
     decode::<types::TokenResponse>(data);
     decode::<types::ErrorResponse>(data);
+    // The tolerant path, over every operation's answer shape: it may refuse, never panic.
+    for operation in npay_order::OPERATIONS {
+        let _ = npay_order::tolerant::deviations_of(operation.id, data);
+    }
     if let Ok(text) = std::str::from_utf8(data) {
         let _ = text.parse::<npay_order::Timestamp>();
     }

@@ -393,7 +393,7 @@ fn render_json_dispatch(out: &mut String, ops: &[&Operation]) -> Result<()> {
     for op in ops {
         writeln!(
             out,
-            "            {:?} => Ok(self.{}(crate::json::params(operation_id, params)?).await?.map(crate::json::boxed)),",
+            "            {:?} => Ok(crate::json::erase(self.{}(crate::json::params(operation_id, params)?).await?)),",
             op.id,
             op.snake()
         )?;

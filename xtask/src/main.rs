@@ -25,6 +25,7 @@ mod outputs;
 mod python;
 mod rust_client;
 mod schema_registry;
+mod shapes;
 mod spec;
 mod test;
 mod uniffi;
@@ -59,7 +60,11 @@ enum Command {
     /// Validate the spec with openapi-spec-validator and @redocly/cli (installed into `.tools/`).
     Lint,
     /// Run every check and test of the project (what CI runs).
-    Test,
+    Test {
+        /// Run only the steps whose name contains this text (e.g. `Python`, `Node`, `fuzz`).
+        #[arg(long)]
+        only: Option<String>,
+    },
     /// Show the one version of every package, or set it everywhere.
     Version {
         /// The new version (X.Y.Z); without it, the current one is checked and shown.
@@ -106,7 +111,7 @@ fn main() -> Result<()> {
             }
         }
         Command::Lint => lint::run(&root),
-        Command::Test => test::run(&root),
+        Command::Test { only } => test::run(&root, only.as_deref()),
         Command::Bench => bench::bench(&root),
         Command::Fuzz { seconds } => fuzz::run(&root, seconds),
         Command::Prism { suites } => test::prism_suites(&root, &suites),
@@ -114,7 +119,7 @@ fn main() -> Result<()> {
             let spec = spec::Spec::load(&root.join(spec::SPEC_PATH))?;
             outputs::write(&root, &outputs::all(&spec)?)?;
             uniffi::write_swift(&root)?;
-            test::run(&root)
+            test::run(&root, None)
         }
         Command::Version { new: Some(new) } => version::set(&root, &new),
         Command::Version { new: None } => version::check(&root).map(|v| println!("{v}")),

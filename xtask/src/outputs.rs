@@ -9,7 +9,7 @@ use anyhow::{Context, Result, bail};
 use similar::TextDiff;
 
 use crate::spec::Spec;
-use crate::{core_ops, enums, node, python, rust_client, schema_registry, uniffi};
+use crate::{core_ops, enums, node, python, rust_client, schema_registry, shapes, uniffi};
 
 /// The first line of every generated Rust file.
 pub const RUST_BANNER: &str =
@@ -27,6 +27,11 @@ pub fn all(spec: &Spec) -> Result<Vec<Output>> {
         Output { path: "crates/npay-order-api/src/generated/client.rs".into(), contents: rust_client::generate(spec)? },
         Output { path: "crates/npay-order-api/src/generated/enums.rs".into(), contents: enums::generate(spec)? },
         Output { path: "crates/npay-order/src/generated/operations.rs".into(), contents: core_ops::generate(spec)? },
+        Output { path: "crates/npay-order/src/generated/shapes.rs".into(), contents: shapes::generate(spec)? },
+        Output {
+            path: "crates/npay-sandbox/src/generated/essential.rs".into(),
+            contents: shapes::sandbox_essential(spec)?,
+        },
         Output {
             path: "crates/npay-order-api/tests/generated/schemas.rs".into(),
             contents: schema_registry::generate(spec)?,

@@ -3,11 +3,18 @@
 //! Two settings make the output fit Naver's API without touching it afterwards:
 //! every named enum is replaced by the open enum of `generated/enums.rs`, and every date-time
 //! becomes `crate::Timestamp`, which keeps the `+09:00` offset and writes milliseconds.
+//!
+//! One change is made to progenitor's output: every deserialisable type except the error bodies
+//! refuses unknown fields (`#[serde(deny_unknown_fields)]`). Decoding into the generated types is
+//! the core's *fast path*: it succeeds only for an answer that matches the spec exactly. Anything
+//! else — a field Naver added included — falls to the core's tolerant path, which keeps the
+//! unknown field and reports it instead of dropping it silently.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use anyhow::{Context, Result, anyhow};
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
+use quote::ToTokens;
 use schemars::schema::{InstanceType, SchemaObject};
 use serde_json::Value;
 
@@ -21,8 +28,37 @@ pub fn generate(spec: &Spec) -> Result<String> {
         Ok(tokens) => tokens,
         Err(err) => return Err(blame_operation(spec).map_or(err, |blame| anyhow!("{blame}"))),
     };
-    let file: syn::File = syn::parse2(tokens).context("progenitor produced code that does not parse")?;
+    let mut file: syn::File = syn::parse2(tokens).context("progenitor produced code that does not parse")?;
+    deny_unknown_fields(&mut file.items);
     Ok(format!("{RUST_BANNER}{}", prettyplease::unparse(&file)))
+}
+
+/// Error bodies are read leniently by the core's error mapping: an extra field there must not turn
+/// an API error into an unexpected response.
+const LENIENT_TYPES: &[&str] = &["ErrorResponse", "InvalidInput"];
+
+/// Adds `#[serde(deny_unknown_fields)]` to every struct that derives `Deserialize` (see the module
+/// docs), in `items` and the modules inside them.
+fn deny_unknown_fields(items: &mut [syn::Item]) {
+    for item in items {
+        match item {
+            syn::Item::Mod(module) => {
+                if let Some((_, items)) = &mut module.content {
+                    deny_unknown_fields(items);
+                }
+            }
+            syn::Item::Struct(item) => {
+                let deserialises = item.attrs.iter().any(|attr| {
+                    attr.path().is_ident("derive") && attr.to_token_stream().to_string().contains("Deserialize")
+                });
+                let named = matches!(item.fields, syn::Fields::Named(_));
+                if deserialises && named && !LENIENT_TYPES.contains(&item.ident.to_string().as_str()) {
+                    item.attrs.push(syn::parse_quote!(#[serde(deny_unknown_fields)]));
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 fn settings(spec: &Spec) -> GenerationSettings {

@@ -10,8 +10,8 @@ use anyhow::{Context, Result, bail};
 
 use crate::{conformance, fuzz, lint, node, outputs, python, spec, uniffi, version};
 
-/// Runs every step in order and stops at the first failure.
-pub fn run(root: &Path) -> Result<()> {
+/// Runs every step in order (or those whose name contains `only`) and stops at the first failure.
+pub fn run(root: &Path, only: Option<&str>) -> Result<()> {
     let steps: [(&str, &dyn Fn() -> Result<()>); 12] = [
         ("one version for every package", &|| version::check(root).map(|v| println!("version {v}"))),
         ("lint the spec", &|| lint::run(root)),
@@ -31,6 +31,9 @@ pub fn run(root: &Path) -> Result<()> {
         ("fuzz response decoding and error parsing (30 s)", &|| fuzz::run(root, 30)),
     ];
     for (name, step) in steps {
+        if only.is_some_and(|only| !name.contains(only)) {
+            continue;
+        }
         let started = Instant::now();
         println!("==> {name}");
         step().with_context(|| format!("step failed: {name}"))?;

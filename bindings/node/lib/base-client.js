@@ -23,6 +23,7 @@ const OPTION_TYPES = {
   baseUrl: 'string',
   timeoutMs: 'number',
   maxRetries: 'number',
+  strict: 'boolean',
 };
 
 /** Checks the options' types here, so that the addon only ever sees well-typed values. */
@@ -93,6 +94,20 @@ class BaseClient {
   /** Whether `close()` was called. */
   get closed() {
     return this.#native.closed;
+  }
+
+  /**
+   * Every way the API's answers differed from the spec, as seen by this client: one entry per
+   * deviation (`operation`, `path`, `expected`, `seen`, `kind`, `count`, `firstSeen`). Holds no
+   * value from an answer.
+   * @returns {import('../index').DriftEntry[]}
+   */
+  driftReport() {
+    try {
+      return JSON.parse(this.#native.driftReport());
+    } catch (error) {
+      throw fromNative(error);
+    }
   }
 
   /** Closes the client: later calls reject with `InvalidRequestError`; calls in flight finish. */

@@ -1,6 +1,6 @@
 'use strict';
 
-// The error tree of contract §4 as `Error` subclasses. The native addon rejects with a plain
+// The error tree every language shares, as `Error` subclasses. The native addon rejects with a plain
 // `Error` whose `name` is one of these class names and which carries the fields (see
 // src/error.rs); `fromNative` turns it into an instance of that class so `instanceof` works.
 

@@ -69,6 +69,8 @@ class Sandbox {
 
   constructor(nativeSandbox) {
     this.#native = nativeSandbox;
+    /** Options every `client()` gets unless the call overrides them (e.g. `{ strict: true }`). */
+    this.clientDefaults = {};
   }
 
   /** What a client's `baseUrl` is set to (for an attached sandbox: its `apiUrl`, if given). */
@@ -100,7 +102,13 @@ class Sandbox {
   client(options = {}) {
     if (!isPlainObject(options)) throw invalid('options', `must be a plain object, not ${describe(options)}`);
     const { Client } = require('../generated/client');
-    return new Client({ ...options, clientId: this.clientId, clientSecret: this.clientSecret, baseUrl: this.baseUrl });
+    return new Client({
+      ...this.clientDefaults,
+      ...options,
+      clientId: this.clientId,
+      clientSecret: this.clientSecret,
+      baseUrl: this.baseUrl,
+    });
   }
 
   /**
@@ -148,6 +156,11 @@ class Sandbox {
   /** Injected failures, e.g. `{ serverErrorRate: 0.2, seed: 1 }`; `{}` turns them off. */
   setFaults(faults) {
     return this.control('PUT', 'faults', faults);
+  }
+
+  /** Answers that deviate from the spec, e.g. `{ rate: 0.3, kinds: ['stringNumbers'], seed: 1 }`. */
+  setDeviations(deviations) {
+    return this.control('PUT', 'deviations', deviations);
   }
 
   /** `{ tokensIssued, requests, mutationsApplied }` since the last reset. */

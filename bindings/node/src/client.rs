@@ -34,6 +34,8 @@ pub struct ClientConfig {
     pub timeout_ms: Option<f64>,
     /// Retries after the first attempt where safe (default 2).
     pub max_retries: Option<u32>,
+    /// Fail a call whose answer deviates from the spec instead of reading it tolerantly.
+    pub strict: Option<bool>,
 }
 
 /// A client of the API. Clones of the core client share the connection pool and the token.
@@ -68,6 +70,9 @@ fn build(config: ClientConfig) -> Result<Client, ErrorParts> {
     }
     if let Some(retries) = config.max_retries {
         builder = builder.max_retries(retries);
+    }
+    if let Some(strict) = config.strict {
+        builder = builder.strict(strict);
     }
     builder.build().map_err(|e| ErrorParts::from(&e))
 }
@@ -150,6 +155,13 @@ impl NativeClient {
             Ok(pager) => Ok(NativePager::new(pager)),
             Err(parts) => Err(to_js(&env, parts)),
         }
+    }
+
+    /// The client's drift report as JSON text: every deviation from the spec seen in answers.
+    #[napi(catch_unwind)]
+    pub fn drift_report(&self, env: Env) -> napi::Result<String> {
+        let client = self.client().map_err(|parts| to_js(&env, parts))?;
+        Ok(serde_json::to_string(&client.drift_report().entries).unwrap_or_else(|_| "[]".to_owned()))
     }
 
     /// Closes the client: later calls fail with `InvalidRequestError`; calls in flight finish.

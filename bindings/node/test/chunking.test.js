@@ -1,6 +1,6 @@
 'use strict';
 
-// Lists longer than one request takes (contract §2: 300 ids for queryProductOrders, 30 entries
+// Lists longer than one request takes (300 ids for queryProductOrders, 30 entries
 // for confirm/dispatch) are split into several requests and their results merged into one.
 
 const { describe, it, before, after, beforeEach, afterEach } = require('node:test');

@@ -1,6 +1,6 @@
 'use strict';
 
-// Errors per contract §4: exported Error subclasses with status, code, traceId, invalidInputs,
+// The shared error tree: exported Error subclasses with status, code, traceId, invalidInputs,
 // thrown for what the server (or the network) really did.
 
 const { describe, it, before, after, beforeEach } = require('node:test');
@@ -26,7 +26,7 @@ describe('errors', () => {
     await sandbox().reset();
   });
 
-  it('exports the tree of contract §4 as Error subclasses', () => {
+  it('exports the shared error tree as Error subclasses', () => {
     assert.ok(new npay.NpayError('x') instanceof Error);
     for (const [name, parent] of Object.entries(TREE)) {
       const error = new npay[name]('x');

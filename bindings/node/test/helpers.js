@@ -36,13 +36,18 @@ exports.needsOwnSandbox = (why) =>
  * external sandbox (where `options` do not apply: its seed and credentials are the run's).
  * `close()` stops an embedded one and leaves the external one running.
  */
-exports.openSandbox = function openSandbox(options) {
-  if (EXTERNAL_URL === undefined) return npay.startSandbox(options);
-  return npay.connectSandbox(EXTERNAL_URL, {
-    apiUrl: env('NPAY_TEST_API_URL'),
-    clientId: env('NPAY_TEST_CLIENT_ID'),
-    clientSecret: env('NPAY_TEST_CLIENT_SECRET'),
-  });
+exports.openSandbox = async function openSandbox(options) {
+  const sandbox =
+    EXTERNAL_URL === undefined
+      ? await npay.startSandbox(options)
+      : await npay.connectSandbox(EXTERNAL_URL, {
+          apiUrl: env('NPAY_TEST_API_URL'),
+          clientId: env('NPAY_TEST_CLIENT_ID'),
+          clientSecret: env('NPAY_TEST_CLIENT_SECRET'),
+        });
+  // Our suite proves the sandbox answers exactly as the spec says: its clients are strict.
+  sandbox.clientDefaults = { strict: true };
+  return sandbox;
 };
 
 /**

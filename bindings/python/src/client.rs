@@ -124,7 +124,7 @@ impl NativeClient {
     /// Checks everything that can be checked offline and builds the client; credentials default
     /// to `NPAY_CLIENT_ID` / `NPAY_CLIENT_SECRET`.
     #[new]
-    #[pyo3(signature = (client_id=None, client_secret=None, *, environment="production", base_url=None, timeout=None, max_retries=None, account_id=None))]
+    #[pyo3(signature = (client_id=None, client_secret=None, *, environment="production", base_url=None, timeout=None, max_retries=None, account_id=None, strict=false))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -135,9 +135,10 @@ impl NativeClient {
         timeout: Option<f64>,
         max_retries: Option<u32>,
         account_id: Option<String>,
+        strict: bool,
     ) -> PyResult<Self> {
         let environment = Environment::parse(environment).map_err(|e| error::to_py(py, &e))?;
-        let mut builder = Client::builder().environment(environment).language("python");
+        let mut builder = Client::builder().environment(environment).language("python").strict(strict);
         if let Some(client_id) = client_id {
             builder = builder.client_id(client_id);
         }
@@ -230,6 +231,14 @@ impl NativeClient {
         self.call_awaitable(py, operation_id, params, true)
     }
 
+    /// Every deviation from the spec this client has seen in answers (in this process): a list of
+    /// dicts with `operation`, `path`, `expected`, `seen`, `kind`, `count` and `firstSeen`.
+    fn drift_report<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let report = self.core(py)?.drift_report();
+        let entries = serde_json::to_value(&report.entries).unwrap_or_default();
+        convert::to_py(py, &entries)
+    }
+
     /// A pager of the iterator `name` (`iterLastChangedStatuses`, `iterSearchProductOrders`).
     fn pager(&self, py: Python<'_>, name: &str, params: &Bound<'_, PyAny>) -> PyResult<NativePager> {
         let params = convert::params_to_json(params)?;
@@ -300,14 +309,18 @@ pub fn sign(py: Python<'_>, client_id: &str, client_secret: &str, timestamp_ms: 
 struct Answer {
     data: Tape,
     meta: Option<ResponseMeta>,
+    /// The data as sent, when the answer deviated from the spec (raw responses only).
+    raw_json: Option<Value>,
 }
 
 /// One call through the core, with the typed answer written to a tape (and dropped) before the
 /// result reaches Python: no part of it needs the GIL.
 async fn call(client: Client, operation_id: String, params: Value, raw: bool) -> npay_order::Result<Answer> {
-    let (data, meta) = json::call_data(&client, &operation_id, params).await?.into_parts();
+    let response = json::call_data(&client, &operation_id, params).await?;
+    let raw_json = if raw { response.raw_json().cloned() } else { None };
+    let (data, meta) = response.into_parts();
     let data = Tape::of(&*data).map_err(|e| unconvertible(&e, meta.status, meta.trace_id.clone()))?;
-    Ok(Answer { data, meta: raw.then_some(meta) })
+    Ok(Answer { data, meta: raw.then_some(meta), raw_json })
 }
 
 /// The core could not write an answer it had read: a bug, reported as the core reports one.
@@ -323,7 +336,14 @@ impl<'py> IntoPyObject<'py> for Answer {
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Self::Output> {
         let data = node::to_py(py, self.data)?;
         match self.meta {
-            Some(meta) => Ok(PyTuple::new(py, [data, meta_to_py(py, &meta)?.into_any()])?.into_any()),
+            Some(meta) => {
+                let meta = meta_to_py(py, &meta)?;
+                match &self.raw_json {
+                    Some(raw) => meta.set_item("raw_json", convert::to_py(py, raw)?)?,
+                    None => meta.set_item("raw_json", py.None())?,
+                }
+                Ok(PyTuple::new(py, [data, meta.into_any()])?.into_any())
+            }
             None => Ok(data),
         }
     }

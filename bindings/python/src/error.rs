@@ -1,6 +1,6 @@
 //! The one place where failures become Python exceptions.
 //!
-//! The classes are plain Python (`npay_order/_errors.py`: the tree of contract §4, with
+//! The classes are plain Python (`npay_order/_errors.py`: the error tree every language shares, with
 //! `InvalidRequestError` also a `ValueError`), so that users can subclass, pickle and type-check
 //! them; this module only picks the class by [`NpayError::type_name`] and fills in what a caller
 //! acts on: HTTP status, Naver's code, message, trace id, timestamp, the invalid inputs and whether

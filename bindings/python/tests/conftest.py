@@ -59,9 +59,12 @@ def running_sandbox() -> Iterator[Sandbox]:
             client_id=env("NPAY_TEST_CLIENT_ID"),
             client_secret=env("NPAY_TEST_CLIENT_SECRET"),
         ) as sandbox:
+            sandbox.client_defaults = {"strict": True}
             yield sandbox
     else:
         with Sandbox(seed=7) as sandbox:
+            # Our suite proves the sandbox answers exactly as the spec says.
+            sandbox.client_defaults = {"strict": True}
             yield sandbox
 
 

@@ -1,4 +1,4 @@
-"""Lists longer than one request takes are split and the results merged (contract §2)."""
+"""Lists longer than one request takes are split and the results merged."""
 
 from __future__ import annotations
 

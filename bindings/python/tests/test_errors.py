@@ -1,4 +1,4 @@
-"""Failures arrive as the exception tree of contract §4, with what a caller acts on."""
+"""Failures arrive as the exception tree every language shares, with what a caller acts on."""
 
 from __future__ import annotations
 

@@ -47,19 +47,44 @@ pub struct ClientConfig {
     /// Retries after the first attempt where retrying is safe; default 2, 0 disables.
     #[uniffi(default = None)]
     pub max_retries: Option<i32>,
+    /// Fail a call whose answer deviates from the spec (`NpayError`, naming each deviation's
+    /// path) instead of reading it tolerantly; default false. For tests against the sandbox.
+    #[uniffi(default = None)]
+    pub strict: Option<bool>,
+}
+
+/// One way the API's answers differed from the spec (see `Client.driftReport()`). Never holds a
+/// value from an answer.
+#[derive(Clone, Debug, uniffi::Record)]
+pub struct DriftEntry {
+    /// The operation whose answer it was.
+    pub operation: String,
+    /// JSON path from the body's root, list indices collapsed (`data[].productOrder.totalPaymentAmount`).
+    pub path: String,
+    /// What the spec says is there (`integer`, `date-time`, `object ProductOrder`, `absent`).
+    pub expected: String,
+    /// What was there, as a JSON type (`string`, `number`, `null`, `absent`).
+    pub seen: String,
+    /// `coerced`, `emptied`, `missing` or `unknownField`.
+    pub kind: String,
+    /// How many times it was seen.
+    pub count: u64,
+    /// When it was first seen (ISO-8601, UTC).
+    pub first_seen: String,
 }
 
 impl fmt::Display for ClientConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "ClientConfig(clientId={:?}, clientSecret={}, environment={:?}, baseUrl={:?}, timeoutMs={:?}, maxRetries={:?})",
+            "ClientConfig(clientId={:?}, clientSecret={}, environment={:?}, baseUrl={:?}, timeoutMs={:?}, maxRetries={:?}, strict={:?})",
             self.client_id,
             if self.client_secret.is_some() { "<redacted>" } else { "null" },
             self.environment,
             self.base_url,
             self.timeout_ms,
             self.max_retries,
+            self.strict,
         )
     }
 }
@@ -92,6 +117,10 @@ pub struct ResponseMeta {
     pub trace_id: Option<String>,
     /// The envelope's `timestamp` (ISO-8601 with `+09:00`).
     pub timestamp: Option<String>,
+    /// The `data` exactly as the server sent it (JSON text), when the answer deviated from the
+    /// spec: fields the records do not declare, and values that could not be coerced, are read
+    /// here. `null` when the answer matched the spec (the records then hold all of it).
+    pub raw_json: Option<String>,
 }
 
 impl From<npay_order::ResponseMeta> for ResponseMeta {
@@ -107,7 +136,13 @@ impl From<npay_order::ResponseMeta> for ResponseMeta {
                 })
                 .or_insert(value);
         }
-        ResponseMeta { status: i32::from(meta.status), headers, trace_id: meta.trace_id, timestamp: meta.timestamp }
+        ResponseMeta {
+            status: i32::from(meta.status),
+            headers,
+            trace_id: meta.trace_id,
+            timestamp: meta.timestamp,
+            raw_json: None,
+        }
     }
 }
 
@@ -168,6 +203,9 @@ impl Client {
         if let Some(n) = config.max_retries {
             builder = builder.max_retries(retries(n)?);
         }
+        if let Some(strict) = config.strict {
+            builder = builder.strict(strict);
+        }
         Ok(Client::from_core(builder.build()?))
     }
 
@@ -194,6 +232,24 @@ impl Client {
     pub fn base_url(&self) -> String {
         self.inner.config().base_url.clone()
     }
+
+    /// Every deviation from the spec this client has seen in answers, most frequent first.
+    pub fn drift_report(&self) -> Vec<DriftEntry> {
+        self.inner
+            .drift_report()
+            .entries
+            .into_iter()
+            .map(|entry| DriftEntry {
+                operation: entry.deviation.operation,
+                path: entry.deviation.path,
+                expected: entry.deviation.expected,
+                seen: entry.deviation.seen,
+                kind: entry.deviation.kind.as_str().to_owned(),
+                count: entry.count,
+                first_seen: entry.first_seen.to_rfc3339(),
+            })
+            .collect()
+    }
 }
 
 #[uniffi::export(async_runtime = "tokio")]
@@ -218,7 +274,9 @@ impl RawClient {
         operation: &str,
         params: Params,
     ) -> Result<(T, ResponseMeta), NpayError> {
-        let (data, meta) = self.inner.call_json(operation, params.into_value()).await?.into_parts();
-        Ok((decode(operation, data)?, meta.into()))
+        let response = self.inner.call_json(operation, params.into_value()).await?;
+        let raw_json = response.raw_json().map(|raw| raw.to_string());
+        let (data, meta) = response.into_parts();
+        Ok((decode(operation, data)?, ResponseMeta { raw_json, ..meta.into() }))
     }
 }

@@ -1,5 +1,5 @@
 //! The embedded sandbox: the local emulator of the API (`npay-sandbox`) started inside the
-//! process on a free port, with helpers for its control API (contract §5), so that Kotlin and
+//! process on a free port, with helpers for its control API, so that Kotlin and
 //! Swift users write integration tests with no Naver credentials. `Sandbox.connect` gives the same
 //! helpers for a sandbox that runs elsewhere (the `npay-sandbox` binary, e.g. in a container).
 //!
@@ -285,9 +285,10 @@ impl Sandbox {
         }
     }
 
-    /// A client of this sandbox: `baseUrl()` and the sandbox's credentials.
-    #[uniffi::method(default(max_retries = None))]
-    pub fn client(&self, max_retries: Option<i32>) -> Result<Arc<Client>, NpayError> {
+    /// A client of this sandbox: `baseUrl()` and the sandbox's credentials; `strict` refuses
+    /// answers that deviate from the spec (a suite proving the sandbox conforms sets it).
+    #[uniffi::method(default(max_retries = None, strict = None))]
+    pub fn client(&self, max_retries: Option<i32>, strict: Option<bool>) -> Result<Arc<Client>, NpayError> {
         Client::new(ClientConfig {
             client_id: Some(self.client_id()),
             client_secret: Some(self.client_secret()),
@@ -295,6 +296,7 @@ impl Sandbox {
             base_url: Some(self.base_url()),
             timeout_ms: None,
             max_retries,
+            strict,
         })
     }
 

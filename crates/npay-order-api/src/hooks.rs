@@ -6,10 +6,11 @@
 //! to every request: Naver's gateway does not define it.
 
 use std::future::Future;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use progenitor_client::{ClientHooks, Error, OperationInfo};
-use reqwest::header::{AUTHORIZATION, HeaderValue};
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 
 use crate::Client;
 
@@ -25,6 +26,9 @@ pub struct CallContext {
     pub authorization: Option<HeaderValue>,
     /// Whole-request timeout for this call; `None` keeps the HTTP client's default.
     pub timeout: Option<Duration>,
+    /// Where the hook leaves the status and headers of the answer, for the caller to read when
+    /// the generated method could not decode its body (the error then carries only the body).
+    answer: Arc<Mutex<Option<(u16, HeaderMap)>>>,
 }
 
 impl std::fmt::Debug for CallContext {
@@ -41,7 +45,12 @@ impl CallContext {
     pub fn bearer(token: &str) -> Result<Self, reqwest::header::InvalidHeaderValue> {
         let mut value = HeaderValue::from_str(&format!("Bearer {token}"))?;
         value.set_sensitive(true);
-        Ok(CallContext { authorization: Some(value), timeout: None })
+        Ok(CallContext { authorization: Some(value), ..CallContext::default() })
+    }
+
+    /// The status and headers of the last answer received in this context.
+    pub fn answer(&self) -> Option<(u16, HeaderMap)> {
+        self.answer.lock().unwrap_or_else(|e| e.into_inner()).take()
     }
 
     /// Sets the whole-request timeout of this call.
@@ -67,6 +76,20 @@ impl ClientHooks<()> for Client {
                 *request.timeout_mut() = Some(timeout);
             }
         });
+        Ok(())
+    }
+
+    async fn post<E>(
+        &self,
+        result: &reqwest::Result<reqwest::Response>,
+        _info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
+        if let Ok(response) = result {
+            let _ = CALL_CONTEXT.try_with(|context| {
+                *context.answer.lock().unwrap_or_else(|e| e.into_inner()) =
+                    Some((response.status().as_u16(), response.headers().clone()));
+            });
+        }
         Ok(())
     }
 }

@@ -13,8 +13,10 @@ use npay_order_api::types::{
     ClaimResult, ConfirmResult, DispatchProductOrder, FailProductOrderInfo, ProductOrderDetail,
 };
 
+use serde::Serialize;
+
 use crate::error::{NpayError, Result};
-use crate::response::Response;
+use crate::response::{Response, TolerantParts};
 
 /// An item of a list that may be split: it names its product order.
 pub trait ChunkItem: Clone {
@@ -59,7 +61,7 @@ pub(crate) fn failure_code(error: &NpayError) -> String {
 fn failures(ids: Vec<String>, error: &NpayError) -> Vec<FailProductOrderInfo> {
     let code = failure_code(error);
     let message = if error.may_have_been_applied() {
-        format!("not confirmed — may have been applied; read the product order before repeating: {error}")
+        format!("outcome unknown — may have been applied; read the product order before repeating: {error}")
     } else {
         format!("not applied: {error}")
     };
@@ -104,6 +106,51 @@ impl Merge for Vec<ProductOrderDetail> {
     }
 }
 
+/// Merges `other` into `merged`: the typed data, and the raw JSON of answers read tolerantly
+/// (where one side was not, its typed data stands for its JSON).
+fn absorb<D: Merge + Serialize>(merged: &mut Response<D>, mut other: Response<D>) {
+    let other_parts = other.tolerant_mut().take();
+    let other_data = other.into_data();
+    if merged.tolerant().is_some() || other_parts.is_some() {
+        let typed = |data: &D| {
+            let value = serde_json::to_value(data).unwrap_or_default();
+            Box::new(TolerantParts { value: value.clone(), original: value, deviations: Vec::new() })
+        };
+        if merged.tolerant().is_none() {
+            let parts = typed(merged.data());
+            *merged.tolerant_mut() = Some(parts);
+        }
+        let other_parts = other_parts.unwrap_or_else(|| typed(&other_data));
+        if let Some(parts) = merged.tolerant_mut() {
+            concat(&mut parts.value, other_parts.value);
+            concat(&mut parts.original, other_parts.original);
+            parts.deviations.extend(other_parts.deviations);
+        }
+    }
+    merged.data_mut().merge(other_data);
+}
+
+/// Appends the JSON of one chunk's result to another's, as [`Merge`] does for the typed data:
+/// lists are concatenated, at the top or one level down (`successProductOrderIds`).
+fn concat(into: &mut serde_json::Value, from: serde_json::Value) {
+    use serde_json::Value;
+    match (into, from) {
+        (Value::Array(into), Value::Array(from)) => into.extend(from),
+        (Value::Object(into), Value::Object(from)) => {
+            for (key, value) in from {
+                match (into.get_mut(&key), value) {
+                    (Some(Value::Array(list)), Value::Array(more)) => list.extend(more),
+                    (Some(_), _) => {}
+                    (None, value) => {
+                        into.insert(key, value);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Calls `call` once per chunk of `size` items of the list `list` selects, merging the results.
 pub(crate) async fn in_chunks<P, I, D, Fut>(
     mut params: P,
@@ -114,7 +161,7 @@ pub(crate) async fn in_chunks<P, I, D, Fut>(
 where
     P: Clone,
     I: ChunkItem,
-    D: Merge,
+    D: Merge + Serialize,
     Fut: Future<Output = Result<Response<D>>>,
 {
     if list(&mut params).len() <= size {
@@ -128,13 +175,13 @@ where
         match call(chunk_params).await {
             Ok(response) => match &mut merged {
                 None => merged = Some(response),
-                Some(merged) => merged.data_mut().merge(response.into_data()),
+                Some(merged) => absorb(merged, response),
             },
             Err(error) => {
                 let Some(mut merged) = merged else { return Err(error) };
                 let unsent = ids_of(&items[index * size..]);
                 let Some(failed) = D::all_failed(unsent, &error) else { return Err(error) };
-                merged.data_mut().merge(failed);
+                absorb(&mut merged, Response::new(failed, Default::default()));
                 return Ok(merged);
             }
         }

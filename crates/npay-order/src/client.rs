@@ -8,12 +8,16 @@ use std::time::Duration;
 
 use npay_order_api as api;
 use npay_order_api::types::ErrorResponse;
+use reqwest::header::HeaderMap;
+use serde::de::DeserializeOwned;
 
 use crate::config::{ClientBuilder, Config, user_agent};
+use crate::drift::{Deviation, DriftLog, DriftReport};
 use crate::error::{ApiError, ConnectionError, NpayError, RequestSent, Result};
-use crate::response::{Response, ResponseMeta, TRACE_ID_HEADER};
+use crate::response::{Response, ResponseMeta, TRACE_ID_HEADER, TolerantParts};
 use crate::retry::{self, Effect};
 use crate::token::TokenManager;
+use crate::{generated_shapes, tolerant};
 
 /// Settings of individual calls, set with [`Client::with_timeout`] / [`Client::with_max_retries`].
 #[derive(Clone, Copy, Debug, Default)]
@@ -34,6 +38,7 @@ pub(crate) struct Inner {
     pub(crate) config: Config,
     api: Arc<api::Client>,
     tokens: TokenManager,
+    drift: DriftLog,
 }
 
 /// A client of the Naver Pay order API. Cheap to clone; clones share the connection pool and
@@ -89,7 +94,7 @@ impl Client {
             .map_err(|e| NpayError::invalid("http", format!("cannot build the HTTP client: {e}")))?;
         let api = Arc::new(api::Client::new_with_client(&config.base_url, http));
         Ok(Client {
-            inner: Arc::new(Inner { config, api, tokens: TokenManager::default() }),
+            inner: Arc::new(Inner { config, api, tokens: TokenManager::default(), drift: DriftLog::default() }),
             options: CallOptions::default(),
         })
     }
@@ -109,6 +114,12 @@ impl Client {
         Client { inner: self.inner.clone(), options: CallOptions { max_retries: Some(max_retries), ..self.options } }
     }
 
+    /// Every deviation from the spec this client (and its clones) has seen in answers, with counts
+    /// and when each was first seen. Holds no value from an answer. See [`crate::drift`].
+    pub fn drift_report(&self) -> DriftReport {
+        self.inner.drift.report()
+    }
+
     /// Gets a token now (normally done on the first call), e.g. to fail fast on bad credentials.
     pub async fn authenticate(&self) -> Result<()> {
         self.inner.tokens.get(&self.inner).await.map(|_| ())
@@ -123,6 +134,7 @@ impl Client {
         call: F,
     ) -> Result<Response<T>>
     where
+        T: DeserializeOwned,
         F: Fn(Arc<api::Client>) -> Fut,
         Fut: Future<Output = std::result::Result<api::ResponseValue<T>, api::Error<ErrorResponse>>>,
     {
@@ -139,6 +151,7 @@ impl Inner {
         call: F,
     ) -> Result<Response<T>>
     where
+        T: DeserializeOwned,
         F: Fn(Arc<api::Client>) -> Fut,
         Fut: Future<Output = std::result::Result<api::ResponseValue<T>, api::Error<ErrorResponse>>>,
     {
@@ -154,6 +167,7 @@ impl Inner {
         call: F,
     ) -> Result<Response<T>>
     where
+        T: DeserializeOwned,
         F: Fn(Arc<api::Client>) -> Fut,
         Fut: Future<Output = std::result::Result<api::ResponseValue<T>, api::Error<ErrorResponse>>>,
     {
@@ -174,8 +188,17 @@ impl Inner {
                 })?,
                 None => api::CallContext::default(),
             };
+            let probe = context.clone();
             let outcome = context.with_timeout(options.timeout).scope(call(self.api.clone())).await;
             let error = match outcome {
+                Err(api::Error::InvalidResponsePayload(body, _)) => {
+                    // The body did not decode into the generated types (the fast path); see why.
+                    let (status, headers) = probe.answer().unwrap_or((200, HeaderMap::new()));
+                    if (200..300).contains(&status) {
+                        return self.read_tolerantly(operation, ResponseMeta::new(status, headers), &body);
+                    }
+                    NpayError::from_error_body(operation, status, &body, trace_id_of(&headers))
+                }
                 Ok(value) => {
                     let meta = ResponseMeta::new(value.status().as_u16(), value.headers().clone());
                     tracing::debug!(
@@ -210,6 +233,61 @@ impl Inner {
     }
 }
 
+impl Inner {
+    /// The slow path of a successful answer that did not decode into the generated types: read it
+    /// tolerantly (or, strict, fail naming every deviation), and count what deviated.
+    fn read_tolerantly<T: DeserializeOwned>(
+        &self,
+        operation: &'static str,
+        meta: ResponseMeta,
+        body: &[u8],
+    ) -> Result<Response<T>> {
+        let unexpected = |message: String| NpayError::UnexpectedResponse {
+            operation,
+            status: meta.status,
+            message,
+            trace_id: meta.trace_id.clone(),
+        };
+        let Some(shape) = generated_shapes::response_shape(operation) else {
+            return Err(unexpected("the body does not match the spec".to_owned()));
+        };
+        if self.config.strict {
+            let deviations = match tolerant::deviations(operation, shape, body) {
+                Ok(deviations) => deviations,
+                Err(unusable) => {
+                    self.drift.record(&unusable.deviations);
+                    return Err(unexpected(unusable.message));
+                }
+            };
+            self.drift.record(&deviations);
+            return Err(unexpected(strict_message(&deviations)));
+        }
+        match tolerant::decode::<T>(operation, shape, body) {
+            Ok(read) => {
+                self.drift.record(&read.deviations);
+                tracing::debug!(operation, status = meta.status, deviations = read.deviations.len(), "read tolerantly");
+                let parts = TolerantParts { value: read.value, original: read.original, deviations: read.deviations };
+                Ok(Response::new(read.typed, meta).with_tolerant(parts))
+            }
+            Err(unusable) => {
+                self.drift.record(&unusable.deviations);
+                Err(unexpected(unusable.message))
+            }
+        }
+    }
+}
+
+/// A strict read's error message: every distinct deviation, by path and type (never by value).
+fn strict_message(deviations: &[Deviation]) -> String {
+    let mut distinct: Vec<String> = deviations.iter().map(Deviation::to_string).collect();
+    distinct.sort();
+    distinct.dedup();
+    if distinct.is_empty() {
+        return "the body does not match the spec".to_owned();
+    }
+    format!("the answer deviates from the spec (strict): {}", distinct.join("; "))
+}
+
 fn trace_id_of(headers: &reqwest::header::HeaderMap) -> Option<String> {
     headers.get(TRACE_ID_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned)
 }
@@ -242,11 +320,12 @@ async fn to_npay_error(operation: &'static str, error: api::Error<ErrorResponse>
             api_error.retry_after = retry::retry_after(status, &headers);
             NpayError::from_api(api_error)
         }
+        // Handled by the executor before it gets here (it knows the status); neither the body nor
+        // serde's message is quoted: both can hold a buyer's data or a token.
         api::Error::InvalidResponsePayload(_, e) => NpayError::UnexpectedResponse {
             operation,
             status: 200,
-            // The body is not quoted: a token response could be in it.
-            message: format!("the body does not match the spec: {e}"),
+            message: format!("the body does not match the spec ({:?} error)", e.classify()),
             trace_id: None,
         },
         api::Error::UnexpectedResponse(response) => {

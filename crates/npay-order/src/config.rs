@@ -99,6 +99,10 @@ pub struct Config {
     pub max_retry_delay: Duration,
     /// The language named in the user agent; default `rust`.
     pub language: String,
+    /// Whether an answer that deviates from the spec fails the call; default `false` (the
+    /// deviation is coerced or emptied, the call succeeds and the deviation is reported; see
+    /// [`crate::drift`]). The project's own test suites run strict against the sandbox.
+    pub strict: bool,
 }
 
 /// Builds a [`crate::Client`].
@@ -126,6 +130,7 @@ pub struct ClientBuilder {
     max_retries: Option<u32>,
     max_retry_delay: Option<Duration>,
     language: Option<String>,
+    strict: bool,
 }
 
 impl ClientBuilder {
@@ -189,6 +194,24 @@ impl ClientBuilder {
         self
     }
 
+    /// Fail a call whose answer deviates from the spec (as `UnexpectedResponse`, naming each
+    /// deviation's path) instead of reading it tolerantly; default `false`. For tests against the
+    /// sandbox and for `npay-order doctor`, not for order intake.
+    ///
+    /// ```
+    /// let client = npay_order::Client::builder()
+    ///     .client_id("my-app-id")
+    ///     .client_secret("$2a$04$abcdefghijklmnopqrstuu")
+    ///     .strict(true)
+    ///     .build()?;
+    /// assert!(client.config().strict);
+    /// # Ok::<(), npay_order::NpayError>(())
+    /// ```
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
     /// Checks everything that can be checked without the network and builds the client.
     pub fn build(self) -> Result<crate::Client> {
         crate::Client::from_config(self.into_config()?)
@@ -223,6 +246,7 @@ impl ClientBuilder {
             max_retries: self.max_retries.unwrap_or(2),
             max_retry_delay: self.max_retry_delay.unwrap_or(Duration::from_secs(30)),
             language: self.language.unwrap_or_else(|| "rust".to_owned()),
+            strict: self.strict,
         })
     }
 }

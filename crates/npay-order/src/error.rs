@@ -1,4 +1,4 @@
-//! The errors of every call: the same tree in every language (contract §4), as enum variants.
+//! The errors of every call: the same tree in every language, as enum variants.
 //!
 //! A caller can act on each variant: fix the input ([`NpayError::InvalidRequest`],
 //! [`NpayError::BadRequest`]), the credentials or the IP allow-list ([`NpayError::Authentication`],
@@ -122,6 +122,12 @@ pub struct ConnectionError {
     pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
+impl std::error::Error for ConnectionError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
 impl fmt::Display for ConnectionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.operation, self.message)?;
@@ -159,10 +165,10 @@ pub enum NpayError {
     Api(ApiError),
     /// No response: refused, reset, DNS, TLS.
     #[error("connection failed: {0}")]
-    Connection(ConnectionError),
+    Connection(#[source] ConnectionError),
     /// No response in time.
     #[error("timed out: {0}")]
-    Timeout(ConnectionError),
+    Timeout(#[source] ConnectionError),
     /// Rejected by the client before anything was sent.
     #[error("invalid request: {}", describe_inputs(.0))]
     InvalidRequest(Vec<InvalidInput>),
@@ -194,7 +200,7 @@ impl NpayError {
         Self::invalid("operationId", format!("no operation {operation_id:?} in this version of the API"))
     }
 
-    /// The name of this error's class in every language's error tree (contract §4):
+    /// The name of this error's class in every language's error tree:
     /// `BadRequestError`, `AuthenticationError`, `PermissionDeniedError`, `NotFoundError`,
     /// `RateLimitError`, `ServerError`, `ApiError`, `ApiConnectionError`, `ApiTimeoutError`,
     /// `InvalidRequestError`, or `NpayError` for an unexpected response.
@@ -267,15 +273,23 @@ impl NpayError {
     }
 
     /// The error for an HTTP error status whose body may or may not be Naver's error JSON: the
-    /// body's `code`/`message`/`traceId`/`invalidInputs` when it parses, `HTTP_<status>` and the
-    /// start of the text otherwise. Never panics, whatever the bytes.
+    /// body's `code`/`message`/`traceId`/`invalidInputs` when it parses; when it is JSON of another
+    /// shape, whichever of `code`, `message` and `traceId` it has as text; `HTTP_<status>`
+    /// otherwise. The body itself is never quoted: it is not known to be free of buyers' data.
+    /// Never panics, whatever the bytes.
     pub fn from_error_body(operation: &'static str, status: u16, body: &[u8], header_trace_id: Option<String>) -> Self {
-        let body = serde_json::from_slice::<ErrorResponse>(body).unwrap_or_else(|_| ErrorResponse {
-            code: format!("HTTP_{status}"),
-            message: String::from_utf8_lossy(body).chars().take(200).collect(),
-            timestamp: None,
-            trace_id: None,
-            invalid_inputs: Vec::new(),
+        let body = serde_json::from_slice::<ErrorResponse>(body).unwrap_or_else(|_| {
+            let json = serde_json::from_slice::<serde_json::Value>(body).ok();
+            let text = |key: &str| json.as_ref().and_then(|j| j.get(key)).and_then(|v| v.as_str()).map(str::to_owned);
+            ErrorResponse {
+                code: text("code").unwrap_or_else(|| format!("HTTP_{status}")),
+                message: text("message").unwrap_or_else(|| {
+                    format!("HTTP {status} with a body that is not Naver's error JSON ({} bytes)", body.len())
+                }),
+                timestamp: None,
+                trace_id: text("traceId"),
+                invalid_inputs: Vec::new(),
+            }
         });
         NpayError::from_api(ApiError::from_body(operation, status, body, header_trace_id))
     }
@@ -291,5 +305,43 @@ impl NpayError {
             500..=599 => NpayError::Server(error),
             _ => NpayError::Api(error),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_connection_error_keeps_its_cause() {
+        use std::error::Error as _;
+        let cause = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        let error = NpayError::Connection(ConnectionError {
+            operation: "listReviews",
+            request_sent: RequestSent::No,
+            message: "refused".into(),
+            source: Some(Box::new(cause)),
+        });
+        let connection = error.source().expect("the connection error");
+        let io = connection.source().expect("its cause");
+        assert_eq!(io.downcast_ref::<std::io::Error>().map(|e| e.kind()), Some(std::io::ErrorKind::ConnectionRefused));
+    }
+
+    #[test]
+    fn an_error_body_that_is_not_naver_json_is_never_quoted() {
+        let page = b"<html>010-9876-5432 Kim</html>";
+        let error = NpayError::from_error_body("queryProductOrders", 502, page, None);
+        let shown = format!("{error} {error:?}");
+        assert!(!shown.contains("9876") && !shown.contains("Kim"), "{shown}");
+        assert_eq!(error.code(), Some("HTTP_502"));
+    }
+
+    #[test]
+    fn an_error_body_of_another_json_shape_keeps_its_code_message_and_trace_id() {
+        let body = br#"{"code": "GW.BLOCK.01", "message": "maintenance", "traceId": "t-1", "invalidInputs": "odd"}"#;
+        let error = NpayError::from_error_body("listReviews", 503, body, None);
+        assert_eq!(error.code(), Some("GW.BLOCK.01"));
+        assert_eq!(error.trace_id(), Some("t-1"));
+        assert!(error.to_string().contains("maintenance"));
     }
 }

@@ -46,22 +46,32 @@ pub fn boxed<T: Serialize + Send + 'static>(data: T) -> Data {
     Box::new(data)
 }
 
+/// Erases a response's data for the bindings. An answer read tolerantly is handed over as its
+/// repaired JSON, so that fields the spec does not know reach the bindings' objects; any other
+/// stays typed.
+pub fn erase<T: Serialize + Send + 'static>(mut response: Response<T>) -> Response<Data> {
+    match response.tolerant_mut().as_mut().map(|parts| parts.value.take()) {
+        Some(value) => response.map(|_| Box::new(value) as Data),
+        None => response.map(boxed),
+    }
+}
+
 /// The `data` of an operation, typed: [`Client::call_data`] as a free function.
 pub async fn call_data(client: &Client, operation_id: &str, params: serde_json::Value) -> Result<Response<Data>> {
     client.call_data(operation_id, params).await
 }
 
-/// Turns a typed response into a JSON one.
+/// Turns a typed response into a JSON one (keeping what a tolerant read reported).
 pub fn data_to_value(response: Response<Data>) -> Result<Response<serde_json::Value>> {
-    let (data, meta) = response.into_parts();
-    let value =
-        erased_serde::serialize(&*data, serde_json::value::Serializer).map_err(|e| NpayError::UnexpectedResponse {
+    let value = erased_serde::serialize(&**response.data(), serde_json::value::Serializer).map_err(|e| {
+        NpayError::UnexpectedResponse {
             operation: "serialise",
-            status: meta.status,
+            status: response.meta().status,
             message: e.to_string(),
-            trace_id: meta.trace_id.clone(),
-        })?;
-    Ok(Response::new(value, meta))
+            trace_id: response.meta().trace_id.clone(),
+        }
+    })?;
+    Ok(response.map(|_| value))
 }
 
 /// The iterators every language offers, by their contract names.
@@ -109,20 +119,46 @@ impl JsonPager {
             })
             .transpose()
         }
+        // A page read tolerantly hands over its items' JSON, unknown fields kept.
         match self {
-            JsonPager::LastChanged(pager) => to_values(pager.next_page().await?),
-            JsonPager::Search(pager) => to_values(pager.next_page().await?),
+            JsonPager::LastChanged(pager) => {
+                let page = pager.next_page().await?;
+                match pager.take_raw_page() {
+                    Some(raw) if page.is_some() => Ok(Some(raw)),
+                    _ => to_values(page),
+                }
+            }
+            JsonPager::Search(pager) => {
+                let page = pager.next_page().await?;
+                match pager.take_raw_page() {
+                    Some(raw) if page.is_some() => Ok(Some(raw)),
+                    _ => to_values(page),
+                }
+            }
         }
     }
 
     /// The next page of items, typed (serialises as a JSON array of the items); `None` when done.
     pub async fn next_page_data(&mut self) -> Result<Option<Data>> {
-        fn erase<T: Serialize + Send + 'static>(page: Option<Vec<T>>) -> Option<Data> {
-            page.map(|items| Box::new(items) as Data)
+        /// A page read tolerantly is handed over as its items' JSON (unknown fields kept).
+        fn raw_or_typed<T: Serialize + Send + 'static>(
+            page: Option<Vec<T>>,
+            raw: Option<Vec<serde_json::Value>>,
+        ) -> Option<Data> {
+            match (page, raw) {
+                (Some(_), Some(raw)) => Some(Box::new(raw) as Data),
+                (page, _) => page.map(|items| Box::new(items) as Data),
+            }
         }
         match self {
-            JsonPager::LastChanged(pager) => Ok(erase(pager.next_page().await?)),
-            JsonPager::Search(pager) => Ok(erase(pager.next_page().await?)),
+            JsonPager::LastChanged(pager) => {
+                let page = pager.next_page().await?;
+                Ok(raw_or_typed(page, pager.take_raw_page()))
+            }
+            JsonPager::Search(pager) => {
+                let page = pager.next_page().await?;
+                Ok(raw_or_typed(page, pager.take_raw_page()))
+            }
         }
     }
 }

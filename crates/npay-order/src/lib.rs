@@ -36,6 +36,7 @@
 pub mod chunk;
 mod client;
 mod config;
+pub mod drift;
 mod error;
 pub mod json;
 pub mod paging;
@@ -44,8 +45,14 @@ mod response;
 mod retry;
 mod rules;
 mod token;
+pub mod tolerant;
 pub mod validate;
 pub mod watch;
+
+/// The answers' shapes for tolerant decoding, generated from the spec.
+#[rustfmt::skip] // generated: formatted by its renderer
+#[path = "generated/shapes.rs"]
+mod generated_shapes;
 
 /// Parameter types of every operation, generated from the spec.
 #[allow(clippy::all)]
@@ -55,6 +62,7 @@ pub mod ops;
 
 pub use client::Client;
 pub use config::{ClientBuilder, Config, Environment, Secret, TokenScope};
+pub use drift::{Deviation, DeviationKind, DriftReport};
 pub use error::{ApiError, ConnectionError, InvalidInput, NpayError, RequestSent, Result};
 pub use npay_order_api::{Timestamp, enums, types};
 pub use ops::OPERATIONS;

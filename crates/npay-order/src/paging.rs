@@ -86,6 +86,8 @@ pub struct LastChangedPager {
     more_sequence: Option<String>,
     last_key: Option<(Timestamp, String)>,
     done: bool,
+    /// The last page's items as JSON, when its answer was read tolerantly (see [`raw_items`]).
+    raw_page: Option<Vec<serde_json::Value>>,
 }
 
 impl LastChangedPager {
@@ -99,6 +101,7 @@ impl LastChangedPager {
             params.more_sequence = self.more_sequence.clone();
             let response = self.client.list_last_changed_statuses(params).await?;
             self.windows.note_server_clock(response.meta().timestamp.as_deref());
+            let mut raw = raw_items(&response, "lastChangeStatuses");
             let data = response.into_data();
             match data.more {
                 Some(more) => {
@@ -122,10 +125,10 @@ impl LastChangedPager {
                     self.done = !self.windows.advance(window_end);
                 }
             }
-            let items: Vec<LastChangedStatus> = data
+            let keep: Vec<bool> = data
                 .last_change_statuses
-                .into_iter()
-                .filter(|item| {
+                .iter()
+                .map(|item| {
                     let key = (item.last_changed_date, item.product_order_id.clone());
                     let new = self.last_key.as_ref().is_none_or(|last| &key > last);
                     if new {
@@ -134,6 +137,8 @@ impl LastChangedPager {
                     new
                 })
                 .collect();
+            let items = kept(data.last_change_statuses, &keep);
+            self.raw_page = raw.take().map(|raw| kept(raw, &keep));
             if !items.is_empty() {
                 return Ok(Some(items));
             }
@@ -150,6 +155,8 @@ pub struct SearchPager {
     page: i32,
     seen: HashSet<String>,
     done: bool,
+    /// The last page's items as JSON, when its answer was read tolerantly (see [`raw_items`]).
+    raw_page: Option<Vec<serde_json::Value>>,
 }
 
 impl SearchPager {
@@ -163,6 +170,7 @@ impl SearchPager {
             params.page = Some(self.page);
             let response = self.client.search_product_orders(params).await?;
             self.windows.note_server_clock(response.meta().timestamp.as_deref());
+            let raw = raw_items(&response, "contents");
             let data = response.into_data();
             if data.pagination.has_next {
                 self.page += 1;
@@ -170,13 +178,39 @@ impl SearchPager {
                 self.page = 1;
                 self.done = !self.windows.advance(window_end);
             }
-            let items: Vec<_> =
-                data.contents.into_iter().filter(|c| self.seen.insert(c.product_order_id.clone())).collect();
+            let keep: Vec<bool> = data.contents.iter().map(|c| self.seen.insert(c.product_order_id.clone())).collect();
+            let items = kept(data.contents, &keep);
+            self.raw_page = raw.map(|raw| kept(raw, &keep));
             if !items.is_empty() {
                 return Ok(Some(items));
             }
         }
         Ok(None)
+    }
+}
+
+/// The items of a page as JSON (unknown fields kept), when its answer was read tolerantly: the
+/// list `key` of the repaired data, aligned item for item with the typed list.
+fn raw_items<T>(response: &crate::Response<T>, key: &str) -> Option<Vec<serde_json::Value>> {
+    response.tolerant()?.value.get(key)?.as_array().cloned()
+}
+
+/// The items whose flag in `keep` is set.
+fn kept<T>(items: Vec<T>, keep: &[bool]) -> Vec<T> {
+    items.into_iter().zip(keep).filter_map(|(item, keep)| keep.then_some(item)).collect()
+}
+
+impl LastChangedPager {
+    /// The JSON of the items [`Self::next_page`] returned last, if that page was read tolerantly.
+    pub(crate) fn take_raw_page(&mut self) -> Option<Vec<serde_json::Value>> {
+        self.raw_page.take()
+    }
+}
+
+impl SearchPager {
+    /// The JSON of the items [`Self::next_page`] returned last, if that page was read tolerantly.
+    pub(crate) fn take_raw_page(&mut self) -> Option<Vec<serde_json::Value>> {
+        self.raw_page.take()
     }
 }
 
@@ -206,7 +240,15 @@ impl Client {
     /// server's now), any length.
     pub fn last_changed_pager(&self, params: ListLastChangedStatusesParams) -> LastChangedPager {
         let windows = Windows { start: params.last_changed_from, end: params.last_changed_to, server_now: None };
-        LastChangedPager { client: self.clone(), params, windows, more_sequence: None, last_key: None, done: false }
+        LastChangedPager {
+            client: self.clone(),
+            params,
+            windows,
+            more_sequence: None,
+            last_key: None,
+            done: false,
+            raw_page: None,
+        }
     }
 
     /// Every change of a range, once each, as a stream (see [`LastChangedPager`]).
@@ -224,7 +266,7 @@ impl Client {
     pub fn search_pager(&self, params: SearchProductOrdersParams) -> SearchPager {
         let windows = Windows { start: params.from, end: params.to, server_now: None };
         let page = params.page.unwrap_or(1);
-        SearchPager { client: self.clone(), params, windows, page, seen: HashSet::new(), done: false }
+        SearchPager { client: self.clone(), params, windows, page, seen: HashSet::new(), done: false, raw_page: None }
     }
 
     /// Every product order of a range, once each, as a stream (see [`SearchPager`]).

@@ -9,7 +9,7 @@ use http::{HeaderMap, StatusCode};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Value};
 
-use crate::auth::{ct_eq, decode_sign, expected_hash};
+use crate::auth::{decode_sign, sign_matches};
 use crate::enums::*;
 use crate::input::{Fields, Invalid, Query, json_object};
 use crate::reply::Reply;
@@ -128,8 +128,7 @@ pub async fn issue_token(
     };
     let secret = shared.client_secret.clone();
     let id = client_id.to_string();
-    let expected = tokio::task::spawn_blocking(move || expected_hash(&secret, &id, ts)).await.ok().flatten();
-    let valid = expected.is_some_and(|e| ct_eq(e.as_bytes(), &decoded));
+    let valid = tokio::task::spawn_blocking(move || sign_matches(&secret, &id, ts, &decoded)).await.unwrap_or(false);
     if !valid {
         return (Reply::authn("client_secret_sign does not match", trace, now), None);
     }

@@ -13,11 +13,25 @@ pub const TOKEN_LIFETIME_MS: i64 = 10_800_000;
 /// A token with at least this much left is handed out again.
 pub const TOKEN_REUSE_MIN_MS: i64 = 1_800_000;
 
-/// The bcrypt string `bcrypt(client_id + "_" + timestamp, salt = secret)` a valid sign decodes
-/// to (the client's own [`npay_order_api::signature::bcrypt_of`]; the secret's last salt character
-/// is canonicalised, as jBCrypt and node-bcrypt do).
-pub fn expected_hash(secret: &str, client_id: &str, timestamp_ms: i64) -> Option<String> {
-    npay_order_api::signature::bcrypt_of(client_id, secret, timestamp_ms).ok()
+/// The alphabet bcrypt writes salts and hashes in.
+const BCRYPT_ALPHABET: &[u8] = b"./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/// Whether `decoded` (a decoded `client_secret_sign`) is `bcrypt(client_id + "_" + timestamp,
+/// salt = secret)`. Verified with the `bcrypt` crate directly — not with the client's signing
+/// code, so that a signing bug in the client cannot hide behind the same bug here.
+///
+/// The bcrypt string must carry the secret's own salt. Its last salt character is compared by its
+/// top two bits only: 22 characters carry 132 bits for a 16-byte salt, so secrets such as the
+/// published test vector's `…uv` stand for the same salt as `…uu` (jBCrypt and node-bcrypt accept
+/// them the same way).
+pub fn sign_matches(secret: &str, client_id: &str, timestamp_ms: i64, decoded: &[u8]) -> bool {
+    let (Ok(hash), secret) = (std::str::from_utf8(decoded), secret.as_bytes()) else { return false };
+    let (Some(prefix), true) = (hash.as_bytes().get(..29), secret.len() == 29) else { return false };
+    let top_bits = |c: u8| BCRYPT_ALPHABET.iter().position(|&a| a == c).map(|i| i & 0b11_0000);
+    if prefix[..28] != secret[..28] || top_bits(prefix[28]).is_none() || top_bits(prefix[28]) != top_bits(secret[28]) {
+        return false;
+    }
+    bcrypt::verify(format!("{client_id}_{timestamp_ms}"), hash).unwrap_or(false)
 }
 
 /// Decodes a `client_secret_sign`: standard or URL-safe Base64, padding optional.
@@ -29,14 +43,6 @@ pub fn decode_sign(sign: &str) -> Option<Vec<u8>> {
         }
     }
     None
-}
-
-/// Constant-time equality of two byte strings.
-pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// A token the sandbox has issued.
@@ -101,18 +107,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn published_test_vector_verifies_with_canonicalised_salt() {
-        let h = expected_hash("$2a$10$abcdefghijklmnopqrstuv", "aaaabbbbcccc", 1643961623299).unwrap();
-        assert_eq!(h, "$2a$10$abcdefghijklmnopqrstuuBVWYJN6OEOtLu8V4p41kb.NzUiA3nk2");
+    fn the_published_test_vector_verifies_with_its_non_canonical_salt() {
         let sign = "JDJhJDEwJGFiY2RlZmdoaWprbG1ub3BxcnN0dXVCVldZSk42T0VPdEx1OFY0cDQxa2IuTnpVaUEzbmsy";
-        assert_eq!(decode_sign(sign).unwrap(), h.as_bytes());
+        let decoded = decode_sign(sign).unwrap();
+        assert!(sign_matches("$2a$10$abcdefghijklmnopqrstuv", "aaaabbbbcccc", 1643961623299, &decoded));
+        assert!(!sign_matches("$2a$10$abcdefghijklmnopqrstuv", "aaaabbbbcccc", 1643961623300, &decoded));
+        assert!(!sign_matches("$2a$10$abcdefghijklmnopqrstuv", "other", 1643961623299, &decoded));
     }
 
     #[test]
-    fn rejects_malformed_secrets() {
-        for secret in ["secret", "$2a$04$short", "$3a$04$sandboxsecretsandboxse"] {
-            assert!(expected_hash(secret, "id", 1).is_none(), "{secret}");
+    fn a_sign_made_with_another_salt_is_refused() {
+        let other = bcrypt::hash_with_salt("id_1", 4, *b"0123456789abcdef").unwrap().to_string();
+        assert!(!sign_matches("$2a$04$sandboxsecretsandboxse", "id", 1, other.as_bytes()));
+        for secret in ["secret", "$2a$04$short", ""] {
+            assert!(!sign_matches(secret, "id", 1, other.as_bytes()), "{secret}");
         }
-        assert!(expected_hash("$2a$04$sandboxsecretsandboxse", "id", 1).is_some());
+        assert!(!sign_matches("$2a$04$sandboxsecretsandboxse", "id", 1, b"not a bcrypt string"));
     }
 }

@@ -5,6 +5,7 @@ use std::sync::atomic::Ordering;
 use http::{Method, StatusCode};
 use serde_json::{Map, Value, json};
 
+use crate::deviate::{DeviationConfig, DeviationState};
 use crate::enums::{ClaimReason, ClaimType, DeliveryMethod};
 use crate::faults::{FaultConfig, FaultState};
 use crate::input::{Fields, Invalid, json_object};
@@ -42,6 +43,8 @@ pub fn handle(shared: &Shared, method: &Method, path: &str, body: &[u8], trace: 
         ["clock"] => expect(Method::POST).and_then(|_| advance_clock(shared, body, trace)),
         ["faults"] if *method == Method::GET => Ok(faults_reply(&lock(&shared.faults).config)),
         ["faults"] => expect(Method::PUT).and_then(|_| put_faults(shared, body, trace)),
+        ["deviations"] if *method == Method::GET => Ok(Reply::json(StatusCode::OK, &lock(&shared.deviations).config)),
+        ["deviations"] => expect(Method::PUT).and_then(|_| put_deviations(shared, body, trace)),
         ["stats"] => expect(Method::GET).map(|_| stats(shared)),
         ["traffic"] if *method == Method::GET => Ok(traffic_reply(shared)),
         ["traffic"] => expect(Method::PUT).and_then(|_| put_traffic(shared, body, trace)),
@@ -275,6 +278,25 @@ fn put_faults(shared: &Shared, body: &[u8], trace: &str) -> Result<Reply, Reply>
     *lock(&shared.faults) = FaultState::new(config);
     shared.faults_active.store(active, Ordering::Relaxed);
     shared.latency_ms.store(latency_ms, Ordering::Relaxed);
+    Ok(reply)
+}
+
+/// `PUT deviations {"rate": 0.2, "kinds": ["stringNumbers", …], "seed": 1}`: see `deviate.rs`.
+fn put_deviations(shared: &Shared, body: &[u8], trace: &str) -> Result<Reply, Reply> {
+    let config: DeviationConfig = serde_json::from_slice(body).map_err(|e| {
+        let mut inv = Invalid::default();
+        inv.push("deviations", "typeMismatch", format!("not a deviation setting: {e}"));
+        Reply::invalid(&inv, trace, shared.now())
+    })?;
+    if !(0.0..=1.0).contains(&config.rate) {
+        let mut inv = Invalid::default();
+        inv.push("rate", "Range", "rate must be between 0 and 1");
+        return Err(Reply::invalid(&inv, trace, shared.now()));
+    }
+    let reply = Reply::json(StatusCode::OK, &config);
+    let state = DeviationState::new(config, shared.seed);
+    shared.deviations_active.store(state.is_active(), Ordering::Relaxed);
+    *lock(&shared.deviations) = state;
     Ok(reply)
 }
 

@@ -1,4 +1,4 @@
-//! Enumerations of the API (Commerce 2.72 value sets, see facts §7) and the courier codes.
+//! Enumerations of the API (Commerce 2.72 value sets) and the courier codes.
 
 macro_rules! str_enum {
     ($(#[$m:meta])* $name:ident { $($var:ident = $s:literal),+ $(,)? }) => {

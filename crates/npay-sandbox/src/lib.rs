@@ -25,7 +25,8 @@
 //! The base URL is `http://127.0.0.1:PORT/npay/partner`: the API paths (`/v1/...`) are served below
 //! it and the control API below `<base_url>/_sandbox/`.
 //!
-//! Facts come from `shared/npay-api-facts.md`; most of the mall API's details are only published
+//! Facts come from Naver's public documentation (each part of the spec says where, in
+//! `x-npay-source`); most of the mall API's details are only published
 //! for its Commerce twin, so much below is **inferred** and marked so. The decisions are listed
 //! here so that SDK authors know what is emulated and what is a guess.
 //!
@@ -38,12 +39,12 @@
 //!   unconfirmed)*. Missing or malformed fields → 400 code `4000` with `invalidInputs` (`timestamp`
 //!   must be an integer; any int64 is one, and one far from now fails the window check with 401).
 //!   A JSON body is not read, so it fails with missing fields (as reported for the real API).
-//! * Signature: `bcrypt(client_id + "_" + timestamp, salt = client_secret)`, the secret's last salt
-//!   character canonicalised (only its top 2 bits count, as jBCrypt and node-bcrypt do), compared in
-//!   constant time with the Base64-decoded sign. Standard and URL-safe Base64, padding optional.
-//!   The bcrypt string is the client's own (`npay_order_api::signature::bcrypt_of`), so client and
-//!   sandbox cannot drift apart. The published test vector (`aaaabbbbcccc`,
-//!   `$2a$10$abcdefghijklmnopqrstuv`) verifies.
+//! * Signature: the Base64-decoded sign must be `bcrypt(client_id + "_" + timestamp, salt =
+//!   client_secret)`: a bcrypt string carrying the secret's salt (its last salt character compared
+//!   by its top 2 bits only, as jBCrypt and node-bcrypt do), verified with the `bcrypt` crate.
+//!   Standard and URL-safe Base64, padding optional. The sandbox does not use the client's signing
+//!   code, so a signing bug in the client cannot hide behind the same bug here. The published test
+//!   vector (`aaaabbbbcccc`, `$2a$10$abcdefghijklmnopqrstuv`) verifies.
 //! * `type=SELLER` without `account_id` → 400 (a rule between fields the spec cannot express);
 //!   with it, once the signature is verified → **403** `RESOURCE_NOT_AVAILABLE`: the sandbox
 //!   application has no related sellers *(code inferred)*.
@@ -192,7 +193,7 @@
 //! release, and plain delivery (DELIVERING → DELIVERED). Dispatching over a buyer cancel request
 //! records one `DISPATCHED` change.
 //!
-//! ## State machine (facts §8, decisions marked)
+//! ## State machine (decisions marked)
 //!
 //! | operation / event | from | to | refused with |
 //! |---|---|---|---|
@@ -314,6 +315,7 @@ mod api;
 mod auth;
 mod changes;
 mod control;
+mod deviate;
 mod enums;
 mod fake;
 mod faults;
@@ -334,6 +336,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 pub use crate::changes::VisibilityConfig;
+pub use crate::deviate::{DeviationConfig, DeviationKind};
 pub use crate::enums::DELIVERY_COMPANY_CODES;
 pub use crate::traffic::TrafficConfig;
 

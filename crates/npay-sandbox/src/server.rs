@@ -18,6 +18,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, watch};
 
 use crate::auth::{TokenCheck, TokenStore};
+use crate::deviate::{DeviationConfig, DeviationState};
 use crate::faults::{Bucket, Fault, FaultConfig, FaultState};
 use crate::reply::Reply;
 use crate::router::{Op, Route, route};
@@ -72,6 +73,9 @@ pub struct Shared {
     pub store: Mutex<Store>,
     pub faults: Mutex<FaultState>,
     pub faults_active: AtomicBool,
+    /// The deviation fault (`PUT _sandbox/deviations`).
+    pub deviations: Mutex<DeviationState>,
+    pub deviations_active: AtomicBool,
     pub latency_ms: AtomicU64,
     /// The traffic generator (`PUT _sandbox/traffic`).
     pub traffic: Mutex<crate::traffic::Traffic>,
@@ -106,6 +110,8 @@ impl Shared {
             store: Mutex::new(Store::new(seed)),
             faults: Mutex::new(FaultState::new(FaultConfig { seed, ..FaultConfig::default() })),
             faults_active: AtomicBool::new(false),
+            deviations: Mutex::new(DeviationState::new(DeviationConfig::default(), seed)),
+            deviations_active: AtomicBool::new(false),
             latency_ms: AtomicU64::new(0),
             traffic: Mutex::new(crate::traffic::Traffic::new(crate::traffic::TrafficConfig::default())),
             bucket: Mutex::new(rate_limit.map(Bucket::new)),
@@ -149,6 +155,8 @@ impl Shared {
         lock(&self.tokens).clear();
         *lock(&self.faults) = FaultState::new(FaultConfig { seed: self.seed, ..FaultConfig::default() });
         self.faults_active.store(false, Ordering::Relaxed);
+        *lock(&self.deviations) = DeviationState::new(DeviationConfig::default(), self.seed);
+        self.deviations_active.store(false, Ordering::Relaxed);
         self.latency_ms.store(0, Ordering::Relaxed);
         *lock(&self.bucket) = self.rate_limit.map(Bucket::new);
         self.stats.reset();
@@ -374,7 +382,12 @@ async fn handle(shared: Arc<Shared>, ctl: Arc<ConnCtl>, req: Request<Incoming>) 
     let (reply, rate) = if op == Op::IssueToken {
         api::issue_token(&shared, &trace, parts.uri.query(), &parts.headers, body).await
     } else {
-        api::handle(&shared, op, param.as_deref(), parts.uri.query(), &parts.headers, &body, &trace)
+        let (mut reply, rate) =
+            api::handle(&shared, op, param.as_deref(), parts.uri.query(), &parts.headers, &body, &trace);
+        if reply.status.is_success() && shared.deviations_active.load(Ordering::Relaxed) {
+            reply.body = lock(&shared.deviations).perturb(&reply.body);
+        }
+        (reply, rate)
     };
 
     match fault {

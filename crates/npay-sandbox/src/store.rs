@@ -1,4 +1,4 @@
-//! The order store and its state machine (facts §8, with the decisions listed in the crate docs).
+//! The order store and its state machine (the decisions are listed in the crate docs).
 
 use std::collections::{BTreeMap, HashMap};
 

@@ -18,8 +18,21 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, AsyncIterator, Callable, Dict, Iterator, List, Mapping, Optional, Type, TypeVar
 
+    from typing import TypedDict
+
     T = TypeVar("T")
     C = TypeVar("C", bound="BaseClient")
+
+    class DriftEntry(TypedDict):
+        """One deviation of the API's answers from the spec (see ``drift_report``)."""
+
+        operation: str
+        path: str
+        expected: str
+        seen: str
+        kind: str
+        count: int
+        firstSeen: str
 
 #: `logging.DEBUG`, without importing `logging` to read it.
 _DEBUG = 10
@@ -53,6 +66,12 @@ def _timeout(value: object) -> Optional[float]:
     return float(value)
 
 
+def _flag(name: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise _invalid(name, f"must be True or False, not {type(value).__name__}")
+    return value
+
+
 def _max_retries(value: object) -> Optional[int]:
     if value is None:
         return None
@@ -70,6 +89,7 @@ def _raw(data: T, meta: Mapping[str, Any]) -> RawResponse[T]:
         headers=dict(meta["headers"]),
         trace_id=meta.get("trace_id"),
         timestamp=meta.get("timestamp"),
+        raw_json=meta.get("raw_json"),
     )
 
 
@@ -109,6 +129,7 @@ class BaseClient:
         timeout: float = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         account_id: Optional[str] = None,
+        strict: bool = False,
     ) -> None:
         logger()  # logging is set up with the first client (see `_logging`)
         self._native = NativeClient(
@@ -119,6 +140,7 @@ class BaseClient:
             timeout=_timeout(timeout),
             max_retries=_max_retries(max_retries),
             account_id=_optional_text("account_id", account_id),
+            strict=_flag("strict", strict),
         )
 
     @classmethod
@@ -144,6 +166,19 @@ class BaseClient:
             client.with_options(timeout=5).list_product_order_ids(order_id)
         """
         return self._wrap(self._native.with_options(timeout=_timeout(timeout), max_retries=_max_retries(max_retries)))
+
+    def drift_report(self) -> List[DriftEntry]:
+        """Every way the API's answers differed from the spec, as seen by this client: one entry
+        per deviation with ``operation``, ``path`` (JSON path, list indices collapsed:
+        ``data[].productOrder.totalPaymentAmount``), ``expected`` and ``seen`` types, ``kind``
+        (``coerced``, ``emptied``, ``missing`` or ``unknownField``), ``count`` and ``firstSeen``.
+        Never holds a value from an answer, so it can be pasted into an issue::
+
+            for entry in client.drift_report():
+                print(entry["operation"], entry["path"], entry["kind"], entry["count"])
+        """
+        report: List[DriftEntry] = self._native.drift_report()
+        return report
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(client_id={self.client_id!r}, base_url={self.base_url!r}, client_secret=<redacted>)"

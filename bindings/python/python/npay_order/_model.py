@@ -222,6 +222,12 @@ class Model:
                             value = arg(value)
                     self.__dict__[name] = value
                     return value
+            elif not name.startswith("_"):
+                # A field the spec does not know (Naver added it): readable by its JSON name or
+                # its snake_case form, as plain Python values. Type checkers do not see it.
+                value = _unknown_field(self, name)
+                if value is not None:
+                    return value
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     @classmethod
@@ -283,6 +289,12 @@ class Model:
                 value = raw.get_py(field.key)
                 if value is not None:
                     out[field.key] = value
+        if raw is not None:
+            # Fields the spec does not know stay in the JSON shape.
+            known = {field.key for field in self._FIELDS}
+            for key, value in raw.to_py().items():
+                if key not in known and value is not None:
+                    out[key] = value
         return out
 
     @classmethod
@@ -346,6 +358,25 @@ class Model:
             if value is not None:
                 shown.append(f"{field.attr}={_show(value)}")
         return f"{type(self).__name__}({', '.join(shown)})"
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _unknown_field(model: "Model", name: str) -> Any:
+    """The value of a field the answer has but the model does not declare, or ``None``."""
+    try:
+        raw = model._raw
+    except AttributeError:
+        return None
+    if raw is None:
+        return None
+    value = raw.get_py(name)
+    if value is None and "_" in name:
+        value = raw.get_py(_camel(name))
+    return value
 
 
 def _restore(cls: Type[M], values: Tuple[Any, ...]) -> M:

@@ -5,7 +5,7 @@ from __future__ import annotations
 TYPE_CHECKING = False  # `typing` only for type checkers: see `_model`
 if TYPE_CHECKING:
     from typing import Generic as _Generic
-    from typing import Mapping, Optional, TypeVar
+    from typing import Any, Mapping, Optional, TypeVar
 
     T = TypeVar("T")
 else:
@@ -37,9 +37,17 @@ class RawResponse(_Generic[T]):
     response is the first request's.
     """
 
-    __slots__ = ("data", "status", "headers", "trace_id", "timestamp")
+    __slots__ = ("data", "status", "headers", "trace_id", "timestamp", "raw_json")
 
-    def __init__(self, data: T, status: int, headers: Mapping[str, str], trace_id: Optional[str], timestamp: Optional[str]) -> None:
+    def __init__(
+        self,
+        data: T,
+        status: int,
+        headers: Mapping[str, str],
+        trace_id: Optional[str],
+        timestamp: Optional[str],
+        raw_json: Any = None,
+    ) -> None:
         #: What the operation returns: the envelope's ``data``, typed.
         self.data = data
         #: HTTP status of the response.
@@ -50,6 +58,9 @@ class RawResponse(_Generic[T]):
         self.trace_id = trace_id
         #: The envelope's ``timestamp``: when the server answered (ISO-8601, ``+09:00``).
         self.timestamp = timestamp
+        #: The ``data`` exactly as the server sent it (plain JSON values), when the answer deviated
+        #: from the spec — values that could not be coerced are read here; ``None`` when it matched.
+        self.raw_json = raw_json
 
     def __repr__(self) -> str:
         return f"RawResponse(status={self.status}, trace_id={self.trace_id!r}, data={self.data!r})"

@@ -159,16 +159,22 @@ class Sandbox:
         """The seed of the generated data."""
         return self._native.seed
 
+    #: Keyword arguments every :meth:`client` and :meth:`async_client` gets unless the call
+    #: overrides them, e.g. ``{"strict": True}`` for a suite that proves the sandbox conforms.
+    client_defaults: Mapping[str, Any] = {}
+
     def client(self, **options: Any) -> Client:
         """A new :class:`~npay_order.Client` for this sandbox; ``options`` are the client's
-        keyword arguments (``timeout``, ``max_retries``)."""
+        keyword arguments (``timeout``, ``max_retries``, ``strict``)."""
+        options = {**self.client_defaults, **options}
         return Client(self.client_id, self.client_secret, base_url=self.base_url, **options)
 
     def async_client(self, **options: Any) -> AsyncClient:
         """A new :class:`~npay_order.AsyncClient` for this sandbox."""
+        options = {**self.client_defaults, **options}
         return AsyncClient(self.client_id, self.client_secret, base_url=self.base_url, **options)
 
-    # The control API (contract §5).
+    # The control API (see the sandbox's README).
 
     def control(self, method: str, path: str, body: Any = None) -> Any:
         """One call of the control API: ``method`` and ``path`` below ``<sandbox_url>/_sandbox/``,
@@ -216,6 +222,18 @@ class Sandbox:
         if seed is not None:
             body["seed"] = seed
         self.control("PUT", "faults", body)
+
+    def set_deviations(self, *, rate: float, kinds: Optional[List[str]] = None, seed: Optional[int] = None) -> None:
+        """Makes the sandbox's answers deviate from the spec as a real API's may: each field (or,
+        for unknown fields, each object) deviates with chance ``rate``, in one of ``kinds``
+        (default all: ``floatIntegers``, ``stringNumbers``, ``numberStrings``, ``ynBooleans``,
+        ``naiveDateTimes``, ``compactDates``, ``nulls``, ``missing``, ``wrongTypes``,
+        ``unknownFields``). Essential fields (ids, ``data``) are never touched; ``rate=0`` turns it
+        off. For testing tolerant reads: a ``strict=True`` client refuses such answers."""
+        body: Dict[str, Any] = {"rate": rate, "kinds": list(kinds or [])}
+        if seed is not None:
+            body["seed"] = seed
+        self.control("PUT", "deviations", body)
 
     def stats(self) -> SandboxStats:
         """Tokens issued, requests and applied mutations per operationId."""

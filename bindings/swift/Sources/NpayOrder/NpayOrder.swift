@@ -483,6 +483,22 @@ fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
+    typealias FfiType = UInt64
+    typealias SwiftType = UInt64
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt64 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterInt64: FfiConverterPrimitive {
     typealias FfiType = Int64
     typealias SwiftType = Int64
@@ -604,6 +620,11 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * The base URL every path is appended to.
      */
     func baseUrl()  -> String
+    
+    /**
+     * Every deviation from the spec this client has seen in answers, most frequent first.
+     */
+    func driftReport()  -> [DriftEntry]
     
     /**
      * The same client (pool and token shared) with another timeout per attempt and/or retry budget.
@@ -1180,6 +1201,18 @@ open func baseUrl() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_npay_order_uniffi_fn_method_client_base_url(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Every deviation from the spec this client has seen in answers, most frequent first.
+     */
+open func driftReport() -> [DriftEntry]  {
+    return try!  FfiConverterSequenceTypeDriftEntry.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_npay_order_uniffi_fn_method_client_drift_report(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -3632,9 +3665,10 @@ public protocol SandboxProtocol: AnyObject, Sendable {
     func baseUrl()  -> String
     
     /**
-     * A client of this sandbox: `baseUrl()` and the sandbox's credentials.
+     * A client of this sandbox: `baseUrl()` and the sandbox's credentials; `strict` refuses
+     * answers that deviate from the spec (a suite proving the sandbox conforms sets it).
      */
-    func client(maxRetries: Int32?) throws  -> Client
+    func client(maxRetries: Int32?, strict: Bool?) throws  -> Client
     
     /**
      * The application id the sandbox accepts.
@@ -3832,14 +3866,16 @@ open func baseUrl() -> String  {
 }
     
     /**
-     * A client of this sandbox: `baseUrl()` and the sandbox's credentials.
+     * A client of this sandbox: `baseUrl()` and the sandbox's credentials; `strict` refuses
+     * answers that deviate from the spec (a suite proving the sandbox conforms sets it).
      */
-open func client(maxRetries: Int32? = nil)throws  -> Client  {
+open func client(maxRetries: Int32? = nil, strict: Bool? = nil)throws  -> Client  {
     return try  FfiConverterTypeClient_lift(try rustCallWithError(FfiConverterTypeNpayError_lift) {
         uniffiCallStatus in
     uniffi_npay_order_uniffi_fn_method_sandbox_client(
             self.uniffiCloneHandle(),
-        FfiConverterOptionInt32.lower(maxRetries),uniffiCallStatus
+        FfiConverterOptionInt32.lower(maxRetries),
+        FfiConverterOptionBool.lower(strict),uniffiCallStatus
     )
 })
 }
@@ -5092,6 +5128,11 @@ public struct ClientConfig: Equatable, Hashable, CustomStringConvertible {
      * Retries after the first attempt where retrying is safe; default 2, 0 disables.
      */
     public var maxRetries: Int32?
+    /**
+     * Fail a call whose answer deviates from the spec (`NpayError`, naming each deviation's
+     * path) instead of reading it tolerantly; default false. For tests against the sandbox.
+     */
+    public var strict: Bool?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5113,13 +5154,18 @@ public struct ClientConfig: Equatable, Hashable, CustomStringConvertible {
          */timeoutMs: Int64? = nil, 
         /**
          * Retries after the first attempt where retrying is safe; default 2, 0 disables.
-         */maxRetries: Int32? = nil) {
+         */maxRetries: Int32? = nil, 
+        /**
+         * Fail a call whose answer deviates from the spec (`NpayError`, naming each deviation's
+         * path) instead of reading it tolerantly; default false. For tests against the sandbox.
+         */strict: Bool? = nil) {
         self.clientId = clientId
         self.clientSecret = clientSecret
         self.environment = environment
         self.baseUrl = baseUrl
         self.timeoutMs = timeoutMs
         self.maxRetries = maxRetries
+        self.strict = strict
     }
 
     
@@ -5154,7 +5200,8 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
                 environment: FfiConverterOptionTypeEnvironment.read(from: &buf), 
                 baseUrl: FfiConverterOptionString.read(from: &buf), 
                 timeoutMs: FfiConverterOptionInt64.read(from: &buf), 
-                maxRetries: FfiConverterOptionInt32.read(from: &buf)
+                maxRetries: FfiConverterOptionInt32.read(from: &buf), 
+                strict: FfiConverterOptionBool.read(from: &buf)
         )
     }
 
@@ -5165,6 +5212,7 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.baseUrl, into: &buf)
         FfiConverterOptionInt64.write(value.timeoutMs, into: &buf)
         FfiConverterOptionInt32.write(value.maxRetries, into: &buf)
+        FfiConverterOptionBool.write(value.strict, into: &buf)
     }
 }
 
@@ -7558,6 +7606,126 @@ public func FfiConverterTypeDispatchProductOrdersResponse_lift(_ buf: RustBuffer
 #endif
 public func FfiConverterTypeDispatchProductOrdersResponse_lower(_ value: DispatchProductOrdersResponse) -> RustBuffer {
     return FfiConverterTypeDispatchProductOrdersResponse.lower(value)
+}
+
+
+/**
+ * One way the API's answers differed from the spec (see `Client.driftReport()`). Never holds a
+ * value from an answer.
+ */
+public struct DriftEntry: Equatable, Hashable {
+    /**
+     * The operation whose answer it was.
+     */
+    public var operation: String
+    /**
+     * JSON path from the body's root, list indices collapsed (`data[].productOrder.totalPaymentAmount`).
+     */
+    public var path: String
+    /**
+     * What the spec says is there (`integer`, `date-time`, `object ProductOrder`, `absent`).
+     */
+    public var expected: String
+    /**
+     * What was there, as a JSON type (`string`, `number`, `null`, `absent`).
+     */
+    public var seen: String
+    /**
+     * `coerced`, `emptied`, `missing` or `unknownField`.
+     */
+    public var kind: String
+    /**
+     * How many times it was seen.
+     */
+    public var count: UInt64
+    /**
+     * When it was first seen (ISO-8601, UTC).
+     */
+    public var firstSeen: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The operation whose answer it was.
+         */operation: String, 
+        /**
+         * JSON path from the body's root, list indices collapsed (`data[].productOrder.totalPaymentAmount`).
+         */path: String, 
+        /**
+         * What the spec says is there (`integer`, `date-time`, `object ProductOrder`, `absent`).
+         */expected: String, 
+        /**
+         * What was there, as a JSON type (`string`, `number`, `null`, `absent`).
+         */seen: String, 
+        /**
+         * `coerced`, `emptied`, `missing` or `unknownField`.
+         */kind: String, 
+        /**
+         * How many times it was seen.
+         */count: UInt64, 
+        /**
+         * When it was first seen (ISO-8601, UTC).
+         */firstSeen: String) {
+        self.operation = operation
+        self.path = path
+        self.expected = expected
+        self.seen = seen
+        self.kind = kind
+        self.count = count
+        self.firstSeen = firstSeen
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DriftEntry: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDriftEntry: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DriftEntry {
+        return
+            try DriftEntry(
+                operation: FfiConverterString.read(from: &buf), 
+                path: FfiConverterString.read(from: &buf), 
+                expected: FfiConverterString.read(from: &buf), 
+                seen: FfiConverterString.read(from: &buf), 
+                kind: FfiConverterString.read(from: &buf), 
+                count: FfiConverterUInt64.read(from: &buf), 
+                firstSeen: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DriftEntry, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.operation, into: &buf)
+        FfiConverterString.write(value.path, into: &buf)
+        FfiConverterString.write(value.expected, into: &buf)
+        FfiConverterString.write(value.seen, into: &buf)
+        FfiConverterString.write(value.kind, into: &buf)
+        FfiConverterUInt64.write(value.count, into: &buf)
+        FfiConverterString.write(value.firstSeen, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDriftEntry_lift(_ buf: RustBuffer) throws -> DriftEntry {
+    return try FfiConverterTypeDriftEntry.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDriftEntry_lower(_ value: DriftEntry) -> RustBuffer {
+    return FfiConverterTypeDriftEntry.lower(value)
 }
 
 
@@ -11634,6 +11802,12 @@ public struct ResponseMeta: Equatable, Hashable {
      * The envelope's `timestamp` (ISO-8601 with `+09:00`).
      */
     public var timestamp: String?
+    /**
+     * The `data` exactly as the server sent it (JSON text), when the answer deviated from the
+     * spec: fields the records do not declare, and values that could not be coerced, are read
+     * here. `null` when the answer matched the spec (the records then hold all of it).
+     */
+    public var rawJson: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -11649,11 +11823,17 @@ public struct ResponseMeta: Equatable, Hashable {
          */traceId: String?, 
         /**
          * The envelope's `timestamp` (ISO-8601 with `+09:00`).
-         */timestamp: String?) {
+         */timestamp: String?, 
+        /**
+         * The `data` exactly as the server sent it (JSON text), when the answer deviated from the
+         * spec: fields the records do not declare, and values that could not be coerced, are read
+         * here. `null` when the answer matched the spec (the records then hold all of it).
+         */rawJson: String?) {
         self.status = status
         self.headers = headers
         self.traceId = traceId
         self.timestamp = timestamp
+        self.rawJson = rawJson
     }
 
     
@@ -11675,7 +11855,8 @@ public struct FfiConverterTypeResponseMeta: FfiConverterRustBuffer {
                 status: FfiConverterInt32.read(from: &buf), 
                 headers: FfiConverterDictionaryStringString.read(from: &buf), 
                 traceId: FfiConverterOptionString.read(from: &buf), 
-                timestamp: FfiConverterOptionString.read(from: &buf)
+                timestamp: FfiConverterOptionString.read(from: &buf), 
+                rawJson: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -11684,6 +11865,7 @@ public struct FfiConverterTypeResponseMeta: FfiConverterRustBuffer {
         FfiConverterDictionaryStringString.write(value.headers, into: &buf)
         FfiConverterOptionString.write(value.traceId, into: &buf)
         FfiConverterOptionString.write(value.timestamp, into: &buf)
+        FfiConverterOptionString.write(value.rawJson, into: &buf)
     }
 }
 
@@ -24559,6 +24741,31 @@ fileprivate struct FfiConverterSequenceTypeDispatchProductOrder: FfiConverterRus
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeDriftEntry: FfiConverterRustBuffer {
+    typealias SwiftType = [DriftEntry]
+
+    public static func write(_ value: [DriftEntry], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDriftEntry.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DriftEntry] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [DriftEntry]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDriftEntry.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeFailProductOrderInfo: FfiConverterRustBuffer {
     typealias SwiftType = [FailProductOrderInfo]
 
@@ -25017,6 +25224,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_npay_order_uniffi_checksum_method_client_base_url() != 11823) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_npay_order_uniffi_checksum_method_client_drift_report() != 33331) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_npay_order_uniffi_checksum_method_client_with_options() != 271) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -25191,7 +25401,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_npay_order_uniffi_checksum_method_sandbox_base_url() != 60822) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_npay_order_uniffi_checksum_method_sandbox_client() != 60252) {
+    if (uniffi_npay_order_uniffi_checksum_method_sandbox_client() != 56038) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_npay_order_uniffi_checksum_method_sandbox_client_id() != 24317) {

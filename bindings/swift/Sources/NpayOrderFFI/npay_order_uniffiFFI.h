@@ -269,6 +269,11 @@ uint64_t uniffi_npay_order_uniffi_fn_method_client_authenticate(uint64_t ptr
 RustBuffer uniffi_npay_order_uniffi_fn_method_client_base_url(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_CLIENT_DRIFT_REPORT
+#define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_CLIENT_DRIFT_REPORT
+RustBuffer uniffi_npay_order_uniffi_fn_method_client_drift_report(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_CLIENT_WITH_OPTIONS
 #define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_CLIENT_WITH_OPTIONS
 uint64_t uniffi_npay_order_uniffi_fn_method_client_with_options(uint64_t ptr, RustBuffer timeout_ms, RustBuffer max_retries, RustCallStatus *_Nonnull out_status
@@ -616,7 +621,7 @@ RustBuffer uniffi_npay_order_uniffi_fn_method_sandbox_base_url(uint64_t ptr, Rus
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_SANDBOX_CLIENT
 #define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_SANDBOX_CLIENT
-uint64_t uniffi_npay_order_uniffi_fn_method_sandbox_client(uint64_t ptr, RustBuffer max_retries, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_npay_order_uniffi_fn_method_sandbox_client(uint64_t ptr, RustBuffer max_retries, RustBuffer strict, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_SANDBOX_CLIENT_ID
@@ -1419,6 +1424,12 @@ uint16_t uniffi_npay_order_uniffi_checksum_method_client_authenticate(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_METHOD_CLIENT_BASE_URL
 #define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_METHOD_CLIENT_BASE_URL
 uint16_t uniffi_npay_order_uniffi_checksum_method_client_base_url(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_METHOD_CLIENT_DRIFT_REPORT
+#define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_METHOD_CLIENT_DRIFT_REPORT
+uint16_t uniffi_npay_order_uniffi_checksum_method_client_drift_report(void
     
 );
 #endif

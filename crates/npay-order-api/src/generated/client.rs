@@ -8,6 +8,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     ///주소 (address). 출고지(takingAddress), 수거지(collectAddress), 재배송지(reDeliveryAddress)에 씁니다.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct Address {
         #[serde(
             rename = "addressType",
@@ -64,6 +65,7 @@ pub mod types {
     }
     ///적용 카드 프로모션 (applied card promotion).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct AppliedCardPromotion {
         ///판매자/가맹점 분담 비율 (%) (merchant's share in percent)
         #[serde(
@@ -97,6 +99,7 @@ pub mod types {
     }
     ///적용 쿠폰 (applied coupon). `couponClassCode`는 CouponClassCode를 보십시오.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct AppliedCoupon {
         #[serde(
             rename = "couponClassCode",
@@ -129,6 +132,7 @@ pub mod types {
     }
     ///직전 교환 클레임 (the previous exchange, kept while a new claim runs).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct BeforeClaim {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub exchange: ::std::option::Option<ExchangeClaim>,
@@ -140,6 +144,7 @@ pub mod types {
     }
     ///취소 클레임 (cancel claim). `cancelReason`은 조회용 ClaimReason입니다.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct CancelClaim {
         ///취소 승인 일시 (approved at)
         #[serde(
@@ -219,6 +224,7 @@ pub mod types {
     }
     ///처리 결과 (result of delayDispatch, dispatchProductOrders and every claim operation). 부분 실패는 HTTP 200 안의 failProductOrderInfos로 옵니다. 빈 배열은 생략될 수 있으므로 없으면 빈 목록으로 다루십시오 (treat an absent list as empty).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct ClaimResult {
         ///처리에 실패한 항목 (per-item failures)
         #[serde(
@@ -242,6 +248,7 @@ pub mod types {
     }
     ///처리 결과 응답 (shared by delayDispatch, dispatchProductOrders and every claim operation).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct ClaimResultResponse {
         pub data: ClaimResult,
         ///응답 일시 (response time)
@@ -257,6 +264,7 @@ pub mod types {
     }
     ///수수료 한 행 (one commission row; Commerce `CommerceCommissionDetail.pay-settle`). 상품 주문 하나가 수수료 유형마다 한 행입니다. 금액은 원 단위 정수, 수수료는 음수입니다.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct CommissionDetail {
         ///수수료 금액, 음수 (commission amount, negative)
         #[serde(rename = "commissionAmount")]
@@ -351,6 +359,7 @@ pub mod types {
     }
     ///수수료 상세 내역 조회 응답 — 봉투 없는 `{elements, pagination}` (page of commission rows; no envelope).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct CommissionDetailsPage {
         ///수수료 행 (commission rows)
         pub elements: ::std::vec::Vec<CommissionDetail>,
@@ -363,6 +372,7 @@ pub mod types {
     }
     ///끝난 클레임 이력 (a finished or withdrawn claim on this product order). 수량 클레임에서는 한 상품 주문에 여러 클레임이 쌓일 수 있고, 철회된 반품·교환도 여기에 남습니다.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct CompletedClaim {
         ///클레임 완료(또는 철회) 처리 일시 (claim closed at)
         #[serde(
@@ -661,6 +671,7 @@ pub mod types {
     }
     ///발주 확인 요청.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct ConfirmProductOrdersRequest {
         ///발주 확인할 상품 주문 번호 목록 (product order ids), 1–30개 (1 to 30 ids; Commerce limit, assumed for the mall; the SDK splits longer lists)
         #[serde(rename = "productOrderIds")]
@@ -673,6 +684,7 @@ pub mod types {
     }
     ///발주 확인 처리 응답.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct ConfirmProductOrdersResponse {
         pub data: ConfirmResult,
         ///응답 일시 (response time)
@@ -688,6 +700,7 @@ pub mod types {
     }
     ///발주 확인 결과 (confirm result; differs from ClaimResult in its success list). 빈 배열은 생략될 수 있습니다.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct ConfirmResult {
         ///처리에 실패한 항목 (per-item failures)
         #[serde(
@@ -711,6 +724,7 @@ pub mod types {
     }
     ///발주 확인 성공 항목 (one confirmed product order).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct ConfirmSuccessInfo {
         ///주문 후 배송지가 바뀌었는지 — true면 배송지를 다시 조회하십시오 (shipping address changed since ordering; re-read it)
         #[serde(
@@ -729,6 +743,7 @@ pub mod types {
     }
     ///진행 중인 클레임 (the claim currently open on this product order; at most one is set).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct CurrentClaim {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cancel: ::std::option::Option<CancelClaim>,
@@ -747,6 +762,7 @@ pub mod types {
     }
     ///일별 정산 한 행 (one daily settlement row; Commerce `CommerceDailySettle.pay-settle`). 금액은 원 단위 정수, 수수료는 음수입니다.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct DailySettlement {
         ///계좌 번호 (account number; may be masked)
         #[serde(
@@ -890,6 +906,7 @@ pub mod types {
     }
     ///일별 정산 내역 조회 응답 — 봉투 없는 `{elements, pagination}` (page of daily settlement rows; no envelope).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct DailySettlementsPage {
         ///정산 예정일별 행 (one row per expected settlement date)
         pub elements: ::std::vec::Vec<DailySettlement>,
@@ -902,6 +919,7 @@ pub mod types {
     }
     ///일별 부가세 신고 한 행 (one daily VAT row; Commerce `CommerceDailyVatDeclaration.pay-settle`). 금액의 뜻은 VatByCase와 같습니다.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct DailyVat {
         ///현금영수증 발급 제외 금액 (amount excluded from cash-receipt issuance)
         #[serde(rename = "cashExclusionIssuanceAmount")]
@@ -953,6 +971,7 @@ pub mod types {
     }
     ///일별 부가세 신고 내역 조회 응답 — 봉투 없는 `{elements, pagination}` (page of daily VAT rows; no envelope).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct DailyVatPage {
         ///정산 기준일별 행 (one row per settlement basis date)
         pub elements: ::std::vec::Vec<DailyVat>,
@@ -965,6 +984,7 @@ pub mod types {
     }
     ///발송 지연 요청 (delay dispatch). `delayedDispatchReason` 값은 DelayedDispatchReason을 보십시오. 발송 기한이 허용 범위를 벗어나면 104105로 실패합니다. 필드명이 조회 응답(delayedDispatchDetailedReason)과 달리 dispatchDelayedDetailedReason임에 주의하십시오.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct DelayDispatchRequest {
         #[serde(rename = "delayedDispatchReason")]
         pub delayed_dispatch_reason: crate::enums::DelayedDispatchReason,
@@ -987,6 +1007,7 @@ pub mod types {
     }
     ///배송 정보 (dispatch data, present once dispatched).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct Delivery {
         ///배송 완료 일시 (delivered at)
         #[serde(
@@ -1055,6 +1076,7 @@ pub mod types {
     }
     ///발송 처리 한 건 (one dispatch entry). deliveryMethod는 RequestDeliveryMethod, deliveryCompanyCode는 DeliveryCompanyCode를 보십시오. `DELIVERY`이면 택배사 코드와 송장 번호가 필요하고(104118/104119/104120/104121/104122), 배송 없음·직접 전달 등은 필요 없습니다. 수량 필드는 없으며 남은 수량 전체가 발송됩니다.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct DispatchProductOrder {
         #[serde(
             rename = "deliveryCompanyCode",
@@ -1085,6 +1107,7 @@ pub mod types {
     }
     ///발송 처리 요청. 구매자 취소 요청이 걸린 주문을 발송하면 그 취소 요청이 거부됩니다 (취소 거부 API는 따로 없음).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct DispatchProductOrdersRequest {
         ///발송 처리 목록, 1–30건 (1 to 30 entries; the SDK splits longer lists)
         #[serde(rename = "dispatchProductOrders")]
@@ -1170,6 +1193,7 @@ whose codes start with `GW.` use this schema.)*/
     }
     ///교환 클레임 (exchange claim): 수거 → 수거 완료 → 재배송. reDeliveryAddress는 구매자 재배송지입니다.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct ExchangeClaim {
         ///클레임 배송비 청구액 (claim delivery fee charged) — KRW, 원 단위
         #[serde(
@@ -1416,6 +1440,7 @@ whose codes start with `GW.` use this schema.)*/
     }
     ///항목별 처리 실패 (one per-item failure). HTTP 200 안에 담겨 오며 예외가 아니라 결과입니다.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct FailProductOrderInfo {
         /**처리 실패 코드 (per-item failure code, a numeric code sent as a string). 알려진 값 (Commerce 2.72):
 
@@ -1462,6 +1487,7 @@ whose codes start with `GW.` use this schema.)*/
     }
     ///교환 보류 요청. holdbackClassType은 HoldbackReason 14개 값 중 하나입니다.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct HoldbackExchangeRequest {
         ///추가 교환 비용 (원) (extra exchange fee in KRW)
         #[serde(
@@ -1482,6 +1508,7 @@ whose codes start with `GW.` use this schema.)*/
     }
     ///반품 보류 요청. holdbackClassType은 HoldbackReason 14개 값 중 하나입니다.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct HoldbackReturnRequest {
         ///추가 반품 비용 (원) (extra return fee in KRW)
         #[serde(
@@ -1502,6 +1529,7 @@ whose codes start with `GW.` use this schema.)*/
     }
     ///배송 희망일 정보 (requested delivery date). Commerce 전용 기능으로 가맹점 주문에는 없을 수 있습니다.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct HopeDelivery {
         ///희망 지역 추가 배송비 (extra fee for the region) — KRW, 원 단위
         #[serde(
@@ -1559,6 +1587,7 @@ whose codes start with `GW.` use this schema.)*/
     }
     ///남은 항목이 있을 때만 오는 이어 받기 정보 (continuation cursor; absent when everything in the range was returned).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct LastChangedMore {
         ///다음 요청의 lastChangedFrom으로 쓸 값 — 돌려주지 못한 첫 항목의 변경 일시 (pass as lastChangedFrom of the next call)
         #[serde(rename = "moreFrom")]
@@ -1574,6 +1603,7 @@ whose codes start with `GW.` use this schema.)*/
     }
     ///변경된 상품 주문 한 건 (one changed product order; identifies it, details come from queryProductOrders).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct LastChangedStatus {
         #[serde(
             rename = "claimStatus",
@@ -1625,6 +1655,7 @@ whose codes start with `GW.` use this schema.)*/
     }
     ///변경 상품 주문 목록 (changed product orders page).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct LastChangedStatusesData {
         ///이번 응답의 항목 수 (number of items in this page)
         pub count: i32,
@@ -1641,6 +1672,7 @@ whose codes start with `GW.` use this schema.)*/
     }
     ///변경 상품 주문 내역 조회 응답.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct LastChangedStatusesResponse {
         pub data: LastChangedStatusesData,
         ///응답 일시 (response time)
@@ -1656,6 +1688,7 @@ whose codes start with `GW.` use this schema.)*/
     }
     ///주문 정보 (order-level data shared by all product orders of one order). `payLocationType` 값은 PayLocationType을 보십시오.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct Order {
         ///충전금 결제 금액 (paid by stored money) — KRW, 원 단위
         #[serde(
@@ -1771,6 +1804,7 @@ whose codes start with `GW.` use this schema.)*/
     }
     ///페이지 정보 (page info; shared by searchProductOrders and listReviews).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct Pagination {
         ///다음 페이지 존재 여부 (another page follows)
         #[serde(rename = "hasNext")]
@@ -1787,6 +1821,7 @@ whose codes start with `GW.` use this schema.)*/
     }
     ///상품 주문 정보 (one product order line). 금액은 모두 원 단위 정수입니다. 수량 클레임(quantityClaimCompatibility=true)에서는 initial*/remain* 필드로 최초·잔여 값을 구분합니다. 참조 필드: productOrderStatus→ProductOrderStatus, claimType→ClaimType, claimStatus→ClaimStatus, placeOrderStatus→PlaceOrderStatus, delayedDispatchReason→DelayedDispatchReason, expectedDeliveryMethod→DeliveryMethod, expectedDeliveryCompany→DeliveryCompanyCode, shippingAddress→ShippingAddress (구매자 배송지), takingAddress→Address (판매자 출고지). hopeDelivery, logistics*, skuMappings, arrivalGuaranteeDate는 Commerce 전용 기능이라 가맹점 주문에는 없을 수 있습니다.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct ProductOrder {
         #[serde(
             rename = "appliedCardPromotion",
@@ -2344,6 +2379,7 @@ whose codes start with `GW.` use this schema.)*/
     }
     ///상품 주문 상세 (full information of one product order): 주문, 상품 주문, 배송, 진행 중·직전·완료 클레임. 최상위 cancel/return/exchange는 currentClaim 아래의 같은 객체로 대체되었으며 Naver가 제거를 예고했습니다.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct ProductOrderDetail {
         #[serde(
             rename = "beforeClaim",
@@ -2387,6 +2423,7 @@ whose codes start with `GW.` use this schema.)*/
     }
     ///주문의 상품 주문 번호 목록 응답.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct ProductOrderIdsResponse {
         ///주문에 속한 상품 주문 번호 (product order ids of the order)
         pub data: ::std::vec::Vec<::std::string::String>,
@@ -2403,6 +2440,7 @@ whose codes start with `GW.` use this schema.)*/
     }
     ///상품 주문 상세 내역 조회 응답.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct ProductOrdersResponse {
         ///요청한 상품 주문의 상세 (없는 번호는 빠짐) (details; unknown ids are left out)
         pub data: ::std::vec::Vec<ProductOrderDetail>,
@@ -2419,6 +2457,7 @@ whose codes start with `GW.` use this schema.)*/
     }
     ///구매평 한 건 (one purchase review). 필드는 SOAP `GetPurchaseReviewList` 응답 필드의 camelCase 형태로 추정한 것입니다 — REST 가맹점 문서는 공개되지 않았습니다 (fields inferred from the SOAP-era service).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct PurchaseReview {
         ///프리미엄 구매평 본문 (premium review body)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2498,6 +2537,7 @@ whose codes start with `GW.` use this schema.)*/
     }
     ///상품 주문 상세 조회 요청.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct QueryProductOrdersRequest {
         ///상품 주문 번호 목록 (product order ids), 1–300개 (1 to 300 ids per request; the SDK splits longer lists)
         #[serde(rename = "productOrderIds")]
@@ -2516,6 +2556,7 @@ whose codes start with `GW.` use this schema.)*/
     }
     ///교환 재배송 요청 (수거 완료 후). reDeliveryMethod는 RequestDeliveryMethod, reDeliveryCompany는 DeliveryCompanyCode입니다. 재배송할 수 없는 상태면 104417로 실패합니다.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct RedeliverExchangeRequest {
         #[serde(
             rename = "reDeliveryCompany",
@@ -2540,6 +2581,7 @@ whose codes start with `GW.` use this schema.)*/
     }
     ///교환 거부(철회) 요청.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct RejectExchangeRequest {
         ///교환 거부(철회) 사유 — 구매자에게 표시됨 (reason shown to the buyer)
         #[serde(rename = "rejectExchangeReason")]
@@ -2552,6 +2594,7 @@ whose codes start with `GW.` use this schema.)*/
     }
     ///반품 거부(철회) 요청.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct RejectReturnRequest {
         ///반품 거부(철회) 사유 — 구매자에게 표시됨 (reason shown to the buyer)
         #[serde(rename = "rejectReturnReason")]
@@ -2564,6 +2607,7 @@ whose codes start with `GW.` use this schema.)*/
     }
     ///판매자 취소 요청. `cancelReason`은 요청용 7개 값(CancelRequestReason)만 받습니다.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct RequestCancelRequest {
         ///취소 상세 사유 (detail text)
         #[serde(
@@ -2587,6 +2631,7 @@ whose codes start with `GW.` use this schema.)*/
     }
     ///판매자 반품 요청 (발송 후에만 가능). returnReason은 요청용 ReturnRequestReason, collectDeliveryMethod는 RequestDeliveryMethod, collectDeliveryCompany는 DeliveryCompanyCode입니다.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct RequestReturnRequest {
         #[serde(
             rename = "collectDeliveryCompany",
@@ -2619,6 +2664,7 @@ whose codes start with `GW.` use this schema.)*/
     }
     ///반품 클레임 (return claim). collectAddress는 구매자 수거지, returnReceiveAddress는 판매자 수취지입니다. `returnReason`은 조회용 ClaimReason, `holdbackReason`은 HoldbackReason입니다.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct ReturnClaim {
         ///클레임 배송비 청구액 (claim delivery fee charged) — KRW, 원 단위
         #[serde(
@@ -2855,6 +2901,7 @@ whose codes start with `GW.` use this schema.)*/
     }
     ///판매자의 반품/교환 수취지 (seller address that receives returned goods): Address의 모든 필드와 물류센터 ID.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct ReturnReceiveAddress {
         #[serde(
             rename = "addressType",
@@ -2917,6 +2964,7 @@ whose codes start with `GW.` use this schema.)*/
     }
     ///구매평 조회 결과 (reviews page). 구조는 조건형 조회를 본떠 추정했습니다.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct ReviewsData {
         pub pagination: Pagination,
         ///구매평 목록 (reviews)
@@ -2930,6 +2978,7 @@ whose codes start with `GW.` use this schema.)*/
     }
     ///구매평 조회 응답 (inferred shape).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct ReviewsResponse {
         pub data: ReviewsData,
         ///응답 일시 (response time)
@@ -2945,6 +2994,7 @@ whose codes start with `GW.` use this schema.)*/
     }
     ///조건형 조회 결과 한 건 (one search hit).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct SearchProductOrderContent {
         pub content: ProductOrderDetail,
         ///상품 주문 번호 (product order id)
@@ -2958,6 +3008,7 @@ whose codes start with `GW.` use this schema.)*/
     }
     ///조건형 조회 결과 (search result page).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct SearchProductOrdersData {
         ///조회된 상품 주문 (matching product orders)
         pub contents: ::std::vec::Vec<SearchProductOrderContent>,
@@ -2970,6 +3021,7 @@ whose codes start with `GW.` use this schema.)*/
     }
     ///조건형 상품 주문 상세 내역 조회 응답.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct SearchProductOrdersResponse {
         pub data: SearchProductOrdersData,
         ///응답 일시 (response time)
@@ -2985,6 +3037,7 @@ whose codes start with `GW.` use this schema.)*/
     }
     ///정산 API의 페이지 정보 (page info of the settlement operations; Commerce `Pagination.pay-settle`). 문서는 page가 0부터인지 1부터인지 밝히지 않습니다 — 샌드박스는 요청한 pageNumber를 그대로 돌려줍니다.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct SettlePagination {
         ///현재 페이지 (current page; 0- or 1-based is undocumented, the sandbox echoes pageNumber)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3012,6 +3065,7 @@ whose codes start with `GW.` use this schema.)*/
     }
     ///건별 정산 한 행 (one per-case settlement row; Commerce `CommerceSettleByCase.pay-settle`). 금액은 원 단위 정수로 두었습니다(Commerce 문서는 number). 수수료는 음수입니다.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct SettlementByCase {
         ///혜택 정산 금액 (benefit settlement amount; reported to be 0 per case, summed only in the daily view)
         #[serde(rename = "benefitSettleAmount")]
@@ -3127,6 +3181,7 @@ whose codes start with `GW.` use this schema.)*/
     }
     ///건별 정산 내역 조회 응답 — 봉투 없는 `{elements, pagination}` (page of per-case settlement rows; no envelope).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct SettlementsByCasePage {
         ///정산 행 (settlement rows)
         pub elements: ::std::vec::Vec<SettlementByCase>,
@@ -3139,6 +3194,7 @@ whose codes start with `GW.` use this schema.)*/
     }
     ///구매자 배송지 (buyer shipping address): Address의 모든 필드와 수령 위치·출입 방법·좌표. 수령 위치와 출입 방법은 일부 배송 유형(장보기, N배송 등)에서만 채워집니다. `pickupLocationType`/`entryMethod` 값은 PickupLocationType/EntryMethod를 보십시오.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct ShippingAddress {
         #[serde(
             rename = "addressType",
@@ -3231,6 +3287,7 @@ whose codes start with `GW.` use this schema.)*/
     }
     ///물류 재고 매핑 (fulfilment SKU mapping; Naver-SKU fulfilment orders only, Commerce 전용일 수 있음).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct SkuMapping {
         ///SKU 바코드 (SKU barcode)
         #[serde(
@@ -3255,6 +3312,7 @@ whose codes start with `GW.` use this schema.)*/
     }
     ///토큰 발급 요청 (token request, sent as application/x-www-form-urlencoded). grant_type은 GrantType, type은 TokenType을 보십시오. 가맹점 API가 type/account_id를 받는지는 확인되지 않았고(README는 merchant_id를 언급), 필드 구성은 Commerce 기준입니다.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct TokenRequest {
         ///type=SELLER일 때만: 판매자 ID 또는 UID (only with type=SELLER: seller id or uid)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3276,6 +3334,7 @@ whose codes start with `GW.` use this schema.)*/
     }
     ///토큰 발급 응답 (token response; no envelope).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct TokenResponse {
         ///접근 토큰 — Authorization: Bearer 헤더에 사용 (bearer token)
         pub access_token: ::std::string::String,
@@ -3291,6 +3350,7 @@ whose codes start with `GW.` use this schema.)*/
     }
     ///건별 부가세 신고 한 행 (one per-case VAT row; Commerce `CommerceVatDeclarationByCase.pay-settle`). 결제 수단별 금액의 합이 totalSalesAmount입니다. 금액은 원 단위 정수입니다.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct VatByCase {
         ///현금영수증 발급 제외 금액 (amount excluded from cash-receipt issuance)
         #[serde(rename = "cashExclusionIssuanceAmount")]
@@ -3371,6 +3431,7 @@ whose codes start with `GW.` use this schema.)*/
     }
     ///건별 부가세 신고 내역 조회 응답 — 봉투 없는 `{elements, pagination}` (page of per-case VAT rows; no envelope).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct VatByCasePage {
         ///부가세 신고 행 (VAT rows)
         pub elements: ::std::vec::Vec<VatByCase>,

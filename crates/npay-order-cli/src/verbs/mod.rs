@@ -3,6 +3,7 @@
 mod changes;
 pub mod completions;
 mod cursor;
+mod doctor;
 mod events;
 mod sandbox;
 mod store;
@@ -32,6 +33,10 @@ pub enum Verb {
     /// Run the local emulator of the API (optionally with generated traffic) until Ctrl-C.
     #[command(after_help = sandbox::EXAMPLES)]
     Sandbox(sandbox::SandboxArgs),
+    /// Check the credentials, the clock and every read against the spec; prints a report that
+    /// holds no secret and no value from an answer, to paste into an issue.
+    #[command(after_help = doctor::EXAMPLES)]
+    Doctor(doctor::DoctorArgs),
     /// Print a shell completion script.
     #[command(after_help = completions::EXAMPLES)]
     Completions(completions::CompletionsArgs),
@@ -45,6 +50,7 @@ pub async fn run(verb: Verb, api: ApiArgs) -> anyhow::Result<ExitCode> {
         Verb::Cursor(verb) => cursor::run(verb, &api),
         Verb::Changes(args) => changes::run(args, &api).await,
         Verb::Sandbox(args) => sandbox::run(args, &api).await,
+        Verb::Doctor(args) => doctor::run(args, &api).await,
         // Handled in `main`, which knows the whole command.
         Verb::Completions(_) => Ok(ExitCode::SUCCESS),
     }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.TestInstance
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClientTest {
     private val sandbox = TestSandbox.start(seed = 3)
-    private val client = sandbox.client()
+    private val client = sandbox.client(strict = true)
     private val now: OffsetDateTime get() = OffsetDateTime.now(ZoneOffset.ofHours(9))
 
     @AfterAll

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.assertThrows
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ErrorsTest {
     private val sandbox = TestSandbox.start(seed = 11)
-    private val client = sandbox.client(maxRetries = 0)
+    private val client = sandbox.client(maxRetries = 0, strict = true)
     private val now: OffsetDateTime get() = OffsetDateTime.now(ZoneOffset.ofHours(9))
 
     @AfterAll

@@ -24,7 +24,7 @@ class SandboxTest {
             assertNull(attached.seed(), "the seed of a sandbox started elsewhere is not known")
             attached.reset()
             val ids = attached.createOrders(count = 2).productOrderIds
-            val client = attached.client()
+            val client = attached.client(strict = true)
             assertEquals(ids, found(client, ids))
             attached.shutdown()
             attached.close()
@@ -76,7 +76,7 @@ class SandboxTest {
                     }
                     assertEquals(1L, proxy.stats().requests.getOrDefault("queryProductOrders", 0L))
                     assertEquals(0L, sandbox.stats().requests.getOrDefault("queryProductOrders", 0L))
-                    sandbox.client().use { direct -> assertEquals(ids, found(direct, ids)) }
+                    sandbox.client(strict = true).use { direct -> assertEquals(ids, found(direct, ids)) }
                 }
             }
         }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.TestInstance
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ScenariosTest {
     private val sandbox = TestSandbox.start(seed = 7)
-    private val client = sandbox.client()
+    private val client = sandbox.client(strict = true)
 
     @AfterAll
     fun stop() {

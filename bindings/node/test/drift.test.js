@@ -1,0 +1,75 @@
+'use strict';
+
+// Reads survive answers that deviate from the spec: the sandbox's deviation fault perturbs its
+// answers; a tolerant client (the default) reads every order, keeps unknown fields on the plain
+// objects, reports each deviation without its value; a strict client rejects.
+
+const { describe, it, before, after, beforeEach } = require('node:test');
+const assert = require('node:assert/strict');
+const { npay, useSandbox, needsOwnSandbox } = require('./helpers');
+
+/** Every string under a key naming a person, a phone or an address. */
+function personal(value, out = []) {
+  if (Array.isArray(value)) value.forEach((item) => personal(item, out));
+  else if (value && typeof value === 'object') {
+    for (const [key, child] of Object.entries(value)) {
+      const named = ['name', 'tel', 'address'].some((k) => key.toLowerCase().includes(k));
+      if (named && typeof child === 'string' && child.length >= 3) out.push(child);
+      else personal(child, out);
+    }
+  }
+  return out;
+}
+
+describe('answers that deviate from the spec', { skip: needsOwnSandbox('a deviating answer is a violation through prism') }, () => {
+  const sandbox = useSandbox({ before, after });
+  let productOrderIds;
+  beforeEach(async () => {
+    await sandbox().reset();
+    ({ productOrderIds } = await sandbox().createOrders({ count: 5 }));
+  });
+
+  it('keeps unknown fields on the plain objects', async () => {
+    await sandbox().setDeviations({ rate: 1, kinds: ['unknownFields'], seed: 3 });
+    const client = sandbox().client({ strict: false });
+    const orders = await client.queryProductOrders({ productOrderIds });
+    assert.equal(orders.length, 5);
+    const extra = Object.keys(orders[0].productOrder).filter((k) => k.startsWith('sandboxExtra'));
+    assert.ok(extra.length > 0, Object.keys(orders[0].productOrder).join(','));
+    assert.ok(productOrderIds.includes(orders[0].productOrder.productOrderId), 'declared fields intact');
+    client.close();
+  });
+
+  it('reads every order, reports each deviation and never shows a value', async () => {
+    const strict = sandbox().client();
+    const conforming = await strict.queryProductOrders({ productOrderIds });
+    const values = personal(conforming);
+    assert.ok(values.length > 0, 'the orders carry buyers data to look for');
+    await sandbox().setDeviations({ rate: 0.4, kinds: ['stringNumbers', 'ynBooleans', 'wrongTypes', 'nulls'], seed: 11 });
+    const client = sandbox().client({ strict: false });
+    const orders = await client.queryProductOrders({ productOrderIds });
+    assert.deepEqual(orders.map((o) => o.productOrder.productOrderId).sort(), [...productOrderIds].sort());
+    const report = client.driftReport();
+    assert.ok(report.length > 0, 'reported');
+    for (const entry of report) {
+      assert.equal(entry.operation, 'queryProductOrders');
+      assert.ok(['coerced', 'emptied', 'missing', 'unknownField'].includes(entry.kind), entry.kind);
+      assert.ok(entry.count >= 1 && !Number.isNaN(Date.parse(entry.firstSeen)));
+    }
+    const shown = JSON.stringify(report);
+    for (const value of values) assert.ok(!shown.includes(value), 'a buyer value reached the report');
+    // A strict client rejects the same answers, naming paths, not values.
+    await assert.rejects(strict.queryProductOrders({ productOrderIds }), (error) => {
+      assert.ok(error instanceof npay.NpayError, String(error));
+      assert.match(error.message, /deviates from the spec \(strict\)/);
+      for (const value of values) assert.ok(!error.message.includes(value), 'a buyer value reached the error');
+      return true;
+    });
+    strict.close();
+    client.close();
+  });
+
+  it('refuses a strict option that is not a boolean', () => {
+    assert.throws(() => sandbox().client({ strict: 'yes' }), npay.InvalidRequestError);
+  });
+});
