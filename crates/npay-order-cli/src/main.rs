@@ -9,7 +9,7 @@ mod output;
 mod time;
 mod verbs;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 /// Command line of the Naver Pay merchant order API (npay-order, unofficial).
 ///
@@ -26,6 +26,10 @@ struct Cli {
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    if let verbs::Verb::Completions(args) = cli.verb {
+        verbs::completions::run(args, Cli::command());
+        return std::process::ExitCode::SUCCESS;
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {

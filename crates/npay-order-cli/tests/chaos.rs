@@ -28,14 +28,23 @@
 //!    duplicates as kills, each with the same id.
 //! 4. De-duplicated by id, H holds each change once, and the first hand-over of the changes of one
 //!    product order follows their order in R.
+//!
+//! The second test is the same with `--forward-to` a Standard Webhooks receiver in the test that
+//! answers 500 to one request in five and verifies the others with the `standardwebhooks` crate:
+//! H is the ids of the verified deliveries it accepted (the test adds its `#restart` marker 100 ms
+//! after each kill, so that a request the killed process sent is recorded before it). Its short
+//! form is 1,000 changes (`NPAY_CHAOS_WEBHOOK_CHANGES`).
 
 #![cfg(unix)]
+
+mod common;
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use npay_order::Timestamp;
@@ -87,13 +96,55 @@ async fn recorded(sandbox: &Sandbox) -> Vec<Change> {
         .collect()
 }
 
-fn start_watcher(sandbox: &Sandbox, store: &Path, ids: &Path, since: &str) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_npay-order"))
+/// Where the watcher hands events over, and how the test reads them back.
+enum Sink {
+    /// `--exec` appending `$NPAY_EVENT_ID` to this file.
+    Exec(PathBuf),
+    /// `--forward-to` this receiver.
+    Webhook(String, Arc<Mutex<common::Received>>),
+}
+
+impl Sink {
+    fn lines(&self) -> Vec<String> {
+        match self {
+            Sink::Exec(path) => lines(path),
+            Sink::Webhook(_, received) => received.lock().unwrap().verified.clone(),
+        }
+    }
+
+    async fn mark_restart(&self) {
+        match self {
+            Sink::Exec(path) => std::fs::OpenOptions::new()
+                .append(true)
+                .create(true)
+                .open(path)
+                .unwrap()
+                .write_all(b"#restart\n")
+                .unwrap(),
+            Sink::Webhook(_, received) => {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                received.lock().unwrap().verified.push("#restart".to_owned());
+            }
+        }
+    }
+}
+
+fn start_watcher(sandbox: &Sandbox, store: &Path, sink: &Sink, since: &str) -> Child {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_npay-order"));
+    command
         .args(["watch", "--base-url", sandbox.base_url(), "--client-id", sandbox.client_id()])
         .args(["--store", store.to_str().unwrap(), "--since", since])
-        .args(["--settle-lag", "300ms", "--overlap", "3s", "--poll-interval", "100ms"])
-        .arg("--exec")
-        .arg(format!("printf '%s\\n' \"$NPAY_EVENT_ID\" >> '{}'", ids.display()))
+        .args(["--settle-lag", "300ms", "--overlap", "3s", "--poll-interval", "100ms"]);
+    match sink {
+        Sink::Exec(ids) => {
+            command.arg("--exec").arg(format!("printf '%s\\n' \"$NPAY_EVENT_ID\" >> '{}'", ids.display()));
+        }
+        Sink::Webhook(url, _) => {
+            command.args(["--forward-to", url, "--retry-schedule", "50ms,50ms,50ms,50ms,50ms,50ms,50ms,50ms"]);
+            command.env("NPAY_WEBHOOK_SECRET", common::SECRET);
+        }
+    }
+    command
         .env("NPAY_CLIENT_SECRET", sandbox.client_secret())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -111,8 +162,8 @@ fn lines(path: &Path) -> Vec<String> {
     std::fs::read_to_string(path).unwrap_or_default().lines().map(str::to_owned).collect()
 }
 
-fn temp_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("npay-chaos-{}", std::process::id()));
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("npay-chaos-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -120,7 +171,23 @@ fn temp_dir() -> PathBuf {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_watcher_killed_at_random_moments_hands_over_every_change_at_least_once() {
-    let target_changes = env_number("NPAY_CHAOS_CHANGES", 1_500.0) as usize;
+    let dir = temp_dir("exec");
+    let sink = Sink::Exec(dir.join("ids.txt"));
+    chaos(&dir, sink, env_number("NPAY_CHAOS_CHANGES", 1_500.0) as usize).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_webhook_forwarder_killed_at_random_moments_delivers_every_change_verified_at_least_once() {
+    let dir = temp_dir("webhook");
+    let (url, received) = common::receiver(false).await;
+    let sink = Sink::Webhook(url, received.clone());
+    chaos(&dir, sink, env_number("NPAY_CHAOS_WEBHOOK_CHANGES", 1_000.0) as usize).await;
+    let received = received.lock().unwrap();
+    assert_eq!(received.bad_signatures, 0);
+    assert!(received.refused > 0, "the receiver refused some requests");
+}
+
+async fn chaos(dir: &Path, sink: Sink, target_changes: usize) {
     let rate = env_number("NPAY_CHAOS_RATE", 60.0);
     let seed = env_number("NPAY_CHAOS_SEED", 15.0) as u64;
     let sandbox = Sandbox::start(SandboxConfig {
@@ -131,25 +198,24 @@ async fn a_watcher_killed_at_random_moments_hands_over_every_change_at_least_onc
     })
     .await
     .unwrap();
-    let dir = temp_dir();
-    let (store, ids) = (dir.join("store.sqlite"), dir.join("ids.txt"));
+    let store = dir.join("store.sqlite");
     let since = Timestamp::from_utc_in_kst(chrono::Utc::now() - chrono::Duration::minutes(1)).to_string();
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let started = Instant::now();
     let mut kills = 0;
-    let mut watcher = start_watcher(&sandbox, &store, &ids, &since);
+    let mut watcher = start_watcher(&sandbox, &store, &sink, &since);
     loop {
         tokio::time::sleep(Duration::from_millis(rng.random_range(300..=1_200))).await;
         signal_group(&watcher, "-KILL");
         watcher.wait().unwrap();
         kills += 1;
-        std::fs::OpenOptions::new().append(true).create(true).open(&ids).unwrap().write_all(b"#restart\n").unwrap();
+        sink.mark_restart().await;
         let changes = recorded(&sandbox).await.len();
         if kills >= MIN_KILLS && changes >= target_changes {
             break;
         }
         assert!(started.elapsed() < Duration::from_secs(600), "the sandbox made only {changes} changes");
-        watcher = start_watcher(&sandbox, &store, &ids, &since);
+        watcher = start_watcher(&sandbox, &store, &sink, &since);
     }
     // Traffic off; the last watcher reads what is left (everything is listable 1.5 s later).
     reqwest::Client::new()
@@ -161,10 +227,10 @@ async fn a_watcher_killed_at_random_moments_hands_over_every_change_at_least_onc
     tokio::time::sleep(Duration::from_millis(50)).await;
     let record = recorded(&sandbox).await;
     let required: HashSet<&str> = record.iter().filter(|c| c.required).map(|c| c.id.as_str()).collect();
-    let mut watcher = start_watcher(&sandbox, &store, &ids, &since);
+    let mut watcher = start_watcher(&sandbox, &store, &sink, &since);
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        let seen: HashSet<String> = lines(&ids).into_iter().collect();
+        let seen: HashSet<String> = sink.lines().into_iter().collect();
         let missing = required.iter().filter(|id| !seen.contains(**id)).count();
         if missing == 0 {
             break;
@@ -175,7 +241,7 @@ async fn a_watcher_killed_at_random_moments_hands_over_every_change_at_least_onc
     signal_group(&watcher, "-TERM");
     assert!(watcher.wait().unwrap().success(), "a SIGTERM stops the watcher cleanly");
 
-    let handed = lines(&ids);
+    let handed = sink.lines();
     let known: HashMap<&str, &Change> = record.iter().map(|c| (c.id.as_str(), c)).collect();
     // 2. Nothing that the sandbox did not record.
     for id in handed.iter().filter(|l| !l.starts_with('#')) {
@@ -214,5 +280,5 @@ async fn a_watcher_killed_at_random_moments_hands_over_every_change_at_least_onc
         started.elapsed().as_secs_f64()
     );
     assert!(record.len() >= target_changes && kills >= MIN_KILLS);
-    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(dir);
 }

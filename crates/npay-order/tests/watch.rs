@@ -269,3 +269,71 @@ async fn a_file_store_keeps_cursor_and_events_across_watchers_and_filters_by_typ
     assert!(events.iter().all(|e| e.status == EventStatus::Pending && e.event.last_changed_type == "PAYED"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A server that issues tokens and answers every `last-changed-statuses` call with the same
+/// page and the same `more` — a server bug the watcher must not follow forever.
+async fn server_repeating_more() -> (String, Arc<Mutex<usize>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}/npay/partner", listener.local_addr().unwrap());
+    let calls = Arc::new(Mutex::new(0usize));
+    let counter = calls.clone();
+    // One fixed change, 30 s old: every answer names the same `more`.
+    let at = Timestamp::from_utc_in_kst(chrono::Utc::now() - chrono::Duration::seconds(30));
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else { return };
+            let counter = counter.clone();
+            tokio::spawn(async move {
+                let mut request = Vec::new();
+                let mut buffer = [0u8; 4096];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut buffer).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => request.extend_from_slice(&buffer[..n]),
+                    }
+                }
+                let head = String::from_utf8_lossy(&request);
+                let now = Timestamp::from_utc_in_kst(chrono::Utc::now());
+                let body = if head.starts_with("POST /npay/partner/v1/oauth2/token") {
+                    json!({"access_token": "fake", "expires_in": 10800, "token_type": "Bearer"})
+                } else {
+                    *counter.lock().unwrap() += 1;
+                    json!({"timestamp": now, "traceId": "t", "data": {
+                        "count": 1,
+                        "lastChangeStatuses": [{"orderId": "1", "productOrderId": "2", "lastChangedType": "PAYED",
+                            "lastChangedDate": at, "productOrderStatus": "PAYED"}],
+                        "more": {"moreFrom": at, "moreSequence": "00000000000000000002"}
+                    }})
+                };
+                let body = body.to_string();
+                let reply = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = socket.write_all(reply.as_bytes()).await;
+            });
+        }
+    });
+    (base, calls)
+}
+
+#[tokio::test]
+async fn a_more_that_does_not_advance_stops_the_watcher_loudly() {
+    let (base, calls) = server_repeating_more().await;
+    let client = Client::builder()
+        .client_id("app")
+        .client_secret("$2a$04$abcdefghijklmnopqrstuu")
+        .base_url(base)
+        .build()
+        .unwrap();
+    let watcher = watcher(&client, SqliteStore::in_memory().unwrap()).details(false).build().unwrap();
+    let outcome = tokio::time::timeout(Duration::from_secs(20), watcher.run(|_| async { Ok(()) })).await;
+    let error = outcome.expect("the watcher stops by itself").expect_err("with an error");
+    assert!(matches!(error, npay_order::watch::WatchError::Paging(_)), "{error}");
+    assert!(error.to_string().contains("does not advance"), "{error}");
+    assert_eq!(*calls.lock().unwrap(), 2, "the first `more` is followed once, its repeat is refused");
+    // The page before the repeat was committed with its cursor; the repeat left the cursor alone.
+    let cursor = watcher.store().load_cursor("app").unwrap().expect("cursor");
+    assert_eq!(cursor.window.and_then(|w| w.more).map(|m| m.more_sequence).as_deref(), Some("00000000000000000002"));
+}

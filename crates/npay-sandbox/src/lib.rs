@@ -6,7 +6,8 @@
 //! it without Naver credentials.
 //!
 //! * **Binary** `npay-sandbox [--host 127.0.0.1] [--port 0] [--client-id ID] [--client-secret SALT]
-//!   [--seed N] [--rate-limit RPS]` prints exactly one stdout line,
+//!   [--seed N] [--rate-limit RPS] [--traffic RATE] [--late-rate SHARE --late-max-ms MS]` prints
+//!   exactly one stdout line,
 //!   `npay-sandbox listening on <base_url>`, and serves until killed.
 //! * **Library**: [`start`] / [`Sandbox::start`] serve on the current tokio runtime;
 //!   [`Sandbox::start_blocking`] runs its own runtime on a background thread (for FFI bindings).
@@ -279,6 +280,13 @@
 //! * `POST reset` → the seeded initial state: empty store, faults off, stats zero, tokens cleared,
 //!   clock offset 0, rate-limit bucket full.
 //! * `GET info` → `{clientId, seed, now, rateLimitRps, events}`.
+//! * `PUT traffic {ratePerSecond (0..=10000), seed}` / `GET traffic` (adds `actions`): the traffic
+//!   generator (orders paid, claims requested, deliveries completed, …; see the README). Also
+//!   [`SandboxConfig::traffic`] and the binary's `--traffic RATE`.
+//! * `PUT visibility {lateRate (0..=1), maxDelayMs, seed}` / `GET visibility`: that share of
+//!   changes is listable only 1..=`maxDelayMs` ms after its `lastChangedDate`.
+//! * `GET changes` → `{count, changes}`: the record of every change ever made, with
+//!   `visibleFromMs` and, once a later change replaced it in the listing, `replacedAtMs`.
 //!
 //! ## Faults
 //!

@@ -1,6 +1,7 @@
 //! The verbs, one module each. To add one: a variant here, a module beside this one.
 
 mod changes;
+pub mod completions;
 mod cursor;
 mod doctor;
 mod events;
@@ -36,6 +37,9 @@ pub enum Verb {
     /// holds no secret and no value from an answer, to paste into an issue.
     #[command(after_help = doctor::EXAMPLES)]
     Doctor(doctor::DoctorArgs),
+    /// Print a shell completion script.
+    #[command(after_help = completions::EXAMPLES)]
+    Completions(completions::CompletionsArgs),
 }
 
 /// Runs one verb.
@@ -47,5 +51,7 @@ pub async fn run(verb: Verb, api: ApiArgs) -> anyhow::Result<ExitCode> {
         Verb::Changes(args) => changes::run(args, &api).await,
         Verb::Sandbox(args) => sandbox::run(args, &api).await,
         Verb::Doctor(args) => doctor::run(args, &api).await,
+        // Handled in `main`, which knows the whole command.
+        Verb::Completions(_) => Ok(ExitCode::SUCCESS),
     }
 }

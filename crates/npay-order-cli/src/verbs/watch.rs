@@ -6,7 +6,7 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::Args;
 use npay_order::Timestamp;
-use npay_order::watch::{Event, HandlerError, WatchStore, Watcher};
+use npay_order::watch::{Event, HandlerError, SVIX_SCHEDULE, WatchStore, Watcher, Webhook, WebhookSecret};
 use tokio::io::AsyncWriteExt;
 
 use super::store::StoreArgs;
@@ -37,8 +37,25 @@ pub struct WatchArgs {
     events: Vec<String>,
     /// Run this shell command per event with the event JSON on stdin (and NPAY_EVENT_ID,
     /// NPAY_EVENT_TYPE, NPAY_PRODUCT_ORDER_ID in its environment); a non-zero exit is retried.
-    #[arg(long, value_name = "CMD")]
+    #[arg(long, value_name = "CMD", conflicts_with = "forward_to")]
     exec: Option<String>,
+    /// POST each event to URL, signed per the Standard Webhooks spec (Svix's retry schedule,
+    /// Retry-After honoured, 410 stops the watcher).
+    #[arg(long, value_name = "URL")]
+    forward_to: Option<String>,
+    /// Signing secret(s) `whsec_…`, comma-separated while rotating (the first signs too);
+    /// default: one kept in `<store>.whsec`, created on first use.
+    #[arg(long, env = "NPAY_WEBHOOK_SECRET", hide_env_values = true, value_delimiter = ',')]
+    webhook_secret: Vec<String>,
+    /// Print the signing secret (for the receiver) on stdout, then go on.
+    #[arg(long, requires = "forward_to")]
+    print_secret: bool,
+    /// Retry delays of webhook deliveries, comma-separated (default Svix's: 5s,5m,30m,2h,5h,10h,10h).
+    #[arg(long, value_delimiter = ',', value_parser = parse_duration, requires = "forward_to")]
+    retry_schedule: Vec<Duration>,
+    /// Timeout of one webhook delivery.
+    #[arg(long, default_value = "30s", value_parser = parse_duration)]
+    webhook_timeout: Duration,
     /// Ask only for changes at least this old.
     #[arg(long, default_value = "60s", value_parser = parse_duration)]
     settle_lag: Duration,
@@ -94,6 +111,28 @@ fn print(event: &Event, as_json: bool) -> std::io::Result<()> {
     out.flush()
 }
 
+/// The secrets given, or the one kept beside the store (created, owner-only, on first use).
+fn webhook_secrets(args: &WatchArgs) -> anyhow::Result<Vec<WebhookSecret>> {
+    if !args.webhook_secret.is_empty() {
+        return args.webhook_secret.iter().map(|s| WebhookSecret::parse(s).map_err(Into::into)).collect();
+    }
+    let mut path = args.store.store.clone().into_os_string();
+    path.push(".whsec");
+    let path = std::path::PathBuf::from(path);
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        return Ok(vec![WebhookSecret::parse(&text).with_context(|| format!("{} holds no secret", path.display()))?]);
+    }
+    let secret = WebhookSecret::generate();
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(&path).with_context(|| format!("cannot create {}", path.display()))?;
+    std::io::Write::write_all(&mut file, secret.expose().as_bytes())?;
+    eprintln!("npay-order: new webhook signing secret kept in {} (print it with --print-secret)", path.display());
+    Ok(vec![secret])
+}
+
 async fn stop_on_signal(stop: npay_order::watch::StopHandle) {
     #[cfg(unix)]
     {
@@ -126,6 +165,11 @@ pub async fn run(args: WatchArgs, api: &ApiArgs) -> anyhow::Result<ExitCode> {
         .max_attempts(args.max_attempts)
         .details(!args.no_details);
     if !args.events.is_empty() {
+        for name in &args.events {
+            if npay_order::enums::LastChangedType::from_known(name.trim()).is_none() {
+                eprintln!("npay-order: warning: {} is not a lastChangedType this version knows", name.trim());
+            }
+        }
         builder = builder.events(args.events.iter().map(|t| t.trim().to_owned()));
     }
     match args.since {
@@ -135,6 +179,20 @@ pub async fn run(args: WatchArgs, api: &ApiArgs) -> anyhow::Result<ExitCode> {
         }
         None => {}
     }
+    let webhook = match &args.forward_to {
+        Some(url) => {
+            let secrets = webhook_secrets(&args)?;
+            if args.print_secret {
+                println!("{}", secrets[0].expose());
+            }
+            builder = match args.retry_schedule.is_empty() {
+                true => builder.retry_schedule(SVIX_SCHEDULE),
+                false => builder.retry_schedule(args.retry_schedule.clone()),
+            };
+            Some(Webhook::new(url.clone(), secrets, args.webhook_timeout)?)
+        }
+        None => None,
+    };
     let watcher = builder.build()?;
     let cursor = watcher.store().load_cursor(&account)?;
     eprintln!(
@@ -149,11 +207,15 @@ pub async fn run(args: WatchArgs, api: &ApiArgs) -> anyhow::Result<ExitCode> {
     let as_json = api.json;
     let command = args.exec.clone();
     let stop = watcher.stop_handle();
+    let webhook = webhook.as_ref();
     watcher
         .run(|event| {
             let command = command.clone();
             let stop = stop.clone();
             async move {
+                if let Some(webhook) = webhook {
+                    return webhook.deliver(&event).await;
+                }
                 match &command {
                     Some(command) => exec(command, &event).await,
                     None => print(&event, as_json).map_err(|e| {

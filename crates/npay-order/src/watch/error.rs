@@ -19,6 +19,9 @@ pub enum WatchError {
     /// The store failed (disk, a corrupt file, a locked database).
     #[error("watch store: {0}")]
     Store(String),
+    /// The webhook endpoint answered 410 Gone: the watcher stops; the event stays pending.
+    #[error("the webhook endpoint answered 410 Gone and is disabled; the event {0} stays pending")]
+    EndpointGone(String),
     /// The watcher was configured wrongly.
     #[error("watcher configuration: {0}")]
     Config(String),

@@ -65,6 +65,10 @@
 //!   the later events of its product order.
 //! * **Graceful stop:** [`StopHandle::stop`] ends polling at once and lets the event in flight
 //!   finish and be marked.
+//! * **Webhooks:** [`Webhook::deliver`] as the handler posts each event signed per the Standard
+//!   Webhooks spec (see [`Webhook`]); with [`WatcherBuilder::retry_schedule`]`(`[`SVIX_SCHEDULE`]`)`
+//!   failures are retried on Svix's schedule, `Retry-After` is honoured, and a 410 stops the
+//!   watcher ([`WatchError::EndpointGone`]) with the event still pending.
 //! * Changes that become visible later than `settle_lag + overlap` after their `lastChangedDate`
 //!   are not guaranteed; raise the overlap if your account sees such delays.
 
@@ -74,6 +78,7 @@ mod event;
 mod page;
 mod store;
 mod watcher;
+mod webhook;
 
 pub use cursor::{
     Cursor, CursorError, DEFAULT_OVERLAP, DEFAULT_SETTLE_LAG, MAX_WINDOW, MorePosition, Step, Window, WindowRules,
@@ -85,4 +90,7 @@ pub use store::{EventFilter, SqliteStore, WatchStore};
 pub use watcher::{
     DEFAULT_MAX_ATTEMPTS, DEFAULT_POLL_INTERVAL, DEFAULT_RETRY_BASE, DEFAULT_RETRY_MAX, HandlerError, PollSummary,
     StopHandle, Watcher, WatcherBuilder,
+};
+pub use webhook::{
+    DEFAULT_WEBHOOK_TIMEOUT, EndpointGone, RetryAfter, SVIX_SCHEDULE, Webhook, WebhookSecret, signature,
 };

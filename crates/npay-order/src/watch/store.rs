@@ -63,8 +63,13 @@ pub trait WatchStore: Send + Sync {
     fn accounts(&self) -> Result<Vec<String>, WatchError>;
 }
 
-/// The default store: one SQLite file in WAL mode (`synchronous = FULL`, so a committed page
-/// survives a power cut), usable by one watcher process per account at a time.
+/// The default store: one SQLite file in WAL mode, usable by one watcher process per account at
+/// a time (several accounts may share the file).
+///
+/// `synchronous = NORMAL`: a commit survives the process being killed at any moment. A power cut
+/// may undo the last commits — but only as a whole, in order (WAL), so the cursor falls back
+/// together with the events it passed: they are read from the API again, and a `done` mark that
+/// was undone only means one more hand-over of that event (with the same id).
 pub struct SqliteStore {
     conn: Mutex<Connection>,
 }
@@ -119,7 +124,7 @@ impl SqliteStore {
     fn init(conn: Connection) -> Result<Self, WatchError> {
         conn.busy_timeout(Duration::from_secs(10)).map_err(store_error)?;
         conn.pragma_update(None, "journal_mode", "WAL").map_err(store_error)?;
-        conn.pragma_update(None, "synchronous", "FULL").map_err(store_error)?;
+        conn.pragma_update(None, "synchronous", "NORMAL").map_err(store_error)?;
         conn.execute_batch(SCHEMA).map_err(store_error)?;
         Ok(SqliteStore { conn: Mutex::new(conn) })
     }
@@ -328,5 +333,54 @@ impl WatchStore for SqliteStore {
         let mut query = conn.prepare("SELECT account FROM cursors ORDER BY account").map_err(store_error)?;
         let rows = query.query_map([], |row| row.get(0)).map_err(store_error)?;
         rows.collect::<rusqlite::Result<Vec<String>>>().map_err(store_error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use npay_order_api::Timestamp;
+    use serde_json::json;
+
+    fn event(account: &str, po: &str, ms: i64, kind: &str) -> Event {
+        let at = Timestamp::from_millis_kst(1_764_000_000_000 + ms).unwrap();
+        Event {
+            id: super::super::event::event_id(account, po, &at, kind, None),
+            account: account.to_owned(),
+            product_order_id: po.to_owned(),
+            last_changed_type: kind.to_owned(),
+            last_changed_date: at,
+            change: json!({"productOrderId": po}),
+            detail: None,
+            attempt: 0,
+        }
+    }
+
+    #[test]
+    fn one_store_keeps_accounts_apart_ignores_repeats_and_hands_out_one_event_per_order_at_a_time() {
+        let store = SqliteStore::in_memory().unwrap();
+        let cursor = Cursor::starting_at(Timestamp::from_millis_kst(1_764_000_000_000).unwrap());
+        let a = [event("a", "1", 0, "PAYED"), event("a", "1", 5, "DISPATCHED"), event("a", "2", 1, "PAYED")];
+        assert_eq!(store.commit_page("a", &a, &cursor).unwrap(), 3);
+        // The same rows again (an overlapping window): nothing new.
+        assert_eq!(store.commit_page("a", &a, &cursor).unwrap(), 0);
+        assert_eq!(store.commit_page("b", &[event("b", "1", 0, "PAYED")], &cursor).unwrap(), 1);
+        assert_eq!(store.accounts().unwrap(), vec!["a".to_owned(), "b".to_owned()]);
+        let due: Vec<String> = store.due_events("a", now_ms(), 10).unwrap().into_iter().map(|e| e.id).collect();
+        // Product order 1's second event waits for its first.
+        assert_eq!(due, vec![a[0].id.clone(), a[2].id.clone()]);
+        store.mark_attempt_failed(&a[0].id, "busy", Some(now_ms() + 60_000)).unwrap();
+        let due: Vec<String> = store.due_events("a", now_ms(), 10).unwrap().into_iter().map(|e| e.id).collect();
+        assert_eq!(due, vec![a[2].id.clone()], "a retrying event holds back its own order only");
+        store.mark_attempt_failed(&a[0].id, "gone", None).unwrap();
+        let due: Vec<String> = store.due_events("a", now_ms(), 10).unwrap().into_iter().map(|e| e.id).collect();
+        assert_eq!(due, vec![a[1].id.clone(), a[2].id.clone()], "a parked event no longer holds it back");
+        let parked = store.get_event(&a[0].id).unwrap().unwrap();
+        assert_eq!(
+            (parked.status, parked.event.attempt, parked.last_error.as_deref()),
+            (EventStatus::Failed, 2, Some("gone"))
+        );
+        assert_eq!(store.due_events("b", now_ms(), 10).unwrap().len(), 1);
+        assert!(!store.resend("evt_unknown").unwrap());
     }
 }

@@ -62,6 +62,7 @@ pub struct WatcherBuilder {
     max_attempts: u32,
     retry_base: Duration,
     retry_max: Duration,
+    schedule: Option<Vec<Duration>>,
 }
 
 impl WatcherBuilder {
@@ -137,6 +138,15 @@ impl WatcherBuilder {
         self
     }
 
+    /// Retry after these delays instead (±20 % jitter), e.g. [`super::SVIX_SCHEDULE`] for webhooks;
+    /// the event is parked after the last one (attempts = delays + 1).
+    pub fn retry_schedule(mut self, delays: impl IntoIterator<Item = Duration>) -> Self {
+        let delays: Vec<Duration> = delays.into_iter().collect();
+        self.max_attempts = delays.len() as u32 + 1;
+        self.schedule = Some(delays);
+        self
+    }
+
     /// The watcher; fails on a missing store or settings out of range.
     pub fn build(self) -> Result<Watcher, WatchError> {
         let store = self.store.ok_or_else(|| WatchError::Config("a store is required".into()))?;
@@ -160,6 +170,7 @@ impl WatcherBuilder {
             max_attempts: self.max_attempts,
             retry_base: self.retry_base,
             retry_max: self.retry_max,
+            schedule: self.schedule,
             stop: StopHandle { tx: Arc::new(tx) },
             clock_offset_ms: AtomicI64::new(0),
             notify: Notify::new(),
@@ -179,6 +190,7 @@ pub struct Watcher {
     max_attempts: u32,
     retry_base: Duration,
     retry_max: Duration,
+    schedule: Option<Vec<Duration>>,
     stop: StopHandle,
     /// The server's clock minus the local one, from the last answer's envelope.
     clock_offset_ms: AtomicI64,
@@ -224,6 +236,7 @@ impl Watcher {
             max_attempts: DEFAULT_MAX_ATTEMPTS,
             retry_base: DEFAULT_RETRY_BASE,
             retry_max: DEFAULT_RETRY_MAX,
+            schedule: None,
         }
     }
 
@@ -287,6 +300,10 @@ impl Watcher {
     }
 
     fn retry_delay(&self, attempt: u32) -> Duration {
+        if let Some(delays) = self.schedule.as_ref().filter(|d| !d.is_empty()) {
+            let delay = delays[(attempt.max(1) as usize - 1).min(delays.len() - 1)];
+            return delay.mul_f64(0.8 + 0.4 * fastrand::f64());
+        }
         let base = self.retry_base.as_secs_f64() * 2f64.powi(attempt.saturating_sub(1).min(30) as i32);
         let capped = base.min(self.retry_max.as_secs_f64());
         Duration::from_secs_f64(capped * (0.8 + 0.4 * fastrand::f64()))
@@ -316,9 +333,16 @@ impl Watcher {
                 handed += 1;
                 match outcome {
                     Ok(()) => self.store.mark_done(&id)?,
+                    Err(error) if error.is::<super::webhook::EndpointGone>() => {
+                        self.store.mark_attempt_failed(&id, &error.to_string(), Some(now_ms()))?;
+                        return Err(WatchError::EndpointGone(id));
+                    }
                     Err(error) => {
-                        let retry_at = (attempt < self.max_attempts)
-                            .then(|| now_ms() + self.retry_delay(attempt).as_millis() as i64);
+                        let delay = match error.downcast_ref::<super::webhook::RetryAfter>() {
+                            Some(asked) => asked.after,
+                            None => self.retry_delay(attempt),
+                        };
+                        let retry_at = (attempt < self.max_attempts).then(|| now_ms() + delay.as_millis() as i64);
                         // The handler's message stays in the store; the log names the event only.
                         tracing::warn!(event = %id, attempt, parked = retry_at.is_none(), "handler failed");
                         self.store.mark_attempt_failed(&id, &error.to_string(), retry_at)?;
@@ -334,7 +358,8 @@ impl Watcher {
     ///
     /// Returns `Ok(())` after [`StopHandle::stop`], once the event in flight is finished, or the
     /// error that stopped it: refused credentials, a `more` that does not advance, a store
-    /// failure.
+    /// failure. A stopped watcher stays stopped (a later `run` returns at once): build a new one
+    /// over the same store to go on.
     pub async fn run<H, Fut>(&self, handler: H) -> Result<(), WatchError>
     where
         H: Fn(Event) -> Fut,
