@@ -2,7 +2,7 @@
 //!
 //! The fast path is serde straight into the generated types, which refuse anything the spec does
 //! not describe exactly (unknown fields included). When it fails, the body is read again as JSON
-//! and walked against the spec's shape of the answer ([`crate::generated_shapes`]):
+//! and walked against the spec's shape of the answer (`generated/shapes.rs`):
 //!
 //! * a value of another JSON type is **coerced** where no information is lost: an integral float
 //!   or a numeric string to an integer, a numeric string to a number, a number or boolean to a
