@@ -20,7 +20,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         other => return Err(format!("unknown unit '{other}' in '{text}' (use ms, s, m, h or d)")),
     };
     let total = n * seconds;
-    if !(total.is_finite() && total >= 0.0 && total < 1e10) {
+    if !(total.is_finite() && (0.0..1e10).contains(&total)) {
         return Err(format!("'{text}' is out of range"));
     }
     Ok(Duration::from_secs_f64(total))

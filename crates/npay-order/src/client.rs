@@ -212,21 +212,23 @@ impl Inner {
                 Err(error) => to_npay_error(operation, error).await,
             };
             tracing::debug!(operation, retries, error = %error, "call failed");
-            if let (Some(token), NpayError::Authentication(api)) = (&token, &error) {
-                if api.code == "GW.AUTHN" && !reissued {
-                    // The token expired or was revoked early: re-issue once and call again.
-                    self.tokens.invalidate(token);
-                    reissued = true;
-                    continue;
-                }
+            if let (Some(token), NpayError::Authentication(api)) = (&token, &error)
+                && api.code == "GW.AUTHN"
+                && !reissued
+            {
+                // The token expired or was revoked early: re-issue once and call again.
+                self.tokens.invalidate(token);
+                reissued = true;
+                continue;
             }
-            if retries < max_retries && retry::is_retryable(effect, &error) {
-                if let Some(wait) = retry::delay(retries, &error, self.config.max_retry_delay) {
-                    tracing::info!(operation, retry = retries + 1, wait_ms = wait.as_millis() as u64, error = %error, "retrying");
-                    tokio::time::sleep(wait).await;
-                    retries += 1;
-                    continue;
-                }
+            if retries < max_retries
+                && retry::is_retryable(effect, &error)
+                && let Some(wait) = retry::delay(retries, &error, self.config.max_retry_delay)
+            {
+                tracing::info!(operation, retry = retries + 1, wait_ms = wait.as_millis() as u64, error = %error, "retrying");
+                tokio::time::sleep(wait).await;
+                retries += 1;
+                continue;
             }
             return Err(error);
         }

@@ -231,10 +231,10 @@ impl ClientBuilder {
             .map_err(|e| NpayError::invalid("client_secret", e.to_string()))?;
         let base_url = self.base_url.unwrap_or_else(|| self.environment.base_url().to_owned());
         let base_url = check_base_url(&base_url)?;
-        if let TokenScope::Seller { account_id } = &self.scope {
-            if account_id.trim().is_empty() {
-                return Err(NpayError::invalid("account_id", "a seller scope needs the seller's account id"));
-            }
+        if let TokenScope::Seller { account_id } = &self.scope
+            && account_id.trim().is_empty()
+        {
+            return Err(NpayError::invalid("account_id", "a seller scope needs the seller's account id"));
         }
         Ok(Config {
             client_id,

@@ -60,10 +60,10 @@ pub(crate) fn retry_after(status: u16, headers: &HeaderMap) -> Option<f64> {
     if status == 429 {
         let remaining = header("gncp-gw-ratelimit-remaining").and_then(|v| v.parse::<f64>().ok());
         let rate = header("gncp-gw-ratelimit-replenish-rate").and_then(|v| v.parse::<f64>().ok());
-        if let (Some(rate), true) = (rate, remaining.is_none_or(|r| r <= 0.0)) {
-            if rate > 0.0 {
-                return Some(1.0 / rate);
-            }
+        if let (Some(rate), true) = (rate, remaining.is_none_or(|r| r <= 0.0))
+            && rate > 0.0
+        {
+            return Some(1.0 / rate);
         }
     }
     None

@@ -104,9 +104,8 @@ fn intact_or_empty(want: &Value, got: &Value, path: &str) -> Result<(), String> 
     match (want, got) {
         (Value::Object(w), Value::Object(g)) => {
             for (key, value) in w {
-                match g.get(key) {
-                    Some(other) => intact_or_empty(value, other, &format!("{path}.{key}"))?,
-                    None => {}
+                if let Some(other) = g.get(key) {
+                    intact_or_empty(value, other, &format!("{path}.{key}"))?
                 }
             }
             Ok(())
@@ -215,7 +214,7 @@ async fn a_strict_client_refuses_a_deviating_answer_naming_paths_not_values() {
     deviate(&env, 0.5, &[Perturbation::WrongTypes, Perturbation::NumberStrings], 5).await;
     let captured = Captured::default();
     let guard = captured.install();
-    let error = env.client().query_product_orders(QueryProductOrdersParams::new(ids)).await.err().expect("refused");
+    let error = env.client().query_product_orders(QueryProductOrdersParams::new(ids)).await.expect_err("refused");
     drop(guard);
     let message = error.to_string();
     assert!(matches!(error, NpayError::UnexpectedResponse { .. }), "{error:?}");

@@ -90,8 +90,8 @@ async fn run_until(watcher: &Watcher, done: impl Fn(&[Event]) -> bool) -> Vec<Ev
     };
     let (result, ()) = tokio::join!(run, watch);
     result.expect("the watcher stops cleanly");
-    let seen = seen.lock().unwrap().clone();
-    seen
+
+    seen.lock().unwrap().clone()
 }
 
 fn ids(events: &[Event]) -> HashSet<String> {

@@ -271,10 +271,13 @@ async fn pages_are_cut_from_the_rows_and_counted() {
     assert!(elements(&r).is_empty());
 }
 
+/// A request that must be refused: path, query, the parameter named in the answer, its error type.
+type Refused<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str, &'a str);
+
 #[tokio::test]
 async fn parameters_outside_the_spec_and_bad_ranges_are_400_bad_request() {
     let env = start().await;
-    let cases: &[(&str, &[(&str, &str)], &str, &str)] = &[
+    let cases: &[Refused] = &[
         ("settle/case", &[("pageSize", "10")], "pageNumber", "NotNull"),
         ("settle/case", &[("pageNumber", "0"), ("pageSize", "10")], "pageNumber", "Min"),
         ("settle/case", &[("pageNumber", "2147483648"), ("pageSize", "10")], "pageNumber", "Max"),

@@ -49,12 +49,11 @@ pub async fn receiver(gone: bool) -> (String, Arc<Mutex<Received>>) {
                     let head = String::from_utf8_lossy(&data[..head_end]).to_string();
                     let mut headers = http::HeaderMap::new();
                     for line in head.lines().skip(1) {
-                        if let Some((k, v)) = line.split_once(':') {
-                            if let (Ok(k), Ok(v)) =
+                        if let Some((k, v)) = line.split_once(':')
+                            && let (Ok(k), Ok(v)) =
                                 (k.trim().to_ascii_lowercase().parse::<http::HeaderName>(), v.trim().parse())
-                            {
-                                headers.insert(k, v);
-                            }
+                        {
+                            headers.insert(k, v);
                         }
                     }
                     let length: usize =
