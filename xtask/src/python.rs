@@ -812,7 +812,9 @@ fn render_init(spec: &Spec, models: &BTreeMap<String, ModelDef>) -> String {
 // Tests.
 
 /// Pinned Python tools, installed into `.tools/py-venv`.
-const PIP_PACKAGES: &[&str] = &["maturin==1.16.*", "pytest==8.*", "pytest-asyncio==1.*", "mypy==1.*"];
+/// The test tools, and the third-party Standard Webhooks verifier the webhook test checks against.
+const PIP_PACKAGES: &[&str] =
+    &["maturin==1.16.*", "pytest==8.*", "pytest-asyncio==1.*", "mypy==1.*", "standardwebhooks==1.1.0"];
 
 fn venv_python(venv: &Path) -> PathBuf {
     venv.join("bin").join("python")
