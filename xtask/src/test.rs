@@ -8,11 +8,11 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
-use crate::{conformance, fuzz, lint, node, outputs, python, spec, uniffi, version};
+use crate::{conformance, dist, fuzz, lint, node, outputs, python, spec, uniffi, version};
 
 /// Runs every step in order and stops at the first failure.
 pub fn run(root: &Path) -> Result<()> {
-    let steps: [(&str, &dyn Fn() -> Result<()>); 12] = [
+    let steps: [(&str, &dyn Fn() -> Result<()>); 13] = [
         ("one version for every package", &|| version::check(root).map(|v| println!("version {v}"))),
         ("lint the spec", &|| lint::run(root)),
         ("generated files are current", &|| {
@@ -27,6 +27,10 @@ pub fn run(root: &Path) -> Result<()> {
         ("Python package tests", &|| python::test(root)),
         ("Node package tests", &|| node::test(root)),
         ("Kotlin and Swift (uniffi) tests", &|| uniffi::test(root)),
+        ("release artifacts (dist/), installed and run without Rust", &|| {
+            dist::run(root, &dist::Options::default())?;
+            dist::install::run(root)
+        }),
         ("every suite again through prism proxy --errors (contract traffic)", &|| prism_suites(root, &[])),
         ("fuzz response decoding and error parsing (30 s)", &|| fuzz::run(root, 30)),
     ];
