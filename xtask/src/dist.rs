@@ -125,7 +125,7 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
         steps.push(("native libraries", Box::new(move || build_libraries(root, options, &libraries))));
     }
     if wanted("wheel") {
-        steps.push(("wheel", Box::new(|| wheel(root, options, &platform))));
+        steps.push(("wheel", Box::new(|| wheel(root, options, &platform, &version))));
     }
     if wanted("sdist") {
         steps.push(("sdist", Box::new(|| sdist(root))));
@@ -226,9 +226,15 @@ fn maturin(root: &Path, options: &Options) -> Result<Command> {
 /// The zig that maturin's `--zig` links with (PyPI's `ziglang`), pinned.
 const ZIGLANG: &str = "ziglang==0.15.*";
 
-fn wheel(root: &Path, options: &Options, platform: &Platform) -> Result<()> {
+fn wheel(root: &Path, options: &Options, platform: &Platform, version: &str) -> Result<()> {
     let out = dist_dir(root).join("python");
     std::fs::create_dir_all(&out)?;
+    // Wheels of other versions are stale.
+    for old in files_ending(&out, ".whl")? {
+        if old.file_name().and_then(|n| n.to_str()).is_some_and(|n| !n.starts_with(&format!("npay_order-{version}-"))) {
+            std::fs::remove_file(&old)?;
+        }
+    }
     let mut command = maturin(root, options)?;
     command.args(["build", "--profile", "dist", "--out"]).arg(&out);
     if let Some(target) = &options.target {
@@ -258,8 +264,26 @@ fn sdist(root: &Path) -> Result<()> {
     Ok(())
 }
 
+/// This machine's manylinux wheel in `dist/python` (other platforms' wheels may be there too, in
+/// the release workflow).
+pub fn host_wheel(root: &Path) -> Result<PathBuf> {
+    install::artifact(&dist_dir(root).join("python"), ".whl", &["manylinux", std::env::consts::ARCH])
+}
+
 // ---------------------------------------------------------------------------------------------
 // Node
+
+/// Builds this machine's addon (with the JVM library: one cargo build, as `cargo xtask dist`
+/// makes it) and copies it beside `bindings/node/package.json`, where the Node suite loads it.
+pub fn host_addon_for_tests(root: &Path) -> Result<()> {
+    let options = Options { only: vec!["node-addon".to_owned(), "native".to_owned()], ..Default::default() };
+    run(root, &options)?;
+    let platform = Platform::of(&host_triple()?)?;
+    let built = profile_dir(root, &options).join(platform.cdylib("npay_order_node"));
+    let to = root.join("bindings/node").join(format!("npay-order.{}.node", platform.npm));
+    std::fs::copy(&built, &to).with_context(|| format!("copying {} to {}", built.display(), to.display()))?;
+    Ok(())
+}
 
 /// `npm pack` of the folder `dir` into `dist/npm`; returns the tarball.
 fn npm_pack(root: &Path, dir: &Path) -> Result<PathBuf> {

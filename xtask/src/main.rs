@@ -62,7 +62,10 @@ enum Command {
     /// Validate the spec with openapi-spec-validator and @redocly/cli (installed into `.tools/`).
     Lint,
     /// Run every check and test of the project (what CI runs).
-    Test,
+    Test {
+        /// Only the steps whose name contains one of these words (all steps when none is given).
+        only: Vec<String>,
+    },
     /// Show the one version of every package, or set it everywhere.
     Version {
         /// The new version (X.Y.Z); without it, the current one is checked and shown.
@@ -129,7 +132,7 @@ fn main() -> Result<()> {
             }
         }
         Command::Lint => lint::run(&root),
-        Command::Test => test::run(&root),
+        Command::Test { only } => test::run(&root, &only),
         Command::Bench => bench::bench(&root),
         Command::Fuzz { seconds } => fuzz::run(&root, seconds),
         Command::Prism { suites } => test::prism_suites(&root, &suites),
@@ -141,7 +144,7 @@ fn main() -> Result<()> {
             let spec = spec::Spec::load(&root.join(spec::SPEC_PATH))?;
             outputs::write(&root, &outputs::all(&spec)?)?;
             uniffi::write_swift(&root)?;
-            test::run(&root)
+            test::run(&root, &[])
         }
         Command::Version { new: Some(new) } => version::set(&root, &new),
         Command::Version { new: None } => version::check(&root).map(|v| println!("{v}")),

@@ -860,23 +860,15 @@ pub fn suite(root: &Path) -> Command {
     command
 }
 
-/// Builds the wheel with maturin, installs it into a venv (proving the wheel installs), runs the
+/// Builds the release wheel (`cargo xtask dist --only wheel`: the suite tests what ships, and the
+/// later dist step finds it built), installs it into a venv (proving the wheel installs), runs the
 /// pytest suite against the embedded sandbox, and `mypy --strict` on the tests and the example.
 pub fn test(root: &Path) -> Result<()> {
     let venv = tools_venv(root)?;
     let python = venv_python(&venv);
     let package = root.join("bindings/python");
-    let dist = root.join("target/python-wheels");
-    let _ = std::fs::remove_dir_all(&dist);
-    run(Command::new(venv.join("bin/maturin"))
-        .current_dir(&package)
-        .args(["build", "--quiet", "--out"])
-        .arg(&dist)
-        .env("VIRTUAL_ENV", &venv))?;
-    let wheel = std::fs::read_dir(&dist)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.extension().is_some_and(|e| e == "whl"))
-        .context("maturin built no wheel")?;
+    crate::dist::run(root, &crate::dist::Options { only: vec!["wheel".to_owned()], ..Default::default() })?;
+    let wheel = crate::dist::host_wheel(root)?;
     run(Command::new(&python)
         .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--force-reinstall", "--no-deps"])
         .arg(&wheel))?;

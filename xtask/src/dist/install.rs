@@ -92,7 +92,7 @@ fn fresh(root: &Path, name: &str) -> Result<PathBuf> {
 }
 
 /// The one file in `dir` ending with `suffix` whose name contains every one of `parts`.
-fn artifact(dir: &Path, suffix: &str, parts: &[&str]) -> Result<PathBuf> {
+pub(super) fn artifact(dir: &Path, suffix: &str, parts: &[&str]) -> Result<PathBuf> {
     let found: Vec<PathBuf> = files_ending(dir, suffix)?
         .into_iter()
         .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| parts.iter().all(|part| n.contains(part))))
@@ -164,9 +164,7 @@ fn python_quickstart(root: &Path, no_rust: &UserEnv, python: &Path, dir: &Path) 
 }
 
 fn python_wheel(root: &Path, no_rust: &UserEnv) -> Result<()> {
-    // This machine's manylinux wheel (dist/ may also hold other platforms' wheels, in the release
-    // workflow).
-    let wheel = artifact(&dist_dir(root).join("python"), ".whl", &["manylinux", std::env::consts::ARCH])?;
+    let wheel = super::host_wheel(root)?;
     println!("    wheel {}: {:.2} MB", wheel.display(), megabytes(&wheel)?);
     let dir = fresh(root, "python-wheel")?;
     let python = new_venv(no_rust, &dir)?;
@@ -194,21 +192,16 @@ fn python_sdist(root: &Path, version: &str) -> Result<()> {
     let sdist = artifact(&dist_dir(root).join("python"), ".tar.gz", &[version])?;
     println!("    sdist {}: {:.2} MB", sdist.display(), megabytes(&sdist)?);
     let dir = fresh(root, "python-sdist")?;
-    // This user has Rust. pip builds in isolation (maturin from PyPI) and the build is kept cheap:
-    // the dev profile in the workspace's target folder reuses the registry crates that the
-    // Python step compiled. Cargo would also take the workspace crates as built (their hashes
-    // use paths relative to the workspace), so a profile override gives those four their own
-    // hash: they are compiled from the unpacked sdist, which proves it carries their sources.
-    let mut pep517 = vec!["--profile".to_owned(), "dev".to_owned()];
-    for name in SDIST_CRATES {
-        pep517.push("--config".to_owned());
-        pep517.push(format!("profile.dev.package.{name}.codegen-units=64"));
-    }
+    // This user has Rust. pip builds in isolation (maturin from PyPI), with the dev profile (the
+    // cheapest build) into a target folder of its own, new each run: a shared one would take
+    // the workspace crates as built already (cargo hashes them by their path relative to the
+    // workspace, and the sdist keeps their old timestamps), and prove nothing of the sdist.
+    let pep517 = ["--profile", "dev"];
     let with_rust = UserEnv::with_rust();
     let python = new_venv(&with_rust, &dir)?;
     let mut command = with_rust.command(&python.to_string_lossy());
     command
-        .env("CARGO_TARGET_DIR", target_dir(root))
+        .env("CARGO_TARGET_DIR", dir.join("cargo-target"))
         .env("MATURIN_PEP517_ARGS", pep517.join(" "))
         .args(["-m", "pip", "install", "-v", "--no-cache-dir"])
         .arg(&sdist);
