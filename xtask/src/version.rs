@@ -120,3 +120,16 @@ fn path_dependency_versions(root: &Path) -> Result<Vec<(String, String)>> {
     }
     Ok(found)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_dependency_names_its_version_and_a_registry_one_does_not_count() {
+        let line = r#"npay-order-api = { path = "../npay-order-api", version = "0.1.0" }"#;
+        assert_eq!(path_dependency_version(line).as_deref(), Some("0.1.0"));
+        assert_eq!(path_dependency_version(r#"npay-sandbox = { path = "../npay-sandbox" }"#), None);
+        assert_eq!(path_dependency_version(r#"serde = { version = "1", features = ["derive"] }"#), None);
+    }
+}
