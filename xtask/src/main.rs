@@ -10,12 +10,15 @@
 //! * `diff OLD NEW` reports what a spec change does to every language's surface.
 //! * `prism [SUITE…]` runs test suites (rust, python, node, kotlin; all by default) through
 //!   `prism proxy --errors` in front of one sandbox; their packages must be built (`test` does).
+//! * `dist [--only PART…]` builds every release artifact into `dist/` (RELEASING.md);
+//!   `install-test` installs them in new environments without Rust and runs each quickstart.
 //! * `test` runs every check and test of the project: the README's test command, and CI's.
 
 mod bench;
 mod conformance;
 mod core_ops;
 mod diff;
+mod dist;
 mod enums;
 mod fuzz;
 mod lint;
@@ -61,9 +64,8 @@ enum Command {
     Lint,
     /// Run every check and test of the project (what CI runs).
     Test {
-        /// Run only the steps whose name contains this text (e.g. `Python`, `Node`, `fuzz`).
-        #[arg(long)]
-        only: Option<String>,
+        /// Only the steps whose name contains one of these words (all steps when none is given).
+        only: Vec<String>,
     },
     /// Show the one version of every package, or set it everywhere.
     Version {
@@ -85,6 +87,26 @@ enum Command {
     },
     /// Regenerate every output from the spec, then build and run every test.
     Regen,
+    /// Build the release artifacts into `dist/`: wheel, sdist, npm packages, Maven repository, crates.
+    Dist {
+        /// Only these parts (wheel, sdist, node-addon, node, native, kotlin, crates); all by default.
+        #[arg(long)]
+        only: Vec<String>,
+        /// Build for this Rust target instead of this machine (the release workflow's cross builds).
+        #[arg(long)]
+        target: Option<String>,
+        /// Link the wheel through zig (PyPI `ziglang`): another Linux architecture or libc.
+        #[arg(long)]
+        zig: bool,
+        /// The wheel's platform tag policy, e.g. manylinux_2_28 or musllinux_1_2 (maturin --compatibility).
+        #[arg(long)]
+        compatibility: Option<String>,
+        /// Let `cargo package` build each crate from its packed sources (minutes per crate).
+        #[arg(long)]
+        verify_crates: bool,
+    },
+    /// Install the artifacts in `dist/` in new environments (no Rust on PATH) and run each quickstart.
+    InstallTest,
     /// Compare two specs: breaking and non-breaking changes and the SDK surface each touches.
     Diff {
         /// The spec before the change.
@@ -111,15 +133,19 @@ fn main() -> Result<()> {
             }
         }
         Command::Lint => lint::run(&root),
-        Command::Test { only } => test::run(&root, only.as_deref()),
+        Command::Test { only } => test::run(&root, &only),
         Command::Bench => bench::bench(&root),
         Command::Fuzz { seconds } => fuzz::run(&root, seconds),
         Command::Prism { suites } => test::prism_suites(&root, &suites),
+        Command::Dist { only, target, zig, compatibility, verify_crates } => {
+            dist::run(&root, &dist::Options { only, target, zig, compatibility, verify_crates })
+        }
+        Command::InstallTest => dist::install::run(&root),
         Command::Regen => {
             let spec = spec::Spec::load(&root.join(spec::SPEC_PATH))?;
             outputs::write(&root, &outputs::all(&spec)?)?;
             uniffi::write_swift(&root)?;
-            test::run(&root, None)
+            test::run(&root, &[])
         }
         Command::Version { new: Some(new) } => version::set(&root, &new),
         Command::Version { new: None } => version::check(&root).map(|v| println!("{v}")),

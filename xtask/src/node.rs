@@ -871,8 +871,9 @@ export declare function connectSandbox(baseUrl: string, options?: ConnectSandbox
 pub fn test(root: &Path) -> Result<()> {
     let package = root.join(PACKAGE);
     run(&package, "npm", &["ci", "--no-audit", "--no-fund"])?;
-    // A debug build: the suite checks behaviour, not speed, and it reuses the workspace's `target/`.
-    run(&package, "npx", &["--no-install", "napi", "build", "--platform", "--no-js", "--dts", "native.d.ts"])?;
+    // The release addon of `cargo xtask dist` (built together with the JVM library, as the dist
+    // step builds them, which then finds both done), put where lib/native.js looks first.
+    crate::dist::host_addon_for_tests(root)?;
     let mut suite = suite(root, false)?;
     println!("+ {suite:?}");
     let status = suite.status().context("starting node (is Node 20+ installed?)")?;

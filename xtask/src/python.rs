@@ -817,7 +817,12 @@ const PIP_PACKAGES: &[&str] =
     &["maturin==1.16.*", "pytest==8.*", "pytest-asyncio==1.*", "mypy==1.*", "standardwebhooks==1.1.0"];
 
 fn venv_python(venv: &Path) -> PathBuf {
-    venv.join("bin").join("python")
+    venv_bin(venv, "python")
+}
+
+/// A program of the venv: `bin/NAME`, or `Scripts\NAME.exe` on Windows (the release workflow).
+pub fn venv_bin(venv: &Path, name: &str) -> PathBuf {
+    if cfg!(windows) { venv.join("Scripts").join(format!("{name}.exe")) } else { venv.join("bin").join(name) }
 }
 
 fn run(command: &mut Command) -> Result<()> {
@@ -829,17 +834,9 @@ fn run(command: &mut Command) -> Result<()> {
     Ok(())
 }
 
-/// The pytest suite, run with the venv's interpreter against the installed wheel (`test` installs
-/// both); `conformance::through_prism` runs it a second time through prism.
-pub fn suite(root: &Path) -> Command {
-    let mut command = Command::new(venv_python(&root.join(".tools/py-venv")));
-    command.current_dir(root.join("bindings/python")).args(["-m", "pytest", "-q", "tests"]);
-    command
-}
-
-/// Builds the wheel with maturin, installs it into a venv (proving the wheel installs), runs the
-/// pytest suite against the embedded sandbox, and `mypy --strict` on the tests and the example.
-pub fn test(root: &Path) -> Result<()> {
+/// The venv `.tools/py-venv` with the pinned tools (maturin among them), made or updated when
+/// [`PIP_PACKAGES`] changed; `cargo xtask dist` builds the wheel with its maturin too.
+pub fn tools_venv(root: &Path) -> Result<PathBuf> {
     let venv = root.join(".tools/py-venv");
     let python = venv_python(&venv);
     if !python.exists() {
@@ -854,18 +851,26 @@ pub fn test(root: &Path) -> Result<()> {
             .args(PIP_PACKAGES))?;
         std::fs::write(&marker, &wanted).context("writing the venv marker")?;
     }
+    Ok(venv)
+}
+
+/// The pytest suite, run with the venv's interpreter against the installed wheel (`test` installs
+/// both); `conformance::through_prism` runs it a second time through prism.
+pub fn suite(root: &Path) -> Command {
+    let mut command = Command::new(venv_python(&root.join(".tools/py-venv")));
+    command.current_dir(root.join("bindings/python")).args(["-m", "pytest", "-q", "tests"]);
+    command
+}
+
+/// Builds the release wheel (`cargo xtask dist --only wheel`: the suite tests what ships, and the
+/// later dist step finds it built), installs it into a venv (proving the wheel installs), runs the
+/// pytest suite against the embedded sandbox, and `mypy --strict` on the tests and the example.
+pub fn test(root: &Path) -> Result<()> {
+    let venv = tools_venv(root)?;
+    let python = venv_python(&venv);
     let package = root.join("bindings/python");
-    let dist = root.join("target/python-wheels");
-    let _ = std::fs::remove_dir_all(&dist);
-    run(Command::new(venv.join("bin/maturin"))
-        .current_dir(&package)
-        .args(["build", "--quiet", "--out"])
-        .arg(&dist)
-        .env("VIRTUAL_ENV", &venv))?;
-    let wheel = std::fs::read_dir(&dist)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.extension().is_some_and(|e| e == "whl"))
-        .context("maturin built no wheel")?;
+    crate::dist::run(root, &crate::dist::Options { only: vec!["wheel".to_owned()], ..Default::default() })?;
+    let wheel = crate::dist::host_wheel(root)?;
     run(Command::new(&python)
         .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--force-reinstall", "--no-deps"])
         .arg(&wheel))?;

@@ -8,11 +8,12 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
-use crate::{conformance, fuzz, lint, node, outputs, python, spec, uniffi, version};
+use crate::{conformance, dist, fuzz, lint, node, outputs, python, spec, uniffi, version};
 
-/// Runs every step in order (or those whose name contains `only`) and stops at the first failure.
-pub fn run(root: &Path, only: Option<&str>) -> Result<()> {
-    let steps: [(&str, &dyn Fn() -> Result<()>); 12] = [
+/// Runs every step in order and stops at the first failure; with `only`, just the steps whose name
+/// contains one of its words (e.g. `cargo xtask test Python Node`).
+pub fn run(root: &Path, only: &[String]) -> Result<()> {
+    let steps: [(&str, &dyn Fn() -> Result<()>); 13] = [
         ("one version for every package", &|| version::check(root).map(|v| println!("version {v}"))),
         ("lint the spec", &|| lint::run(root)),
         ("generated files are current", &|| {
@@ -27,11 +28,18 @@ pub fn run(root: &Path, only: Option<&str>) -> Result<()> {
         ("Python package tests", &|| python::test(root)),
         ("Node package tests", &|| node::test(root)),
         ("Kotlin and Swift (uniffi) tests", &|| uniffi::test(root)),
+        ("release artifacts (dist/), installed and run without Rust", &|| {
+            dist::run(root, &dist::Options::default())?;
+            dist::install::run(root)
+        }),
         ("every suite again through prism proxy --errors (contract traffic)", &|| prism_suites(root, &[])),
         ("fuzz response decoding and error parsing (30 s)", &|| fuzz::run(root, 30)),
     ];
+    if let Some(word) = only.iter().find(|w| !steps.iter().any(|(name, _)| name.contains(w.as_str()))) {
+        bail!("no step's name contains {word:?}");
+    }
     for (name, step) in steps {
-        if only.is_some_and(|only| !name.contains(only)) {
+        if !only.is_empty() && !only.iter().any(|word| name.contains(word.as_str())) {
             continue;
         }
         let started = Instant::now();
