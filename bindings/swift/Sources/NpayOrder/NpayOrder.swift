@@ -19713,7 +19713,7 @@ public func FfiConverterTypeLastChangedType_lower(_ value: LastChangedType) -> R
 
 
 /**
- * Every way a call can fail (contract §4). Each variant has the same fields:
+ * Every way a call can fail (the tree every language shares). Each variant has the same fields:
  *
  * * `typeName`: the class name of the contract's tree (`NotFoundError`), the same in every language;
  * * `detail`: what happened, in words (operation, status, Naver's code and message, trace id);
