@@ -294,23 +294,16 @@ fn render_method(out: &mut String, op: &Operation) -> Result<()> {
     }
     writeln!(out, "    pub async fn {snake}(&self, params: {params}) -> Result<Response<{data}>> {{")?;
     writeln!(out, "        crate::validate::check(&params)?;")?;
-    match &op.chunk {
-        Some(chunk) => {
-            let field = op
-                .params
-                .iter()
-                .find(|p| p.name == chunk.param)
-                .expect("x-npay-chunk.param names a body property")
-                .snake();
-            writeln!(
-                out,
-                "        crate::chunk::in_chunks(params, {}, |p| &mut p.{field}, |p| self.{once}(p)).await",
-                chunk.size
-            )?;
-            writeln!(out, "    }}\n")?;
-            writeln!(out, "    async fn {once}(&self, params: {params}) -> Result<Response<{data}>> {{")?;
-        }
-        None => {}
+    if let Some(chunk) = &op.chunk {
+        let field =
+            op.params.iter().find(|p| p.name == chunk.param).expect("x-npay-chunk.param names a body property").snake();
+        writeln!(
+            out,
+            "        crate::chunk::in_chunks(params, {}, |p| &mut p.{field}, |p| self.{once}(p)).await",
+            chunk.size
+        )?;
+        writeln!(out, "    }}\n")?;
+        writeln!(out, "    async fn {once}(&self, params: {params}) -> Result<Response<{data}>> {{")?;
     }
     if let Some(applied) = &op.applied_when {
         let param =

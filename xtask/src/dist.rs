@@ -100,6 +100,9 @@ pub fn dist_dir(root: &Path) -> PathBuf {
     root.join("dist")
 }
 
+/// One part of the build, run in order.
+type Step<'a> = Box<dyn Fn() -> Result<()> + 'a>;
+
 /// Builds the parts `options` asks for into `dist/`, timing each.
 pub fn run(root: &Path, options: &Options) -> Result<()> {
     if let Some(unknown) = options.only.iter().find(|p| !PARTS.contains(&p.as_str())) {
@@ -111,7 +114,7 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
     let dist = dist_dir(root);
     std::fs::create_dir_all(&dist)?;
     let wanted = |part: &str| options.only.is_empty() || options.only.iter().any(|p| p == part);
-    let mut steps: Vec<(&str, Box<dyn Fn() -> Result<()> + '_>)> = Vec::new();
+    let mut steps: Vec<(&str, Step<'_>)> = Vec::new();
     // The addon and the JVM library in one cargo build: built apart, cargo would resolve the
     // shared crates' features differently and compile the core twice.
     let mut libraries = Vec::new();

@@ -13,8 +13,12 @@ use crate::{conformance, dist, fuzz, lint, node, outputs, python, spec, uniffi, 
 /// Runs every step in order and stops at the first failure; with `only`, just the steps whose name
 /// contains one of its words (e.g. `cargo xtask test Python Node`).
 pub fn run(root: &Path, only: &[String]) -> Result<()> {
-    let steps: [(&str, &dyn Fn() -> Result<()>); 13] = [
+    let steps: [(&str, &dyn Fn() -> Result<()>); 14] = [
         ("one version for every package", &|| version::check(root).map(|v| println!("version {v}"))),
+        ("Rust formatting and clippy (-D warnings)", &|| {
+            cargo(root, &["fmt", "--all", "--check"])?;
+            cargo(root, &["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"])
+        }),
         ("lint the spec", &|| lint::run(root)),
         ("generated files are current", &|| {
             let spec = spec::Spec::load(&root.join(spec::SPEC_PATH))?;
