@@ -337,3 +337,72 @@ async fn a_more_that_does_not_advance_stops_the_watcher_loudly() {
     let cursor = watcher.store().load_cursor("app").unwrap().expect("cursor");
     assert_eq!(cursor.window.and_then(|w| w.more).map(|m| m.more_sequence).as_deref(), Some("00000000000000000002"));
 }
+
+#[tokio::test]
+async fn a_subscription_hands_over_every_change_once_when_each_is_acknowledged() {
+    let (sandbox, client) = sandbox().await;
+    control(&sandbox, "POST", "orders", json!({"count": 60, "productsPerOrder": 2})).await;
+    let store = Arc::new(SqliteStore::in_memory().unwrap());
+    let subscription =
+        watcher(&client, SqliteStore::in_memory().unwrap()).shared_store(store.clone()).build().unwrap().subscribe();
+    let mut seen = Vec::new();
+    while seen.len() < 120 {
+        let event = tokio::time::timeout(Duration::from_secs(30), subscription.next())
+            .await
+            .expect("an event within 30 s")
+            .expect("the watcher runs")
+            .expect("not stopped");
+        assert!(subscription.ack(&event.id), "the event that is out can be acknowledged");
+        assert!(!subscription.ack(&event.id), "an answered event cannot be answered again");
+        seen.push(event);
+    }
+    subscription.stop();
+    assert!(subscription.next().await.expect("a clean stop").is_none());
+    let (_, latest) = recorded(&sandbox, client.config().client_id.as_str()).await;
+    assert_eq!(ids(&seen), latest);
+    assert_eq!(seen.len(), 120, "no event handed over twice");
+    let account = client.config().client_id.clone();
+    let pending =
+        store.list_events(&account, &EventFilter { status: Some(EventStatus::Pending), ..Default::default() });
+    assert!(pending.unwrap().is_empty(), "every acknowledged event is marked done");
+}
+
+#[tokio::test]
+async fn a_refused_or_unanswered_event_comes_back_with_the_same_id_and_a_higher_attempt() {
+    let (sandbox, client) = sandbox().await;
+    control(&sandbox, "POST", "orders", json!({"count": 1, "productsPerOrder": 1})).await;
+    let subscription = watcher(&client, SqliteStore::in_memory().unwrap())
+        .retry_delays(Duration::from_millis(10), Duration::from_millis(20))
+        .build()
+        .unwrap()
+        .subscribe();
+    let next = || async {
+        tokio::time::timeout(Duration::from_secs(30), subscription.next()).await.expect("in time").unwrap().unwrap()
+    };
+    let first = next().await;
+    assert_eq!(first.attempt, 1);
+    assert!(subscription.nack(&first.id, "the shop's database is down"));
+    let second = next().await;
+    assert_eq!((second.id.as_str(), second.attempt), (first.id.as_str(), 2));
+    // Asking for the next event without answering refuses this one: it comes back.
+    let third = next().await;
+    assert_eq!((third.id.as_str(), third.attempt), (first.id.as_str(), 3));
+    assert!(subscription.ack(&third.id));
+    subscription.stop();
+    assert!(subscription.next().await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn stopping_a_subscription_while_an_event_is_out_lets_it_be_acknowledged() {
+    let (sandbox, client) = sandbox().await;
+    control(&sandbox, "POST", "orders", json!({"count": 3, "productsPerOrder": 1})).await;
+    let store = Arc::new(SqliteStore::in_memory().unwrap());
+    let subscription =
+        watcher(&client, SqliteStore::in_memory().unwrap()).shared_store(store.clone()).build().unwrap().subscribe();
+    let event = tokio::time::timeout(Duration::from_secs(30), subscription.next()).await.unwrap().unwrap().unwrap();
+    subscription.stop();
+    assert!(subscription.ack(&event.id), "the event in flight is finished after a stop");
+    assert!(subscription.next().await.unwrap().is_none(), "nothing more after a stop");
+    let done = store.get_event(&event.id).unwrap().expect("stored");
+    assert_eq!(done.status, EventStatus::Done);
+}

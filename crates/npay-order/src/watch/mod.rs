@@ -77,6 +77,7 @@ mod error;
 mod event;
 mod page;
 mod store;
+mod subscription;
 mod watcher;
 mod webhook;
 
@@ -87,6 +88,7 @@ pub use error::WatchError;
 pub use event::{Event, EventStatus, StoredEvent, change_event_id, event_id};
 pub use page::{PAGE_SIZE, PageRead, ReadOptions, read_page};
 pub use store::{EventFilter, SqliteStore, WatchStore};
+pub use subscription::Subscription;
 pub use watcher::{
     DEFAULT_MAX_ATTEMPTS, DEFAULT_POLL_INTERVAL, DEFAULT_RETRY_BASE, DEFAULT_RETRY_MAX, HandlerError, PollSummary,
     StopHandle, Watcher, WatcherBuilder,

@@ -49,7 +49,20 @@ impl StopHandle {
     pub fn is_stopped(&self) -> bool {
         *self.tx.borrow()
     }
+
+    /// Waits until a stop is asked for.
+    pub async fn stopped(&self) {
+        let mut stopped = self.tx.subscribe();
+        // The sender lives in `self`, so the channel cannot close while this waits.
+        let _ = stopped.wait_for(|s| *s).await;
+    }
 }
+
+/// A handler's answer for an event it never handed on (the watcher is stopping): the event stays
+/// pending, with no attempt counted.
+#[derive(Debug, thiserror::Error)]
+#[error("the event was not handed over")]
+pub(crate) struct Withdrawn;
 
 /// Builds a [`Watcher`] (see [`Watcher::builder`]).
 #[must_use]
@@ -333,6 +346,7 @@ impl Watcher {
                 handed += 1;
                 match outcome {
                     Ok(()) => self.store.mark_done(&id)?,
+                    Err(error) if error.is::<Withdrawn>() => return Ok(handed - 1),
                     Err(error) if error.is::<super::webhook::EndpointGone>() => {
                         self.store.mark_attempt_failed(&id, &error.to_string(), Some(now_ms()))?;
                         return Err(WatchError::EndpointGone(id));
