@@ -27,4 +27,7 @@ module.exports = {
   ApiConnectionError: errors.ApiConnectionError,
   ApiTimeoutError: errors.ApiTimeoutError,
   InvalidRequestError: errors.InvalidRequestError,
+  WatchError: errors.WatchError,
+  Watcher: require('./lib/watcher').Watcher,
+  WatchEvent: require('./lib/watcher').WatchEvent,
 };

@@ -20,6 +20,9 @@ export const {
   ApiConnectionError,
   ApiTimeoutError,
   InvalidRequestError,
+  WatchError,
+  Watcher,
+  WatchEvent,
 } = cjs;
 
 export default cjs;

@@ -489,8 +489,14 @@ fn render_dts(spec: &Spec, operations: &[Operation], models: &Models) -> Result<
     writeln!(out, "}}\n")?;
 
     out.push_str(DTS_TAIL);
+    // Handwritten declarations live in real `.d.ts` files, checked by `tsc` like the rest.
+    out.push('\n');
+    out.push_str(DTS_WATCHER);
     Ok(out)
 }
+
+/// The watcher's declarations (handwritten; `lib/watcher.js` implements them).
+const DTS_WATCHER: &str = include_str!("../partials/node/watcher.d.ts");
 
 fn render_interface(
     out: &mut String,

@@ -110,6 +110,16 @@ class BaseClient {
     }
   }
 
+  /**
+   * A watcher of this client's account: every change of its orders as a durable event, kept in a
+   * SQLite file (`options.store`). See `Watcher`.
+   * @param {import('../index').WatchOptions} options
+   */
+  watch(options) {
+    const { Watcher } = require('./watcher');
+    return new Watcher(this.#native, options);
+  }
+
   /** Closes the client: later calls reject with `InvalidRequestError`; calls in flight finish. */
   close() {
     this.#native.close();

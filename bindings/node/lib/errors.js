@@ -38,6 +38,8 @@ class ServerError extends ApiError {}
 class ApiConnectionError extends NpayError {}
 class ApiTimeoutError extends ApiConnectionError {}
 class InvalidRequestError extends NpayError {}
+/** The watcher stopped for a reason of its own: paging that does not advance, the store, a disabled endpoint. */
+class WatchError extends NpayError {}
 
 const CLASSES = {
   NpayError,
@@ -51,6 +53,7 @@ const CLASSES = {
   ApiConnectionError,
   ApiTimeoutError,
   InvalidRequestError,
+  WatchError,
 };
 
 // `name` on the prototype (not an own field): it survives minifiers and shows in stack traces.

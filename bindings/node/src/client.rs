@@ -82,6 +82,11 @@ fn parse_params(operation_id: &str, params: &str) -> Result<serde_json::Value, N
 }
 
 impl NativeClient {
+    /// The core client, for the watcher.
+    pub(crate) fn core(&self) -> Result<Client, ErrorParts> {
+        self.client()
+    }
+
     fn client(&self) -> Result<Client, ErrorParts> {
         let guard = self.client.read().unwrap_or_else(|poisoned| poisoned.into_inner());
         guard.clone().ok_or_else(|| ErrorParts::invalid("client", "the client is closed"))

@@ -9,6 +9,7 @@
 //! * `client` — the client, its generic call and `close()`; `sign`.
 //! * `pager` — page-at-a-time walks behind the async iterators.
 //! * `sandbox` — the embedded emulator.
+//! * `watcher` — the order watcher's next / ack / nack / stop.
 //! * `error` — the one mapping from failures to JavaScript error objects.
 //! * `convert` — results into JavaScript values.
 //! * `runtime` — futures into promises, panics into errors.
@@ -25,3 +26,4 @@ mod error;
 mod pager;
 mod runtime;
 mod sandbox;
+mod watcher;

@@ -11,6 +11,9 @@ import {
   startSandbox,
   connectSandbox,
   type ClaimResult,
+  type StoredWatchEvent,
+  type WatchEvent,
+  type Watcher,
   type ConnectSandboxOptions,
   type KnownProductOrderStatus,
   type ProductOrderDetail,
@@ -94,4 +97,24 @@ export async function typings(): Promise<void> {
   void client.clientSecret;
   // @ts-expect-error unknown client option
   new Client({ clientSecretKey: 'x' });
+
+  // The watcher: run(handler), for await with ack, typed events.
+  const watcher: Watcher = client.watch({ store: 'orders.sqlite', since: 3_600_000, events: ['PAYED'] });
+  await watcher.run(async (event: WatchEvent) => {
+    const name: string | undefined = event.detail?.productOrder.productName;
+    const when: string = event.lastChangedDate;
+    void [name, when, event.change.productOrderId, event.attempt];
+  });
+  for await (const event of watcher) {
+    const taken: boolean = await event.ack();
+    void taken;
+  }
+  const parked: StoredWatchEvent[] = watcher.events({ status: 'failed', limit: 10 });
+  void parked;
+  // @ts-expect-error the store is required
+  client.watch({ since: new Date() });
+  // @ts-expect-error durations are milliseconds, not strings
+  client.watch({ store: 'x', overlapMs: '5m' });
+  // @ts-expect-error statuses are pending, done or failed
+  watcher.events({ status: 'parked' });
 }

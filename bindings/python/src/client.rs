@@ -103,7 +103,7 @@ impl NativeClient {
     }
 
     /// The core client of this process, with this variant's per-call options.
-    fn core(&self, py: Python<'_>) -> PyResult<Client> {
+    pub(crate) fn core(&self, py: Python<'_>) -> PyResult<Client> {
         let client = self
             .shared
             .client

@@ -121,3 +121,20 @@ pub fn invalid_request(py: Python<'_>, name: &str, message: &str, cause: Option<
     };
     build(py, fields, cause).unwrap_or_else(|failure| failure)
 }
+
+/// A `WatchError`: the watcher stopped for a reason of its own (paging that does not advance, the
+/// store, a disabled webhook endpoint). The text names no value from an answer.
+pub fn watch_error(py: Python<'_>, text: &str) -> PyErr {
+    let fields = Fields {
+        class: "WatchError",
+        text: text.to_owned(),
+        message: None,
+        status: None,
+        code: None,
+        trace_id: None,
+        timestamp: None,
+        invalid_inputs: Vec::new(),
+        may_have_been_applied: false,
+    };
+    build(py, fields, None).unwrap_or_else(|failure| failure)
+}

@@ -3,7 +3,7 @@
 //! Thin by design: conversions (`convert` for arguments; `tape` and `node` for answers, which
 //! reach Python as lazy JSON), async glue (`completion`) and the fork-aware runtime (`runtime`),
 //! the one mapping of errors to Python exceptions (`error`), the generic client and pager
-//! (`client`), the embedded sandbox (`sandbox`) and the logging bridge (`logging`). Every
+//! (`client`), the watcher's next / ack (`watcher`), the embedded sandbox (`sandbox`) and the logging bridge (`logging`). Every
 //! per-operation method, model and enum is generated Python (`cargo xtask generate`) over the
 //! single entry point `NativeClient.call(operation_id, params)`.
 
@@ -18,6 +18,7 @@ mod node;
 mod runtime;
 mod sandbox;
 mod tape;
+mod watcher;
 
 /// `npay_order._native`: see the package `npay_order` for the public API.
 #[pymodule]
@@ -26,6 +27,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<client::NativePager>()?;
     module.add_class::<node::JsonNode>()?;
     module.add_class::<sandbox::NativeSandbox>()?;
+    module.add_class::<watcher::NativeWatcher>()?;
     module.add_function(wrap_pyfunction!(client::sign, module)?)?;
     module.add_function(wrap_pyfunction!(logging::forward_logs, module)?)?;
     module.add("CORE_VERSION", env!("CARGO_PKG_VERSION"))?;

@@ -191,3 +191,10 @@ class ApiTimeoutError(ApiConnectionError):
 class InvalidRequestError(NpayError, ValueError):
     """Rejected by the client before anything was sent: a missing, mistyped or out-of-range
     argument. ``invalid_inputs`` names each problem."""
+
+
+class WatchError(NpayError):
+    """A :class:`~npay_order.Watcher` stopped for a reason of its own: the server's paging did not
+    advance (a ``more`` that repeats), the store failed (disk, a locked or corrupt file), or a
+    webhook endpoint is disabled. Refusals of the API raise their own class (e.g.
+    :class:`AuthenticationError`); a wrong configuration raises :class:`InvalidRequestError`."""
