@@ -158,6 +158,20 @@ pub enum NpayError {
         invalid_inputs: Vec<InvalidInput>,
         may_have_been_applied: bool,
     },
+    /// The order watcher stopped for a reason of its own: the server's paging did not advance,
+    /// the store failed, a webhook endpoint is disabled. (Refusals of the API have their own
+    /// variants; a wrong configuration is an `InvalidRequestError`.)
+    #[error("{detail}")]
+    WatchError {
+        type_name: String,
+        detail: String,
+        status: Option<i32>,
+        code: Option<String>,
+        trace_id: Option<String>,
+        timestamp: Option<String>,
+        invalid_inputs: Vec<InvalidInput>,
+        may_have_been_applied: bool,
+    },
     /// A success status whose body could not be read as the spec describes (`typeName` is the
     /// tree's root, `NpayError`).
     #[error("{detail}")]
@@ -288,6 +302,16 @@ macro_rules! each_variant {
                 invalid_inputs,
                 may_have_been_applied,
             }
+            | NpayError::WatchError {
+                type_name,
+                detail,
+                status,
+                code,
+                trace_id,
+                timestamp,
+                invalid_inputs,
+                may_have_been_applied,
+            }
             | NpayError::UnexpectedResponseError {
                 type_name,
                 detail,
@@ -346,6 +370,7 @@ impl NpayError {
             "ApiConnectionError" => build!(ApiConnectionError),
             "ApiTimeoutError" => build!(ApiTimeoutError),
             "InvalidRequestError" => build!(InvalidRequestError),
+            "WatchError" => build!(WatchError),
             _ => build!(UnexpectedResponseError),
         }
     }

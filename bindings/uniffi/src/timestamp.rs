@@ -56,3 +56,9 @@ impl<'de> Deserialize<'de> for Timestamp {
         npay_order::Timestamp::deserialize(deserializer).map(Timestamp)
     }
 }
+
+impl From<npay_order::Timestamp> for Timestamp {
+    fn from(value: npay_order::Timestamp) -> Self {
+        Timestamp(value)
+    }
+}

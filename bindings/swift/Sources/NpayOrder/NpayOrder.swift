@@ -467,6 +467,22 @@ fileprivate final class UniffiHandleMap<T>: @unchecked Sendable {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
+    typealias FfiType = UInt32
+    typealias SwiftType = UInt32
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt32 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
     typealias FfiType = Int32
     typealias SwiftType = Int32
@@ -4249,6 +4265,292 @@ public func FfiConverterTypeSearchProductOrdersPager_lift(_ handle: UInt64) thro
 #endif
 public func FfiConverterTypeSearchProductOrdersPager_lower(_ value: SearchProductOrdersPager) -> UInt64 {
     return FfiConverterTypeSearchProductOrdersPager.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Watches one account's orders and hands over every change as a [`WatchEvent`], durably: each
+ * page's events and the cursor past it are committed in one SQLite transaction; hand-off is
+ * at-least-once (only the event in flight at a crash comes again, with the same id); the events
+ * of one product order come in order, one at a time. Kotlin: `watcher.events()` is a `Flow`.
+ */
+public protocol WatcherProtocol: AnyObject, Sendable {
+    
+    /**
+     * The account watched (the client id).
+     */
+    func account()  -> String
+    
+    /**
+     * Marks the event that is out as done; `false` if `id` is not that event.
+     */
+    func ack(id: String)  -> Bool
+    
+    /**
+     * Whether a stop was asked for.
+     */
+    func isStopped()  -> Bool
+    
+    /**
+     * The stored events of this account by status (`pending`, `done`, `failed`; null: all),
+     * oldest first, or newest first with a limit.
+     */
+    func listEvents(status: String?, limit: UInt32?) throws  -> [StoredWatchEvent]
+    
+    /**
+     * Refuses the event that is out: retried with backoff, then parked. Keep buyers' data out
+     * of the reason (it is stored with the event).
+     */
+    func nack(id: String, reason: String)  -> Bool
+    
+    /**
+     * The next event, or `null`/`nil` once stopped. Asking again before answering refuses the
+     * last one (it comes back later).
+     */
+    func next() async throws  -> WatchEvent?
+    
+    /**
+     * Queues a parked (or done) event again; `false` if the store has no such event.
+     */
+    func resend(id: String) throws  -> Bool
+    
+    /**
+     * Stops polling at once; the event in flight may still be answered, then `next()` ends.
+     */
+    func stop() 
+    
+}
+/**
+ * Watches one account's orders and hands over every change as a [`WatchEvent`], durably: each
+ * page's events and the cursor past it are committed in one SQLite transaction; hand-off is
+ * at-least-once (only the event in flight at a crash comes again, with the same id); the events
+ * of one product order come in order, one at a time. Kotlin: `watcher.events()` is a `Flow`.
+ */
+open class Watcher: WatcherProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_npay_order_uniffi_fn_clone_watcher(self.handle, $0) }
+    }
+    /**
+     * Opens the store and builds the watcher (polling starts with the first `next()`); settings
+     * out of range fail with `InvalidRequestError` before anything is sent.
+     */
+public convenience init(client: Client, config: WatchConfig)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeNpayError_lift) {
+        uniffiCallStatus in
+    uniffi_npay_order_uniffi_fn_constructor_watcher_new(
+        FfiConverterTypeClient_lower(client),
+        FfiConverterTypeWatchConfig_lower(config),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_npay_order_uniffi_fn_free_watcher(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The account watched (the client id).
+     */
+open func account() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_npay_order_uniffi_fn_method_watcher_account(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Marks the event that is out as done; `false` if `id` is not that event.
+     */
+open func ack(id: String) -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_npay_order_uniffi_fn_method_watcher_ack(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Whether a stop was asked for.
+     */
+open func isStopped() -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_npay_order_uniffi_fn_method_watcher_is_stopped(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The stored events of this account by status (`pending`, `done`, `failed`; null: all),
+     * oldest first, or newest first with a limit.
+     */
+open func listEvents(status: String? = nil, limit: UInt32? = nil)throws  -> [StoredWatchEvent]  {
+    return try  FfiConverterSequenceTypeStoredWatchEvent.lift(try rustCallWithError(FfiConverterTypeNpayError_lift) {
+        uniffiCallStatus in
+    uniffi_npay_order_uniffi_fn_method_watcher_list_events(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionString.lower(status),
+        FfiConverterOptionUInt32.lower(limit),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Refuses the event that is out: retried with backoff, then parked. Keep buyers' data out
+     * of the reason (it is stored with the event).
+     */
+open func nack(id: String, reason: String) -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_npay_order_uniffi_fn_method_watcher_nack(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),
+        FfiConverterString.lower(reason),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The next event, or `null`/`nil` once stopped. Asking again before answering refuses the
+     * last one (it comes back later).
+     */
+open func next()async throws  -> WatchEvent?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_npay_order_uniffi_fn_method_watcher_next(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_npay_order_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_npay_order_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_npay_order_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeWatchEvent.lift,
+            errorHandler: FfiConverterTypeNpayError_lift
+        )
+}
+    
+    /**
+     * Queues a parked (or done) event again; `false` if the store has no such event.
+     */
+open func resend(id: String)throws  -> Bool  {
+    return try  FfiConverterBool.lift(try rustCallWithError(FfiConverterTypeNpayError_lift) {
+        uniffiCallStatus in
+    uniffi_npay_order_uniffi_fn_method_watcher_resend(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Stops polling at once; the event in flight may still be answered, then `next()` ends.
+     */
+open func stop()  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_npay_order_uniffi_fn_method_watcher_stop(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWatcher: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Watcher
+
+    public static func lift(_ handle: UInt64) throws -> Watcher {
+        return Watcher(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Watcher) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Watcher {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Watcher, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWatcher_lift(_ handle: UInt64) throws -> Watcher {
+    return try FfiConverterTypeWatcher.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWatcher_lower(_ value: Watcher) -> UInt64 {
+    return FfiConverterTypeWatcher.lower(value)
 }
 
 
@@ -13773,6 +14075,87 @@ public func FfiConverterTypeSkuMapping_lower(_ value: SkuMapping) -> RustBuffer 
 
 
 /**
+ * An event as the store keeps it.
+ */
+public struct StoredWatchEvent: Equatable, Hashable {
+    public var event: WatchEvent
+    /**
+     * `pending`, `done` or `failed` (parked).
+     */
+    public var status: String
+    /**
+     * The handler's last reason, when it failed.
+     */
+    public var lastError: String?
+    public var seq: Int64
+    public var createdAtMs: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(event: WatchEvent, 
+        /**
+         * `pending`, `done` or `failed` (parked).
+         */status: String, 
+        /**
+         * The handler's last reason, when it failed.
+         */lastError: String?, seq: Int64, createdAtMs: Int64) {
+        self.event = event
+        self.status = status
+        self.lastError = lastError
+        self.seq = seq
+        self.createdAtMs = createdAtMs
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StoredWatchEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStoredWatchEvent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StoredWatchEvent {
+        return
+            try StoredWatchEvent(
+                event: FfiConverterTypeWatchEvent.read(from: &buf), 
+                status: FfiConverterString.read(from: &buf), 
+                lastError: FfiConverterOptionString.read(from: &buf), 
+                seq: FfiConverterInt64.read(from: &buf), 
+                createdAtMs: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StoredWatchEvent, into buf: inout [UInt8]) {
+        FfiConverterTypeWatchEvent.write(value.event, into: &buf)
+        FfiConverterString.write(value.status, into: &buf)
+        FfiConverterOptionString.write(value.lastError, into: &buf)
+        FfiConverterInt64.write(value.seq, into: &buf)
+        FfiConverterInt64.write(value.createdAtMs, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStoredWatchEvent_lift(_ buf: RustBuffer) throws -> StoredWatchEvent {
+    return try FfiConverterTypeStoredWatchEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStoredWatchEvent_lower(_ value: StoredWatchEvent) -> RustBuffer {
+    return FfiConverterTypeStoredWatchEvent.lower(value)
+}
+
+
+/**
  * 건별 부가세 신고 한 행 (one per-case VAT row; Commerce `CommerceVatDeclarationByCase.pay-settle`). 결제 수단별 금액의 합이 totalSalesAmount입니다. 금액은 원 단위 정수입니다.
  */
 public struct VatByCase: Equatable, Hashable {
@@ -14081,6 +14464,304 @@ public func FfiConverterTypeVatByCasePage_lift(_ buf: RustBuffer) throws -> VatB
 #endif
 public func FfiConverterTypeVatByCasePage_lower(_ value: VatByCasePage) -> RustBuffer {
     return FfiConverterTypeVatByCasePage.lower(value)
+}
+
+
+/**
+ * How to build a [`Watcher`]; durations in milliseconds, every field but `store` optional.
+ */
+public struct WatchConfig: Equatable, Hashable {
+    /**
+     * The SQLite file holding cursor and events (created if missing); one file may hold several accounts.
+     */
+    public var store: String
+    /**
+     * Where to start when the store has no cursor yet (required then; ignored once one exists).
+     */
+    public var since: Timestamp?
+    /**
+     * Only these `lastChangedType` values (empty: all).
+     */
+    public var events: [String]
+    /**
+     * How old a change must be before it is asked for (default 60 000).
+     */
+    public var settleLagMs: UInt64?
+    /**
+     * How much each new window re-reads before the watermark (default 300 000).
+     */
+    public var overlapMs: UInt64?
+    /**
+     * Time between polls once caught up (default 10 000).
+     */
+    public var pollIntervalMs: UInt64?
+    /**
+     * `limitCount` per call, 1–300 (default 300).
+     */
+    public var pageSize: Int32?
+    /**
+     * Whether events carry the product order's details (default true).
+     */
+    public var details: Bool
+    /**
+     * Hand-overs per event before it is parked as failed (default 8).
+     */
+    public var maxAttempts: UInt32?
+    /**
+     * First retry delay, doubled per attempt (default 1 000).
+     */
+    public var retryBaseMs: UInt64?
+    /**
+     * Longest retry delay (default 120 000).
+     */
+    public var retryMaxMs: UInt64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The SQLite file holding cursor and events (created if missing); one file may hold several accounts.
+         */store: String, 
+        /**
+         * Where to start when the store has no cursor yet (required then; ignored once one exists).
+         */since: Timestamp? = nil, 
+        /**
+         * Only these `lastChangedType` values (empty: all).
+         */events: [String] = [], 
+        /**
+         * How old a change must be before it is asked for (default 60 000).
+         */settleLagMs: UInt64? = nil, 
+        /**
+         * How much each new window re-reads before the watermark (default 300 000).
+         */overlapMs: UInt64? = nil, 
+        /**
+         * Time between polls once caught up (default 10 000).
+         */pollIntervalMs: UInt64? = nil, 
+        /**
+         * `limitCount` per call, 1–300 (default 300).
+         */pageSize: Int32? = nil, 
+        /**
+         * Whether events carry the product order's details (default true).
+         */details: Bool = true, 
+        /**
+         * Hand-overs per event before it is parked as failed (default 8).
+         */maxAttempts: UInt32? = nil, 
+        /**
+         * First retry delay, doubled per attempt (default 1 000).
+         */retryBaseMs: UInt64? = nil, 
+        /**
+         * Longest retry delay (default 120 000).
+         */retryMaxMs: UInt64? = nil) {
+        self.store = store
+        self.since = since
+        self.events = events
+        self.settleLagMs = settleLagMs
+        self.overlapMs = overlapMs
+        self.pollIntervalMs = pollIntervalMs
+        self.pageSize = pageSize
+        self.details = details
+        self.maxAttempts = maxAttempts
+        self.retryBaseMs = retryBaseMs
+        self.retryMaxMs = retryMaxMs
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension WatchConfig: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWatchConfig: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WatchConfig {
+        return
+            try WatchConfig(
+                store: FfiConverterString.read(from: &buf), 
+                since: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                events: FfiConverterSequenceString.read(from: &buf), 
+                settleLagMs: FfiConverterOptionUInt64.read(from: &buf), 
+                overlapMs: FfiConverterOptionUInt64.read(from: &buf), 
+                pollIntervalMs: FfiConverterOptionUInt64.read(from: &buf), 
+                pageSize: FfiConverterOptionInt32.read(from: &buf), 
+                details: FfiConverterBool.read(from: &buf), 
+                maxAttempts: FfiConverterOptionUInt32.read(from: &buf), 
+                retryBaseMs: FfiConverterOptionUInt64.read(from: &buf), 
+                retryMaxMs: FfiConverterOptionUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: WatchConfig, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.store, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.since, into: &buf)
+        FfiConverterSequenceString.write(value.events, into: &buf)
+        FfiConverterOptionUInt64.write(value.settleLagMs, into: &buf)
+        FfiConverterOptionUInt64.write(value.overlapMs, into: &buf)
+        FfiConverterOptionUInt64.write(value.pollIntervalMs, into: &buf)
+        FfiConverterOptionInt32.write(value.pageSize, into: &buf)
+        FfiConverterBool.write(value.details, into: &buf)
+        FfiConverterOptionUInt32.write(value.maxAttempts, into: &buf)
+        FfiConverterOptionUInt64.write(value.retryBaseMs, into: &buf)
+        FfiConverterOptionUInt64.write(value.retryMaxMs, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWatchConfig_lift(_ buf: RustBuffer) throws -> WatchConfig {
+    return try FfiConverterTypeWatchConfig.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWatchConfig_lower(_ value: WatchConfig) -> RustBuffer {
+    return FfiConverterTypeWatchConfig.lower(value)
+}
+
+
+/**
+ * One change of one product order, handed over by a [`Watcher`].
+ */
+public struct WatchEvent: Equatable, Hashable {
+    /**
+     * Stable: the same change always has the same id (de-duplicate on it).
+     */
+    public var id: String
+    /**
+     * The application (client id) whose change it is.
+     */
+    public var account: String
+    public var productOrderId: String
+    /**
+     * `PAYED`, `CLAIM_REQUESTED`, …
+     */
+    public var lastChangedType: String
+    public var lastChangedDate: Timestamp
+    /**
+     * 1 on the first hand-over, 2 on the first retry, …
+     */
+    public var attempt: UInt32
+    /**
+     * The change row as a record; `null` when the API's row does not fit the record (see `changeJson`).
+     */
+    public var change: LastChangedStatus?
+    /**
+     * The product order's details read when the page was committed; `null` when not fetched or
+     * when they do not fit the record (see `detailJson`).
+     */
+    public var detail: ProductOrderDetail?
+    /**
+     * The change row as the API answered it (JSON).
+     */
+    public var changeJson: String
+    /**
+     * The details as the API answered them (JSON), when fetched.
+     */
+    public var detailJson: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Stable: the same change always has the same id (de-duplicate on it).
+         */id: String, 
+        /**
+         * The application (client id) whose change it is.
+         */account: String, productOrderId: String, 
+        /**
+         * `PAYED`, `CLAIM_REQUESTED`, …
+         */lastChangedType: String, lastChangedDate: Timestamp, 
+        /**
+         * 1 on the first hand-over, 2 on the first retry, …
+         */attempt: UInt32, 
+        /**
+         * The change row as a record; `null` when the API's row does not fit the record (see `changeJson`).
+         */change: LastChangedStatus?, 
+        /**
+         * The product order's details read when the page was committed; `null` when not fetched or
+         * when they do not fit the record (see `detailJson`).
+         */detail: ProductOrderDetail?, 
+        /**
+         * The change row as the API answered it (JSON).
+         */changeJson: String, 
+        /**
+         * The details as the API answered them (JSON), when fetched.
+         */detailJson: String?) {
+        self.id = id
+        self.account = account
+        self.productOrderId = productOrderId
+        self.lastChangedType = lastChangedType
+        self.lastChangedDate = lastChangedDate
+        self.attempt = attempt
+        self.change = change
+        self.detail = detail
+        self.changeJson = changeJson
+        self.detailJson = detailJson
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension WatchEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWatchEvent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WatchEvent {
+        return
+            try WatchEvent(
+                id: FfiConverterString.read(from: &buf), 
+                account: FfiConverterString.read(from: &buf), 
+                productOrderId: FfiConverterString.read(from: &buf), 
+                lastChangedType: FfiConverterString.read(from: &buf), 
+                lastChangedDate: FfiConverterTypeTimestamp.read(from: &buf), 
+                attempt: FfiConverterUInt32.read(from: &buf), 
+                change: FfiConverterOptionTypeLastChangedStatus.read(from: &buf), 
+                detail: FfiConverterOptionTypeProductOrderDetail.read(from: &buf), 
+                changeJson: FfiConverterString.read(from: &buf), 
+                detailJson: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: WatchEvent, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.account, into: &buf)
+        FfiConverterString.write(value.productOrderId, into: &buf)
+        FfiConverterString.write(value.lastChangedType, into: &buf)
+        FfiConverterTypeTimestamp.write(value.lastChangedDate, into: &buf)
+        FfiConverterUInt32.write(value.attempt, into: &buf)
+        FfiConverterOptionTypeLastChangedStatus.write(value.change, into: &buf)
+        FfiConverterOptionTypeProductOrderDetail.write(value.detail, into: &buf)
+        FfiConverterString.write(value.changeJson, into: &buf)
+        FfiConverterOptionString.write(value.detailJson, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWatchEvent_lift(_ buf: RustBuffer) throws -> WatchEvent {
+    return try FfiConverterTypeWatchEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWatchEvent_lower(_ value: WatchEvent) -> RustBuffer {
+    return FfiConverterTypeWatchEvent.lower(value)
 }
 
 
@@ -19781,6 +20462,13 @@ enum NpayError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case InvalidRequestError(typeName: String, detail: String, status: Int32?, code: String?, traceId: String?, timestamp: String?, invalidInputs: [InvalidInput], mayHaveBeenApplied: Bool
     )
     /**
+     * The order watcher stopped for a reason of its own: the server's paging did not advance,
+     * the store failed, a webhook endpoint is disabled. (Refusals of the API have their own
+     * variants; a wrong configuration is an `InvalidRequestError`.)
+     */
+    case WatchError(typeName: String, detail: String, status: Int32?, code: String?, traceId: String?, timestamp: String?, invalidInputs: [InvalidInput], mayHaveBeenApplied: Bool
+    )
+    /**
      * A success status whose body could not be read as the spec describes (`typeName` is the
      * tree's root, `NpayError`).
      */
@@ -20034,7 +20722,17 @@ public struct FfiConverterTypeNpayError: FfiConverterRustBuffer {
             invalidInputs: try FfiConverterSequenceTypeInvalidInput.read(from: &buf), 
             mayHaveBeenApplied: try FfiConverterBool.read(from: &buf)
             )
-        case 11: return .UnexpectedResponseError(
+        case 11: return .WatchError(
+            typeName: try FfiConverterString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf), 
+            status: try FfiConverterOptionInt32.read(from: &buf), 
+            code: try FfiConverterOptionString.read(from: &buf), 
+            traceId: try FfiConverterOptionString.read(from: &buf), 
+            timestamp: try FfiConverterOptionString.read(from: &buf), 
+            invalidInputs: try FfiConverterSequenceTypeInvalidInput.read(from: &buf), 
+            mayHaveBeenApplied: try FfiConverterBool.read(from: &buf)
+            )
+        case 12: return .UnexpectedResponseError(
             typeName: try FfiConverterString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf), 
             status: try FfiConverterOptionInt32.read(from: &buf), 
@@ -20176,8 +20874,20 @@ public struct FfiConverterTypeNpayError: FfiConverterRustBuffer {
             FfiConverterBool.write(mayHaveBeenApplied, into: &buf)
             
         
-        case let .UnexpectedResponseError(typeName,detail,status,code,traceId,timestamp,invalidInputs,mayHaveBeenApplied):
+        case let .WatchError(typeName,detail,status,code,traceId,timestamp,invalidInputs,mayHaveBeenApplied):
             writeInt(&buf, Int32(11))
+            FfiConverterString.write(typeName, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            FfiConverterOptionInt32.write(status, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            FfiConverterOptionString.write(traceId, into: &buf)
+            FfiConverterOptionString.write(timestamp, into: &buf)
+            FfiConverterSequenceTypeInvalidInput.write(invalidInputs, into: &buf)
+            FfiConverterBool.write(mayHaveBeenApplied, into: &buf)
+            
+        
+        case let .UnexpectedResponseError(typeName,detail,status,code,traceId,timestamp,invalidInputs,mayHaveBeenApplied):
+            writeInt(&buf, Int32(12))
             FfiConverterString.write(typeName, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             FfiConverterOptionInt32.write(status, into: &buf)
@@ -23221,6 +23931,30 @@ public func FfiConverterTypeVatStatus_lower(_ value: VatStatus) -> RustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
+    typealias SwiftType = UInt32?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt32.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt32.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionInt32: FfiConverterRustBuffer {
     typealias SwiftType = Int32?
 
@@ -23237,6 +23971,30 @@ fileprivate struct FfiConverterOptionInt32: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterInt32.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
+    typealias SwiftType = UInt64?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt64.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt64.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -23533,6 +24291,54 @@ fileprivate struct FfiConverterOptionTypeLastChangedMore: FfiConverterRustBuffer
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeLastChangedStatus: FfiConverterRustBuffer {
+    typealias SwiftType = LastChangedStatus?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeLastChangedStatus.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeLastChangedStatus.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeProductOrderDetail: FfiConverterRustBuffer {
+    typealias SwiftType = ProductOrderDetail?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeProductOrderDetail.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeProductOrderDetail.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeReturnClaim: FfiConverterRustBuffer {
     typealias SwiftType = ReturnClaim?
 
@@ -23597,6 +24403,30 @@ fileprivate struct FfiConverterOptionTypeShippingAddress: FfiConverterRustBuffer
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeShippingAddress.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeWatchEvent: FfiConverterRustBuffer {
+    typealias SwiftType = WatchEvent?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeWatchEvent.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeWatchEvent.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -24966,6 +25796,31 @@ fileprivate struct FfiConverterSequenceTypeSkuMapping: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeStoredWatchEvent: FfiConverterRustBuffer {
+    typealias SwiftType = [StoredWatchEvent]
+
+    public static func write(_ value: [StoredWatchEvent], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeStoredWatchEvent.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [StoredWatchEvent] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [StoredWatchEvent]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeStoredWatchEvent.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeVatByCase: FfiConverterRustBuffer {
     typealias SwiftType = [VatByCase]
 
@@ -25440,6 +26295,30 @@ private let initializationResult: InitializationResult = {
     if (uniffi_npay_order_uniffi_checksum_method_sandbox_stats() != 35593) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_npay_order_uniffi_checksum_method_watcher_account() != 58914) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_npay_order_uniffi_checksum_method_watcher_ack() != 63935) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_npay_order_uniffi_checksum_method_watcher_is_stopped() != 21074) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_npay_order_uniffi_checksum_method_watcher_list_events() != 49743) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_npay_order_uniffi_checksum_method_watcher_nack() != 28182) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_npay_order_uniffi_checksum_method_watcher_next() != 36742) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_npay_order_uniffi_checksum_method_watcher_resend() != 10858) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_npay_order_uniffi_checksum_method_watcher_stop() != 6256) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_npay_order_uniffi_checksum_constructor_client_new() != 32681) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -25447,6 +26326,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_npay_order_uniffi_checksum_constructor_sandbox_new() != 39665) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_npay_order_uniffi_checksum_constructor_watcher_new() != 5677) {
         return InitializationResult.apiChecksumMismatch
     }
 

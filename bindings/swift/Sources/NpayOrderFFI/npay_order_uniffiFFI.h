@@ -684,6 +684,61 @@ void uniffi_npay_order_uniffi_fn_method_sandbox_shutdown(uint64_t ptr, RustCallS
 uint64_t uniffi_npay_order_uniffi_fn_method_sandbox_stats(uint64_t ptr
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_CLONE_WATCHER
+#define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_CLONE_WATCHER
+uint64_t uniffi_npay_order_uniffi_fn_clone_watcher(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_FREE_WATCHER
+#define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_FREE_WATCHER
+void uniffi_npay_order_uniffi_fn_free_watcher(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_CONSTRUCTOR_WATCHER_NEW
+#define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_CONSTRUCTOR_WATCHER_NEW
+uint64_t uniffi_npay_order_uniffi_fn_constructor_watcher_new(uint64_t client, RustBuffer config, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_WATCHER_ACCOUNT
+#define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_WATCHER_ACCOUNT
+RustBuffer uniffi_npay_order_uniffi_fn_method_watcher_account(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_WATCHER_ACK
+#define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_WATCHER_ACK
+int8_t uniffi_npay_order_uniffi_fn_method_watcher_ack(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_WATCHER_IS_STOPPED
+#define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_WATCHER_IS_STOPPED
+int8_t uniffi_npay_order_uniffi_fn_method_watcher_is_stopped(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_WATCHER_LIST_EVENTS
+#define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_WATCHER_LIST_EVENTS
+RustBuffer uniffi_npay_order_uniffi_fn_method_watcher_list_events(uint64_t ptr, RustBuffer status, RustBuffer limit, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_WATCHER_NACK
+#define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_WATCHER_NACK
+int8_t uniffi_npay_order_uniffi_fn_method_watcher_nack(uint64_t ptr, RustBuffer id, RustBuffer reason, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_WATCHER_NEXT
+#define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_WATCHER_NEXT
+uint64_t uniffi_npay_order_uniffi_fn_method_watcher_next(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_WATCHER_RESEND
+#define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_WATCHER_RESEND
+int8_t uniffi_npay_order_uniffi_fn_method_watcher_resend(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_WATCHER_STOP
+#define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_WATCHER_STOP
+void uniffi_npay_order_uniffi_fn_method_watcher_stop(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_NPAYERROR_CODE
 #define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_FN_METHOD_NPAYERROR_CODE
 RustBuffer uniffi_npay_order_uniffi_fn_method_npayerror_code(RustBuffer ptr, RustCallStatus *_Nonnull out_status
@@ -1859,6 +1914,54 @@ uint16_t uniffi_npay_order_uniffi_checksum_method_sandbox_stats(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_METHOD_WATCHER_ACCOUNT
+#define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_METHOD_WATCHER_ACCOUNT
+uint16_t uniffi_npay_order_uniffi_checksum_method_watcher_account(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_METHOD_WATCHER_ACK
+#define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_METHOD_WATCHER_ACK
+uint16_t uniffi_npay_order_uniffi_checksum_method_watcher_ack(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_METHOD_WATCHER_IS_STOPPED
+#define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_METHOD_WATCHER_IS_STOPPED
+uint16_t uniffi_npay_order_uniffi_checksum_method_watcher_is_stopped(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_METHOD_WATCHER_LIST_EVENTS
+#define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_METHOD_WATCHER_LIST_EVENTS
+uint16_t uniffi_npay_order_uniffi_checksum_method_watcher_list_events(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_METHOD_WATCHER_NACK
+#define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_METHOD_WATCHER_NACK
+uint16_t uniffi_npay_order_uniffi_checksum_method_watcher_nack(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_METHOD_WATCHER_NEXT
+#define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_METHOD_WATCHER_NEXT
+uint16_t uniffi_npay_order_uniffi_checksum_method_watcher_next(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_METHOD_WATCHER_RESEND
+#define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_METHOD_WATCHER_RESEND
+uint16_t uniffi_npay_order_uniffi_checksum_method_watcher_resend(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_METHOD_WATCHER_STOP
+#define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_METHOD_WATCHER_STOP
+uint16_t uniffi_npay_order_uniffi_checksum_method_watcher_stop(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_CONSTRUCTOR_CLIENT_NEW
 #define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_CONSTRUCTOR_CLIENT_NEW
 uint16_t uniffi_npay_order_uniffi_checksum_constructor_client_new(void
@@ -1874,6 +1977,12 @@ uint16_t uniffi_npay_order_uniffi_checksum_constructor_sandbox_connect(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_CONSTRUCTOR_SANDBOX_NEW
 #define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_CONSTRUCTOR_SANDBOX_NEW
 uint16_t uniffi_npay_order_uniffi_checksum_constructor_sandbox_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_CONSTRUCTOR_WATCHER_NEW
+#define UNIFFI_FFIDEF_UNIFFI_NPAY_ORDER_UNIFFI_CHECKSUM_CONSTRUCTOR_WATCHER_NEW
+uint16_t uniffi_npay_order_uniffi_checksum_constructor_watcher_new(void
     
 );
 #endif
