@@ -13,7 +13,7 @@ pub fn bar(length: u64, label: &str, unit: &str, worth_it: bool) -> ProgressBar 
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(Some(length), ProgressDrawTarget::stderr());
-    let template = format!("{{msg}} [{{bar:40}}] {{pos}}/{{len}} {unit} ({{elapsed}}, eta {{eta}})");
+    let template = format!("{{msg}} [{{wide_bar}}] {{pos}}/{{len}} {unit}, eta {{eta}}");
     if let Ok(style) = ProgressStyle::with_template(&template) {
         bar.set_style(style.progress_chars("=> "));
     }

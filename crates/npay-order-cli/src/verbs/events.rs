@@ -21,10 +21,13 @@ Examples:
 #[derive(Subcommand, Debug)]
 pub enum EventsVerb {
     /// List stored events, oldest first (with --limit: the most recent N).
+    #[command(after_help = EXAMPLES)]
     List(ListArgs),
     /// One event in full (JSON).
+    #[command(after_help = EXAMPLES)]
     Show(IdArgs),
     /// Queue an event again (done or failed); it is handed over with the same id.
+    #[command(after_help = EXAMPLES)]
     Resend(IdArgs),
 }
 
