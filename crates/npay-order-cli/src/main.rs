@@ -5,7 +5,9 @@
 //! plugs in with a variant of [`verbs::Verb`] and one module.
 
 mod api;
+mod config;
 mod output;
+mod progress;
 mod time;
 mod verbs;
 
@@ -13,8 +15,9 @@ use clap::{CommandFactory, Parser};
 
 /// Command line of the Naver Pay merchant order API (npay-order, unofficial).
 ///
-/// Credentials come from --client-id/--client-secret or NPAY_CLIENT_ID/NPAY_CLIENT_SECRET; the
-/// secret is never printed. --sandbox runs any verb against an embedded emulator.
+/// Credentials come from --client-id/--client-secret, NPAY_CLIENT_ID/NPAY_CLIENT_SECRET or a
+/// profile of the config file (--profile, NPAY_PROFILE), in that order; the secret is never
+/// printed. --sandbox runs any verb against an embedded emulator.
 #[derive(Parser, Debug)]
 #[command(name = "npay-order", version, about, long_about, propagate_version = true)]
 struct Cli {
@@ -25,10 +28,16 @@ struct Cli {
 }
 
 fn main() -> std::process::ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
     if let verbs::Verb::Completions(args) = cli.verb {
         verbs::completions::run(args, Cli::command());
         return std::process::ExitCode::SUCCESS;
+    }
+    // The local emulator uses no credentials: a broken config file does not stop it.
+    let needs_profile = !matches!(cli.verb, verbs::Verb::Sandbox(_));
+    if let Err(error) = if needs_profile { cli.api.apply_profile() } else { Ok(()) } {
+        eprintln!("npay-order: {error:#}");
+        return std::process::ExitCode::FAILURE;
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,

@@ -49,17 +49,53 @@ fn temp(name: &str) -> std::path::PathBuf {
     dir
 }
 
+/// Every verb, and every subcommand of the verbs that have them.
+const VERBS: &[&str] = &[
+    "watch",
+    "events",
+    "events list",
+    "events show",
+    "events resend",
+    "cursor",
+    "cursor show",
+    "cursor reset",
+    "changes",
+    "sandbox",
+    "completions",
+    "doctor",
+    "orders",
+    "orders get",
+    "confirm",
+    "dispatch",
+    "delay",
+    "cancel",
+    "cancel approve",
+    "cancel request",
+    "return",
+    "return approve",
+    "return reject",
+    "return hold",
+    "return release",
+    "return request",
+    "exchange",
+    "exchange collect",
+    "exchange redeliver",
+    "exchange reject",
+    "exchange hold",
+    "exchange release",
+];
+
 #[test]
 fn every_verb_has_help_with_an_example() {
-    for verb in ["watch", "events", "cursor", "changes", "sandbox", "completions"] {
-        let output = run(Command::new(BIN).args([verb, "--help"]));
+    for verb in VERBS {
+        let output = run(Command::new(BIN).args(verb.split(' ')).arg("--help"));
         let help = String::from_utf8_lossy(&output.stdout);
         let examples = help.split_once("Examples:").map(|(_, e)| e).unwrap_or_default();
         assert!(examples.contains(&format!("npay-order {verb}")), "{verb} has no example:\n{help}");
     }
     let output = run(Command::new(BIN).arg("--help"));
     let help = String::from_utf8_lossy(&output.stdout);
-    for verb in ["watch", "events", "cursor", "changes", "sandbox", "completions"] {
+    for verb in VERBS.iter().filter(|v| !v.contains(' ')) {
         assert!(help.contains(verb), "{verb} missing from --help");
     }
     let script = run(Command::new(BIN).args(["completions", "bash"]));
@@ -110,6 +146,16 @@ async fn changes_lists_every_change_of_a_range_as_json_lines_or_a_table() {
     let output = run(cli(&sandbox).args(["changes", "--from", "10m"]));
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(text.contains("product order") && text.trim_end().ends_with("7 changes"), "{text}");
+    let output = run(cli(&sandbox).args(["changes", "--from", "10m", "--csv"]));
+    let mut reader = csv::Reader::from_reader(output.stdout.as_slice());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
+    assert_eq!(header[..4], ["lastChangedDate", "productOrderId", "orderId", "lastChangedType"]);
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), 7);
+    for (record, row) in records.iter().zip(&rows) {
+        assert_eq!(&record[1], row["productOrderId"].as_str().unwrap());
+        assert_eq!(&record[3], "PAYED");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -154,6 +200,16 @@ async fn watch_hands_over_json_events_stops_on_ctrl_c_and_events_and_cursor_read
     let listed = json_lines(&run(cli(&sandbox).args(["events", "list", "--json", "--store", store])));
     assert_eq!(listed.len(), 5);
     assert!(listed.iter().all(|e| e["status"] == "done" && e["attempts"] == 1), "{listed:?}");
+    let csv_output = run(cli(&sandbox).args(["events", "list", "--csv", "--store", store]));
+    let mut reader = csv::Reader::from_reader(csv_output.stdout.as_slice());
+    let header: Vec<&str> = reader.headers().unwrap().iter().take(3).collect::<Vec<_>>();
+    assert_eq!(header, ["seq", "id", "status"]);
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), 5);
+    for (record, event) in records.iter().zip(&listed) {
+        assert_eq!(&record[1], event["id"].as_str().unwrap());
+        assert_eq!(&record[2], "done");
+    }
     let id = events[0]["id"].as_str().unwrap();
     let shown = json_lines(&run(cli(&sandbox).args(["events", "show", "--json", "--store", store, id])));
     assert_eq!(shown[0]["event"]["id"], id);

@@ -21,8 +21,10 @@ Examples:
 #[derive(Subcommand, Debug)]
 pub enum CursorVerb {
     /// The committed watermark and the window being paged.
+    #[command(after_help = EXAMPLES)]
     Show(ShowArgs),
     /// Move the watermark (the next window starts at it minus the overlap).
+    #[command(after_help = EXAMPLES)]
     Reset(ResetArgs),
 }
 

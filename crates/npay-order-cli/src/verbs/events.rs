@@ -8,11 +8,12 @@ use npay_order::watch::{EventFilter, EventStatus, StoredEvent, WatchStore};
 
 use super::store::StoreArgs;
 use crate::api::ApiArgs;
-use crate::output;
+use crate::output::{self, Csv, Format};
 
 pub const EXAMPLES: &str = "\
 Examples:
   npay-order events list --store orders.sqlite --status failed
+  npay-order events list --store orders.sqlite --csv > events.csv
   npay-order events show --store orders.sqlite evt_0f3c…
   npay-order events resend --store orders.sqlite evt_0f3c…";
 
@@ -20,10 +21,13 @@ Examples:
 #[derive(Subcommand, Debug)]
 pub enum EventsVerb {
     /// List stored events, oldest first (with --limit: the most recent N).
+    #[command(after_help = EXAMPLES)]
     List(ListArgs),
     /// One event in full (JSON).
+    #[command(after_help = EXAMPLES)]
     Show(IdArgs),
     /// Queue an event again (done or failed); it is handed over with the same id.
+    #[command(after_help = EXAMPLES)]
     Resend(IdArgs),
 }
 
@@ -41,6 +45,9 @@ pub struct ListArgs {
     /// At most this many (the most recent).
     #[arg(long)]
     limit: Option<usize>,
+    /// CSV with a header row.
+    #[arg(long)]
+    csv: bool,
 }
 
 /// An event id and the store.
@@ -68,6 +75,7 @@ fn summary(event: &StoredEvent) -> serde_json::Value {
 pub fn run(verb: EventsVerb, api: &ApiArgs) -> anyhow::Result<ExitCode> {
     match verb {
         EventsVerb::List(args) => {
+            let format = Format::of(api.json, args.csv)?;
             let store = args.store.open()?;
             let account = args.store.account(api, &store)?;
             let filter = EventFilter {
@@ -76,8 +84,32 @@ pub fn run(verb: EventsVerb, api: &ApiArgs) -> anyhow::Result<ExitCode> {
                 limit: args.limit,
             };
             let events = store.list_events(&account, &filter)?;
-            if api.json {
+            if format == Format::Json {
                 events.iter().for_each(|e| output::json_line(&summary(e)));
+            } else if format == Format::Csv {
+                let mut csv = Csv::new(&[
+                    "seq",
+                    "id",
+                    "status",
+                    "attempts",
+                    "lastChangedType",
+                    "productOrderId",
+                    "lastChangedDate",
+                    "lastError",
+                ])?;
+                for e in &events {
+                    csv.row([
+                        e.seq.to_string(),
+                        e.event.id.clone(),
+                        e.status.as_str().to_owned(),
+                        e.event.attempt.to_string(),
+                        e.event.last_changed_type.clone(),
+                        e.event.product_order_id.clone(),
+                        e.event.last_changed_date.to_string(),
+                        e.last_error.clone().unwrap_or_default(),
+                    ])?;
+                }
+                csv.finish()?;
             } else {
                 let mut table =
                     output::table(&["seq", "id", "status", "attempts", "type", "product order", "changed at"]);

@@ -1,4 +1,4 @@
-//! Shared by the CLI's tests: a Standard Webhooks receiver.
+//! Shared by the CLI's tests: a Standard Webhooks receiver, and running the CLI against a sandbox.
 #![allow(dead_code)]
 
 use std::sync::{Arc, Mutex};
@@ -95,4 +95,115 @@ pub async fn receiver(gone: bool) -> (String, Arc<Mutex<Received>>) {
         }
     });
     (url, received)
+}
+
+/// The CLI binary under test.
+pub const BIN: &str = env!("CARGO_BIN_EXE_npay-order");
+
+/// A sandbox with `count` paid orders; their product order ids.
+pub async fn sandbox_with_orders(count: usize) -> (npay_sandbox::Sandbox, Vec<String>) {
+    let sandbox = npay_sandbox::Sandbox::start(npay_sandbox::SandboxConfig { seed: Some(5), ..Default::default() })
+        .await
+        .unwrap();
+    let ids = add_orders(&sandbox, count).await;
+    (sandbox, ids)
+}
+
+/// `count` more paid orders (one product each); their product order ids.
+pub async fn add_orders(sandbox: &npay_sandbox::Sandbox, count: usize) -> Vec<String> {
+    let created = control(sandbox, "POST", "orders", serde_json::json!({"count": count})).await;
+    created["productOrderIds"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect()
+}
+
+/// A call of the sandbox's control API (`_sandbox/PATH`), which must succeed.
+pub async fn control(sandbox: &npay_sandbox::Sandbox, method: &str, path: &str, body: Value) -> Value {
+    let method: reqwest::Method = method.parse().unwrap();
+    let request = reqwest::Client::new().request(method.clone(), format!("{}/{path}", sandbox.control_url()));
+    let request = if method == reqwest::Method::GET { request } else { request.json(&body) };
+    let response = request.send().await.unwrap();
+    assert!(response.status().is_success(), "{path}: {}", response.status());
+    response.json().await.unwrap()
+}
+
+/// What the buyer, the courier or time does to a product order (`deliver`, `request-return`, …).
+pub async fn event(sandbox: &npay_sandbox::Sandbox, id: &str, event: &str) {
+    control(sandbox, "POST", &format!("product-orders/{id}/events/{event}"), serde_json::json!({})).await;
+}
+
+/// The sandbox's counters: `requests` and `mutationsApplied` by operationId.
+pub async fn stats(sandbox: &npay_sandbox::Sandbox) -> Value {
+    control(sandbox, "GET", "stats", Value::Null).await
+}
+
+/// A counter of [`stats`] (0 when absent).
+pub fn count(stats: &Value, kind: &str, operation: &str) -> u64 {
+    stats[kind][operation].as_u64().unwrap_or(0)
+}
+
+/// The CLI with the sandbox's base URL and credentials (the secret from the environment), and no
+/// profile or credentials from the environment of the test run.
+pub fn cli(sandbox: &npay_sandbox::Sandbox) -> std::process::Command {
+    let mut command = bare();
+    command
+        .args(["--base-url", sandbox.base_url(), "--client-id", sandbox.client_id()])
+        .env("NPAY_CLIENT_SECRET", sandbox.client_secret());
+    command
+}
+
+/// The CLI with nothing from the test run's environment that could choose credentials.
+pub fn bare() -> std::process::Command {
+    let mut command = std::process::Command::new(BIN);
+    for name in ["NPAY_CLIENT_ID", "NPAY_CLIENT_SECRET", "NPAY_PROFILE", "NPAY_ORDER_CONFIG"] {
+        command.env_remove(name);
+    }
+    // No config file of the user running the tests.
+    command.env("XDG_CONFIG_HOME", std::env::temp_dir().join("npay-cli-tests-no-config"));
+    command
+}
+
+/// Runs the command, which must succeed.
+pub fn ok(command: &mut std::process::Command) -> std::process::Output {
+    let output = command.output().expect("the CLI runs");
+    let args: Vec<_> = command.get_args().collect();
+    assert!(output.status.success(), "{args:?}: {}{}", text(&output.stdout), text(&output.stderr));
+    output
+}
+
+/// Runs the command, which must fail (exit non-zero).
+pub fn fails(command: &mut std::process::Command) -> std::process::Output {
+    let output = command.output().expect("the CLI runs");
+    let args: Vec<_> = command.get_args().collect();
+    assert!(!output.status.success(), "{args:?}: expected a failure: {}{}", text(&output.stdout), text(&output.stderr));
+    output
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Stdout as JSON lines.
+pub fn json_lines(output: &std::process::Output) -> Vec<Value> {
+    text(&output.stdout).lines().map(|l| serde_json::from_str(l).expect("one JSON per line")).collect()
+}
+
+/// Product orders as `orders get --json` prints them, by id.
+pub fn orders(sandbox: &npay_sandbox::Sandbox, ids: &[String]) -> std::collections::HashMap<String, Value> {
+    let output = ok(cli(sandbox).args(["orders", "get", "--json"]).args(ids));
+    json_lines(&output)
+        .into_iter()
+        .map(|o| (o["productOrder"]["productOrderId"].as_str().unwrap().to_owned(), o))
+        .collect()
+}
+
+/// A fresh folder for one test's files.
+pub fn temp(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("npay-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Whether text holds terminal control: carriage returns or escape sequences (a progress bar).
+pub fn has_terminal_control(text: &str) -> bool {
+    text.contains('\r') || text.contains('\u{1b}')
 }
