@@ -263,13 +263,32 @@ impl NpayError {
         }
     }
 
-    /// Whether a mutation that failed this way may nonetheless have been applied.
+    /// Whether a mutation that failed this way may nonetheless have been applied: a passing
+    /// failure (no answer, a server error) that is not [provably unprocessed](Self::provably_not_processed).
     pub fn may_have_been_applied(&self) -> bool {
+        self.is_passing() && !self.provably_not_processed()
+    }
+
+    /// Whether the request provably was not processed, so that repeating even a mutation is safe:
+    /// the connection was never made, the gateway rate-limited it (429), or refused it with its
+    /// circuit open (503 `GW.BLOCK.*`). The one rule both the retries and
+    /// [`Self::may_have_been_applied`] follow.
+    pub fn provably_not_processed(&self) -> bool {
         match self {
-            NpayError::Connection(e) | NpayError::Timeout(e) => e.request_sent == RequestSent::Maybe,
-            NpayError::Server(e) => !e.code.starts_with("GW.BLOCK"),
+            NpayError::Connection(e) | NpayError::Timeout(e) => e.request_sent == RequestSent::No,
+            NpayError::RateLimit(_) => true,
+            NpayError::Server(e) => e.code.starts_with("GW.BLOCK"),
             _ => false,
         }
+    }
+
+    /// Whether the failure may pass by itself (no answer, a timeout, a rate limit, a server
+    /// error), as opposed to a refusal that repeating cannot change.
+    pub fn is_passing(&self) -> bool {
+        matches!(
+            self,
+            NpayError::Connection(_) | NpayError::Timeout(_) | NpayError::RateLimit(_) | NpayError::Server(_)
+        )
     }
 
     /// The error for an HTTP error status whose body may or may not be Naver's error JSON: the

@@ -49,6 +49,7 @@ mod retry;
 mod rules;
 mod token;
 pub mod tolerant;
+mod transport;
 pub mod validate;
 pub mod watch;
 

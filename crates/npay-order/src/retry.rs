@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use reqwest::header::HeaderMap;
 
-use crate::error::{NpayError, RequestSent};
+use crate::error::NpayError;
 
 /// Whether an operation only reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,12 +22,7 @@ pub enum Effect {
 
 /// Whether `error` may be retried for an operation with `effect`.
 pub(crate) fn is_retryable(effect: Effect, error: &NpayError) -> bool {
-    match error {
-        NpayError::Connection(e) | NpayError::Timeout(e) => e.request_sent == RequestSent::No || effect == Effect::Read,
-        NpayError::RateLimit(_) => true,
-        NpayError::Server(e) => e.code.starts_with("GW.BLOCK") || effect == Effect::Read,
-        _ => false,
-    }
+    error.is_passing() && (effect == Effect::Read || error.provably_not_processed())
 }
 
 /// The wait before retry number `retry` (0-based): 0.5 s × 2ⁿ capped at 8 s and at `max_delay`,
@@ -72,6 +67,7 @@ pub(crate) fn retry_after(status: u16, headers: &HeaderMap) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::RequestSent;
     use crate::error::{ApiError, ConnectionError};
 
     fn api(status: u16, code: &str, retry_after: Option<f64>) -> NpayError {
@@ -104,6 +100,28 @@ mod tests {
         assert!(is_retryable(Effect::Mutation, &api(503, "GW.BLOCK.01", None)));
         assert!(!is_retryable(Effect::Mutation, &api(500, "GW.INTERNAL_SERVER_ERROR", None)));
         assert!(!is_retryable(Effect::Mutation, &api(504, "GW.TIMEOUT.01", None)));
+    }
+
+    #[test]
+    fn a_mutation_is_retried_exactly_when_it_cannot_have_been_applied() {
+        // One predicate decides both: what is retried must never be reported as maybe applied.
+        let errors = [
+            transport(RequestSent::No),
+            transport(RequestSent::Maybe),
+            api(429, "GW.RATE_LIMIT", None),
+            api(503, "GW.BLOCK.01", None),
+            api(500, "GW.INTERNAL_SERVER_ERROR", None),
+            api(504, "GW.TIMEOUT.01", None),
+            api(400, "4000", None),
+            api(401, "GW.AUTHN", None),
+        ];
+        for error in &errors {
+            if error.is_passing() {
+                assert_eq!(is_retryable(Effect::Mutation, error), !error.may_have_been_applied(), "{error}");
+            } else {
+                assert!(!is_retryable(Effect::Mutation, error) && !error.may_have_been_applied(), "{error}");
+            }
+        }
     }
 
     #[test]

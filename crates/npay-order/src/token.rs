@@ -13,10 +13,10 @@ use std::time::{Duration, Instant};
 use npay_order_api::enums::{GrantType, TokenType};
 use npay_order_api::types::TokenRequest;
 
-use crate::client::Auth;
-use crate::config::TokenScope;
+use crate::config::{Config, Secret, TokenScope};
 use crate::error::{NpayError, Result};
 use crate::retry::Effect;
+use crate::transport::{CallOptions, Transport};
 
 const RENEW_BEFORE_EXPIRY: Duration = Duration::from_secs(25 * 60);
 const RETRY_SAME_TOKEN_AFTER: Duration = Duration::from_secs(5 * 60);
@@ -31,21 +31,36 @@ struct Cached {
     renew_at: Instant,
 }
 
-/// The token cache of one client identity (client id, scope).
-#[derive(Default)]
+/// The token cache of one client identity (client id, scope), with what it needs to ask for a
+/// token: the credentials and the transport (the token request carries no token itself).
 pub(crate) struct TokenManager {
+    client_id: String,
+    client_secret: Secret,
+    scope: TokenScope,
+    transport: Arc<Transport>,
     cached: RwLock<Option<Cached>>,
     issuing: tokio::sync::Mutex<()>,
 }
 
 impl TokenManager {
+    pub(crate) fn new(config: &Config, transport: Arc<Transport>) -> Self {
+        TokenManager {
+            client_id: config.client_id.clone(),
+            client_secret: config.client_secret.clone(),
+            scope: config.scope.clone(),
+            transport,
+            cached: RwLock::new(None),
+            issuing: tokio::sync::Mutex::new(()),
+        }
+    }
+
     fn current(&self, usable: impl Fn(&Cached) -> bool) -> Option<Arc<str>> {
         let cached = self.cached.read().unwrap_or_else(|e| e.into_inner());
         cached.as_ref().filter(|c| usable(c)).map(|c| c.token.clone())
     }
 
     /// A token to call with: the cached one while it is fresh, otherwise a newly issued one.
-    pub(crate) async fn get(&self, client: &crate::client::Inner) -> Result<Arc<str>> {
+    pub(crate) async fn get(&self) -> Result<Arc<str>> {
         let fresh = |c: &Cached| Instant::now() < c.renew_at;
         if let Some(token) = self.current(fresh) {
             return Ok(token);
@@ -55,7 +70,7 @@ impl TokenManager {
             return Ok(token);
         }
         let previous = self.cached.read().unwrap_or_else(|e| e.into_inner()).clone();
-        match self.issue(client).await {
+        match self.issue().await {
             Ok(mut issued) => {
                 if previous.as_ref().is_some_and(|p| p.token == issued.token) {
                     issued.renew_at = Instant::now() + RETRY_SAME_TOKEN_AFTER;
@@ -83,21 +98,19 @@ impl TokenManager {
         }
     }
 
-    async fn issue(&self, client: &crate::client::Inner) -> Result<Cached> {
-        let config = &client.config;
-        let (type_, account_id) = match &config.scope {
+    async fn issue(&self) -> Result<Cached> {
+        let (type_, account_id) = match &self.scope {
             TokenScope::OwnResources => (TokenType::Self_, None),
             TokenScope::Seller { account_id } => (TokenType::Seller, Some(account_id.clone())),
         };
         let started = Instant::now();
-        // Boxed: the executor gets tokens through this very manager, a cycle the compiler cannot size.
-        let response = Box::pin(client.execute("issueToken", Effect::Read, Auth::None, |api| {
+        let call = |api: Arc<npay_order_api::Client>| {
             // A fresh timestamp and signature for every attempt.
             let timestamp = chrono::Utc::now().timestamp_millis() - SIGN_IN_THE_PAST_MS;
-            let sign = npay_order_api::signature::sign(&config.client_id, config.client_secret.expose(), timestamp);
+            let sign = npay_order_api::signature::sign(&self.client_id, self.client_secret.expose(), timestamp);
             let body = sign.map(|client_secret_sign| TokenRequest {
                 account_id: account_id.clone(),
-                client_id: config.client_id.clone(),
+                client_id: self.client_id.clone(),
                 client_secret_sign,
                 grant_type: GrantType::ClientCredentials,
                 timestamp,
@@ -107,8 +120,9 @@ impl TokenManager {
                 let body = body.map_err(|e| npay_order_api::Error::InvalidRequest(e.to_string()))?;
                 api.issue_token().body(body).send().await
             }
-        }))
-        .await?;
+        };
+        let context = npay_order_api::CallContext::default();
+        let response = self.transport.send("issueToken", Effect::Read, context, CallOptions::default(), &call).await?;
         let body = response.into_data();
         if body.access_token.is_empty() || body.expires_in <= 0 {
             return Err(NpayError::UnexpectedResponse {

@@ -16,7 +16,6 @@ use super::event::Event;
 use super::page::{PAGE_SIZE, ReadOptions, read_page};
 use super::store::{WatchStore, now_ms};
 use crate::Client;
-use crate::error::NpayError;
 
 /// What a handler returns when it could not take an event: the event is retried.
 pub type HandlerError = Box<dyn std::error::Error + Send + Sync>;
@@ -229,12 +228,7 @@ pub struct PollSummary {
 }
 
 fn transient(error: &WatchError) -> bool {
-    matches!(
-        error,
-        WatchError::Api(
-            NpayError::RateLimit(_) | NpayError::Server(_) | NpayError::Connection(_) | NpayError::Timeout(_)
-        )
-    )
+    matches!(error, WatchError::Api(api) if api.is_passing())
 }
 
 impl Watcher {
