@@ -9,7 +9,7 @@ use anyhow::Result;
 use heck::ToSnakeCase;
 
 use crate::model::{Location, Operation, Param, RequestObject, Shape};
-use crate::outputs::RUST_BANNER;
+use crate::output::RUST_BANNER;
 use crate::spec::Spec;
 
 /// Renders the core's generated operations module.

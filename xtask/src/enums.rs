@@ -9,7 +9,7 @@ use std::fmt::Write;
 
 use anyhow::{Result, bail};
 
-use crate::outputs::RUST_BANNER;
+use crate::output::RUST_BANNER;
 use crate::spec::{EnumDef, Spec};
 
 /// Renders `crates/npay-order-api/src/generated/enums.rs`.

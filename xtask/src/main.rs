@@ -24,6 +24,7 @@ mod fuzz;
 mod lint;
 mod model;
 mod node;
+mod output;
 mod outputs;
 mod python;
 mod rust_client;

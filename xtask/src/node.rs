@@ -20,7 +20,7 @@ use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
 use crate::model::{Location, Operation, Param, Shape};
-use crate::outputs::Output;
+use crate::output::Output;
 use crate::spec::Spec;
 
 /// The first line of every generated JavaScript / TypeScript file.

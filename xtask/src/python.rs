@@ -32,7 +32,7 @@ use heck::{ToShoutySnakeCase, ToSnakeCase};
 use serde_json::Value;
 
 use crate::model::{Location, Operation, Param, Shape};
-use crate::outputs::Output;
+use crate::output::Output;
 use crate::spec::{EnumDef, Spec};
 
 /// Where the package's Python sources live, relative to the workspace root.

@@ -18,7 +18,7 @@ use quote::ToTokens;
 use schemars::schema::{InstanceType, SchemaObject};
 use serde_json::Value;
 
-use crate::outputs::RUST_BANNER;
+use crate::output::RUST_BANNER;
 use crate::spec::Spec;
 
 /// Renders `crates/npay-order-api/src/generated/client.rs`.

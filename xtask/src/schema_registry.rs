@@ -7,7 +7,7 @@ use std::fmt::Write;
 use anyhow::Result;
 use serde_json::Value;
 
-use crate::outputs::RUST_BANNER;
+use crate::output::RUST_BANNER;
 use crate::spec::Spec;
 
 /// Renders `crates/npay-order-api/tests/generated/schemas.rs`.

@@ -17,7 +17,7 @@ use heck::ToShoutySnakeCase;
 use serde_json::Value;
 
 use crate::model::Shape;
-use crate::outputs::RUST_BANNER;
+use crate::output::RUST_BANNER;
 use crate::spec::Spec;
 
 /// One property of a response schema.

@@ -23,7 +23,7 @@ use heck::{ToLowerCamelCase, ToSnakeCase, ToUpperCamelCase};
 use serde_json::Value;
 
 use crate::model::{Location, Operation, Param, Shape, snake_ident};
-use crate::outputs::{Output, RUST_BANNER};
+use crate::output::{Output, RUST_BANNER};
 use crate::spec::{EnumDef, Spec};
 
 /// The generated Rust module of the uniffi crate.
