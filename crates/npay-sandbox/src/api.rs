@@ -31,7 +31,9 @@ struct TokenResponse<'a> {
     token_type: &'static str,
 }
 
-/// `POST /v1/oauth2/token` (form body; query parameters are accepted as a fallback).
+/// `POST /v1/oauth2/token`: a form body only. As the live gateway is reported to, it refuses
+/// parameters in the query string and a request with no `Content-Type` with 415; a body of
+/// another type (JSON) reaches the API server, which finds no fields (400, as reported).
 pub async fn issue_token(
     shared: &Shared,
     trace: &str,
@@ -40,22 +42,16 @@ pub async fn issue_token(
     body: Bytes,
 ) -> (Reply, Option<RateHeaders>) {
     let now = shared.now();
-    let is_form = headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_none_or(|ct| ct.to_ascii_lowercase().starts_with("application/x-www-form-urlencoded"));
-    let mut fields: Vec<(String, String)> = if is_form {
+    let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_ascii_lowercase);
+    if content_type.is_none() || query.is_some_and(|q| !q.is_empty()) {
+        return (Reply::unsupported_media_type(trace, now), None);
+    }
+    let is_form = content_type.is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    let fields: Vec<(String, String)> = if is_form {
         form_urlencoded::parse(&body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
     } else {
         Vec::new()
     };
-    if let Some(q) = query {
-        for (k, v) in form_urlencoded::parse(q.as_bytes()) {
-            if !fields.iter().any(|(fk, _)| *fk == k) {
-                fields.push((k.into_owned(), v.into_owned()));
-            }
-        }
-    }
     let get = |n: &str| fields.iter().find(|(k, _)| k == n).map(|(_, v)| v.as_str()).filter(|v| !v.is_empty());
     let mut inv = Invalid::default();
     let client_id = get("client_id");

@@ -141,6 +141,18 @@ impl Reply {
         )
     }
 
+    /// 415 from the gateway: a token request with parameters in the query string or no
+    /// `Content-Type` (reported live; the code is our guess, Naver's is not public).
+    pub fn unsupported_media_type(trace: &str, now: Millis) -> Reply {
+        Reply::error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "GW.UNSUPPORTED_MEDIA_TYPE",
+            "지원하지 않는 요청 형식입니다.",
+            trace,
+            now,
+        )
+    }
+
     pub fn gateway_timeout(trace: &str, now: Millis) -> Reply {
         Reply::error(StatusCode::GATEWAY_TIMEOUT, "GW.TIMEOUT.01", "요청 대기 시간이 초과되었습니다.", trace, now)
     }

@@ -220,3 +220,22 @@ async fn api_calls_without_a_valid_bearer_token_are_401_gateway_errors() {
     assert_eq!(s["requests"]["queryProductOrders"], 4);
     assert_eq!(s["requests"]["issueToken"], 1);
 }
+
+#[tokio::test]
+async fn a_token_request_with_query_parameters_or_no_content_type_is_415_as_the_gateway_answers() {
+    let env = start().await;
+    let form = env.token_params(now_ms());
+    let encoded = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form.iter().map(|(k, v)| (*k, v.as_str())))
+        .finish();
+    // The RC-era shape: every parameter in the query string.
+    let r = common::to_resp(env.http.post(env.url(&format!("/v1/oauth2/token?{encoded}"))).send().await.unwrap()).await;
+    assert_eq!((r.status, r.code()), (StatusCode::UNSUPPORTED_MEDIA_TYPE, "GW.UNSUPPORTED_MEDIA_TYPE"));
+    // A form body without a Content-Type header.
+    let r =
+        common::to_resp(env.http.post(env.url("/v1/oauth2/token")).body(encoded.clone()).send().await.unwrap()).await;
+    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    // The same body with its form Content-Type is a token.
+    let r = env.token_form(&form).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
