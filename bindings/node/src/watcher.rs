@@ -10,8 +10,7 @@ use napi::bindgen_prelude::PromiseRaw;
 use napi_derive::napi;
 use npay_order::Timestamp;
 use npay_order::watch::{
-    DEFAULT_RETRY_BASE, DEFAULT_RETRY_MAX, EventFilter, EventStatus, SqliteStore, StopHandle, Subscription, WatchError,
-    WatchStore, Watcher,
+    EventFilter, EventStatus, SqliteStore, StopHandle, Subscription, WatchError, WatchSettings, WatchStore, Watcher,
 };
 
 use crate::client::NativeClient;
@@ -88,38 +87,28 @@ pub struct NativeWatcher {
 fn build(client: &NativeClient, config: WatchConfig) -> Result<NativeWatcher, ErrorParts> {
     let client = client.core()?;
     let store = Arc::new(SqliteStore::open(&config.store).map_err(|e| watch_error(&e))?);
-    let mut builder = Watcher::builder(&client).shared_store(store.clone()).details(config.details.unwrap_or(true));
-    if let Some(ms) = config.since_ms {
-        let since = (ms.is_finite() && ms.fract() == 0.0)
-            .then(|| Timestamp::from_millis_kst(ms as i64))
-            .flatten()
-            .ok_or_else(|| ErrorParts::invalid("since", "must be a valid date"))?;
-        builder = builder.since(since);
-    }
-    if let Some(events) = config.events {
-        builder = builder.events(events);
-    }
-    if let Some(lag) = duration("settleLagMs", config.settle_lag_ms)? {
-        builder = builder.settle_lag(lag);
-    }
-    if let Some(overlap) = duration("overlapMs", config.overlap_ms)? {
-        builder = builder.overlap(overlap);
-    }
-    if let Some(interval) = duration("pollIntervalMs", config.poll_interval_ms)? {
-        builder = builder.poll_interval(interval);
-    }
-    if let Some(size) = config.page_size {
-        builder = builder.page_size(size);
-    }
-    if let Some(attempts) = config.max_attempts {
-        builder = builder.max_attempts(attempts);
-    }
-    let base = duration("retryBaseMs", config.retry_base_ms)?;
-    let max = duration("retryMaxMs", config.retry_max_ms)?;
-    if base.is_some() || max.is_some() {
-        let base = base.unwrap_or(DEFAULT_RETRY_BASE);
-        builder = builder.retry_delays(base, max.unwrap_or(DEFAULT_RETRY_MAX).max(base));
-    }
+    let since = match config.since_ms {
+        None => None,
+        Some(ms) => Some(
+            (ms.is_finite() && ms.fract() == 0.0)
+                .then(|| Timestamp::from_millis_kst(ms as i64))
+                .flatten()
+                .ok_or_else(|| ErrorParts::invalid("since", "must be a valid date"))?,
+        ),
+    };
+    let settings = WatchSettings {
+        since,
+        events: config.events.unwrap_or_default(),
+        settle_lag: duration("settleLagMs", config.settle_lag_ms)?,
+        overlap: duration("overlapMs", config.overlap_ms)?,
+        poll_interval: duration("pollIntervalMs", config.poll_interval_ms)?,
+        page_size: config.page_size,
+        details: config.details,
+        max_attempts: config.max_attempts,
+        retry_base: duration("retryBaseMs", config.retry_base_ms)?,
+        retry_max: duration("retryMaxMs", config.retry_max_ms)?,
+    };
+    let builder = Watcher::builder(&client).shared_store(store.clone()).settings(settings);
     let watcher = builder.build().map_err(|e| watch_error(&e))?;
     Ok(NativeWatcher {
         account: watcher.account().to_owned(),

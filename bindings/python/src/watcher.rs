@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use npay_order::Timestamp;
 use npay_order::watch::{
-    EventFilter, EventStatus, SqliteStore, StopHandle, Subscription, WatchError, WatchStore, Watcher,
+    EventFilter, EventStatus, SqliteStore, StopHandle, Subscription, WatchError, WatchSettings, WatchStore, Watcher,
 };
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
@@ -64,35 +64,26 @@ impl NativeWatcher {
     ) -> PyResult<Self> {
         let client = client.core(py)?;
         let store = Arc::new(SqliteStore::open(store).map_err(|e| to_py(py, &e))?);
-        let mut builder = Watcher::builder(&client).shared_store(store.clone()).details(details);
-        if let Some(ms) = since_ms {
-            let since = Timestamp::from_millis_kst(ms)
-                .ok_or_else(|| error::invalid_request(py, "since", "out of the range of dates", None))?;
-            builder = builder.since(since);
-        }
-        if let Some(events) = events {
-            builder = builder.events(events);
-        }
-        if let Some(lag) = millis(settle_lag_ms) {
-            builder = builder.settle_lag(lag);
-        }
-        if let Some(overlap) = millis(overlap_ms) {
-            builder = builder.overlap(overlap);
-        }
-        if let Some(interval) = millis(poll_interval_ms) {
-            builder = builder.poll_interval(interval);
-        }
-        if let Some(size) = page_size {
-            builder = builder.page_size(size);
-        }
-        if let Some(attempts) = max_attempts {
-            builder = builder.max_attempts(attempts);
-        }
-        if retry_base_ms.is_some() || retry_max_ms.is_some() {
-            let base = millis(retry_base_ms).unwrap_or(npay_order::watch::DEFAULT_RETRY_BASE);
-            let max = millis(retry_max_ms).unwrap_or(npay_order::watch::DEFAULT_RETRY_MAX);
-            builder = builder.retry_delays(base, max.max(base));
-        }
+        let since = match since_ms {
+            None => None,
+            Some(ms) => Some(
+                Timestamp::from_millis_kst(ms)
+                    .ok_or_else(|| error::invalid_request(py, "since", "out of the range of dates", None))?,
+            ),
+        };
+        let settings = WatchSettings {
+            since,
+            events: events.unwrap_or_default(),
+            settle_lag: millis(settle_lag_ms),
+            overlap: millis(overlap_ms),
+            poll_interval: millis(poll_interval_ms),
+            page_size,
+            details: Some(details),
+            max_attempts,
+            retry_base: millis(retry_base_ms),
+            retry_max: millis(retry_max_ms),
+        };
+        let builder = Watcher::builder(&client).shared_store(store.clone()).settings(settings);
         let watcher = builder.build().map_err(|e| to_py(py, &e))?;
         Ok(NativeWatcher {
             account: watcher.account().to_owned(),

@@ -6,8 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
 use npay_order::watch::{
-    DEFAULT_RETRY_BASE, DEFAULT_RETRY_MAX, EventFilter, EventStatus, SqliteStore, StopHandle, Subscription, WatchError,
-    WatchStore,
+    EventFilter, EventStatus, SqliteStore, StopHandle, Subscription, WatchError, WatchSettings, WatchStore,
 };
 
 use crate::client::Client;
@@ -139,33 +138,19 @@ impl Watcher {
     pub fn new(client: Arc<Client>, config: WatchConfig) -> Result<Arc<Self>, NpayError> {
         let ms = |v: Option<u64>| v.map(Duration::from_millis);
         let store = Arc::new(SqliteStore::open(&config.store)?);
-        let mut builder =
-            npay_order::watch::Watcher::builder(&client.inner).shared_store(store.clone()).details(config.details);
-        if let Some(since) = config.since {
-            builder = builder.since(since.into_inner());
-        }
-        if !config.events.is_empty() {
-            builder = builder.events(config.events);
-        }
-        if let Some(lag) = ms(config.settle_lag_ms) {
-            builder = builder.settle_lag(lag);
-        }
-        if let Some(overlap) = ms(config.overlap_ms) {
-            builder = builder.overlap(overlap);
-        }
-        if let Some(interval) = ms(config.poll_interval_ms) {
-            builder = builder.poll_interval(interval);
-        }
-        if let Some(size) = config.page_size {
-            builder = builder.page_size(size);
-        }
-        if let Some(attempts) = config.max_attempts {
-            builder = builder.max_attempts(attempts);
-        }
-        if config.retry_base_ms.is_some() || config.retry_max_ms.is_some() {
-            let base = ms(config.retry_base_ms).unwrap_or(DEFAULT_RETRY_BASE);
-            builder = builder.retry_delays(base, ms(config.retry_max_ms).unwrap_or(DEFAULT_RETRY_MAX).max(base));
-        }
+        let settings = WatchSettings {
+            since: config.since.map(Timestamp::into_inner),
+            events: config.events,
+            settle_lag: ms(config.settle_lag_ms),
+            overlap: ms(config.overlap_ms),
+            poll_interval: ms(config.poll_interval_ms),
+            page_size: config.page_size,
+            details: Some(config.details),
+            max_attempts: config.max_attempts,
+            retry_base: ms(config.retry_base_ms),
+            retry_max: ms(config.retry_max_ms),
+        };
+        let builder = npay_order::watch::Watcher::builder(&client.inner).shared_store(store.clone()).settings(settings);
         let watcher = builder.build()?;
         Ok(Arc::new(Watcher {
             account: watcher.account().to_owned(),

@@ -91,7 +91,7 @@ pub use store::{EventFilter, SqliteStore, WatchStore};
 pub use subscription::Subscription;
 pub use watcher::{
     DEFAULT_MAX_ATTEMPTS, DEFAULT_POLL_INTERVAL, DEFAULT_RETRY_BASE, DEFAULT_RETRY_MAX, HandlerError, PollSummary,
-    StopHandle, Watcher, WatcherBuilder,
+    StopHandle, WatchSettings, Watcher, WatcherBuilder,
 };
 pub use webhook::{
     DEFAULT_WEBHOOK_TIMEOUT, EndpointGone, RetryAfter, SVIX_SCHEDULE, Webhook, WebhookSecret, signature,

@@ -63,6 +63,34 @@ impl StopHandle {
 #[error("the event was not handed over")]
 pub(crate) struct Withdrawn;
 
+/// Every setting of a watcher but its store, as plain values: what the bindings fill in from
+/// their own configuration types and hand to [`WatcherBuilder::settings`]. `None` (or empty)
+/// keeps the builder's default. Build it with `..WatchSettings::default()` so that settings added
+/// later keep their defaults.
+#[derive(Clone, Debug, Default)]
+pub struct WatchSettings {
+    /// [`WatcherBuilder::since`].
+    pub since: Option<Timestamp>,
+    /// [`WatcherBuilder::events`]; empty = every kind.
+    pub events: Vec<String>,
+    /// [`WatcherBuilder::settle_lag`].
+    pub settle_lag: Option<Duration>,
+    /// [`WatcherBuilder::overlap`].
+    pub overlap: Option<Duration>,
+    /// [`WatcherBuilder::poll_interval`].
+    pub poll_interval: Option<Duration>,
+    /// [`WatcherBuilder::page_size`].
+    pub page_size: Option<i32>,
+    /// [`WatcherBuilder::details`].
+    pub details: Option<bool>,
+    /// [`WatcherBuilder::max_attempts`].
+    pub max_attempts: Option<u32>,
+    /// The first retry delay of [`WatcherBuilder::retry_delays`].
+    pub retry_base: Option<Duration>,
+    /// The longest retry delay of [`WatcherBuilder::retry_delays`] (at least the first).
+    pub retry_max: Option<Duration>,
+}
+
 /// Builds a [`Watcher`] (see [`Watcher::builder`]).
 #[must_use]
 pub struct WatcherBuilder {
@@ -156,6 +184,40 @@ impl WatcherBuilder {
         let delays: Vec<Duration> = delays.into_iter().collect();
         self.max_attempts = delays.len() as u32 + 1;
         self.schedule = Some(delays);
+        self
+    }
+
+    /// Applies every setting given in `settings` (see [`WatchSettings`]).
+    pub fn settings(mut self, settings: WatchSettings) -> Self {
+        if let Some(since) = settings.since {
+            self = self.since(since);
+        }
+        if !settings.events.is_empty() {
+            self = self.events(settings.events);
+        }
+        if let Some(lag) = settings.settle_lag {
+            self = self.settle_lag(lag);
+        }
+        if let Some(overlap) = settings.overlap {
+            self = self.overlap(overlap);
+        }
+        if let Some(interval) = settings.poll_interval {
+            self = self.poll_interval(interval);
+        }
+        if let Some(size) = settings.page_size {
+            self = self.page_size(size);
+        }
+        if let Some(details) = settings.details {
+            self = self.details(details);
+        }
+        if let Some(attempts) = settings.max_attempts {
+            self = self.max_attempts(attempts);
+        }
+        if settings.retry_base.is_some() || settings.retry_max.is_some() {
+            let base = settings.retry_base.unwrap_or(self.retry_base);
+            let max = settings.retry_max.unwrap_or(self.retry_max).max(base);
+            self = self.retry_delays(base, max);
+        }
         self
     }
 
