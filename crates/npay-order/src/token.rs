@@ -122,7 +122,11 @@ impl TokenManager {
             }
         };
         let context = npay_order_api::CallContext::default();
-        let response = self.transport.send("issueToken", Effect::Read, context, CallOptions::default(), &call).await?;
+        // Boxed: this future lives inside every call's future (a token may be needed), and inline
+        // it would make each of them several kilobytes larger — too large for the small stacks
+        // of some host threads that poll our futures (the JVM's, through uniffi).
+        let response =
+            Box::pin(self.transport.send("issueToken", Effect::Read, context, CallOptions::default(), &call)).await?;
         let body = response.into_data();
         if body.access_token.is_empty() || body.expires_in <= 0 {
             return Err(NpayError::UnexpectedResponse {
