@@ -4,6 +4,8 @@
 //! Kotlin suite is the sharper guard: it crashed with SIGSEGV when the token request was inlined
 //! into every call's future; see `token.rs`.)
 
+#![allow(clippy::result_large_err)]
+
 use npay_order::Client;
 use npay_order::ops::QueryProductOrdersParams;
 use npay_sandbox::{Sandbox, SandboxConfig};
