@@ -70,6 +70,20 @@ impl Captured {
     }
 }
 
+/// Whether `text` shows `value`. A value of digits only (a zip code) counts only where it is not
+/// part of a longer run of digits: five digits occur by chance inside a trace id such as
+/// `…^1764612345678^366577`, which says nothing about the zip code. Any other value counts
+/// wherever it occurs.
+fn shows(text: &str, value: &str) -> bool {
+    if !value.chars().all(|c| c.is_ascii_digit()) {
+        return text.contains(value);
+    }
+    text.match_indices(value).any(|(at, _)| {
+        let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+        !(digit(text[..at].chars().next_back()) || digit(text[at + value.len()..].chars().next()))
+    })
+}
+
 /// The buyers' data in an answer: every string under a key that names a person, a phone or an
 /// address — what must never reach a log line or an error message.
 fn personal_values(value: &Value, out: &mut Vec<String>) {
@@ -175,8 +189,8 @@ async fn every_kind_of_deviation_is_read_reported_and_never_logged() {
         let logged = captured.text();
         let shown = format!("{report:?}");
         for value in &personal {
-            assert!(!logged.contains(value.as_str()), "{kind:?}: a buyer's value reached the log");
-            assert!(!shown.contains(value.as_str()), "{kind:?}: a buyer's value reached the report");
+            assert!(!shows(&logged, value), "{kind:?}: a buyer's value reached the log");
+            assert!(!shows(&shown, value), "{kind:?}: a buyer's value reached the report");
         }
     }
 }
@@ -221,7 +235,7 @@ async fn a_strict_client_refuses_a_deviating_answer_naming_paths_not_values() {
     assert!(message.contains("deviates from the spec (strict)") && message.contains("data[]."), "{message}");
     let logged = captured.text();
     for value in &personal {
-        assert!(!message.contains(value.as_str()) && !logged.contains(value.as_str()), "a buyer's value was shown");
+        assert!(!shows(&message, value) && !shows(&logged, value), "a buyer's value was shown");
     }
 }
 
