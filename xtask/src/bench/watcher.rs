@@ -89,6 +89,19 @@ pub fn measure(root: &Path) -> Result<Figures> {
     Ok(figures)
 }
 
+/// `value` rounded, with a comma every three digits (`12,345`).
+fn thousands(value: f64) -> String {
+    let digits = format!("{:.0}", value.max(0.0));
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn met(ok: bool) -> &'static str {
     if ok { "met" } else { "not met" }
 }
@@ -108,11 +121,12 @@ pub fn render(figures: &Figures) -> String {
     );
     let _ = writeln!(
         out,
-        "Release builds. Each figure: {CHANGES} changes created in a fresh release `npay-sandbox` on loopback, then \
+        "Release builds. Each figure: {} changes created in a fresh release `npay-sandbox` on loopback, then \
          read by `npay_order::watch` (SQLite store in a temporary file, `synchronous = NORMAL`) until the handler \
          has had all of them (`crates/npay-order/examples/watch_throughput.rs`); {ROUNDS} alternating rounds, \
          median and range. Peak RSS is the watcher process's `VmHWM` (the sandbox runs in a process of its own), \
-         the highest of the rounds; MB = 10^6 bytes.\n"
+         the highest of the rounds; MB = 10^6 bytes.\n",
+        thousands(CHANGES as f64)
     );
     let _ = writeln!(out, "| workload | per second, median | range | target | peak RSS | target |");
     let _ = writeln!(out, "|---|---:|---:|---|---:|---|");
@@ -126,14 +140,27 @@ pub fn render(figures: &Figures) -> String {
         };
         let rss_mb = figures.rss_kib[i].iter().copied().fold(0.0, f64::max) * 1024.0 / 1e6;
         let rate_target = match has_target {
-            true => format!("≥ {TARGET_PER_SECOND:.0}: {}", met(rate >= TARGET_PER_SECOND)),
+            true => format!("≥ {}: {}", thousands(TARGET_PER_SECOND), met(rate >= TARGET_PER_SECOND)),
             false => "–".into(),
         };
         let _ = writeln!(
             out,
-            "| {title} | {rate:.0} | {low:.0}–{high:.0} | {rate_target} | {rss_mb:.1} MB | < {TARGET_RSS_MB:.0} MB: {} |",
+            "| {title} | {} | {}–{} | {rate_target} | {rss_mb:.1} MB | < {TARGET_RSS_MB:.0} MB: {} |",
+            thousands(rate),
+            thousands(low),
+            thousands(high),
             met(rss_mb < TARGET_RSS_MB)
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands_groups_digits() {
+        assert_eq!(super::thousands(100_000.0), "100,000");
+        assert_eq!(super::thousands(4_848.4), "4,848");
+        assert_eq!(super::thousands(999.0), "999");
+    }
 }
