@@ -4,7 +4,8 @@
 //!   with `--check` it writes nothing and fails with a diff when a file is stale.
 //! * `lint` runs the two spec validators nobody here wrote (openapi-spec-validator, Redocly).
 //! * `fuzz [SECONDS]` fuzzes response decoding and error parsing.
-//! * `bench` measures every client against its peers and writes BENCHMARKS.md.
+//! * `bench [--only clients|watcher]` measures every client against its peers, and the watcher's
+//!   events and webhook deliveries per second, and writes their sections of BENCHMARKS.md.
 //! * `regen` regenerates every output, then runs `test`.
 //! * `version [X.Y.Z]` checks (or sets) the one version of every package.
 //! * `diff OLD NEW` reports what a spec change does to every language's surface.
@@ -73,8 +74,13 @@ enum Command {
         /// The new version (X.Y.Z); without it, the current one is checked and shown.
         new: Option<String>,
     },
-    /// Benchmark every client against its peers (release builds); writes BENCHMARKS.md.
-    Bench,
+    /// Benchmark every client against its peers and the watcher (release builds); writes their
+    /// sections of BENCHMARKS.md and keeps the hand-written rest.
+    Bench {
+        /// Only these parts (clients, watcher); all by default.
+        #[arg(long)]
+        only: Vec<String>,
+    },
     /// Fuzz response decoding and error parsing for a fixed time.
     Fuzz {
         /// How long, in seconds.
@@ -135,7 +141,7 @@ fn main() -> Result<()> {
         }
         Command::Lint => lint::run(&root),
         Command::Test { only } => test::run(&root, &only),
-        Command::Bench => bench::bench(&root),
+        Command::Bench { only } => bench::bench(&root, &only),
         Command::Fuzz { seconds } => fuzz::run(&root, seconds),
         Command::Prism { suites } => test::prism_suites(&root, &suites),
         Command::Dist { only, target, zig, compatibility, verify_crates } => {

@@ -406,3 +406,53 @@ async fn stopping_a_subscription_while_an_event_is_out_lets_it_be_acknowledged()
     let done = store.get_event(&event.id).unwrap().expect("stored");
     assert_eq!(done.status, EventStatus::Done);
 }
+
+/// A webhook receiver that answers 500 to every request.
+async fn failing_receiver() -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buffer = [0u8; 65536];
+                // One request per read is enough here: answering closes the connection.
+                if matches!(socket.read(&mut buffer).await, Ok(n) if n > 0) {
+                    let reply = "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+                    let _ = socket.write_all(reply.as_bytes()).await;
+                }
+            });
+        }
+    });
+    url
+}
+
+#[tokio::test]
+async fn a_webhook_failing_past_its_disable_threshold_stops_the_watcher_like_a_410_with_events_pending() {
+    use npay_order::watch::{EndpointGone, WatchError, Webhook, WebhookSecret};
+    let (sandbox, client) = sandbox().await;
+    control(&sandbox, "POST", "orders", json!({"count": 3, "productsPerOrder": 1})).await;
+    let webhook = Webhook::new(failing_receiver().await, vec![WebhookSecret::generate()], Duration::from_secs(5))
+        .unwrap()
+        .disable_after(Duration::from_millis(500));
+    // Retries every 20 ms, far more attempts than fit in 500 ms: nothing is parked before.
+    let watcher = watcher(&client, SqliteStore::in_memory().unwrap())
+        .retry_schedule(vec![Duration::from_millis(20); 200])
+        .build()
+        .unwrap();
+    let webhook = &webhook;
+    let result = tokio::time::timeout(
+        Duration::from_secs(20),
+        watcher.run(|event| async move { webhook.deliver(&event).await }),
+    )
+    .await
+    .expect("the watcher stops by itself");
+    assert!(
+        matches!(result, Err(WatchError::EndpointGone(_, EndpointGone::FailingTooLong(d))) if d >= Duration::from_millis(500)),
+        "{result:?}"
+    );
+    assert!(webhook.is_disabled());
+    let events = watcher.store().list_events(&client.config().client_id, &EventFilter::default()).unwrap();
+    assert_eq!(events.len(), 3);
+    assert!(events.iter().all(|e| e.status == EventStatus::Pending), "nothing done, nothing parked: nothing lost");
+}

@@ -19,9 +19,10 @@ pub enum WatchError {
     /// The store failed (disk, a corrupt file, a locked database).
     #[error("watch store: {0}")]
     Store(String),
-    /// The webhook endpoint answered 410 Gone: the watcher stops; the event stays pending.
-    #[error("the webhook endpoint answered 410 Gone and is disabled; the event {0} stays pending")]
-    EndpointGone(String),
+    /// The webhook endpoint is disabled (it answered 410 Gone, or failed every delivery for too
+    /// long): the watcher stops; the event (its id here) stays pending.
+    #[error("{1}; the event {0} stays pending")]
+    EndpointGone(String, super::webhook::EndpointGone),
     /// The watcher was configured wrongly.
     #[error("watcher configuration: {0}")]
     Config(String),

@@ -67,8 +67,10 @@
 //!   finish and be marked.
 //! * **Webhooks:** [`Webhook::deliver`] as the handler posts each event signed per the Standard
 //!   Webhooks spec (see [`Webhook`]); with [`WatcherBuilder::retry_schedule`]`(`[`SVIX_SCHEDULE`]`)`
-//!   failures are retried on Svix's schedule, `Retry-After` is honoured, and a 410 stops the
-//!   watcher ([`WatchError::EndpointGone`]) with the event still pending.
+//!   failures are retried on Svix's schedule, `Retry-After` is honoured (seconds or an
+//!   HTTP-date, at most [`MAX_RETRY_AFTER`]), and a disabled endpoint — it answered 410, or it
+//!   failed every delivery for [`DEFAULT_DISABLE_AFTER`] (5 days) — stops the watcher
+//!   ([`WatchError::EndpointGone`]) with the event still pending.
 //! * Changes that become visible later than `settle_lag + overlap` after their `lastChangedDate`
 //!   are not guaranteed; raise the overlap if your account sees such delays.
 
@@ -94,5 +96,6 @@ pub use watcher::{
     StopHandle, WatchSettings, Watcher, WatcherBuilder,
 };
 pub use webhook::{
-    DEFAULT_WEBHOOK_TIMEOUT, EndpointGone, RetryAfter, SVIX_SCHEDULE, Webhook, WebhookSecret, signature,
+    DEFAULT_DISABLE_AFTER, DEFAULT_WEBHOOK_TIMEOUT, EndpointGone, MAX_RETRY_AFTER, RetryAfter, SVIX_SCHEDULE, Webhook,
+    WebhookSecret, retry_after, signature,
 };

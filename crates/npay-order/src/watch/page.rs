@@ -5,7 +5,7 @@
 //! commits what it returns to its store; another driver (a Temporal activity) can keep the
 //! returned cursor wherever it likes.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use npay_order_api::Timestamp;
 use serde_json::{Value, json};
@@ -67,6 +67,23 @@ pub async fn read_page(
     now: Timestamp,
     options: &ReadOptions,
 ) -> Result<PageRead, WatchError> {
+    read_new_page(client, account, cursor, now, options, &|_| Ok(HashSet::new())).await
+}
+
+/// Ids of events already stored, among those asked about (see [`super::WatchStore::known_events`]).
+pub(crate) type Known<'a> = &'a (dyn Fn(&[&str]) -> Result<HashSet<String>, WatchError> + Sync);
+
+/// [`read_page`], leaving out the rows whose events `known` says are stored already — the
+/// re-read of the overlap: their details are not fetched again (a store keeps the first copy
+/// of an event and ignores repeats, so leaving them out changes nothing stored).
+pub(crate) async fn read_new_page(
+    client: &Client,
+    account: &str,
+    cursor: &Cursor,
+    now: Timestamp,
+    options: &ReadOptions,
+    known: Known<'_>,
+) -> Result<PageRead, WatchError> {
     let mut cursor = cursor.clone();
     if cursor.next_window(now, &options.rules).is_none() {
         return Ok(PageRead { events: Vec::new(), cursor, step: None, server_now: None, rows: 0 });
@@ -81,15 +98,19 @@ pub async fn read_page(
         .last_change_statuses
         .into_iter()
         .filter(|row| options.events.as_ref().is_none_or(|types| types.contains(row.last_changed_type.as_str())))
+        .map(|row| (change_event_id(account, &row), row))
         .collect();
+    let ids: Vec<&str> = wanted.iter().map(|(id, _)| id.as_str()).collect();
+    let stored = if ids.is_empty() { HashSet::new() } else { known(&ids)? };
+    let wanted: Vec<_> = wanted.into_iter().filter(|(id, _)| !stored.contains(id)).collect();
     let details = if options.details && !wanted.is_empty() {
-        let ids: BTreeSet<&str> = wanted.iter().map(|row| row.product_order_id.as_str()).collect();
+        let ids: BTreeSet<&str> = wanted.iter().map(|(_, row)| row.product_order_id.as_str()).collect();
         fetch_details(client, ids.into_iter().collect()).await?
     } else {
         HashMap::new()
     };
     let mut events = Vec::with_capacity(wanted.len());
-    for row in wanted {
+    for (id, row) in wanted {
         let change = serde_json::to_value(&row).map_err(|e| NpayError::UnexpectedResponse {
             operation: "listLastChangedStatuses",
             status: 200,
@@ -97,7 +118,7 @@ pub async fn read_page(
             trace_id: None,
         })?;
         events.push(Event {
-            id: change_event_id(account, &row),
+            id,
             account: account.to_owned(),
             detail: details.get(row.product_order_id.as_str()).cloned(),
             product_order_id: row.product_order_id,

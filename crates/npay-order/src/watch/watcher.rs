@@ -13,7 +13,7 @@ use tokio::sync::{Notify, watch as signal};
 use super::cursor::{Cursor, MAX_WINDOW, Step};
 use super::error::WatchError;
 use super::event::Event;
-use super::page::{PAGE_SIZE, ReadOptions, read_page};
+use super::page::{PAGE_SIZE, ReadOptions, read_new_page};
 use super::store::{WatchStore, now_ms};
 use crate::Client;
 
@@ -349,7 +349,8 @@ impl Watcher {
         let mut cursor = self.cursor()?;
         let mut summary = PollSummary::default();
         loop {
-            let read = read_page(&self.client, &self.account, &cursor, self.now(), &self.options).await?;
+            let known = |ids: &[&str]| self.store.known_events(ids);
+            let read = read_new_page(&self.client, &self.account, &cursor, self.now(), &self.options, &known).await?;
             let Some(step) = read.step else { break };
             if let Some(server) = read.server_now {
                 self.clock_offset_ms.store(server.timestamp_millis() - now_ms(), Ordering::Relaxed);
@@ -405,7 +406,8 @@ impl Watcher {
                     Err(error) if error.is::<Withdrawn>() => return Ok(handed - 1),
                     Err(error) if error.is::<super::webhook::EndpointGone>() => {
                         self.store.mark_attempt_failed(&id, &error.to_string(), Some(now_ms()))?;
-                        return Err(WatchError::EndpointGone(id));
+                        let why = error.downcast_ref::<super::webhook::EndpointGone>().copied();
+                        return Err(WatchError::EndpointGone(id, why.unwrap_or(super::webhook::EndpointGone::Gone)));
                     }
                     Err(error) => {
                         let delay = match error.downcast_ref::<super::webhook::RetryAfter>() {

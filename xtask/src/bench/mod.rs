@@ -1,7 +1,11 @@
 //! `cargo xtask bench`: the same workloads against the same sandbox from every client, in
 //! alternating rounds, with release builds; prints a table of absolute figures and ratios against
-//! named peers and writes it to BENCHMARKS.md. Not part of the tests: figures are reported, never
-//! asserted.
+//! named peers, and the watcher's rows ([`watcher`]), and writes them to BENCHMARKS.md. Not part of
+//! the tests: figures are reported, never asserted.
+//!
+//! `--only clients` / `--only watcher` runs one part. Each part owns one marked section of
+//! BENCHMARKS.md ([`sections`]) and replaces only that; the rest of the file is written by hand
+//! and kept.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -11,6 +15,12 @@ use std::process::{Child, Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
+
+mod sections;
+mod watcher;
+
+/// The parts of the benchmark, each its own section of BENCHMARKS.md.
+pub const PARTS: &[&str] = &["clients", "watcher"];
 
 const ROUNDS: usize = 5;
 const PY_PEERS: &[&str] =
@@ -242,8 +252,35 @@ fn machine() -> String {
     format!("{cores} cores ({model}), {total:.0} GiB RAM, Linux")
 }
 
-/// Runs the whole benchmark and writes BENCHMARKS.md.
-pub fn bench(root: &Path) -> Result<()> {
+/// Runs the parts named in `only` (every part when empty) and replaces their sections of
+/// BENCHMARKS.md, keeping the rest of the file.
+pub fn bench(root: &Path, only: &[String]) -> Result<()> {
+    if let Some(unknown) = only.iter().find(|p| !PARTS.contains(&p.as_str())) {
+        bail!("no bench part {unknown:?}; the parts are {}", PARTS.join(", "));
+    }
+    let wanted = |part: &str| only.is_empty() || only.iter().any(|p| p == part);
+    let path = root.join("BENCHMARKS.md");
+    let write = |name: &str, body: &str, at_top: bool| -> Result<()> {
+        let document = std::fs::read_to_string(&path).unwrap_or_default();
+        let document = sections::splice(&document, name, body, at_top).map_err(anyhow::Error::msg)?;
+        std::fs::write(&path, document).context("writing BENCHMARKS.md")
+    };
+    if wanted("clients") {
+        let report = clients(root)?;
+        print!("{report}");
+        write("clients", &report, true)?;
+    }
+    if wanted("watcher") {
+        watcher::build(root)?;
+        let report = watcher::render(&watcher::measure(root)?);
+        print!("{report}");
+        write("watcher", &report, false)?;
+    }
+    Ok(())
+}
+
+/// Every client against its peers; the text of the `clients` section.
+fn clients(root: &Path) -> Result<String> {
     let (python, generated) = prepare(root)?;
     let bench_bin = root.join("target/release/examples/bench");
     let node_dir = root.join("bindings/node");
@@ -299,7 +336,7 @@ pub fn bench(root: &Path) -> Result<()> {
     drop(big);
     let (import_py, import_node) = import_times(root, &python)?;
 
-    let report = render(
+    Ok(render(
         &results,
         &Extra {
             cold: [("Rust", cold_rust["tokenRequests"].to_string()), ("Python", cold_py), ("Node", cold_node)],
@@ -307,10 +344,7 @@ pub fn bench(root: &Path) -> Result<()> {
             import_py,
             import_node,
         },
-    );
-    print!("{report}");
-    std::fs::write(root.join("BENCHMARKS.md"), report)?;
-    Ok(())
+    ))
 }
 
 struct Extra {
