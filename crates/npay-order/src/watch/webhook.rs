@@ -127,7 +127,7 @@ pub struct RetryAfter {
     pub message: String,
 }
 
-/// The endpoint is disabled and nothing more is sent to it (see the [module docs](self)).
+/// The endpoint is disabled and nothing more is sent to it (see [`Webhook`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum EndpointGone {
@@ -211,7 +211,7 @@ impl Webhook {
     }
 
     /// Disable the endpoint once it has failed every delivery for `failing_for` (default
-    /// [`DEFAULT_DISABLE_AFTER`], 120 h); see the [module docs](self).
+    /// [`DEFAULT_DISABLE_AFTER`], 120 h); see [`Webhook`].
     #[must_use]
     pub fn disable_after(mut self, failing_for: Duration) -> Self {
         self.disable_after = failing_for;
