@@ -12,6 +12,7 @@ import asyncio
 import json
 import os
 import sys
+import time
 from typing import Any, Dict
 
 from temporalio import activity
@@ -32,7 +33,8 @@ async def main(address: str, config_path: str) -> None:
 
     @activity.defn(name="record_event")
     async def record_event(event: Dict[str, Any]) -> None:
-        line = json.dumps({**event, "pid": os.getpid()}, separators=(",", ":")) + "\n"
+        handed_at = int(time.time() * 1000)
+        line = json.dumps({**event, "pid": os.getpid(), "handedAtMs": handed_at}, separators=(",", ":")) + "\n"
         fd = os.open(sink, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
             os.write(fd, line.encode())
@@ -44,7 +46,7 @@ async def main(address: str, config_path: str) -> None:
         client,
         task_queue=config["taskQueue"],
         read_task_queue=config["readTaskQueue"],
-        read_activities_per_second=config["readActivitiesPerSecond"],
+        read_activities_per_second=config.get("readActivitiesPerSecond"),
         resolve=resolve,
         handlers=[record_event],
     )
