@@ -36,9 +36,11 @@ import pytest
 
 temporalio = pytest.importorskip("temporalio")
 
+from temporalio import workflow  # noqa: E402
 from temporalio.client import Client  # noqa: E402
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker  # noqa: E402
 
-from npay_order.temporal import WatchAdmin, activities_per_second, event_id  # noqa: E402
+from npay_order.temporal import Credentials, WatchAdmin, activities_per_second, event_id, workers  # noqa: E402
 from npay_order.testing import Sandbox  # noqa: E402
 
 from temporal_env import DevServer, temporal_cli  # noqa: E402
@@ -216,3 +218,75 @@ def check_only_recorded_and_in_order(
 def check_rate_budget(log: Dict[str, Any], accounts: List[str]) -> None:
     worst = max((n for a in accounts for n in log["apps"][a].values()), default=0)
     assert worst <= BUDGET, f"an application made {worst} requests in one second (budget {BUDGET})"
+
+
+@workflow.defn(name="Collector")
+class Collector:
+    """A user workflow that receives the events as signals."""
+
+    def __init__(self) -> None:
+        self.events: List[Dict[str, Any]] = []
+
+    @workflow.signal(name="npay_event")
+    def npay_event(self, event: Dict[str, Any]) -> None:
+        self.events.append(event)
+
+    @workflow.query
+    def received(self) -> List[Dict[str, Any]]:
+        return self.events
+
+    @workflow.run
+    async def run(self) -> None:
+        await workflow.wait_condition(lambda: False)
+
+
+def test_events_signalled_ids_only_and_the_admin_resets_and_stops(dev_server: DevServer) -> None:
+    async def scenario(sandbox: Sandbox) -> None:
+        app = sandbox.control("POST", "apps", {"count": 1})["apps"][0]
+        account = app["clientId"]
+        made = sandbox.control("POST", f"apps/{account}/orders", {"count": 4})["productOrderIds"]
+        client = await Client.connect(dev_server.address)
+
+        async def resolve(_: str) -> Credentials:
+            return Credentials(client_secret=app["clientSecret"], base_url=sandbox.base_url)
+
+        running = workers(client, task_queue="npay-sig", read_task_queue="npay-sig-read", resolve=resolve)
+        collector_worker = Worker(
+            client, task_queue="npay-sig-user", workflows=[Collector], workflow_runner=UnsandboxedWorkflowRunner()
+        )
+        tasks = [asyncio.create_task(w.run()) for w in [*running, collector_worker]]
+        try:
+            collector = await client.start_workflow(Collector.run, id="collector", task_queue="npay-sig-user")
+            admin = WatchAdmin(client, task_queue="npay-sig")
+            since = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=1)
+            await admin.start(
+                account, since=since, ids_only=True, signal_workflow_id="collector", settle_lag_ms=100,
+                overlap_ms=1_000, poll_interval_s=0.5, read_task_queue="npay-sig-read",
+            )
+
+            async def received(n: int) -> List[Dict[str, Any]]:
+                for _ in range(200):
+                    got: List[Dict[str, Any]] = await collector.query(Collector.received)
+                    if len(got) >= n:
+                        return got
+                    await asyncio.sleep(0.1)
+                raise AssertionError(f"only {len(got)} of {n} events signalled")
+
+            first = await received(4)
+            assert {e["productOrderId"] for e in first} == set(made)
+            assert all(set(e) <= {"id", "account", "productOrderId", "lastChangedType", "lastChangedDate", "attempt"}
+                       for e in first), "ids only: no change, no detail"
+            cursor = await admin.cursor(account)
+            assert cursor is not None and cursor["watermark"] > since.isoformat()[:10]
+            await admin.reset(account, to=since)
+            again = await received(8)
+            assert sorted(e["id"] for e in again[4:]) == sorted(e["id"] for e in first), "the same ids after a reset"
+            state = await admin.stop(account)
+            assert state.handed_over >= 4 and state.stopping
+        finally:
+            for w in [*running, collector_worker]:
+                await w.shutdown()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    with Sandbox(seed=2) as sandbox:
+        asyncio.run(scenario(sandbox))

@@ -75,7 +75,7 @@ async function WatchAccount(input) {
   }
 
   while (!stopping) {
-    if (reset != null) { cursor = reset; reset = null; }
+    if (reset != null) { cursor = reset; reset = null; recent = {}; } // a reset re-reads: hand over again
     const result = await reads[READ_ACTIVITY]({
       account: options.account, cursor, sinceMs: options.sinceMs, events: options.events, details: options.details,
       idsOnly: options.idsOnly, settleLagMs: options.settleLagMs, overlapMs: options.overlapMs,

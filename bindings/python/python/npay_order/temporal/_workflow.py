@@ -68,7 +68,8 @@ class WatchAccount:
         self._cursor = input.cursor
         while not self._stopping:
             if self._reset is not None:
-                self._cursor, self._reset = self._reset, None
+                # A reset asks for the changes after it again: forget what was handed over.
+                self._cursor, self._reset, self._recent = self._reset, None, {}
             result = await self._read(input)
             fresh = [e for e in result.events if str(e.get("id")) not in self._recent]
             await self._hand_over(input, fresh)
