@@ -174,3 +174,57 @@ test('many accounts across killed workers lose nothing, keep order and the rate 
       server.stop();
     }
   });
+
+test('ids-only events, and the admin shows, resets and stops an account',
+  { skip: needsOwnSandbox('applications') || (cli === undefined && 'no temporal CLI (NPAY_TEMPORAL_CLI)'), timeout: 120000 },
+  async () => {
+    const { startSandbox } = require('..');
+    const { Client, Connection } = require('@temporalio/client');
+    const { NativeConnection } = require('@temporalio/worker');
+    const { WatchAdmin, bundleWorkflows, createWorkers } = require('../lib/temporal/index.js');
+    const server = await devServer(cli);
+    const sandbox = await startSandbox({ seed: 2 });
+    let workers = [];
+    let runs = [];
+    let connection;
+    try {
+      const [app] = (await sandbox.control('POST', 'apps', { count: 1 })).apps;
+      const { productOrderIds } = await sandbox.control('POST', `apps/${app.clientId}/orders`, { count: 4 });
+      const got = [];
+      workers = await createWorkers({
+        connection: await NativeConnection.connect({ address: server.address }),
+        taskQueue: 'npay-ids', readTaskQueue: 'npay-ids-read', workflowBundle: await bundleWorkflows(),
+        resolve: async () => ({ clientSecret: app.clientSecret, baseUrl: sandbox.baseUrl }),
+        handlers: { async collect(event) { got.push(event); } },
+      });
+      runs = workers.map((w) => w.run());
+      connection = await Connection.connect({ address: server.address });
+      const admin = new WatchAdmin(new Client({ connection }), { taskQueue: 'npay-ids' });
+      const since = Date.now() - 60000;
+      await admin.start(app.clientId, {
+        since, idsOnly: true, handlerActivity: 'collect', settleLagMs: 100, overlapMs: 1000, pollIntervalS: 0.5,
+        readTaskQueue: 'npay-ids-read',
+      });
+      const until = async (n) => {
+        for (let i = 0; i < 200 && got.length < n; i += 1) await sleep(100);
+        assert.ok(got.length >= n, `only ${got.length} of ${n} events handed over`);
+      };
+      await until(4);
+      assert.deepEqual(new Set(got.map((e) => e.productOrderId)), new Set(productOrderIds));
+      const allowed = new Set(['id', 'account', 'productOrderId', 'lastChangedType', 'lastChangedDate', 'attempt']);
+      assert.ok(got.every((e) => Object.keys(e).every((k) => allowed.has(k))), 'ids only: no change, no detail');
+      const cursor = await admin.cursor(app.clientId);
+      assert.ok(cursor && Date.parse(cursor.watermark) > since);
+      await admin.reset(app.clientId, { to: since });
+      await until(8);
+      assert.deepEqual(got.slice(4).map((e) => e.id).sort(), got.slice(0, 4).map((e) => e.id).sort(), 'the same ids after a reset');
+      const state = await admin.stop(app.clientId);
+      assert.ok(state.stopping && state.handedOver >= 8);
+    } finally {
+      await Promise.all(workers.map((w) => w.shutdown()));
+      await Promise.allSettled(runs);
+      if (connection) await connection.close();
+      await sandbox.close();
+      server.stop();
+    }
+  });
