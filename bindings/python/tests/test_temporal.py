@@ -8,7 +8,7 @@ for ``NPAY_TEMPORAL_SECONDS`` (40; ≥ 10 kills). Then the traffic stops and the
 Checked against the sandbox's own record (``apps/{id}/changes``) and request log:
 
 1. every required change (each product order's last one, and every change that stayed its
-   product order's listed state for ≥ 20 s) was handed over at least once, under the id the
+   product order's listed state for ≥ 45 s) was handed over at least once, under the id the
    local watcher gives it (the core's ``event_id``), and nothing was handed over that is not a
    recorded change;
 2. per product order, the first hand-overs follow the record's order;
@@ -53,7 +53,11 @@ MIN_KILLS = 10
 WORKERS = 3
 #: The API budget of each application, requests per second (also the sandbox's rate limit).
 BUDGET = 20.0
-REQUIRED_DWELL_MS = 20_000
+#: A change replaced sooner may legitimately never be listed (a row is an order's latest state).
+#: An account can stall this long after a kill: the read's heartbeat (5 s) or start-to-close
+#: (10 s) timeout and retry, the sticky queue's (5 s) and workflow task's (10 s) timeouts, and the
+#: wait for the budget-limited read queue.
+REQUIRED_DWELL_MS = 45_000
 
 
 @pytest.fixture(scope="module")
@@ -150,7 +154,14 @@ def test_many_accounts_across_killed_workers_lose_nothing_keep_order_and_the_rat
                 w.wait()
         handed = read_sink(sink)
         assert kills >= MIN_KILLS
-        assert not missing, f"{len(missing)} required changes never handed over, e.g. {sorted(missing)[:3]}"
+        if missing:
+            detail = [
+                (c["productOrderId"], c["lastChangedType"], "final" if "replacedAtMs" not in c else "replaced")
+                for changes, _ in records.values()
+                for c in changes
+                if c["eventId"] in missing
+            ]
+            raise AssertionError(f"{len(missing)} required changes never handed over: {detail[:5]}")
         check_only_recorded_and_in_order(handed, records)
         assert all(s.cursor is not None for s in states)
         check_rate_budget(sandbox.control("GET", "requests"), accounts)
