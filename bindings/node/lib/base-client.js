@@ -66,6 +66,9 @@ function withPath(operationId, options, path) {
   return params;
 }
 
+/** Key of the package-internal accessor of a client's native half. */
+const NATIVE = Symbol('npay-order.native');
+
 class BaseClient {
   /** @type {InstanceType<typeof native.NativeClient>} */
   #native;
@@ -118,6 +121,11 @@ class BaseClient {
   watch(options) {
     const { Watcher } = require('./watcher');
     return new Watcher(this.#native, options);
+  }
+
+  /** The native client, for the package's own modules (`npay-order/temporal`); not public API. */
+  [NATIVE]() {
+    return this.#native;
   }
 
   /** Closes the client: later calls reject with `InvalidRequestError`; calls in flight finish. */
@@ -192,4 +200,4 @@ class BaseClient {
   }
 }
 
-module.exports = { BaseClient, CALL, ITERATE, SURFACE };
+module.exports = { BaseClient, CALL, ITERATE, NATIVE, SURFACE };

@@ -10,6 +10,7 @@
 //! * `pager` — page-at-a-time walks behind the async iterators.
 //! * `sandbox` — the embedded emulator.
 //! * `watcher` — the order watcher's next / ack / nack / stop.
+//! * `window` — one page of the core's cursor, for the Temporal activities.
 //! * `error` — the one mapping from failures to JavaScript error objects.
 //! * `convert` — results into JavaScript values.
 //! * `runtime` — futures into promises, panics into errors.
@@ -27,3 +28,4 @@ mod pager;
 mod runtime;
 mod sandbox;
 mod watcher;
+mod window;

@@ -51,7 +51,7 @@ fn duration(name: &str, ms: Option<f64>) -> Result<Option<Duration>, ErrorParts>
     }
 }
 
-fn watch_error(error: &WatchError) -> ErrorParts {
+pub(crate) fn watch_error(error: &WatchError) -> ErrorParts {
     match error {
         WatchError::Api(api) => ErrorParts::from(api),
         WatchError::Config(message) => ErrorParts::invalid("watcher", message.clone()),

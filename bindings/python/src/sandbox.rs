@@ -37,14 +37,15 @@ pub struct NativeSandbox {
 impl NativeSandbox {
     /// Starts a sandbox on a free loopback port; returns once it accepts connections.
     #[new]
-    #[pyo3(signature = (client_id=None, client_secret=None, seed=None))]
+    #[pyo3(signature = (client_id=None, client_secret=None, seed=None, rate_limit_rps=None))]
     fn new(
         py: Python<'_>,
         client_id: Option<String>,
         client_secret: Option<String>,
         seed: Option<u64>,
+        rate_limit_rps: Option<f64>,
     ) -> PyResult<Self> {
-        let mut config = SandboxConfig { seed, ..SandboxConfig::default() };
+        let mut config = SandboxConfig { seed, rate_limit_rps, ..SandboxConfig::default() };
         if let Some(client_id) = client_id {
             config.client_id = client_id;
         }

@@ -217,7 +217,7 @@ fn resolved_event<'py>(py: Python<'py>, next: Result<Option<Value>, WatchError>)
 
 /// A watcher's error as an exception of the tree: the API's own class for a refusal,
 /// `InvalidRequestError` for a configuration, `WatchError` for paging, store and endpoint failures.
-fn to_py(py: Python<'_>, error: &WatchError) -> PyErr {
+pub(crate) fn to_py(py: Python<'_>, error: &WatchError) -> PyErr {
     match error {
         WatchError::Api(api) => error::to_py(py, api),
         WatchError::Config(message) => error::invalid_request(py, "watcher", message, None),

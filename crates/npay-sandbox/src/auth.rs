@@ -54,6 +54,9 @@ pub struct TokenRecord {
 /// Issued tokens and the latest token per resource (`type`, `account_id`).
 #[derive(Default)]
 pub struct TokenStore {
+    /// What every token of this application starts with (`sbx`, or `sbx<N>.` for the N-th
+    /// application made by `POST _sandbox/apps`, so that a token names its application).
+    pub prefix: String,
     tokens: HashMap<String, TokenRecord>,
     latest: HashMap<(String, Option<String>), String>,
 }
@@ -76,7 +79,7 @@ impl TokenStore {
             return (tok.clone(), (rec.expires_at - now) / 1000, false);
         }
         self.tokens.retain(|_, r| r.expires_at > now);
-        let token = new_token();
+        let token = new_token(&self.prefix);
         self.tokens.insert(token.clone(), TokenRecord { expires_at: now + TOKEN_LIFETIME_MS });
         self.latest.insert(key, token.clone());
         (token, TOKEN_LIFETIME_MS / 1000, true)
@@ -96,10 +99,11 @@ impl TokenStore {
     }
 }
 
-fn new_token() -> String {
+fn new_token(prefix: &str) -> String {
     let mut bytes = [0u8; 24];
     rand::rng().fill(&mut bytes[..]);
-    format!("sbx{}", URL_SAFE_NO_PAD.encode(bytes))
+    let prefix = if prefix.is_empty() { "sbx" } else { prefix };
+    format!("{prefix}{}", URL_SAFE_NO_PAD.encode(bytes))
 }
 
 #[cfg(test)]

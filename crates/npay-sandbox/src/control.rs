@@ -327,7 +327,14 @@ fn traffic_reply(shared: &Shared) -> Reply {
 }
 
 /// A number field in `lo..=hi`; `default` when absent.
-fn number_in(map: &Map<String, Value>, inv: &mut Invalid, name: &str, lo: f64, hi: f64, default: f64) -> f64 {
+pub(crate) fn number_in(
+    map: &Map<String, Value>,
+    inv: &mut Invalid,
+    name: &str,
+    lo: f64,
+    hi: f64,
+    default: f64,
+) -> f64 {
     match map.get(name) {
         None | Some(Value::Null) => default,
         Some(Value::Number(n)) => match n.as_f64() {
@@ -344,7 +351,7 @@ fn number_in(map: &Map<String, Value>, inv: &mut Invalid, name: &str, lo: f64, h
     }
 }
 
-fn seed_field(map: &Map<String, Value>, inv: &mut Invalid, default: u64) -> u64 {
+pub(crate) fn seed_field(map: &Map<String, Value>, inv: &mut Invalid, default: u64) -> u64 {
     match map.get("seed") {
         None | Some(Value::Null) => default,
         Some(Value::Number(n)) if n.as_u64().is_some() => n.as_u64().unwrap_or(0),

@@ -287,6 +287,11 @@
 //!   changes is listable only 1..=`maxDelayMs` ms after its `lastChangedDate`.
 //! * `GET changes` → `{count, changes}`: the record of every change ever made, with
 //!   `visibleFromMs` and, once a later change replaced it in the listing, `replacedAtMs`.
+//! * `POST apps {count, prefix, traffic}` / `GET apps`: more applications, each with its own
+//!   client id and secret, orders, changes, clock, tokens, stats, traffic and rate-limit bucket;
+//!   `apps/{clientId}/<path>` is the control call `<path>` for one of them (`_sandbox/<path>`
+//!   stays the first one's); `GET requests` → every application's API requests per second of
+//!   real time (to check a rate budget against the server's own record). See `apps.rs`.
 //!
 //! ## Faults
 //!
@@ -312,6 +317,7 @@
 #![warn(missing_docs)]
 
 mod api;
+mod apps;
 mod auth;
 mod changes;
 mod control;

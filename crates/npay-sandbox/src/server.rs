@@ -17,6 +17,7 @@ use hyper_util::rt::TokioIo;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, watch};
 
+use crate::api;
 use crate::auth::{TokenCheck, TokenStore};
 use crate::deviate::{DeviationConfig, DeviationState};
 use crate::faults::{Bucket, Fault, FaultConfig, FaultState};
@@ -24,7 +25,6 @@ use crate::reply::Reply;
 use crate::router::{Op, Route, route};
 use crate::store::Store;
 use crate::time::{Clock, Millis, real_now_ms};
-use crate::{api, control};
 
 /// Path prefix of everything the sandbox serves.
 pub const BASE_PATH: &str = "/npay/partner";
@@ -62,6 +62,8 @@ impl Stats {
 
 /// Everything the handlers share.
 pub struct Shared {
+    /// 0 for the application the sandbox starts with, N for the N-th one `POST _sandbox/apps` made.
+    pub index: usize,
     pub client_id: String,
     /// The application secret (a bcrypt salt, checked at start).
     pub client_secret: String,
@@ -80,6 +82,8 @@ pub struct Shared {
     /// The traffic generator (`PUT _sandbox/traffic`).
     pub traffic: Mutex<crate::traffic::Traffic>,
     bucket: Mutex<Option<Bucket>>,
+    /// API requests attributed to this application, per second of real time (Unix seconds).
+    pub request_log: Mutex<std::collections::BTreeMap<i64, u64>>,
     trace_seq: AtomicU64,
     trace_node: String,
 }
@@ -99,14 +103,31 @@ pub struct RateHeaders {
 
 impl Shared {
     pub fn new(client_id: String, client_secret: String, seed: u64, rate_limit: Option<f64>) -> Shared {
+        Shared::application(0, client_id, client_secret, seed, rate_limit)
+    }
+
+    /// The `index`-th application (0 = the one the sandbox starts with): its own store, clock,
+    /// tokens, stats, faults, traffic and rate-limit bucket.
+    pub fn application(
+        index: usize,
+        client_id: String,
+        client_secret: String,
+        seed: u64,
+        rate_limit: Option<f64>,
+    ) -> Shared {
+        let mut tokens = TokenStore::default();
+        if index > 0 {
+            tokens.prefix = format!("sbx{index}.");
+        }
         Shared {
+            index,
             client_id,
             client_secret,
             seed,
             rate_limit,
             clock: Clock::default(),
             stats: Stats::new(),
-            tokens: Mutex::new(TokenStore::default()),
+            tokens: Mutex::new(tokens),
             store: Mutex::new(Store::new(seed)),
             faults: Mutex::new(FaultState::new(FaultConfig { seed, ..FaultConfig::default() })),
             faults_active: AtomicBool::new(false),
@@ -115,6 +136,7 @@ impl Shared {
             latency_ms: AtomicU64::new(0),
             traffic: Mutex::new(crate::traffic::Traffic::new(crate::traffic::TrafficConfig::default())),
             bucket: Mutex::new(rate_limit.map(Bucket::new)),
+            request_log: Mutex::new(std::collections::BTreeMap::new()),
             trace_seq: AtomicU64::new(0),
             trace_node: format!("sbx-{:06x}", seed & 0xff_ffff),
         }
@@ -128,6 +150,11 @@ impl Shared {
     /// Sets how late changes become visible (changes made from now on).
     pub fn set_visibility(&self, config: crate::changes::VisibilityConfig) {
         lock(&self.store).visibility = crate::changes::Visibility::new(config);
+    }
+
+    /// Counts one API request in [`Shared::request_log`].
+    pub fn log_request(&self) {
+        *lock(&self.request_log).entry(real_now_ms().div_euclid(1000)).or_insert(0) += 1;
     }
 
     pub fn now(&self) -> Millis {
@@ -160,6 +187,7 @@ impl Shared {
         self.latency_ms.store(0, Ordering::Relaxed);
         *lock(&self.bucket) = self.rate_limit.map(Bucket::new);
         self.stats.reset();
+        lock(&self.request_log).clear();
         self.clock.reset();
     }
 
@@ -191,11 +219,12 @@ struct ConnCtl {
 /// Accepts connections until `shutdown` turns true.
 pub async fn serve(listener: TcpListener, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
     tokio::spawn(crate::traffic::run(shared.clone(), shutdown.clone()));
+    let hub = Arc::new(Hub::new(shared, shutdown.clone()));
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
-                    tokio::spawn(connection(stream, shared.clone(), shutdown.clone()));
+                    tokio::spawn(connection(stream, hub.clone(), shutdown.clone()));
                 }
                 Err(_) => tokio::time::sleep(Duration::from_millis(5)).await,
             },
@@ -242,15 +271,15 @@ fn arm_reset(dup: &Option<DupSocket>) {
     let _ = dup;
 }
 
-async fn connection(stream: TcpStream, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
+async fn connection(stream: TcpStream, hub: Arc<Hub>, mut shutdown: watch::Receiver<bool>) {
     let _ = stream.set_nodelay(true);
     let dup = dup_socket(&stream);
     let ctl = Arc::new(ConnCtl { reset: Notify::new() });
     let svc_ctl = ctl.clone();
     let service = service_fn(move |req| {
-        let shared = shared.clone();
+        let hub = hub.clone();
         let ctl = svc_ctl.clone();
-        async move { Ok::<_, Infallible>(handle(shared, ctl, req).await) }
+        async move { Ok::<_, Infallible>(handle(hub, ctl, req).await) }
     });
     let mut conn = Box::pin(http1::Builder::new().keep_alive(true).serve_connection(TokioIo::new(stream), service));
     tokio::select! {
@@ -325,30 +354,45 @@ fn finish_timed(
     resp
 }
 
-async fn handle(shared: Arc<Shared>, ctl: Arc<ConnCtl>, req: Request<Incoming>) -> Response<Full<Bytes>> {
+async fn handle(hub: Arc<Hub>, ctl: Arc<ConnCtl>, req: Request<Incoming>) -> Response<Full<Bytes>> {
     let started = Instant::now();
-    let trace = shared.next_trace();
+    let primary = hub.primary();
+    let trace = primary.next_trace();
     let (parts, body) = req.into_parts();
     let path = parts.uri.path();
     let Some(rest) = path.strip_prefix(BASE_PATH) else {
-        return finish(Reply::gw_not_found(&trace, shared.now()), &trace, None);
+        return finish(Reply::gw_not_found(&trace, primary.now()), &trace, None);
     };
     if let Some(ctrl_path) = rest.strip_prefix("/_sandbox/") {
         let body = match read_body(body).await {
             Ok(b) => b,
             Err(_) => Bytes::new(),
         };
-        let reply = control::handle(&shared, &parts.method, ctrl_path, &body, &trace);
+        let reply = crate::apps::control(&hub, &parts.method, ctrl_path, &body, &trace);
         return finish(reply, &trace, None);
     }
     let (op, param) = match route(&parts.method, rest) {
         Route::Found(op, p) => (op, p.map(str::to_owned)),
         Route::MethodNotAllowed(m) => {
-            return finish(Reply::method_not_allowed(m, &trace, shared.now()), &trace, None);
+            return finish(Reply::method_not_allowed(m, &trace, primary.now()), &trace, None);
         }
-        Route::NotFound => return finish(Reply::gw_not_found(&trace, shared.now()), &trace, None),
+        Route::NotFound => return finish(Reply::gw_not_found(&trace, primary.now()), &trace, None),
+    };
+    // Which application the request is for: the token names it, the token call's client_id
+    // does (its body is read first then, only when there is more than one application).
+    let (shared, mut body, early) = if hub.is_single() {
+        (primary, Some(body), None)
+    } else if op == Op::IssueToken {
+        let bytes = match read_body(body).await {
+            Ok(b) => b,
+            Err(_) => Bytes::new(),
+        };
+        (hub.by_token_call(parts.uri.query(), &bytes), None, Some(bytes))
+    } else {
+        (hub.by_authorization(&parts.headers), Some(body), None)
     };
     shared.stats.requests[op.index()].fetch_add(1, Ordering::Relaxed);
+    shared.log_request();
 
     let latency = shared.latency_ms.load(Ordering::Relaxed);
     if latency > 0 {
@@ -363,7 +407,12 @@ async fn handle(shared: Arc<Shared>, ctl: Arc<ConnCtl>, req: Request<Incoming>) 
         _ => {}
     }
 
-    let body = match read_body(body).await {
+    let read = match (early, body.take()) {
+        (Some(bytes), _) => Ok(bytes),
+        (None, Some(body)) => read_body(body).await,
+        (None, None) => Ok(Bytes::new()),
+    };
+    let body = match read {
         Ok(b) => b,
         Err(true) => {
             let r = Reply::error(
@@ -394,5 +443,75 @@ async fn handle(shared: Arc<Shared>, ctl: Arc<ConnCtl>, req: Request<Incoming>) 
         Fault::TimeoutAfter => finish(Reply::gateway_timeout(&trace, shared.now()), &trace, rate),
         Fault::ResetAfter => reset_connection(&ctl).await,
         _ => finish_timed(reply, &trace, rate, Some(started)),
+    }
+}
+
+/// Every application the sandbox serves: the one it started with and those `POST _sandbox/apps`
+/// added. Each is a whole [`Shared`] of its own; a request finds its application by its token
+/// (`sbx<N>.…`) or, for the token call, by its `client_id`.
+pub struct Hub {
+    apps: std::sync::RwLock<Vec<Arc<Shared>>>,
+    shutdown: watch::Receiver<bool>,
+}
+
+impl Hub {
+    pub fn new(primary: Arc<Shared>, shutdown: watch::Receiver<bool>) -> Hub {
+        Hub { apps: std::sync::RwLock::new(vec![primary]), shutdown }
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Vec<Arc<Shared>>> {
+        self.apps.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The application the sandbox started with.
+    pub fn primary(&self) -> Arc<Shared> {
+        self.read()[0].clone()
+    }
+
+    fn is_single(&self) -> bool {
+        self.read().len() == 1
+    }
+
+    /// Every application, the primary first.
+    pub fn all(&self) -> Vec<Arc<Shared>> {
+        self.read().clone()
+    }
+
+    /// The application with this client id.
+    pub fn by_client_id(&self, client_id: &str) -> Option<Arc<Shared>> {
+        self.read().iter().find(|a| a.client_id == client_id).cloned()
+    }
+
+    /// Adds applications (their traffic generators start at once, idle until given a rate).
+    pub fn add(&self, make: impl Fn(usize) -> Shared, count: usize) -> Vec<Arc<Shared>> {
+        let mut apps = self.apps.write().unwrap_or_else(|e| e.into_inner());
+        let mut added = Vec::with_capacity(count);
+        for _ in 0..count {
+            let app = Arc::new(make(apps.len()));
+            tokio::spawn(crate::traffic::run(app.clone(), self.shutdown.clone()));
+            apps.push(app.clone());
+            added.push(app);
+        }
+        added
+    }
+
+    fn by_token_call(&self, query: Option<&str>, body: &[u8]) -> Arc<Shared> {
+        let fields = form_urlencoded::parse(body).chain(form_urlencoded::parse(query.unwrap_or("").as_bytes()));
+        for (k, v) in fields {
+            if k == "client_id" {
+                return self.by_client_id(&v).unwrap_or_else(|| self.primary());
+            }
+        }
+        self.primary()
+    }
+
+    fn by_authorization(&self, headers: &http::HeaderMap) -> Arc<Shared> {
+        let token = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.split_once(' '));
+        let index = token
+            .and_then(|(_, t)| t.trim().strip_prefix("sbx"))
+            .and_then(|t| t.split_once('.'))
+            .and_then(|(n, _)| n.parse::<usize>().ok());
+        let apps = self.read();
+        index.and_then(|i| apps.get(i)).unwrap_or(&apps[0]).clone()
     }
 }

@@ -83,6 +83,7 @@ class NativeSandbox:
         client_id: Optional[str] = None,
         client_secret: Optional[str] = None,
         seed: Optional[int] = None,
+        rate_limit_rps: Optional[float] = None,
     ) -> None: ...
     @staticmethod
     def connect(
@@ -108,3 +109,20 @@ class NativeSandbox:
 
 def sign(client_id: str, client_secret: str, timestamp_ms: int) -> str: ...
 def forward_logs() -> None: ...
+
+def read_window_page(
+    client: NativeClient,
+    cursor: str,
+    *,
+    now_ms: Optional[int] = None,
+    events: Optional[List[str]] = None,
+    settle_lag_ms: Optional[int] = None,
+    overlap_ms: Optional[int] = None,
+    page_size: Optional[int] = None,
+    details: bool = True,
+) -> Awaitable[str]: ...
+def cursor_starting_at(since_ms: int) -> str: ...
+def cursor_caught_up(cursor: str, now_ms: int, settle_lag_ms: Optional[int] = None, slack_ms: int = 0) -> bool: ...
+def event_id(
+    account: str, product_order_id: str, last_changed_ms: int, last_changed_type: str, claim_status: Optional[str] = None
+) -> str: ...

@@ -80,6 +80,8 @@ class Sandbox:
         client_secret: the secret (a bcrypt salt) it verifies signatures with (default
             ``$2a$04$sandboxsecretsandboxse``).
         seed: seed of its generated data (names, addresses, amounts); random if omitted.
+        rate_limit_rps: the gateway's rate limit per application, requests per second (burst
+            twice that); off if omitted.
 
     Use it as a context manager (``with Sandbox() as sandbox:``), or call :meth:`close`.
     To use a sandbox that is already running (and that this object must not stop), see
@@ -91,8 +93,9 @@ class Sandbox:
         client_id: Optional[str] = None,
         client_secret: Optional[str] = None,
         seed: Optional[int] = None,
+        rate_limit_rps: Optional[float] = None,
     ) -> None:
-        self._native = _native.NativeSandbox(client_id, client_secret, seed)
+        self._native = _native.NativeSandbox(client_id, client_secret, seed, rate_limit_rps)
 
     @classmethod
     def connect(
