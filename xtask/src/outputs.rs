@@ -18,7 +18,7 @@ pub fn all(spec: &Spec) -> Result<Vec<Output>> {
         Output { path: "crates/npay-order-api/src/generated/client.rs".into(), contents: rust_client::generate(spec)? },
         Output { path: "crates/npay-order-api/src/generated/enums.rs".into(), contents: enums::generate(spec)? },
         Output { path: "crates/npay-order/src/generated/operations.rs".into(), contents: core_ops::generate(spec)? },
-        Output { path: "crates/npay-order/src/generated/shapes.rs".into(), contents: shapes::generate(spec)? },
+        Output { path: "crates/npay-order-api/src/generated/shapes.rs".into(), contents: shapes::generate(spec)? },
         Output {
             path: "crates/npay-sandbox/src/generated/essential.rs".into(),
             contents: shapes::sandbox_essential(spec)?,

@@ -1,5 +1,5 @@
-//! The shapes of successful answers, for the core's tolerant decoding
-//! (`crates/npay-order/src/generated/shapes.rs`).
+//! The shapes of successful answers (`crates/npay-order-api/src/generated/shapes.rs`), for the
+//! core's tolerant decoding and the sandbox.
 //!
 //! When an answer does not decode into the generated types, the core walks it against these
 //! shapes: it coerces what can be coerced without loss, empties what cannot, keeps unknown fields,
@@ -54,7 +54,7 @@ pub fn sandbox_essential(spec: &Spec) -> Result<String> {
     Ok(out)
 }
 
-/// Renders `crates/npay-order/src/generated/shapes.rs`.
+/// Renders `crates/npay-order-api/src/generated/shapes.rs` (types in `npay_order_api::shape`).
 pub fn generate(spec: &Spec) -> Result<String> {
     let mut roots = Vec::new();
     for (_, _, op) in spec.operations() {
@@ -87,11 +87,11 @@ pub fn generate(spec: &Spec) -> Result<String> {
     let mut out = String::from(RUST_BANNER);
     out.push_str(
         "//! The shape of every operation's successful answer, from the spec's response schemas: what\n\
-         //! tolerant decoding ([`crate::tolerant`]) checks an answer against when it does not decode\n\
-         //! into the generated types.\n\n\
-         use crate::tolerant::{Field, Kind, Shape};\n\n\
+         //! the core's tolerant decoding checks an answer against when it does not decode into the\n\
+         //! generated types, and what the sandbox shapes its answers by.\n\n\
+         use crate::shape::{Field, Kind, Shape};\n\n\
          /// The shape of the successful answer of `operation_id`, if the spec gives one.\n\
-         pub(crate) fn response_shape(operation_id: &str) -> Option<&'static Shape> {\n    match operation_id {\n",
+         pub fn response_shape(operation_id: &str) -> Option<&'static Shape> {\n    match operation_id {\n",
     );
     for (id, name) in &roots {
         out.push_str(&format!("        {id:?} => Some(&{}),\n", static_name(name)));
@@ -101,7 +101,7 @@ pub fn generate(spec: &Spec) -> Result<String> {
     for name in used {
         let properties = &objects[name];
         out.push_str(&format!(
-            "\n/// `{name}`.\npub(crate) static {}: Shape = Shape {{\n    name: {name:?},\n    fields: &[\n",
+            "\n/// `{name}`.\npub static {}: Shape = Shape {{\n    name: {name:?},\n    fields: &[\n",
             static_name(name)
         ));
         for p in properties {

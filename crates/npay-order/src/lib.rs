@@ -53,11 +53,6 @@ mod transport;
 pub mod validate;
 pub mod watch;
 
-/// The answers' shapes for tolerant decoding, generated from the spec.
-#[rustfmt::skip] // generated: formatted by its renderer
-#[path = "generated/shapes.rs"]
-mod generated_shapes;
-
 /// Parameter types of every operation, generated from the spec.
 #[allow(clippy::all)]
 #[rustfmt::skip] // generated: formatted by its renderer

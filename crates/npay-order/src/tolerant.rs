@@ -2,7 +2,7 @@
 //!
 //! The fast path is serde straight into the generated types, which refuse anything the spec does
 //! not describe exactly (unknown fields included). When it fails, the body is read again as JSON
-//! and walked against the spec's shape of the answer (`generated/shapes.rs`):
+//! and walked against the spec's shape of the answer (`npay_order_api::shapes`, generated):
 //!
 //! * a value of another JSON type is **coerced** where no information is lost: an integral float
 //!   or a numeric string to an integer, a numeric string to a number, a number or boolean to a
@@ -23,74 +23,38 @@
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Number, Value};
 
+use npay_order_api::shape::{Kind, Shape};
+
 use crate::drift::{Deviation, DeviationKind};
 
-/// The shape of a JSON object of the spec (a response schema).
-pub(crate) struct Shape {
-    /// The schema's name.
-    pub name: &'static str,
-    /// Its properties.
-    pub fields: &'static [Field],
-}
-
-/// One property of a [`Shape`].
-pub(crate) struct Field {
-    /// The JSON key.
-    pub name: &'static str,
-    pub kind: Kind,
-    /// Listed in the schema's `required`.
-    pub required: bool,
-    /// `nullable: true`.
-    pub nullable: bool,
-    /// Listed in `x-npay-essential`: without it the answer has no usable shape.
-    pub essential: bool,
-}
-
-/// What a property holds.
-pub(crate) enum Kind {
-    String,
-    DateTime,
-    Date,
-    Int32,
-    Int64,
-    #[allow(dead_code)] // no property of today's spec is a plain `number`
-    Number,
-    Boolean,
-    /// A named open enum (any string is a value).
-    Enum(&'static str),
-    Object(&'static Shape),
-    Array(&'static Kind),
-}
-
-impl Kind {
-    fn expected(&self) -> String {
-        match self {
-            Kind::String => "string".into(),
-            Kind::DateTime => "date-time".into(),
-            Kind::Date => "date".into(),
-            Kind::Int32 | Kind::Int64 => "integer".into(),
-            Kind::Number => "number".into(),
-            Kind::Boolean => "boolean".into(),
-            Kind::Enum(name) => format!("enum {name}"),
-            Kind::Object(shape) => format!("object {}", shape.name),
-            Kind::Array(inner) => format!("array of {}", inner.expected()),
-        }
+/// What a value of `kind` is called in a deviation (a type, never a value).
+fn expected(kind: &Kind) -> String {
+    match kind {
+        Kind::String => "string".into(),
+        Kind::DateTime => "date-time".into(),
+        Kind::Date => "date".into(),
+        Kind::Int32 | Kind::Int64 => "integer".into(),
+        Kind::Number => "number".into(),
+        Kind::Boolean => "boolean".into(),
+        Kind::Enum(name) => format!("enum {name}"),
+        Kind::Object(shape) => format!("object {}", shape.name),
+        Kind::Array(inner) => format!("array of {}", expected(inner)),
     }
+}
 
-    /// The empty value the Rust types get for a missing required field.
-    fn empty(&self) -> Value {
-        match self {
-            Kind::String | Kind::Enum(_) => Value::String(String::new()),
-            Kind::DateTime => Value::String("1970-01-01T09:00:00.000+09:00".into()),
-            Kind::Date => Value::String("1970-01-01".into()),
-            Kind::Int32 | Kind::Int64 | Kind::Number => Value::from(0),
-            Kind::Boolean => Value::Bool(false),
-            Kind::Array(_) => Value::Array(Vec::new()),
-            Kind::Object(shape) => {
-                let mut object = Value::Object(Map::new());
-                fill_missing(&mut object, &Kind::Object(shape));
-                object
-            }
+/// The empty value the Rust types get for a missing required field of `kind`.
+fn empty(kind: &Kind) -> Value {
+    match kind {
+        Kind::String | Kind::Enum(_) => Value::String(String::new()),
+        Kind::DateTime => Value::String("1970-01-01T09:00:00.000+09:00".into()),
+        Kind::Date => Value::String("1970-01-01".into()),
+        Kind::Int32 | Kind::Int64 | Kind::Number => Value::from(0),
+        Kind::Boolean => Value::Bool(false),
+        Kind::Array(_) => Value::Array(Vec::new()),
+        Kind::Object(shape) => {
+            let mut object = Value::Object(Map::new());
+            fill_missing(&mut object, &Kind::Object(shape));
+            object
         }
     }
 }
@@ -133,7 +97,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
     match walk.value(&mut value, &root) {
         Ok(Verdict::Keep) => {}
         Ok(_) => {
-            let message = format!("no usable shape: the answer is {seen}, not {}", root.expected());
+            let message = format!("no usable shape: the answer is {seen}, not {}", expected(&root));
             return Err(Unusable { message, deviations: walk.deviations });
         }
         Err(at) => return Err(Unusable { message: format!("no usable shape: {at}"), deviations: walk.deviations }),
@@ -160,7 +124,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
 /// assert_eq!(deviations[0].seen, "string");
 /// ```
 pub fn deviations_of(operation_id: &str, body: &[u8]) -> Result<Vec<Deviation>, String> {
-    let shape = crate::generated_shapes::response_shape(operation_id)
+    let shape = npay_order_api::shapes::response_shape(operation_id)
         .ok_or_else(|| format!("the spec has no answer shape for {operation_id:?}"))?;
     deviations(operation_id, shape, body).map_err(|unusable| unusable.message)
 }
@@ -230,12 +194,12 @@ impl Walk<'_> {
         match self.value(item, kind)? {
             Verdict::Keep => Ok(true),
             Verdict::Replace(new, deviation) => {
-                self.note(kind.expected(), seen, deviation);
+                self.note(expected(kind), seen, deviation);
                 *item = new;
                 Ok(true)
             }
             Verdict::Empty => {
-                self.note(kind.expected(), seen, DeviationKind::Emptied);
+                self.note(expected(kind), seen, DeviationKind::Emptied);
                 Ok(false)
             }
         }
@@ -249,15 +213,20 @@ impl Walk<'_> {
             }
             self.path.push_str(field.name);
             let outcome = match map.get_mut(field.name) {
-                None | Some(Value::Null) if !field.required => None,
                 Some(Value::Null) if field.nullable => None,
+                // An optional field sent as `null` is read as absent (Naver's answers do both; the
+                // bindings then show one shape, whichever the server chose). Not a deviation.
+                None | Some(Value::Null) if !field.required => {
+                    map.remove(field.name);
+                    None
+                }
                 None | Some(Value::Null) => {
                     let seen = if map.contains_key(field.name) { "null" } else { "absent" };
                     if field.essential {
                         return Err(format!("{} is {seen}", self.path));
                     }
                     map.remove(field.name);
-                    Some((field.kind.expected(), seen.to_owned(), DeviationKind::Missing))
+                    Some((expected(&field.kind), seen.to_owned(), DeviationKind::Missing))
                 }
                 Some(value) => {
                     let seen = type_of(value);
@@ -265,14 +234,14 @@ impl Walk<'_> {
                         Verdict::Keep => None,
                         Verdict::Replace(new, kind) => {
                             *value = new;
-                            Some((field.kind.expected(), seen, kind))
+                            Some((expected(&field.kind), seen, kind))
                         }
                         Verdict::Empty => {
                             if field.essential {
-                                return Err(format!("{} is {seen}, not {}", self.path, field.kind.expected()));
+                                return Err(format!("{} is {seen}, not {}", self.path, expected(&field.kind)));
                             }
                             map.remove(field.name);
-                            Some((field.kind.expected(), seen, DeviationKind::Emptied))
+                            Some((expected(&field.kind), seen, DeviationKind::Emptied))
                         }
                     }
                 }
@@ -414,7 +383,7 @@ fn fill_missing(value: &mut Value, kind: &Kind) {
             for field in shape.fields {
                 match map.get_mut(field.name) {
                     Some(Value::Null) | None if field.required && !field.nullable => {
-                        map.insert(field.name.to_owned(), field.kind.empty());
+                        map.insert(field.name.to_owned(), empty(&field.kind));
                     }
                     // An optional list is a plain `Vec` in the Rust types: `null` reads as absent.
                     Some(Value::Null) if !field.nullable => {
@@ -435,7 +404,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::generated_shapes::response_shape;
+    use npay_order_api::shapes::response_shape;
 
     fn shape(operation: &str) -> &'static Shape {
         response_shape(operation).expect("the spec has a shape for it")

@@ -18,7 +18,7 @@ use crate::drift::{Deviation, DriftLog, DriftReport};
 use crate::error::{ApiError, ConnectionError, NpayError, RequestSent, Result};
 use crate::response::{Response, ResponseMeta, TRACE_ID_HEADER, TolerantParts};
 use crate::retry::{self, Effect};
-use crate::{generated_shapes, tolerant};
+use crate::tolerant;
 
 /// Settings of individual calls, set with [`crate::Client::with_timeout`] /
 /// [`crate::Client::with_max_retries`].
@@ -125,7 +125,7 @@ impl Transport {
             message,
             trace_id: meta.trace_id.clone(),
         };
-        let Some(shape) = generated_shapes::response_shape(operation) else {
+        let Some(shape) = api::shapes::response_shape(operation) else {
             return Err(unexpected("the body does not match the spec".to_owned()));
         };
         if self.strict {

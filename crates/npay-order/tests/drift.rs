@@ -293,3 +293,35 @@ mod random {
         }
     }
 }
+
+fn typed<T: serde::Serialize>(data: &T) -> Value {
+    serde_json::to_value(data).expect("typed data serialises")
+}
+
+/// What the order intake reads, typed and on the bindings' JSON path.
+async fn intake_views(client: &Client, ids: &[String]) -> Vec<Value> {
+    let orders = client.query_product_orders(QueryProductOrdersParams::new(ids.to_vec())).await.expect("query");
+    let changes =
+        client.list_last_changed_statuses(ListLastChangedStatusesParams::new(an_hour_ago())).await.expect("changes");
+    let search = client
+        .search_product_orders(SearchProductOrdersParams::new(an_hour_ago(), SearchRangeType::PayedDatetime))
+        .await
+        .expect("search");
+    let json = client.call_json("queryProductOrders", json!({"productOrderIds": ids})).await.expect("json path");
+    vec![typed(orders.data()), typed(changes.data()), typed(search.data()), json.data().clone()]
+}
+
+#[tokio::test]
+async fn absent_fields_sent_as_null_read_exactly_as_when_left_out() {
+    let Some((env, ids)) = sandbox_with_orders().await else { return };
+    let omitted = intake_views(&env.client(), &ids).await;
+    let set = env.control("PUT", "absent-fields", Some(json!({"as": "null"}))).await;
+    assert_eq!(set["as"], "null");
+    let client = env.tolerant_client();
+    let nulls = intake_views(&client, &ids).await;
+    for (n, (with_nulls, left_out)) in nulls.iter().zip(&omitted).enumerate() {
+        assert_eq!(with_nulls, left_out, "view {n}: nulls read as absent, typed and on the JSON path");
+    }
+    let report = client.drift_report();
+    assert!(report.is_empty(), "an optional field sent as null is no deviation: {:?}", report.entries);
+}

@@ -5,6 +5,7 @@ use std::sync::atomic::Ordering;
 use http::{Method, StatusCode};
 use serde_json::{Map, Value, json};
 
+use crate::absent::{AbsentFields, AbsentFieldsConfig};
 use crate::deviate::{DeviationConfig, DeviationState};
 use crate::enums::{ClaimReason, ClaimType, DeliveryMethod};
 use crate::faults::{FaultConfig, FaultState};
@@ -45,6 +46,8 @@ pub fn handle(shared: &Shared, method: &Method, path: &str, body: &[u8], trace: 
         ["faults"] => expect(Method::PUT).and_then(|_| put_faults(shared, body, trace)),
         ["deviations"] if *method == Method::GET => Ok(Reply::json(StatusCode::OK, &lock(&shared.deviations).config)),
         ["deviations"] => expect(Method::PUT).and_then(|_| put_deviations(shared, body, trace)),
+        ["absent-fields"] if *method == Method::GET => Ok(absent_fields_reply(shared)),
+        ["absent-fields"] => expect(Method::PUT).and_then(|_| put_absent_fields(shared, body, trace)),
         ["stats"] => expect(Method::GET).map(|_| stats(shared)),
         ["traffic"] if *method == Method::GET => Ok(traffic_reply(shared)),
         ["traffic"] => expect(Method::PUT).and_then(|_| put_traffic(shared, body, trace)),
@@ -279,6 +282,27 @@ fn put_faults(shared: &Shared, body: &[u8], trace: &str) -> Result<Reply, Reply>
     shared.faults_active.store(active, Ordering::Relaxed);
     shared.latency_ms.store(latency_ms, Ordering::Relaxed);
     Ok(reply)
+}
+
+/// `GET absent-fields` → `{"as": "omitted" | "null"}`.
+fn absent_fields_reply(shared: &Shared) -> Reply {
+    let mode = if shared.absent_as_null.load(Ordering::Relaxed) { AbsentFields::Null } else { AbsentFields::Omitted };
+    Reply::json(StatusCode::OK, &AbsentFieldsConfig { mode })
+}
+
+/// `PUT absent-fields {"as": "omitted" | "null"}`: see `absent.rs`.
+fn put_absent_fields(shared: &Shared, body: &[u8], trace: &str) -> Result<Reply, Reply> {
+    let config: AbsentFieldsConfig = serde_json::from_slice(body).map_err(|e| {
+        let mut inv = Invalid::default();
+        inv.push(
+            "as",
+            "typeMismatch",
+            format!("not an absent-fields setting ({{\"as\": \"omitted\" | \"null\"}}): {e}"),
+        );
+        Reply::invalid(&inv, trace, shared.now())
+    })?;
+    shared.absent_as_null.store(config.mode == AbsentFields::Null, Ordering::Relaxed);
+    Ok(absent_fields_reply(shared))
 }
 
 /// `PUT deviations {"rate": 0.2, "kinds": ["stringNumbers", …], "seed": 1}`: see `deviate.rs`.

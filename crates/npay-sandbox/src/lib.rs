@@ -285,6 +285,10 @@
 //!   [`SandboxConfig::traffic`] and the binary's `--traffic RATE`.
 //! * `PUT visibility {lateRate (0..=1), maxDelayMs, seed}` / `GET visibility`: that share of
 //!   changes is listable only 1..=`maxDelayMs` ms after its `lastChangedDate`.
+//! * `PUT absent-fields {"as": "omitted" | "null"}` / `GET absent-fields`: whether successful
+//!   answers leave absent optional fields out (the default, like the docs' examples) or send them
+//!   as `null` (as some real answers do), at any depth, by the spec's shape of each answer. Also
+//!   [`SandboxConfig::absent_fields`] and the binary's `--absent-fields null`.
 //! * `GET changes` → `{count, changes}`: the record of every change ever made, with
 //!   `visibleFromMs` and, once a later change replaced it in the listing, `replacedAtMs`.
 //! * `POST apps {count, prefix, traffic}` / `GET apps`: more applications, each with its own
@@ -316,6 +320,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod absent;
 mod api;
 mod apps;
 mod auth;
@@ -341,6 +346,7 @@ use std::sync::{Arc, Mutex};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+pub use crate::absent::{AbsentFields, AbsentFieldsConfig};
 pub use crate::changes::VisibilityConfig;
 pub use crate::deviate::{DeviationConfig, DeviationKind};
 pub use crate::enums::DELIVERY_COMPANY_CODES;
@@ -366,6 +372,8 @@ pub struct SandboxConfig {
     pub traffic: Option<TrafficConfig>,
     /// Late visibility of changes from the start (`None` = every change listable at once).
     pub visibility: Option<VisibilityConfig>,
+    /// How answers carry absent optional fields from the start: left out (the default) or `null`.
+    pub absent_fields: AbsentFields,
 }
 
 /// Default application id.
@@ -384,6 +392,7 @@ impl Default for SandboxConfig {
             rate_limit_rps: None,
             traffic: None,
             visibility: None,
+            absent_fields: AbsentFields::Omitted,
         }
     }
 }
@@ -467,6 +476,7 @@ fn prepare(config: &SandboxConfig) -> Result<Prepared, SandboxError> {
     if let Some(v) = config.visibility {
         shared.set_visibility(v);
     }
+    shared.absent_as_null.store(config.absent_fields == AbsentFields::Null, std::sync::atomic::Ordering::Relaxed);
     Ok(Prepared { shared, bind: SocketAddr::new(ip, config.port), seed })
 }
 

@@ -78,6 +78,8 @@ pub struct Shared {
     /// The deviation fault (`PUT _sandbox/deviations`).
     pub deviations: Mutex<DeviationState>,
     pub deviations_active: AtomicBool,
+    /// Absent optional fields sent as `null` (`PUT _sandbox/absent-fields`).
+    pub absent_as_null: AtomicBool,
     pub latency_ms: AtomicU64,
     /// The traffic generator (`PUT _sandbox/traffic`).
     pub traffic: Mutex<crate::traffic::Traffic>,
@@ -133,6 +135,7 @@ impl Shared {
             faults_active: AtomicBool::new(false),
             deviations: Mutex::new(DeviationState::new(DeviationConfig::default(), seed)),
             deviations_active: AtomicBool::new(false),
+            absent_as_null: AtomicBool::new(false),
             latency_ms: AtomicU64::new(0),
             traffic: Mutex::new(crate::traffic::Traffic::new(crate::traffic::TrafficConfig::default())),
             bucket: Mutex::new(rate_limit.map(Bucket::new)),
@@ -184,6 +187,7 @@ impl Shared {
         self.faults_active.store(false, Ordering::Relaxed);
         *lock(&self.deviations) = DeviationState::new(DeviationConfig::default(), self.seed);
         self.deviations_active.store(false, Ordering::Relaxed);
+        self.absent_as_null.store(false, Ordering::Relaxed);
         self.latency_ms.store(0, Ordering::Relaxed);
         *lock(&self.bucket) = self.rate_limit.map(Bucket::new);
         self.stats.reset();
@@ -433,6 +437,10 @@ async fn handle(hub: Arc<Hub>, ctl: Arc<ConnCtl>, req: Request<Incoming>) -> Res
     } else {
         let (mut reply, rate) =
             api::handle(&shared, op, param.as_deref(), parts.uri.query(), &parts.headers, &body, &trace);
+        // Nulls first, so that the deviation fault may perturb them too.
+        if reply.status.is_success() && shared.absent_as_null.load(Ordering::Relaxed) {
+            reply.body = crate::absent::with_nulls(op.id(), &reply.body);
+        }
         if reply.status.is_success() && shared.deviations_active.load(Ordering::Relaxed) {
             reply.body = lock(&shared.deviations).perturb(&reply.body);
         }

@@ -366,3 +366,34 @@ async fn purchase_decided_orders_get_reviews() {
     let r = env.get(&format!("{P}/reviews"), &[]).await;
     assert_eq!(r.invalid_names(), vec!["inquiryTimeFrom"]);
 }
+
+#[tokio::test]
+async fn absent_fields_can_be_sent_as_null_at_any_depth_and_left_out_again() {
+    let env = start().await;
+    let (_, pos) = env.create(1, "PAYED", 1).await;
+    let (from, to) = window(sandbox_now(&env).await);
+    let query = [("lastChangedFrom", from.as_str()), ("lastChangedTo", to.as_str())];
+    assert_eq!(env.ctl(reqwest::Method::GET, "absent-fields", None).await.body, json!({"as": "omitted"}));
+
+    let set = env.ctl(reqwest::Method::PUT, "absent-fields", Some(json!({"as": "null"}))).await;
+    assert_eq!(set.body, json!({"as": "null"}));
+    let r = env.get(LCS, &query).await;
+    let d = r.ok();
+    assert!(d.as_object().unwrap().get("more").is_some_and(Value::is_null), "the last page's more: {d}");
+    let row = d["lastChangeStatuses"][0].as_object().unwrap();
+    assert!(row.get("claimType").is_some_and(Value::is_null), "{row:?}");
+    assert_eq!(row["productOrderStatus"], "PAYED", "present fields are untouched");
+    let detail = env.detail(&pos[0]).await;
+    let product_order = detail["productOrder"].as_object().unwrap();
+    assert!(product_order.values().any(Value::is_null), "nested objects get nulls too: {product_order:?}");
+    assert!(product_order.get("productOrderId").is_some_and(Value::is_string));
+
+    env.ctl(reqwest::Method::PUT, "absent-fields", Some(json!({"as": "omitted"}))).await;
+    let r = env.get(LCS, &query).await;
+    assert!(r.ok()["lastChangeStatuses"][0].get("claimType").is_none(), "omitted again");
+    env.ctl(reqwest::Method::PUT, "absent-fields", Some(json!({"as": "null"}))).await;
+    env.ctl(reqwest::Method::POST, "reset", None).await;
+    assert_eq!(env.ctl(reqwest::Method::GET, "absent-fields", None).await.body, json!({"as": "omitted"}), "reset");
+    let bad = env.ctl(reqwest::Method::PUT, "absent-fields", Some(json!({"as": "sometimes"}))).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.body);
+}

@@ -6,7 +6,9 @@
 use std::io::Write;
 
 use clap::Parser;
-use npay_sandbox::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Sandbox, SandboxConfig, TrafficConfig, VisibilityConfig};
+use npay_sandbox::{
+    AbsentFields, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Sandbox, SandboxConfig, TrafficConfig, VisibilityConfig,
+};
 
 /// Local emulator of the Naver Pay merchant order API (주문형 API, mall variant).
 #[derive(Parser, Debug)]
@@ -43,6 +45,18 @@ struct Args {
     /// The longest such delay, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 0)]
     late_max_ms: i64,
+    /// Send absent optional fields as `null` instead of leaving them out (the SDK reads both).
+    #[arg(long, value_name = "HOW", value_enum, default_value = "omitted")]
+    absent_fields: AbsentFieldsArg,
+}
+
+/// `--absent-fields`: how answers carry optional fields they have no value for.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum AbsentFieldsArg {
+    /// Left out (as the docs' examples are).
+    Omitted,
+    /// As `null`.
+    Null,
 }
 
 fn main() -> std::process::ExitCode {
@@ -63,6 +77,10 @@ fn main() -> std::process::ExitCode {
             max_delay_ms: args.late_max_ms,
             seed: args.seed.unwrap_or(0),
         }),
+        absent_fields: match args.absent_fields {
+            AbsentFieldsArg::Omitted => AbsentFields::Omitted,
+            AbsentFieldsArg::Null => AbsentFields::Null,
+        },
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
