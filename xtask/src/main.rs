@@ -29,6 +29,7 @@ mod output;
 mod outputs;
 mod python;
 mod rust_client;
+mod sandbox_ops;
 mod schema_registry;
 mod shapes;
 mod spec;
@@ -136,6 +137,9 @@ fn main() -> Result<()> {
                 uniffi::check_swift(&root)
             } else {
                 outputs::write(&root, &outputs)?;
+                for id in sandbox_ops::unhandled(&root, &spec)? {
+                    println!("sandbox: no handler for {id} yet; it answers 501 (not emulated)");
+                }
                 uniffi::write_swift(&root)
             }
         }
@@ -151,6 +155,9 @@ fn main() -> Result<()> {
         Command::Regen => {
             let spec = spec::Spec::load(&root.join(spec::SPEC_PATH))?;
             outputs::write(&root, &outputs::all(&spec)?)?;
+            for id in sandbox_ops::unhandled(&root, &spec)? {
+                println!("sandbox: no handler for {id} yet; it answers 501 (not emulated)");
+            }
             uniffi::write_swift(&root)?;
             test::run(&root, &[])
         }

@@ -10,7 +10,7 @@ use similar::TextDiff;
 
 use crate::output::Output;
 use crate::spec::Spec;
-use crate::{core_ops, enums, node, python, rust_client, schema_registry, shapes, uniffi};
+use crate::{core_ops, enums, node, python, rust_client, sandbox_ops, schema_registry, shapes, uniffi};
 
 /// Every generated file of the project, rendered from the spec.
 pub fn all(spec: &Spec) -> Result<Vec<Output>> {
@@ -22,6 +22,10 @@ pub fn all(spec: &Spec) -> Result<Vec<Output>> {
         Output {
             path: "crates/npay-sandbox/src/generated/essential.rs".into(),
             contents: shapes::sandbox_essential(spec)?,
+        },
+        Output {
+            path: "crates/npay-sandbox/src/generated/operations.rs".into(),
+            contents: sandbox_ops::generate(spec)?,
         },
         Output {
             path: "crates/npay-order-api/tests/generated/schemas.rs".into(),

@@ -175,6 +175,9 @@ pub fn handle(
     let rate = rate.map(|r| r.1);
     let param = param.map(percent_decode);
     let cx = Cx { shared, trace, now };
+    if !emulated(op) {
+        return (not_emulated(op, trace, now), rate);
+    }
     let reply = match op {
         op if op.is_settlement() => crate::settle::handle(shared, op, query, trace, now),
         Op::ListLastChangedStatuses => last_changed(&cx, query),
@@ -231,20 +234,56 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Operations whose request has no body.
-fn bodyless(op: Op) -> bool {
+/// Whether the sandbox has a handler for `op`: the one list of what it emulates. An operation
+/// added to the spec is routed, authenticated and counted like any other, and answers
+/// [`not_emulated`] until its handler is written and named here (`cargo xtask generate` lists
+/// those it finds missing).
+fn emulated(op: Op) -> bool {
+    // Exhaustive today; a variant the spec adds tomorrow falls outside it.
     matches!(
         op,
-        Op::ApproveCancel
+        Op::IssueToken
+            | Op::ListLastChangedStatuses
+            | Op::QueryProductOrders
+            | Op::ListProductOrderIds
+            | Op::SearchProductOrders
+            | Op::ConfirmProductOrders
+            | Op::DelayDispatch
+            | Op::DispatchProductOrders
+            | Op::RequestCancel
+            | Op::ApproveCancel
+            | Op::RequestReturn
             | Op::ApproveReturn
+            | Op::RejectReturn
+            | Op::HoldbackReturn
             | Op::ReleaseReturnHoldback
             | Op::CompleteExchangeCollect
+            | Op::RedeliverExchange
+            | Op::RejectExchange
+            | Op::HoldbackExchange
             | Op::ReleaseExchangeHoldback
+            | Op::ListReviews
+            | Op::ListSettlementsByCase
+            | Op::ListDailySettlements
+            | Op::ListCommissionDetails
+            | Op::ListVatByCase
+            | Op::ListDailyVat
+    )
+}
+
+/// 501 with the gateway's error body: the operation is in the spec, the sandbox has no handler.
+fn not_emulated(op: Op, trace: &str, now: Millis) -> Reply {
+    Reply::error(
+        StatusCode::NOT_IMPLEMENTED,
+        "SANDBOX.NOT_EMULATED",
+        &format!("샌드박스가 아직 지원하지 않는 기능입니다. ({} is in the spec but not emulated yet)", op.id()),
+        trace,
+        now,
     )
 }
 
 fn json_body(cx: &Cx, op: Op, headers: &HeaderMap, body: &[u8]) -> Result<Map<String, Value>, Reply> {
-    if bodyless(op) {
+    if !op.has_json_body() {
         return Ok(Map::new());
     }
     if let Some(ct) = headers.get(CONTENT_TYPE) {
@@ -773,4 +812,25 @@ fn single_item(cx: &Cx, op: Op, id: &str, map: &Map<String, Value>) -> Reply {
     }
     drop(store);
     cx.ok(res)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_of_the_spec_is_emulated() {
+        let missing: Vec<&str> = Op::ALL.into_iter().filter(|op| !emulated(*op)).map(Op::id).collect();
+        assert!(missing.is_empty(), "operations without a handler: {missing:?}");
+    }
+
+    #[test]
+    fn an_operation_not_emulated_answers_501_with_the_gateway_error_body() {
+        let reply = not_emulated(Op::ListReviews, "sbx^1^1", 0);
+        assert_eq!(reply.status, StatusCode::NOT_IMPLEMENTED);
+        let body: Value = serde_json::from_slice(&reply.body).unwrap();
+        assert_eq!(body["code"], "SANDBOX.NOT_EMULATED");
+        assert!(body["message"].as_str().unwrap().contains("listReviews"));
+        assert_eq!(body["traceId"], "sbx^1^1");
+    }
 }

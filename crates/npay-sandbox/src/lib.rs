@@ -275,8 +275,8 @@
 //!   timestamps of data and changes.
 //! * `PUT faults {serverErrorRate, rateLimitRate, resetRate, latencyMs, seed}` (missing fields = 0,
 //!   seed = the sandbox seed; rates in 0..=1, summing to ≤ 1) / `GET faults`.
-//! * `GET stats` → `{tokensIssued, requests: {operationId: N} (all 26), mutationsApplied:
-//!   {operationId: N} (the 15 mutating operations)}`.
+//! * `GET stats` → `{tokensIssued, requests: {operationId: N} (every operation), mutationsApplied:
+//!   {operationId: N} (every mutating operation)}`.
 //! * `POST reset` → the seeded initial state: empty store, faults off, stats zero, tokens cleared,
 //!   clock offset 0, rate-limit bucket full.
 //! * `GET info` → `{clientId, seed, now, rateLimitRps, events}`.
@@ -332,6 +332,10 @@ mod fake;
 mod faults;
 mod input;
 mod model;
+/// Every operation of the spec (generated): what the router routes and the statistics count.
+#[rustfmt::skip] // generated: formatted by its renderer
+#[path = "generated/operations.rs"]
+mod operations;
 mod reply;
 mod router;
 mod server;

@@ -2,137 +2,24 @@
 
 use http::Method;
 
-/// One API operation, named by its operationId.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Op {
-    IssueToken,
-    ListLastChangedStatuses,
-    QueryProductOrders,
-    ListProductOrderIds,
-    SearchProductOrders,
-    ConfirmProductOrders,
-    DelayDispatch,
-    DispatchProductOrders,
-    RequestCancel,
-    ApproveCancel,
-    RequestReturn,
-    ApproveReturn,
-    RejectReturn,
-    HoldbackReturn,
-    ReleaseReturnHoldback,
-    CompleteExchangeCollect,
-    RedeliverExchange,
-    RejectExchange,
-    HoldbackExchange,
-    ReleaseExchangeHoldback,
-    ListReviews,
-    ListSettlementsByCase,
-    ListDailySettlements,
-    ListCommissionDetails,
-    ListVatByCase,
-    ListDailyVat,
-}
+pub use crate::operations::Op;
 
 impl Op {
-    /// Every operation, in contract order.
-    pub const ALL: [Op; 26] = [
-        Op::IssueToken,
-        Op::ListLastChangedStatuses,
-        Op::QueryProductOrders,
-        Op::ListProductOrderIds,
-        Op::SearchProductOrders,
-        Op::ConfirmProductOrders,
-        Op::DelayDispatch,
-        Op::DispatchProductOrders,
-        Op::RequestCancel,
-        Op::ApproveCancel,
-        Op::RequestReturn,
-        Op::ApproveReturn,
-        Op::RejectReturn,
-        Op::HoldbackReturn,
-        Op::ReleaseReturnHoldback,
-        Op::CompleteExchangeCollect,
-        Op::RedeliverExchange,
-        Op::RejectExchange,
-        Op::HoldbackExchange,
-        Op::ReleaseExchangeHoldback,
-        Op::ListReviews,
-        Op::ListSettlementsByCase,
-        Op::ListDailySettlements,
-        Op::ListCommissionDetails,
-        Op::ListVatByCase,
-        Op::ListDailyVat,
-    ];
-
+    /// The position of the operation in [`Op::ALL`] (the index of its counters).
     pub fn index(self) -> usize {
         self as usize
     }
 
-    /// The contract's operationId.
-    pub fn id(self) -> &'static str {
-        match self {
-            Op::IssueToken => "issueToken",
-            Op::ListLastChangedStatuses => "listLastChangedStatuses",
-            Op::QueryProductOrders => "queryProductOrders",
-            Op::ListProductOrderIds => "listProductOrderIds",
-            Op::SearchProductOrders => "searchProductOrders",
-            Op::ConfirmProductOrders => "confirmProductOrders",
-            Op::DelayDispatch => "delayDispatch",
-            Op::DispatchProductOrders => "dispatchProductOrders",
-            Op::RequestCancel => "requestCancel",
-            Op::ApproveCancel => "approveCancel",
-            Op::RequestReturn => "requestReturn",
-            Op::ApproveReturn => "approveReturn",
-            Op::RejectReturn => "rejectReturn",
-            Op::HoldbackReturn => "holdbackReturn",
-            Op::ReleaseReturnHoldback => "releaseReturnHoldback",
-            Op::CompleteExchangeCollect => "completeExchangeCollect",
-            Op::RedeliverExchange => "redeliverExchange",
-            Op::RejectExchange => "rejectExchange",
-            Op::HoldbackExchange => "holdbackExchange",
-            Op::ReleaseExchangeHoldback => "releaseExchangeHoldback",
-            Op::ListReviews => "listReviews",
-            Op::ListSettlementsByCase => "listSettlementsByCase",
-            Op::ListDailySettlements => "listDailySettlements",
-            Op::ListCommissionDetails => "listCommissionDetails",
-            Op::ListVatByCase => "listVatByCase",
-            Op::ListDailyVat => "listDailyVat",
-        }
-    }
-
-    /// Whether the operation changes product orders (counted in `mutationsApplied`).
+    /// Whether the operation changes product orders (counted in `mutationsApplied`): whatever is
+    /// not a read, except the token exchange.
     pub fn is_mutation(self) -> bool {
-        !(matches!(
-            self,
-            Op::IssueToken
-                | Op::ListLastChangedStatuses
-                | Op::QueryProductOrders
-                | Op::ListProductOrderIds
-                | Op::SearchProductOrders
-                | Op::ListReviews
-        ) || self.is_settlement())
+        !self.read_only() && self != Op::IssueToken
     }
 
-    /// The settlement reads (`pay-settle-mall`), answered without the `{timestamp, traceId, data}` envelope.
+    /// The settlement reads (`pay-settle-mall`), answered without the `{timestamp, traceId, data}`
+    /// envelope (the spec's 200 schema has no `data`).
     pub fn is_settlement(self) -> bool {
-        matches!(
-            self,
-            Op::ListSettlementsByCase
-                | Op::ListDailySettlements
-                | Op::ListCommissionDetails
-                | Op::ListVatByCase
-                | Op::ListDailyVat
-        )
-    }
-
-    fn method(self) -> Method {
-        match self {
-            Op::ListLastChangedStatuses | Op::ListProductOrderIds | Op::SearchProductOrders | Op::ListReviews => {
-                Method::GET
-            }
-            op if op.is_settlement() => Method::GET,
-            _ => Method::POST,
-        }
+        !self.wrapped() && self != Op::IssueToken
     }
 }
 
@@ -146,73 +33,49 @@ pub enum Route<'a> {
     NotFound,
 }
 
-/// Maps a method and path to an operation.
+/// Maps a method and path to an operation, by the spec's path templates. Where several templates
+/// fit, the one with the most literal segments wins (`product-orders/query` before
+/// `product-orders/{productOrderId}`); the method is checked after the path.
 pub fn route<'a>(method: &Method, path: &'a str) -> Route<'a> {
-    let Some(found) = match_path(path) else {
-        return Route::NotFound;
-    };
-    let (op, param) = found;
-    let expected = op.method();
-    if *method == expected { Route::Found(op, param) } else { Route::MethodNotAllowed(expected) }
+    let mut best: Option<(usize, Op, Option<&'a str>)> = None;
+    let mut allowed = None;
+    for op in Op::ALL {
+        let Some((literals, param)) = match_template(op.path(), path) else { continue };
+        if op.method() != *method {
+            allowed.get_or_insert(op.method());
+            continue;
+        }
+        if best.as_ref().is_none_or(|(most, ..)| literals > *most) {
+            best = Some((literals, op, param));
+        }
+    }
+    match (best, allowed) {
+        (Some((_, op, param)), _) => Route::Found(op, param),
+        (None, Some(method)) => Route::MethodNotAllowed(method),
+        (None, None) => Route::NotFound,
+    }
 }
 
-fn match_path(path: &str) -> Option<(Op, Option<&str>)> {
-    let rest = path.strip_prefix("/v1/")?;
-    if rest == "oauth2/token" {
-        return Some((Op::IssueToken, None));
+/// Whether `path` fits `template`: the number of literal segments it matched and the value of its
+/// (first) `{parameter}` segment, still percent-encoded. A parameter matches one non-empty segment.
+fn match_template<'a>(template: &str, path: &'a str) -> Option<(usize, Option<&'a str>)> {
+    let mut literals = 0;
+    let mut param = None;
+    let mut segments = path.split('/');
+    for expected in template.split('/') {
+        let segment = segments.next()?;
+        if expected.starts_with('{') && expected.ends_with('}') {
+            if segment.is_empty() {
+                return None;
+            }
+            param = param.or(Some(segment));
+        } else if expected == segment {
+            literals += 1;
+        } else {
+            return None;
+        }
     }
-    if let Some(settle) = rest.strip_prefix("pay-settle-mall/") {
-        let op = match settle {
-            "settle/case" => Op::ListSettlementsByCase,
-            "settle/daily" => Op::ListDailySettlements,
-            "settle/commission-details" => Op::ListCommissionDetails,
-            "vat/case" => Op::ListVatByCase,
-            "vat/daily" => Op::ListDailyVat,
-            _ => return None,
-        };
-        return Some((op, None));
-    }
-    let rest = rest.strip_prefix("pay-order/mall/")?;
-    if rest == "reviews" {
-        return Some((Op::ListReviews, None));
-    }
-    if let Some(r) = rest.strip_prefix("orders/") {
-        let (order_id, tail) = r.split_once('/')?;
-        return (tail == "product-order-ids" && !order_id.is_empty())
-            .then_some((Op::ListProductOrderIds, Some(order_id)));
-    }
-    if rest == "product-orders" {
-        return Some((Op::SearchProductOrders, None));
-    }
-    let r = rest.strip_prefix("product-orders/")?;
-    match r {
-        "last-changed-statuses" => return Some((Op::ListLastChangedStatuses, None)),
-        "query" => return Some((Op::QueryProductOrders, None)),
-        "confirm" => return Some((Op::ConfirmProductOrders, None)),
-        "dispatch" => return Some((Op::DispatchProductOrders, None)),
-        _ => {}
-    }
-    let (id, tail) = r.split_once('/')?;
-    if id.is_empty() {
-        return None;
-    }
-    let op = match tail {
-        "delay" => Op::DelayDispatch,
-        "claim/cancel/request" => Op::RequestCancel,
-        "claim/cancel/approve" => Op::ApproveCancel,
-        "claim/return/request" => Op::RequestReturn,
-        "claim/return/approve" => Op::ApproveReturn,
-        "claim/return/reject" => Op::RejectReturn,
-        "claim/return/holdback" => Op::HoldbackReturn,
-        "claim/return/holdback/release" => Op::ReleaseReturnHoldback,
-        "claim/exchange/collect/complete" => Op::CompleteExchangeCollect,
-        "claim/exchange/dispatch" => Op::RedeliverExchange,
-        "claim/exchange/reject" => Op::RejectExchange,
-        "claim/exchange/holdback" => Op::HoldbackExchange,
-        "claim/exchange/holdback/release" => Op::ReleaseExchangeHoldback,
-        _ => return None,
-    };
-    Some((op, Some(id)))
+    segments.next().is_none().then_some((literals, param))
 }
 
 #[cfg(test)]
@@ -245,8 +108,28 @@ mod tests {
         );
         assert_eq!(route(&Method::POST, "/v1/pay-settle-mall/vat/daily"), Route::MethodNotAllowed(Method::GET));
         assert_eq!(route(&Method::GET, "/v1/pay-settle-mall/vat/weekly"), Route::NotFound);
+        assert_eq!(route(&Method::GET, "/v1/pay-order/mall/orders//product-order-ids"), Route::NotFound);
+        assert_eq!(route(&Method::GET, &format!("{p}/query/extra")), Route::NotFound);
         let ids: std::collections::HashSet<&str> = Op::ALL.iter().map(|o| o.id()).collect();
-        assert_eq!(ids.len(), 26);
+        assert_eq!(ids.len(), Op::ALL.len(), "operationIds are unique");
         assert!(Op::ALL.iter().enumerate().all(|(i, o)| o.index() == i));
+    }
+
+    #[test]
+    fn every_operation_of_the_spec_routes_to_itself() {
+        for op in Op::ALL {
+            let path = op.path().replace("{orderId}", "2026").replace("{productOrderId}", "2026");
+            let expected = if op.path().contains('{') { Some("2026") } else { None };
+            assert_eq!(route(&op.method(), &path), Route::Found(op, expected), "{}", op.id());
+        }
+    }
+
+    #[test]
+    fn mutations_and_settlements_follow_the_spec() {
+        assert!(!Op::IssueToken.is_mutation() && !Op::IssueToken.is_settlement());
+        assert!(Op::ConfirmProductOrders.is_mutation() && Op::RequestCancel.is_mutation());
+        assert!(!Op::QueryProductOrders.is_mutation(), "a POST that only reads (x-npay-read-only)");
+        assert!(Op::ListDailyVat.is_settlement() && !Op::ListDailyVat.is_mutation());
+        assert!(!Op::ListLastChangedStatuses.is_settlement());
     }
 }
