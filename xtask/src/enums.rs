@@ -23,33 +23,73 @@ pub fn generate(spec: &Spec) -> Result<String> {
 }
 
 fn render(out: &mut String, def: &EnumDef) -> Result<()> {
-    let mut seen = BTreeSet::new();
     writeln!(out, "crate::open_enum! {{")?;
     for line in doc_lines(def.description.as_deref().unwrap_or(&def.name)) {
         writeln!(out, "    #[doc = {line:?}]")?;
     }
     writeln!(out, "    {} {{", def.name)?;
+    for variant in variants(def)? {
+        writeln!(out, "        #[doc = {:?}]", variant.doc)?;
+        writeln!(out, "        {} => {:?},", variant.name, variant.value)?;
+    }
+    writeln!(out, "    }}")?;
+    writeln!(out, "}}\n")?;
+    Ok(())
+}
+
+/// Renders `crates/npay-sandbox/src/generated/enums.rs`: the same enums, closed and `Copy`, as
+/// the sandbox keeps them (it only ever holds values it knows; the handwritten `str_enum!` macro
+/// of its `enums.rs` gives them `ALL`, `as_str`, `parse` and serde).
+pub fn generate_sandbox(spec: &Spec) -> Result<String> {
+    let mut out = String::from(RUST_BANNER);
+    out.push_str(
+        "//! The spec's named enums, closed, for the sandbox (the clients' open enums are\n\
+         //! `npay_order_api::enums`, from the same schemas).\n",
+    );
+    for def in &spec.enums {
+        writeln!(out)?;
+        writeln!(out, "str_enum!(")?;
+        for line in doc_lines(def.description.as_deref().unwrap_or(&def.name)) {
+            writeln!(out, "    #[doc = {line:?}]")?;
+        }
+        writeln!(out, "    {} {{", def.name)?;
+        for variant in variants(def)? {
+            writeln!(out, "        {} = {:?},", variant.name, variant.value)?;
+        }
+        writeln!(out, "    }}\n);")?;
+    }
+    Ok(out)
+}
+
+/// One value of an enum: its wire form, Rust variant name and doc line.
+struct Variant {
+    value: String,
+    name: String,
+    doc: String,
+}
+
+/// The variants of `def`, named from the values (or `x-npay-enum-varnames`), checked usable.
+fn variants(def: &EnumDef) -> Result<Vec<Variant>> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
     for value in &def.values {
-        let variant = match def.varnames.get(value) {
+        let name = match def.varnames.get(value) {
             Some(name) => name.clone(),
             None if !value.is_ascii() => {
                 bail!("enum {}: value {value:?} is not ASCII; give it a Rust name in x-npay-enum-varnames", def.name)
             }
             None => variant_name(value),
         };
-        if !is_identifier(&variant) || variant == "Unrecognized" || !seen.insert(variant.clone()) {
+        if !is_identifier(&name) || name == "Unrecognized" || !seen.insert(name.clone()) {
             bail!(
-                "enum {}: value {value:?} gives the variant name {variant:?}, which is not usable; name it in x-npay-enum-varnames",
+                "enum {}: value {value:?} gives the variant name {name:?}, which is not usable; name it in x-npay-enum-varnames",
                 def.name
             );
         }
         let doc = def.labels.get(value).map_or_else(|| format!("`{value}`"), |label| format!("`{value}`: {label}"));
-        writeln!(out, "        #[doc = {doc:?}]")?;
-        writeln!(out, "        {variant} => {value:?},")?;
+        out.push(Variant { value: value.clone(), name, doc });
     }
-    writeln!(out, "    }}")?;
-    writeln!(out, "}}\n")?;
-    Ok(())
+    Ok(out)
 }
 
 /// `PAYMENT_WAITING` → `PaymentWaiting`; `1004HOME` → `V1004home`.

@@ -23,6 +23,7 @@ pub fn all(spec: &Spec) -> Result<Vec<Output>> {
             path: "crates/npay-sandbox/src/generated/essential.rs".into(),
             contents: shapes::sandbox_essential(spec)?,
         },
+        Output { path: "crates/npay-sandbox/src/generated/enums.rs".into(), contents: enums::generate_sandbox(spec)? },
         Output {
             path: "crates/npay-sandbox/src/generated/operations.rs".into(),
             contents: sandbox_ops::generate(spec)?,

@@ -466,7 +466,7 @@ fn search(cx: &Cx, query: Option<&str>) -> Reply {
     let mut inv = Invalid::default();
     let from = q.req_datetime(&mut inv, "from");
     let to = q.opt_datetime(&mut inv, "to");
-    let range_type = q.req_enum(&mut inv, "rangeType", RangeType::parse);
+    let range_type = q.req_enum(&mut inv, "rangeType", SearchRangeType::parse);
     let statuses = q.enum_list(&mut inv, "productOrderStatuses", ProductOrderStatus::parse);
     let claim_statuses = q.enum_list(&mut inv, "claimStatuses", ClaimStatus::parse);
     let place = q.opt_enum(&mut inv, "placeOrderStatusType", PlaceOrderStatus::parse);
@@ -684,7 +684,7 @@ enum Action {
     RequestReturn { reason: ReturnRequestReason, detailed: Option<String>, collect: Shipment, quantity: Option<i64> },
     ApproveReturn,
     Reject { ty: ClaimType, reason: String },
-    Holdback { ty: ClaimType, class: HoldbackClassType, detailed: String, fee: Option<i64> },
+    Holdback { ty: ClaimType, class: HoldbackReason, detailed: String, fee: Option<i64> },
     Release { ty: ClaimType },
     CollectComplete,
     Redeliver { ship: Shipment },
@@ -735,7 +735,7 @@ fn parse_action(op: Op, map: &Map<String, Value>, inv: &mut Invalid) -> Option<A
             } else {
                 (ClaimType::Exchange, "holdbackExchangeDetailReason", "extraExchangeFeeAmount")
             };
-            let class = f.req_enum(inv, "holdbackClassType", HoldbackClassType::parse, any);
+            let class = f.req_enum(inv, "holdbackClassType", HoldbackReason::parse, any);
             let detailed = f.req_str(inv, detail_name, 4000);
             let fee = f.opt_int(inv, fee_name, 0, i64::MAX);
             Action::Holdback { ty, class: class?, detailed: detailed?, fee }

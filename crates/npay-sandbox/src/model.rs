@@ -129,7 +129,7 @@ pub struct Collect {
 #[derive(Clone, Debug)]
 pub struct Holdback {
     pub status: HoldbackStatus,
-    pub reason: HoldbackClassType,
+    pub reason: HoldbackReason,
     pub detailed_reason: String,
     pub config_date: Millis,
     pub release_date: Option<Millis>,

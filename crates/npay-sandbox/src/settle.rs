@@ -144,7 +144,9 @@ impl CaseFilter {
         CaseFilter {
             search_date: q.opt_date(inv, "searchDate"),
             // The default axis is undocumented; the sandbox reads searchDate as the basis date.
-            period: q.opt_enum(inv, "periodType", SettlePeriodType::parse).unwrap_or(SettlePeriodType::Basis),
+            period: q
+                .opt_enum(inv, "periodType", SettlePeriodType::parse)
+                .unwrap_or(SettlePeriodType::SettleCasebycaseSettleBasisDate),
             decision: q.opt_enum(inv, "settleDecisionType", SettleDecisionType::parse),
             settle_type: q.opt_enum(inv, "settleType", SettleType::parse),
             order_id: q.opt_text(inv, "orderId").map(str::to_owned),
@@ -154,13 +156,15 @@ impl CaseFilter {
 
     fn matches(&self, row: &CaseRow) -> bool {
         let date = match self.period {
-            SettlePeriodType::Schedule => row.expect,
-            SettlePeriodType::Basis | SettlePeriodType::TaxReturnBasis => row.basis,
-            SettlePeriodType::Complete => row.complete,
-            SettlePeriodType::Pay => row.pay,
+            SettlePeriodType::SettleCasebycaseSettleScheduleDate => row.expect,
+            SettlePeriodType::SettleCasebycaseSettleBasisDate
+            | SettlePeriodType::SettleCasebycaseTaxreturnBasisDate => row.basis,
+            SettlePeriodType::SettleCasebycaseSettleCompleteDate => row.complete,
+            SettlePeriodType::SettleCasebycasePayDate => row.pay,
         };
         // settleDecisionType only means something on the payment-date axis; elsewhere it is ignored.
-        let decision_ok = self.period != SettlePeriodType::Pay || self.decision.is_none_or(|d| d == row.decision);
+        let decision_ok =
+            self.period != SettlePeriodType::SettleCasebycasePayDate || self.decision.is_none_or(|d| d == row.decision);
         self.search_date.is_none_or(|d| date == Some(d))
             && decision_ok
             && self.settle_type.is_none_or(|t| t == row.settle_type)

@@ -132,7 +132,7 @@ pub struct Page {
 pub struct SearchFilter {
     pub from: Millis,
     pub to: Millis,
-    pub range_type: RangeType,
+    pub range_type: SearchRangeType,
     pub statuses: Vec<ProductOrderStatus>,
     pub claim_statuses: Vec<ClaimStatus>,
     pub place: Option<PlaceOrderStatus>,
@@ -403,15 +403,15 @@ impl Store {
         (out, more)
     }
 
-    fn range_date(&self, po: &ProductOrder, rt: RangeType) -> Option<Millis> {
+    fn range_date(&self, po: &ProductOrder, rt: SearchRangeType) -> Option<Millis> {
         let order = &self.orders[po.order];
         match rt {
-            RangeType::PayedDatetime => order.payment_date,
-            RangeType::OrderedDatetime => Some(order.order_date),
-            RangeType::DispatchedDatetime => po.delivery.as_ref().map(|d| d.send_date),
-            RangeType::PurchaseDecidedDatetime => po.decision_date,
-            RangeType::ClaimRequestedDatetime => po.shown_claim().map(|c| c.request_date),
-            RangeType::ClaimCompletedDatetime => po
+            SearchRangeType::PayedDatetime => order.payment_date,
+            SearchRangeType::OrderedDatetime => Some(order.order_date),
+            SearchRangeType::DispatchedDatetime => po.delivery.as_ref().map(|d| d.send_date),
+            SearchRangeType::PurchaseDecidedDatetime => po.decision_date,
+            SearchRangeType::ClaimRequestedDatetime => po.shown_claim().map(|c| c.request_date),
+            SearchRangeType::ClaimCompletedDatetime => po
                 .completed
                 .iter()
                 .rev()
@@ -419,10 +419,10 @@ impl Store {
                     matches!(c.status, ClaimStatus::CancelDone | ClaimStatus::ReturnDone | ClaimStatus::ExchangeDone)
                 })
                 .and_then(|c| c.completed_date),
-            RangeType::CollectCompletedDatetime => {
+            SearchRangeType::CollectCompletedDatetime => {
                 po.shown_claim().and_then(|c| c.collect.as_ref()).and_then(|c| c.completed_date)
             }
-            RangeType::GiftReceivedDatetime | RangeType::HopeDeliveryInfoChangedDatetime => None,
+            SearchRangeType::GiftReceivedDatetime | SearchRangeType::HopeDeliveryInfoChangedDatetime => None,
         }
     }
 
@@ -830,7 +830,7 @@ impl Store {
         idx: usize,
         now: Millis,
         ty: ClaimType,
-        class: HoldbackClassType,
+        class: HoldbackReason,
         detailed: String,
         extra_fee: Option<i64>,
     ) -> Result<(), Fail> {
