@@ -41,6 +41,8 @@ pub struct Limits {
     pub max_length: Option<u64>,
     pub min_items: Option<u64>,
     pub max_items: Option<u64>,
+    /// An integer `default` (what the server assumes when the parameter is left out).
+    pub default: Option<i64>,
 }
 
 /// One parameter of an operation: a path or query parameter, or a property of the JSON body.
@@ -217,6 +219,7 @@ impl Spec {
             max_length: schema.get("maxLength").and_then(Value::as_u64),
             min_items: schema.get("minItems").and_then(Value::as_u64),
             max_items: schema.get("maxItems").and_then(Value::as_u64),
+            default: schema.get("default").and_then(Value::as_i64),
         };
         let description = description.or(schema.get("description")).and_then(Value::as_str).map(str::to_owned);
         Ok(Param {

@@ -29,6 +29,10 @@ pub fn all(spec: &Spec) -> Result<Vec<Output>> {
             contents: sandbox_ops::generate(spec)?,
         },
         Output {
+            path: "crates/npay-sandbox/src/generated/limits.rs".into(),
+            contents: sandbox_ops::generate_limits(spec)?,
+        },
+        Output {
             path: "crates/npay-order-api/tests/generated/schemas.rs".into(),
             contents: schema_registry::generate(spec)?,
         },

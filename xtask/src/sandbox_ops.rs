@@ -12,9 +12,9 @@ use std::fmt::Write;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use heck::ToUpperCamelCase;
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
-use crate::model::Operation;
+use crate::model::{Limits, Operation, Param, Shape};
 use crate::output::RUST_BANNER;
 use crate::spec::Spec;
 
@@ -68,6 +68,69 @@ pub fn generate(spec: &Spec) -> Result<String> {
     })?;
     out.push_str("}\n");
     Ok(out)
+}
+
+/// Renders the sandbox's generated limits (`crates/npay-sandbox/src/generated/limits.rs`): every
+/// `minimum`/`maximum`, `minLength`/`maxLength`, `minItems`/`maxItems` and integer `default` of the spec's request
+/// side, one module per operation (its path, query and top-level body parameters) and one per
+/// request object (the properties of nested objects), so that the handlers check exactly what
+/// the spec says.
+pub fn generate_limits(spec: &Spec) -> Result<String> {
+    let ops = spec.model()?;
+    let objects = spec.request_objects(&ops)?;
+    let mut out = String::from(RUST_BANNER);
+    out.push_str(
+        "//! The spec's request limits, for the sandbox's checks (see `crate::input::Limits`).\n\n\
+         use crate::input::Limits;\n",
+    );
+    for op in &ops {
+        limits_module(&mut out, &op.id, &format!("`{}`", op.id), &op.params)?;
+    }
+    for object in &objects {
+        limits_module(&mut out, &object.name, &format!("The request object `{}`", object.name), &object.properties)?;
+    }
+    Ok(out)
+}
+
+fn limits_module(out: &mut String, name: &str, doc: &str, params: &[Param]) -> Result<()> {
+    let limited: Vec<&Param> = params.iter().filter(|p| has_limits(&p.limits)).collect();
+    if limited.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\n/// {doc}.\npub mod {} {{\n    use super::Limits;", name.to_snake_case())?;
+    for p in limited {
+        // An `int32` without a `maximum` is still bounded by its format.
+        let mut l = p.limits.clone();
+        if p.shape == Shape::Int32 {
+            l.minimum = l.minimum.or(Some(i64::from(i32::MIN)));
+            l.maximum = l.maximum.or(Some(i64::from(i32::MAX)));
+        }
+        writeln!(out, "\n    /// `{}`.", p.name)?;
+        writeln!(
+            out,
+            "    pub const {}: Limits = Limits {{ minimum: {:?}, maximum: {:?}, min_length: {:?}, max_length: {:?}, min_items: {:?}, max_items: {:?}, default: {:?} }};",
+            p.name.to_shouty_snake_case(),
+            l.minimum,
+            l.maximum,
+            l.min_length,
+            l.max_length,
+            l.min_items,
+            l.max_items,
+            l.default
+        )?;
+    }
+    writeln!(out, "}}")?;
+    Ok(())
+}
+
+fn has_limits(l: &Limits) -> bool {
+    l.minimum.is_some()
+        || l.maximum.is_some()
+        || l.min_length.is_some()
+        || l.max_length.is_some()
+        || l.min_items.is_some()
+        || l.max_items.is_some()
+        || l.default.is_some()
 }
 
 fn variant(op: &Operation) -> String {

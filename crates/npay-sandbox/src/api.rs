@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 use crate::auth::{decode_sign, sign_matches};
 use crate::enums::*;
 use crate::input::{Fields, Invalid, Query, json_object};
+use crate::limits;
 use crate::reply::Reply;
 use crate::router::Op;
 use crate::server::{RateHeaders, Shared, lock};
@@ -373,7 +374,8 @@ fn last_changed(cx: &Cx, query: Option<&str>) -> Reply {
     let from = q.req_datetime(&mut inv, "lastChangedFrom");
     let to = q.opt_datetime(&mut inv, "lastChangedTo");
     let typ = q.opt_enum(&mut inv, "lastChangedType", LastChangedType::parse);
-    let limit = q.opt_int(&mut inv, "limitCount", 1, Some(300)).map(|n| n as usize).unwrap_or(300);
+    let limit =
+        q.int_within(&mut inv, "limitCount", limits::list_last_changed_statuses::LIMIT_COUNT).map_or(0, |n| n as usize);
     let seq = match q.first("moreSequence") {
         None => None,
         Some(s) if !s.is_empty() && s.len() <= 20 && s.bytes().all(|b| b.is_ascii_digit()) => s.parse::<u64>().ok(),
@@ -397,7 +399,8 @@ fn last_changed(cx: &Cx, query: Option<&str>) -> Reply {
 fn query_product_orders(cx: &Cx, map: &Map<String, Value>) -> Reply {
     let f = Fields::new(map);
     let mut inv = Invalid::default();
-    let ids = f.str_array(&mut inv, "productOrderIds", 1, 300);
+    let ids =
+        f.list_within(&mut inv, "productOrderIds", limits::query_product_orders::PRODUCT_ORDER_IDS, Fields::str_array);
     f.opt_bool(&mut inv, "quantityClaimCompatibility");
     let Some(ids) = ids.filter(|_| inv.is_empty()) else {
         return cx.invalid(&inv);
@@ -472,8 +475,8 @@ fn search(cx: &Cx, query: Option<&str>) -> Reply {
     let place = q.opt_enum(&mut inv, "placeOrderStatusType", PlaceOrderStatus::parse);
     let fulfillment = q.opt_bool(&mut inv, "fulfillment");
     q.opt_bool(&mut inv, "quantityClaimCompatibility");
-    let page = q.opt_int(&mut inv, "page", 1, Some(1_000_000)).unwrap_or(1) as usize;
-    let page_size = q.opt_int(&mut inv, "pageSize", 1, Some(300)).unwrap_or(300) as usize;
+    let page = q.int_within(&mut inv, "page", limits::search_product_orders::PAGE).unwrap_or(1) as usize;
+    let page_size = q.int_within(&mut inv, "pageSize", limits::search_product_orders::PAGE_SIZE).unwrap_or(0) as usize;
     let (Some(from), Some(range_type)) = (from, range_type) else {
         return cx.invalid(&inv);
     };
@@ -522,8 +525,8 @@ fn reviews(cx: &Cx, query: Option<&str>) -> Reply {
     let from = q.req_datetime(&mut inv, "inquiryTimeFrom");
     let to = q.opt_datetime(&mut inv, "inquiryTimeTo");
     let class = q.opt_enum(&mut inv, "purchaseReviewClassType", PurchaseReviewClassType::parse);
-    let page = q.opt_int(&mut inv, "page", 1, Some(1_000_000)).unwrap_or(1) as usize;
-    let page_size = q.opt_int(&mut inv, "pageSize", 1, Some(300)).unwrap_or(300) as usize;
+    let page = q.int_within(&mut inv, "page", limits::list_reviews::PAGE).unwrap_or(1) as usize;
+    let page_size = q.int_within(&mut inv, "pageSize", limits::list_reviews::PAGE_SIZE).unwrap_or(0) as usize;
     let Some(from) = from.filter(|_| inv.is_empty()) else {
         return cx.invalid(&inv);
     };
@@ -580,7 +583,12 @@ struct ClaimResult {
 fn confirm(cx: &Cx, map: &Map<String, Value>) -> Reply {
     let f = Fields::new(map);
     let mut inv = Invalid::default();
-    let ids = f.str_array(&mut inv, "productOrderIds", 1, 30);
+    let ids = f.list_within(
+        &mut inv,
+        "productOrderIds",
+        limits::confirm_product_orders::PRODUCT_ORDER_IDS,
+        Fields::str_array,
+    );
     let Some(ids) = ids.filter(|_| inv.is_empty()) else {
         return cx.invalid(&inv);
     };
@@ -629,7 +637,12 @@ fn request_delivery_method(m: DeliveryMethod) -> bool {
 fn dispatch(cx: &Cx, map: &Map<String, Value>) -> Reply {
     let f = Fields::new(map);
     let mut inv = Invalid::default();
-    let entries = f.obj_array(&mut inv, "dispatchProductOrders", 1, 30);
+    let entries = f.list_within(
+        &mut inv,
+        "dispatchProductOrders",
+        limits::dispatch_product_orders::DISPATCH_PRODUCT_ORDERS,
+        Fields::obj_array,
+    );
     let mut parsed = Vec::new();
     if let Some(entries) = entries {
         for (i, e) in entries.iter().enumerate() {
@@ -637,7 +650,8 @@ fn dispatch(cx: &Cx, map: &Map<String, Value>) -> Reply {
             let id = ef.req_str(&mut inv, "productOrderId", usize::MAX);
             let method = ef.req_enum(&mut inv, "deliveryMethod", DeliveryMethod::parse, request_delivery_method);
             let company = courier(&ef, &mut inv, "deliveryCompanyCode");
-            let tracking = ef.opt_str(&mut inv, "trackingNumber", 100);
+            let tracking =
+                ef.opt_str(&mut inv, "trackingNumber", limits::dispatch_product_order::TRACKING_NUMBER.max_chars());
             let date = ef.req_datetime(&mut inv, "dispatchDate");
             if let (Some(id), Some(method), Some(date)) = (id, method, date) {
                 parsed.push((id, Shipment { method, company, tracking_number: tracking }, date));
@@ -696,13 +710,18 @@ fn parse_action(op: Op, map: &Map<String, Value>, inv: &mut Invalid) -> Option<A
         Op::DelayDispatch => {
             let due = f.req_datetime(inv, "dispatchDueDate");
             let reason = f.req_enum(inv, "delayedDispatchReason", DelayedDispatchReason::parse, any);
-            let detailed = f.opt_str(inv, "dispatchDelayedDetailedReason", 4000);
+            let detailed = f.opt_str(
+                inv,
+                "dispatchDelayedDetailedReason",
+                limits::delay_dispatch::DISPATCH_DELAYED_DETAILED_REASON.max_chars(),
+            );
             Action::Delay { due: due?, reason: reason?, detailed }
         }
         Op::RequestCancel => {
             let reason = f.req_enum(inv, "cancelReason", CancelRequestReason::parse, any);
-            let detailed = f.opt_str(inv, "cancelDetailedReason", 500);
-            let quantity = f.opt_int(inv, "cancelQuantity", 1, i32::MAX.into());
+            let detailed =
+                f.opt_str(inv, "cancelDetailedReason", limits::request_cancel::CANCEL_DETAILED_REASON.max_chars());
+            let quantity = f.int_within(inv, "cancelQuantity", limits::request_cancel::CANCEL_QUANTITY);
             Action::RequestCancel { reason: reason?, detailed, quantity }
         }
         Op::ApproveCancel => Action::ApproveCancel,
@@ -711,10 +730,11 @@ fn parse_action(op: Op, map: &Map<String, Value>, inv: &mut Invalid) -> Option<A
             let method = f.req_enum(inv, "collectDeliveryMethod", DeliveryMethod::parse, request_delivery_method);
             let company = courier(&f, inv, "collectDeliveryCompany");
             // An invalid tracking number is a business failure (104122), checked with the state.
-            let tracking = f.opt_str(inv, "collectTrackingNumber", 100);
+            let tracking =
+                f.opt_str(inv, "collectTrackingNumber", limits::request_return::COLLECT_TRACKING_NUMBER.max_chars());
             // Not in the spec (objects are open): used when it is a string.
             let detailed = f.lenient_str("returnDetailedReason");
-            let quantity = f.opt_int(inv, "returnQuantity", 1, i32::MAX.into());
+            let quantity = f.int_within(inv, "returnQuantity", limits::request_return::RETURN_QUANTITY);
             Action::RequestReturn {
                 reason: reason?,
                 detailed,
@@ -723,21 +743,36 @@ fn parse_action(op: Op, map: &Map<String, Value>, inv: &mut Invalid) -> Option<A
             }
         }
         Op::ApproveReturn => Action::ApproveReturn,
-        Op::RejectReturn => {
-            Action::Reject { ty: ClaimType::Return, reason: f.req_str(inv, "rejectReturnReason", usize::MAX)? }
-        }
-        Op::RejectExchange => {
-            Action::Reject { ty: ClaimType::Exchange, reason: f.req_str(inv, "rejectExchangeReason", usize::MAX)? }
-        }
+        Op::RejectReturn => Action::Reject {
+            ty: ClaimType::Return,
+            reason: f.req_str(inv, "rejectReturnReason", limits::reject_return::REJECT_RETURN_REASON.max_chars())?,
+        },
+        Op::RejectExchange => Action::Reject {
+            ty: ClaimType::Exchange,
+            reason: f.req_str(
+                inv,
+                "rejectExchangeReason",
+                limits::reject_exchange::REJECT_EXCHANGE_REASON.max_chars(),
+            )?,
+        },
         Op::HoldbackReturn | Op::HoldbackExchange => {
-            let (ty, detail_name, fee_name) = if op == Op::HoldbackReturn {
-                (ClaimType::Return, "holdbackReturnDetailReason", "extraReturnFeeAmount")
+            use limits::{holdback_exchange as exchange, holdback_return as ret};
+            let (ty, (detail_name, detail_limits), (fee_name, fee_limits)) = if op == Op::HoldbackReturn {
+                (
+                    ClaimType::Return,
+                    ("holdbackReturnDetailReason", ret::HOLDBACK_RETURN_DETAIL_REASON),
+                    ("extraReturnFeeAmount", ret::EXTRA_RETURN_FEE_AMOUNT),
+                )
             } else {
-                (ClaimType::Exchange, "holdbackExchangeDetailReason", "extraExchangeFeeAmount")
+                (
+                    ClaimType::Exchange,
+                    ("holdbackExchangeDetailReason", exchange::HOLDBACK_EXCHANGE_DETAIL_REASON),
+                    ("extraExchangeFeeAmount", exchange::EXTRA_EXCHANGE_FEE_AMOUNT),
+                )
             };
             let class = f.req_enum(inv, "holdbackClassType", HoldbackReason::parse, any);
-            let detailed = f.req_str(inv, detail_name, 4000);
-            let fee = f.opt_int(inv, fee_name, 0, i64::MAX);
+            let detailed = f.req_str(inv, detail_name, detail_limits.max_chars());
+            let fee = f.int_within(inv, fee_name, fee_limits);
             Action::Holdback { ty, class: class?, detailed: detailed?, fee }
         }
         Op::ReleaseReturnHoldback => Action::Release { ty: ClaimType::Return },
@@ -746,7 +781,11 @@ fn parse_action(op: Op, map: &Map<String, Value>, inv: &mut Invalid) -> Option<A
         Op::RedeliverExchange => {
             let method = f.req_enum(inv, "reDeliveryMethod", DeliveryMethod::parse, request_delivery_method);
             let company = courier(&f, inv, "reDeliveryCompany");
-            let tracking = f.opt_str(inv, "reDeliveryTrackingNumber", 100);
+            let tracking = f.opt_str(
+                inv,
+                "reDeliveryTrackingNumber",
+                limits::redeliver_exchange::RE_DELIVERY_TRACKING_NUMBER.max_chars(),
+            );
             Action::Redeliver { ship: Shipment { method: method?, company, tracking_number: tracking } }
         }
         _ => return None,

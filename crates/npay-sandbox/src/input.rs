@@ -10,6 +10,44 @@ use serde_json::{Map, Value};
 
 use crate::time::{DateTimeError, Millis, parse_datetime};
 
+/// One parameter's limits from the spec (`generated/limits.rs`): what the handlers check.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub minimum: Option<i64>,
+    pub maximum: Option<i64>,
+    /// Not read: the spec's only `minLength` is 1, and the handlers refuse every empty string.
+    #[allow(dead_code)]
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+    /// The integer the server assumes when the parameter is left out.
+    pub default: Option<i64>,
+}
+
+impl Limits {
+    /// The smallest integer allowed (`i64::MIN` when the spec sets none).
+    pub fn min(&self) -> i64 {
+        self.minimum.unwrap_or(i64::MIN)
+    }
+
+    /// The largest integer allowed, if the spec sets one.
+    pub fn max(&self) -> Option<i64> {
+        self.maximum
+    }
+
+    /// The longest string allowed, in characters.
+    pub fn max_chars(&self) -> usize {
+        self.max_length.map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX))
+    }
+
+    /// The fewest and most items a list may have.
+    pub fn items(&self) -> (usize, usize) {
+        let size = |n: Option<u64>, none: usize| n.map_or(none, |n| usize::try_from(n).unwrap_or(usize::MAX));
+        (size(self.min_items, 0), size(self.max_items, usize::MAX))
+    }
+}
+
 /// One rejected input.
 #[derive(Clone, Debug, Serialize)]
 pub struct InvalidInput {
@@ -136,6 +174,14 @@ impl<'a> Query<'a> {
             return None;
         }
         self.opt_int(inv, name, min, max)
+    }
+
+    /// An optional integer within the spec's `limits`, or their `default` when left out.
+    pub fn int_within(&self, inv: &mut Invalid, name: &str, limits: Limits) -> Option<i64> {
+        if self.first(name).is_none() {
+            return limits.default;
+        }
+        self.opt_int(inv, name, limits.min(), limits.max())
     }
 
     pub fn opt_int(&self, inv: &mut Invalid, name: &str, min: i64, max: Option<i64>) -> Option<i64> {
@@ -357,6 +403,24 @@ impl<'a> Fields<'a> {
             return None;
         }
         self.opt_enum(inv, n, parse, allowed)
+    }
+
+    /// An optional integer within the spec's `limits`.
+    pub fn int_within(&self, inv: &mut Invalid, n: &str, limits: Limits) -> Option<i64> {
+        self.opt_int(inv, n, limits.min(), limits.max().unwrap_or(i64::MAX))
+    }
+
+    /// A required list read by `read` (`Fields::str_array`, `Fields::obj_array`) with the number
+    /// of items the spec's `limits` allow.
+    pub fn list_within<T>(
+        &self,
+        inv: &mut Invalid,
+        n: &str,
+        limits: Limits,
+        read: fn(&Self, &mut Invalid, &str, usize, usize) -> Option<T>,
+    ) -> Option<T> {
+        let (min, max) = limits.items();
+        read(self, inv, n, min, max)
     }
 
     pub fn opt_int(&self, inv: &mut Invalid, n: &str, min: i64, max: i64) -> Option<i64> {

@@ -331,6 +331,11 @@ mod enums;
 mod fake;
 mod faults;
 mod input;
+/// The spec's request limits (generated).
+#[allow(dead_code)] // the spec limits more parameters than the handlers read
+#[rustfmt::skip] // generated: formatted by its renderer
+#[path = "generated/limits.rs"]
+mod limits;
 mod model;
 /// Every operation of the spec (generated): what the router routes and the statistics count.
 #[rustfmt::skip] // generated: formatted by its renderer

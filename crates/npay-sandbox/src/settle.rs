@@ -97,7 +97,7 @@ pub fn handle(shared: &Shared, op: Op, query: Option<&str>, trace: &str, now: Mi
 
 // ------------------------------------------------------------------------------------------ requests
 
-/// `pageNumber` (1..) and `pageSize` (1..=1000), both required.
+/// `pageNumber` and `pageSize`, both required, within the spec's limits.
 struct PageRequest {
     number: usize,
     size: usize,
@@ -105,8 +105,11 @@ struct PageRequest {
 
 impl PageRequest {
     fn parse(q: &Query, inv: &mut Invalid) -> Option<PageRequest> {
-        let number = q.req_int(inv, "pageNumber", 1, Some(i64::from(i32::MAX)));
-        let size = q.req_int(inv, "pageSize", 1, Some(1000));
+        // The five settlement reads share their paging parameters (the spec's `PageNumber` and
+        // `SettlePageSize`), so any one operation's limits are all of theirs.
+        use crate::limits::list_settlements_by_case::{PAGE_NUMBER, PAGE_SIZE};
+        let number = q.req_int(inv, "pageNumber", PAGE_NUMBER.min(), PAGE_NUMBER.max().or(Some(i64::from(i32::MAX))));
+        let size = q.req_int(inv, "pageSize", PAGE_SIZE.min(), PAGE_SIZE.max());
         Some(PageRequest { number: number? as usize, size: size? as usize })
     }
 
