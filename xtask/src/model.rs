@@ -382,3 +382,57 @@ impl Spec {
             .collect()
     }
 }
+
+/// One iterator every language offers over a paged operation.
+#[derive(Clone, Copy, Debug)]
+pub struct IteratorDef {
+    /// Its name in the contract (`iterLastChangedStatuses`).
+    pub name: &'static str,
+    /// The operation it pages through.
+    pub operation: &'static str,
+    /// The schema of one item.
+    pub item: &'static str,
+    /// Parameters the pager sets itself, which the iterator method therefore hides.
+    pub hidden: &'static [&'static str],
+}
+
+/// The iterators of the contract: the one list every renderer reads. The core drives them
+/// (`npay_order::json::ITERATORS`, whose names and operations a test below keeps equal).
+pub const ITERATORS: &[IteratorDef] = &[
+    IteratorDef {
+        name: "iterLastChangedStatuses",
+        operation: "listLastChangedStatuses",
+        item: "LastChangedStatus",
+        hidden: &["moreSequence"],
+    },
+    IteratorDef {
+        name: "iterSearchProductOrders",
+        operation: "searchProductOrders",
+        item: "SearchProductOrderContent",
+        hidden: &["page"],
+    },
+];
+
+#[cfg(test)]
+mod iterator_tests {
+    use super::ITERATORS;
+
+    #[test]
+    fn the_iterators_are_the_ones_the_core_drives() {
+        let core = include_str!("../../crates/npay-order/src/json.rs");
+        let start = core.find("pub const ITERATORS").expect("the core declares its iterators");
+        let declared = &core[start..start + core[start..].find("];").expect("a list")];
+        let pairs: Vec<(String, String)> = declared
+            .split("(\"")
+            .skip(1)
+            .map(|pair| {
+                let mut parts =
+                    pair.split('"').filter(|p| p.chars().all(|c| c.is_ascii_alphanumeric()) && !p.is_empty());
+                (parts.next().unwrap().to_owned(), parts.next().unwrap().to_owned())
+            })
+            .collect();
+        let ours: Vec<(String, String)> =
+            ITERATORS.iter().map(|i| (i.name.to_owned(), i.operation.to_owned())).collect();
+        assert_eq!(pairs, ours);
+    }
+}

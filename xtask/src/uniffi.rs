@@ -33,11 +33,6 @@ const KOTLIN_PACKAGE: &str = "npay.order";
 const KOTLIN_ITERATORS: &str = "bindings/kotlin/src/main/kotlin/npay/order/Iterators.kt";
 const SWIFT_ITERATORS: &str = "bindings/swift/Sources/NpayOrder/Iterators.swift";
 
-/// The iterators of the contract and the operation each one pages through (the core's
-/// `npay_order::json::ITERATORS`).
-const ITERATORS: &[(&str, &str)] =
-    &[("iterLastChangedStatuses", "listLastChangedStatuses"), ("iterSearchProductOrders", "searchProductOrders")];
-
 /// The uniffi binding's generated files.
 pub fn outputs(spec: &Spec) -> Result<Vec<Output>> {
     let surface = Surface::read(spec)?;
@@ -119,8 +114,9 @@ impl<'a> Surface<'a> {
             })
             .collect::<Result<Vec<_>>>()?;
         let enums = spec.enums.iter().filter(|e| enum_names.contains(&e.name)).collect();
-        let iterators = ITERATORS
+        let iterators = crate::model::ITERATORS
             .iter()
+            .map(|it| (it.name, it.operation))
             .map(|(name, operation)| -> Result<IteratorDef> {
                 let op = operations.iter().find(|o| o.id == *operation)
                     .with_context(|| format!("iterator {name}: no operation {operation}"))?;
