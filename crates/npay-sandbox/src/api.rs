@@ -15,7 +15,7 @@ use crate::input::{Fields, Invalid, Query, json_object};
 use crate::limits;
 use crate::reply::Reply;
 use crate::router::Op;
-use crate::server::{RateHeaders, Shared, lock};
+use crate::state::{RateHeaders, Shared, lock};
 use crate::store::{self, Actor, Fail, SearchFilter, Shipment, Store};
 use crate::time::{Millis, Ts, real_now_ms};
 

@@ -20,9 +20,10 @@ use http::{Method, StatusCode};
 use serde_json::{Map, Value, json};
 
 use crate::control::{number_in, seed_field};
+use crate::hub::Hub;
 use crate::input::{Invalid, json_object};
 use crate::reply::Reply;
-use crate::server::{Hub, Shared, lock};
+use crate::state::{Shared, lock};
 
 /// bcrypt's Base64 alphabet, in its order.
 const BCRYPT_ALPHABET: &[u8] = b"./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";

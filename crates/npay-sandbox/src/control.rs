@@ -12,7 +12,7 @@ use crate::faults::{FaultConfig, FaultState};
 use crate::input::{Fields, Invalid, json_object};
 use crate::reply::Reply;
 use crate::router::Op;
-use crate::server::{Shared, lock};
+use crate::state::{Shared, lock};
 use crate::store::{Actor, Shipment};
 use crate::time::{kst_date, kst_string};
 

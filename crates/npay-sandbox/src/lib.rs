@@ -330,6 +330,7 @@ mod deviate;
 mod enums;
 mod fake;
 mod faults;
+mod hub;
 mod input;
 /// The spec's request limits (generated).
 #[allow(dead_code)] // the spec limits more parameters than the handlers read
@@ -345,6 +346,7 @@ mod reply;
 mod router;
 mod server;
 mod settle;
+mod state;
 mod store;
 mod time;
 mod traffic;
@@ -443,7 +445,7 @@ impl std::fmt::Debug for Sandbox {
 }
 
 struct Prepared {
-    shared: Arc<server::Shared>,
+    shared: Arc<state::Shared>,
     bind: SocketAddr,
     seed: u64,
 }
@@ -470,7 +472,7 @@ fn prepare(config: &SandboxConfig) -> Result<Prepared, SandboxError> {
             .map_err(|_| SandboxError::InvalidConfig(format!("host must be an IP address, got '{h}'")))?,
     };
     let seed = config.seed.unwrap_or_else(rand::random);
-    let shared = Arc::new(server::Shared::new(
+    let shared = Arc::new(state::Shared::new(
         config.client_id.clone(),
         config.client_secret.clone(),
         seed,

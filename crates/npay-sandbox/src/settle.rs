@@ -25,7 +25,7 @@ use crate::input::{Invalid, Query};
 use crate::model::{MALL_ID, Order, ProductOrder, commissions};
 use crate::reply::Reply;
 use crate::router::Op;
-use crate::server::{Shared, lock};
+use crate::state::{Shared, lock};
 use crate::store::Store;
 use crate::time::{Day, Millis, kst_date};
 

@@ -9,18 +9,13 @@
 //! dispatch, delivery, purchase decision, a return request, its collection and its approval.
 //! Delivery itself is no change row (the API has no type for it); the other steps are.
 
-use std::sync::Arc;
-use std::time::Duration;
-
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
-use tokio::sync::watch;
 
 use crate::enums::{ClaimReason, ClaimStatus, ClaimType, DeliveryMethod, PlaceOrderStatus, ProductOrderStatus};
-use crate::server::{Shared, lock};
 use crate::store::{Actor, Shipment, Store};
-use crate::time::{Millis, real_now_ms};
+use crate::time::Millis;
 
 /// Rate and seed of the generator.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
@@ -48,46 +43,28 @@ impl Traffic {
     }
 }
 
-const TICK: Duration = Duration::from_millis(20);
-
-/// Runs the generator until the sandbox shuts down (idle while the rate is 0).
-pub async fn run(shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
-    let mut interval = tokio::time::interval(TICK);
-    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tokio::select! {
-            _ = interval.tick() => tick(&shared),
-            _ = shutdown.changed() => {
-                if *shutdown.borrow() {
-                    break;
-                }
-            }
+impl Traffic {
+    /// How many actions are due at `real_ms` (real time) since the last call: `rate × elapsed`,
+    /// at most 2 s worth at once (a stalled machine must not cause a burst of hours).
+    pub fn due(&mut self, real_ms: Millis) -> u64 {
+        if self.config.rate_per_second <= 0.0 {
+            self.last_tick = None;
+            return 0;
         }
+        let elapsed = real_ms - self.last_tick.unwrap_or(real_ms);
+        self.last_tick = Some(real_ms);
+        self.carry += self.config.rate_per_second * elapsed as f64 / 1000.0;
+        let n = self.carry.floor().min(self.config.rate_per_second * 2.0 + 1.0) as u64;
+        self.carry -= self.carry.floor();
+        n
     }
-}
 
-fn tick(shared: &Shared) {
-    let mut traffic = lock(&shared.traffic);
-    if traffic.config.rate_per_second <= 0.0 {
-        traffic.last_tick = None;
-        return;
-    }
-    let real = real_now_ms();
-    let elapsed = real - traffic.last_tick.unwrap_or(real);
-    traffic.last_tick = Some(real);
-    traffic.carry += traffic.config.rate_per_second * elapsed as f64 / 1000.0;
-    // At most 2 s worth of actions at once (a stalled machine must not cause a burst of hours).
-    let n = traffic.carry.floor().min(traffic.config.rate_per_second * 2.0 + 1.0) as u64;
-    traffic.carry -= traffic.carry.floor();
-    if n == 0 {
-        return;
-    }
-    let now = shared.now();
-    let mut store = lock(&shared.store);
-    let traffic = &mut *traffic;
-    for _ in 0..n {
-        act(&mut store, &mut traffic.rng, now);
-        traffic.actions += 1;
+    /// Performs `count` actions on `store`, all at the sandbox instant `now`.
+    pub fn perform(&mut self, store: &mut Store, now: Millis, count: u64) {
+        for _ in 0..count {
+            act(store, &mut self.rng, now);
+            self.actions += 1;
+        }
     }
 }
 
