@@ -1,4 +1,4 @@
-//! The contract's error tree (§4) as one uniffi error: the only place core errors are converted.
+//! The public error tree as one uniffi error: the only place core errors are converted.
 //!
 //! uniffi gives each language one level of error classes, so every leaf of the tree is a variant
 //! (Kotlin `NpayException.NotFoundException`, Swift `NpayError.NotFoundError`) and the two inner

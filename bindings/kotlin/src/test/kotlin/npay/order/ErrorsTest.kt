@@ -1,4 +1,4 @@
-// The error tree of the contract (§4) as Kotlin exceptions, and bad input refused before anything
+// The public error tree as Kotlin exceptions, and bad input refused before anything
 // is sent (the sandbox's own counters prove nothing reached it).
 package npay.order
 
