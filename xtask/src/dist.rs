@@ -215,13 +215,14 @@ pub fn megabytes(path: &Path) -> Result<f64> {
 // Python
 
 fn maturin(root: &Path, options: &Options) -> Result<Command> {
-    let venv = crate::python::tools_venv(root)?;
+    let venv = crate::suites::python::tools_venv(root)?;
     if options.zig {
         run_cmd(
-            Command::new(crate::python::venv_bin(&venv, "python")).args(["-m", "pip", "install", "--quiet", ZIGLANG]),
+            Command::new(crate::suites::python::venv_bin(&venv, "python"))
+                .args(["-m", "pip", "install", "--quiet", ZIGLANG]),
         )?;
     }
-    let mut command = Command::new(crate::python::venv_bin(&venv, "maturin"));
+    let mut command = Command::new(crate::suites::python::venv_bin(&venv, "maturin"));
     command.current_dir(root.join("bindings/python")).env("VIRTUAL_ENV", &venv);
     Ok(command)
 }

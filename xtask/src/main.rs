@@ -33,6 +33,7 @@ mod sandbox_ops;
 mod schema_registry;
 mod shapes;
 mod spec;
+mod suites;
 mod test;
 mod uniffi;
 mod version;

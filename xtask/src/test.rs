@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
-use crate::{conformance, dist, fuzz, lint, node, outputs, python, spec, uniffi, version};
+use crate::{conformance, dist, fuzz, lint, outputs, spec, suites, uniffi, version};
 
 /// Runs every step in order and stops at the first failure; with `only`, just the steps whose name
 /// contains one of its words (e.g. `cargo xtask test Python Node`).
@@ -29,9 +29,9 @@ pub fn run(root: &Path, only: &[String]) -> Result<()> {
         ("Rust builds without warnings", &|| no_warnings(root)),
         ("Rust docs build without warnings", &|| rustdoc(root)),
         ("sandbox conformance (schemathesis)", &|| conformance::run(root)),
-        ("Python package tests", &|| python::test(root)),
-        ("Node package tests", &|| node::test(root)),
-        ("Kotlin and Swift (uniffi) tests", &|| uniffi::test(root)),
+        ("Python package tests", &|| suites::python::test(root)),
+        ("Node package tests", &|| suites::node::test(root)),
+        ("Kotlin and Swift (uniffi) tests", &|| suites::kotlin::test(root)),
         ("release artifacts (dist/), installed and run without Rust", &|| {
             dist::run(root, &dist::Options::default())?;
             dist::install::run(root)
@@ -70,9 +70,9 @@ pub fn prism_suites(root: &Path, names: &[String]) -> Result<()> {
                 command.current_dir(root).args(["test", "-q", "-p", "npay-order", "--tests", "--", "--test-threads=1"]);
                 command
             }
-            "python" => python::suite(root),
-            "node" => node::suite(root, true)?,
-            _ => uniffi::kotlin_suite(root),
+            "python" => suites::python::suite(root),
+            "node" => suites::node::suite(root, true)?,
+            _ => suites::kotlin::suite(root),
         };
         suites.push(conformance::Suite { name, command });
     }

@@ -10,8 +10,7 @@ use napi::Env;
 use napi::bindgen_prelude::PromiseRaw;
 use napi_derive::napi;
 use npay_order::Timestamp;
-use npay_order::watch::{Cursor, ReadOptions, Step, WindowRules, read_page};
-use serde_json::json;
+use npay_order::watch::{Cursor, ReadOptions, WindowRules, read_page};
 
 use crate::client::NativeClient;
 use crate::error::{ErrorParts, to_js};
@@ -95,18 +94,7 @@ pub fn read_window_page<'env>(
     let work = async move {
         let account = client.config().client_id.clone();
         let page = read_page(&client, &account, &cursor, now, &read).await.map_err(|e| watch_error(&e))?;
-        let step = page.step.map(|s| match s {
-            Step::MorePages => "morePages",
-            Step::WindowDone => "windowDone",
-        });
-        Ok(json!({
-            "events": page.events,
-            "cursor": page.cursor,
-            "step": step,
-            "rows": page.rows,
-            "serverNowMs": page.server_now.map(|t| t.timestamp_millis()),
-        })
-        .to_string())
+        Ok(page.to_json().to_string())
     };
     spawn(env, work, |_env, text| Ok(text))
 }

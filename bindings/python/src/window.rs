@@ -8,10 +8,9 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use npay_order::Timestamp;
-use npay_order::watch::{Cursor, ReadOptions, Step, WindowRules, read_page};
+use npay_order::watch::{Cursor, ReadOptions, WindowRules, read_page};
 use pyo3::IntoPyObjectExt;
 use pyo3::prelude::*;
-use serde_json::json;
 
 use crate::client::NativeClient;
 use crate::{completion, error, watcher};
@@ -69,18 +68,7 @@ pub fn read_window_page<'py>(
     let account = client.config().client_id.clone();
     let read = async move {
         let page = read_page(&client, &account, &cursor, now, &options).await?;
-        let step = page.step.map(|s| match s {
-            Step::MorePages => "morePages",
-            Step::WindowDone => "windowDone",
-        });
-        Ok(json!({
-            "events": page.events,
-            "cursor": page.cursor,
-            "step": step,
-            "rows": page.rows,
-            "serverNowMs": page.server_now.map(|t| t.timestamp_millis()),
-        })
-        .to_string())
+        Ok(page.to_json().to_string())
     };
     completion::spawn(py, read, |py, outcome: Result<String, npay_order::watch::WatchError>| match outcome {
         Ok(text) => text.into_py_any(py),

@@ -57,6 +57,24 @@ pub struct PageRead {
     pub rows: usize,
 }
 
+impl PageRead {
+    /// The page as the bindings hand it to their Temporal activities: `{events, cursor, step
+    /// ("morePages" | "windowDone" | null), rows, serverNowMs}`.
+    pub fn to_json(&self) -> Value {
+        let step = self.step.map(|s| match s {
+            Step::MorePages => "morePages",
+            Step::WindowDone => "windowDone",
+        });
+        json!({
+            "events": self.events,
+            "cursor": self.cursor,
+            "step": step,
+            "rows": self.rows,
+            "serverNowMs": self.server_now.map(|t| t.timestamp_millis()),
+        })
+    }
+}
+
 /// Reads the next page for `cursor` (see [`Cursor`] for the rules) and returns the events of
 /// its rows and the moved cursor; stores nothing. `now` is the clock the settle lag is measured
 /// against (the server's, as last seen in [`PageRead::server_now`], is best).
