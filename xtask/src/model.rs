@@ -383,6 +383,87 @@ impl Spec {
     }
 }
 
+/// One property of an object schema of `components/schemas`, as every renderer reads it.
+#[derive(Clone, Debug)]
+pub struct Property {
+    /// The JSON key.
+    pub name: String,
+    /// What it holds; `allOf: [$ref]` (how the spec attaches a description or `deprecated` to a
+    /// reference) reads as its one member.
+    pub shape: Shape,
+    /// Listed in the schema's `required`.
+    pub required: bool,
+    /// `nullable: true`.
+    pub nullable: bool,
+    /// Listed in the schema's `x-npay-essential`.
+    pub essential: bool,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// The property's own description.
+    pub description: Option<String>,
+    /// The description of the schema it refers to (by `$ref`, or through a one-member `allOf`).
+    pub referenced_description: Option<String>,
+}
+
+/// An object schema of `components/schemas`: the one reading of it every renderer shares.
+#[derive(Clone, Debug)]
+pub struct ObjectSchema {
+    pub name: String,
+    pub description: Option<String>,
+    pub properties: Vec<Property>,
+}
+
+impl Spec {
+    /// The object schema `name`, its properties in document order.
+    pub fn object(&self, name: &str) -> Result<ObjectSchema> {
+        let schema =
+            self.doc.pointer(&format!("/components/schemas/{name}")).with_context(|| format!("no schema {name}"))?;
+        let names = |key: &str| -> Vec<&str> {
+            schema
+                .get(key)
+                .and_then(Value::as_array)
+                .map(|l| l.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default()
+        };
+        let required = names("required");
+        let essential = names("x-npay-essential");
+        let declared = schema.get("properties").and_then(Value::as_object);
+        if let Some(stray) = essential.iter().find(|key| declared.is_none_or(|p| !p.contains_key(**key))) {
+            bail!("{name}: x-npay-essential lists {stray:?}, which is not a property");
+        }
+        let mut properties = Vec::new();
+        for (key, property) in declared.into_iter().flatten() {
+            let target = match property.get("allOf").and_then(Value::as_array) {
+                Some(all) if all.len() == 1 => &all[0],
+                Some(all) => bail!("{name}.{key}: allOf with {} members is not supported", all.len()),
+                None => property,
+            };
+            let referenced = target
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| self.doc.pointer(r.strip_prefix('#')?))
+                .and_then(|s| s.get("description"))
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            properties.push(Property {
+                name: key.clone(),
+                shape: self.shape(target).with_context(|| format!("{name}.{key}"))?,
+                required: required.contains(&key.as_str()),
+                nullable: property.get("nullable").and_then(Value::as_bool).unwrap_or(false),
+                essential: essential.contains(&key.as_str()),
+                deprecated: property.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
+                description: property.get("description").and_then(Value::as_str).map(str::to_owned),
+                referenced_description: referenced,
+            });
+        }
+        Ok(ObjectSchema {
+            name: name.to_owned(),
+            description: schema.get("description").and_then(Value::as_str).map(str::to_owned),
+            properties,
+        })
+    }
+}
+
 /// One iterator every language offers over a paged operation.
 #[derive(Clone, Copy, Debug)]
 pub struct IteratorDef {

@@ -17,7 +17,7 @@ use std::fmt::Write;
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
-use crate::model::{ITERATORS, Location, Operation, Param, Shape};
+use crate::model::{ITERATORS, Location, Operation, Param, Property, Shape};
 use crate::output::Output;
 use crate::spec::Spec;
 
@@ -102,36 +102,8 @@ impl Models {
 }
 
 /// A property of a named object schema.
-struct Property {
-    name: String,
-    required: bool,
-    shape: Shape,
-    description: Option<String>,
-    deprecated: bool,
-}
-
 fn properties(spec: &Spec, schema: &str) -> Result<Vec<Property>> {
-    let object =
-        spec.doc.pointer(&format!("/components/schemas/{schema}")).with_context(|| format!("no schema {schema}"))?;
-    let required: Vec<&str> = object
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    let mut out = Vec::new();
-    for (name, property) in object.get("properties").and_then(Value::as_object).into_iter().flatten() {
-        // `allOf: [$ref]` is how the spec attaches a description or `deprecated` to a reference.
-        let single_ref =
-            property.get("allOf").and_then(Value::as_array).filter(|all| all.len() == 1).map(|all| &all[0]);
-        out.push(Property {
-            name: name.clone(),
-            required: required.contains(&name.as_str()),
-            shape: spec.shape(single_ref.unwrap_or(property)).with_context(|| format!("{schema}.{name}"))?,
-            description: property.get("description").and_then(Value::as_str).map(str::to_owned),
-            deprecated: property.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
-        });
-    }
-    Ok(out)
+    Ok(spec.object(schema)?.properties)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -100,18 +100,6 @@ fn one_line(text: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // Schemas.
 
-/// The shape of a response or model property: like [`Spec::shape`], and a deprecated
-/// `allOf: [$ref]` alias reads as its target.
-fn property_shape(spec: &Spec, schema: &Value) -> Result<Shape> {
-    if let Some(all_of) = schema.get("allOf").and_then(Value::as_array) {
-        if let [single] = all_of.as_slice() {
-            return property_shape(spec, single);
-        }
-        bail!("allOf with {} members is not supported", all_of.len());
-    }
-    spec.shape(schema)
-}
-
 /// One object schema as a Python model.
 struct ModelDef {
     name: String,
@@ -132,40 +120,20 @@ fn schema<'a>(spec: &'a Spec, name: &str) -> Result<&'a Value> {
 }
 
 fn model_def(spec: &Spec, name: &str) -> Result<ModelDef> {
-    let schema = schema(spec, name)?;
-    let required: BTreeSet<&str> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    let mut fields = Vec::new();
-    for (key, property) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
-        fields.push(FieldDef {
-            key: key.clone(),
-            attr: py_name(key),
-            shape: property_shape(spec, property).with_context(|| format!("{name}.{key}"))?,
-            required: required.contains(key.as_str()),
-            description: property
-                .get("description")
-                .or_else(|| referenced(spec, property).and_then(|target| target.get("description")))
-                .and_then(Value::as_str)
-                .map(str::to_owned),
-        });
-    }
-    Ok(ModelDef {
-        name: name.to_owned(),
-        description: schema.get("description").and_then(Value::as_str).map(str::to_owned),
-        fields,
-    })
-}
-
-/// The schema a property `$ref`s (directly or through a one-member `allOf`), for its description.
-fn referenced<'a>(spec: &'a Spec, property: &Value) -> Option<&'a Value> {
-    let reference = property
-        .get("$ref")
-        .or_else(|| property.get("allOf").and_then(|all| all.get(0)).and_then(|first| first.get("$ref")))
-        .and_then(Value::as_str)?;
-    spec.doc.pointer(reference.strip_prefix('#')?)
+    let object = spec.object(name)?;
+    let fields = object
+        .properties
+        .into_iter()
+        .map(|p| FieldDef {
+            attr: py_name(&p.name),
+            key: p.name,
+            shape: p.shape,
+            required: p.required,
+            // A property without its own description takes the one of the schema it refers to.
+            description: p.description.or(p.referenced_description),
+        })
+        .collect();
+    Ok(ModelDef { name: object.name, description: object.description, fields })
 }
 
 fn objects_in(shape: &Shape, into: &mut Vec<String>) {

@@ -12,22 +12,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use heck::ToShoutySnakeCase;
 use serde_json::Value;
 
-use crate::model::Shape;
+use crate::model::{Property, Shape};
 use crate::output::RUST_BANNER;
 use crate::spec::Spec;
-
-/// One property of a response schema.
-struct Property {
-    name: String,
-    shape: Shape,
-    required: bool,
-    nullable: bool,
-    essential: bool,
-}
 
 /// Renders `crates/npay-sandbox/src/generated/essential.rs`: the JSON keys the spec marks essential
 /// anywhere, which the sandbox's deviation fault never perturbs (so that a perturbed answer is
@@ -139,36 +130,5 @@ fn kind(shape: &Shape) -> String {
 }
 
 fn properties(spec: &Spec, name: &str) -> Result<Vec<Property>> {
-    let schema =
-        spec.doc.pointer(&format!("/components/schemas/{name}")).with_context(|| format!("no schema {name}"))?;
-    let names = |key: &str| -> BTreeSet<&str> {
-        schema
-            .get(key)
-            .and_then(Value::as_array)
-            .map(|list| list.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default()
-    };
-    let required = names("required");
-    let essential = names("x-npay-essential");
-    let declared = schema.get("properties").and_then(Value::as_object);
-    if let Some(stray) = essential.iter().find(|key| declared.is_none_or(|p| !p.contains_key(**key))) {
-        bail!("{name}: x-npay-essential lists {stray:?}, which is not a property");
-    }
-    let mut out = Vec::new();
-    for (key, property) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
-        // `allOf: [$ref]` is how the spec documents a referenced object with a description of its own.
-        let target = match property.get("allOf").and_then(Value::as_array) {
-            Some(list) if list.len() == 1 => &list[0],
-            _ => property,
-        };
-        let shape = spec.shape(target).with_context(|| format!("{name}.{key}"))?;
-        out.push(Property {
-            name: key.clone(),
-            shape,
-            required: required.contains(key.as_str()),
-            nullable: property.get("nullable").and_then(Value::as_bool).unwrap_or(false),
-            essential: essential.contains(key.as_str()),
-        });
-    }
-    Ok(out)
+    Ok(spec.object(name)?.properties)
 }

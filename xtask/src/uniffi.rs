@@ -186,34 +186,19 @@ fn schema<'s>(spec: &'s Spec, name: &str) -> Result<&'s Value> {
     spec.doc.pointer(&format!("/components/schemas/{name}")).with_context(|| format!("no schema {name}"))
 }
 
-/// The shape of a property; `allOf` with one `$ref` (how the spec marks a deprecated reference)
-/// is that reference.
-fn property_shape(spec: &Spec, property: &Value) -> Result<Shape> {
-    match property.get("allOf").and_then(Value::as_array) {
-        Some(all) if all.len() == 1 => spec.shape(&all[0]),
-        Some(_) => bail!("allOf with more than one schema is not supported"),
-        None => spec.shape(property),
-    }
-}
-
 fn object_fields(spec: &Spec, name: &str) -> Result<Vec<Field>> {
-    let schema = schema(spec, name)?;
-    let required: Vec<&str> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    let mut fields = Vec::new();
-    for (wire, property) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
-        fields.push(Field {
-            shape: property_shape(spec, property).with_context(|| format!("{name}.{wire}"))?,
-            required: required.contains(&wire.as_str()),
-            description: property.get("description").and_then(Value::as_str).map(str::to_owned),
-            deprecated: property.get("deprecated").and_then(Value::as_bool) == Some(true),
-            wire: wire.clone(),
-        });
-    }
-    Ok(fields)
+    Ok(spec
+        .object(name)?
+        .properties
+        .into_iter()
+        .map(|p| Field {
+            shape: p.shape,
+            required: p.required,
+            description: p.description,
+            deprecated: p.deprecated,
+            wire: p.name,
+        })
+        .collect())
 }
 
 fn response_record(op: &Operation) -> String {
