@@ -451,7 +451,7 @@ fn render_dts(spec: &Spec, operations: &[Operation], models: &Models) -> Result<
     }
     writeln!(out, "}}\n")?;
 
-    out.push_str(DTS_TAIL);
+    out.push_str(&dts_tail()?);
     // Handwritten declarations live in real `.d.ts` files, checked by `tsc` like the rest.
     out.push('\n');
     out.push_str(DTS_WATCHER);
@@ -525,3 +525,20 @@ const DTS_CLIENT_MEMBERS: &str = include_str!("../partials/node/client-members.d
 
 /// The errors, the sandbox and the other handwritten declarations at the end of `index.d.ts` (handwritten, in `xtask/partials/node/`).
 const DTS_TAIL: &str = include_str!("../partials/node/tail.d.ts");
+
+/// Where in [`DTS_TAIL`] the sandbox's events go.
+const SANDBOX_EVENTS_MARKER: &str = "// @generated-sandbox-events\n";
+
+/// `DTS_TAIL` with the `SandboxEvent` union of the sandbox's own list (`npay_sandbox::EVENTS`).
+fn dts_tail() -> Result<String> {
+    if !DTS_TAIL.contains(SANDBOX_EVENTS_MARKER) {
+        bail!("xtask/partials/node/tail.d.ts lost its {SANDBOX_EVENTS_MARKER:?} line");
+    }
+    let mut union = String::from(
+        "/** What buyers, couriers and time do to a product order (`Sandbox.event`). */\nexport type SandboxEvent =\n",
+    );
+    let names: Vec<String> = npay_sandbox::EVENTS.iter().map(|(name, _)| format!("  | '{name}'")).collect();
+    union.push_str(&names.join("\n"));
+    union.push_str(";\n");
+    Ok(DTS_TAIL.replacen(SANDBOX_EVENTS_MARKER, &union, 1))
+}

@@ -366,6 +366,7 @@ impl Surface<'_> {
         for def in &self.enums {
             render_enum(&mut out, def)?;
         }
+        render_sandbox_events(&mut out)?;
         Ok(out)
     }
 
@@ -503,6 +504,27 @@ impl Surface<'_> {
         }
         Ok(())
     }
+}
+
+/// `SandboxEvent`: the sandbox's control events (`npay_sandbox::EVENTS`), for its helper.
+fn render_sandbox_events(out: &mut String) -> Result<()> {
+    writeln!(
+        out,
+        "/// What buyers, couriers and time do to a product order (`POST product-orders/{{id}}/events/{{event}}`)."
+    )?;
+    writeln!(out, "#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]\npub enum SandboxEvent {{")?;
+    for (name, doc) in npay_sandbox::EVENTS {
+        writeln!(out, "    /// {doc}\n    {},", name.to_upper_camel_case())?;
+    }
+    writeln!(
+        out,
+        "}}\n\nimpl SandboxEvent {{\n    /// The event's name in the control API's path.\n    pub fn path(self) -> &'static str {{\n        match self {{"
+    )?;
+    for (name, _) in npay_sandbox::EVENTS {
+        writeln!(out, "            SandboxEvent::{} => {name:?},", name.to_upper_camel_case())?;
+    }
+    writeln!(out, "        }}\n    }}\n}}")?;
+    Ok(())
 }
 
 fn render_record(out: &mut String, record: &Record) -> Result<()> {

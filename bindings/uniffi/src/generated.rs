@@ -5172,3 +5172,39 @@ crate::open_enum! {
     }
 }
 
+/// What buyers, couriers and time do to a product order (`POST product-orders/{id}/events/{event}`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
+pub enum SandboxEvent {
+    /// The buyer pays a `PAYMENT_WAITING` order.
+    Pay,
+    /// The courier delivers.
+    Deliver,
+    /// The buyer confirms the purchase.
+    DecidePurchase,
+    /// The buyer asks to cancel.
+    RequestCancel,
+    /// The buyer asks to return.
+    RequestReturn,
+    /// The buyer asks to exchange.
+    RequestExchange,
+    /// The returned or exchanged item has been collected.
+    CollectDone,
+    /// The buyer withdraws the open claim.
+    WithdrawClaim,
+}
+
+impl SandboxEvent {
+    /// The event's name in the control API's path.
+    pub fn path(self) -> &'static str {
+        match self {
+            SandboxEvent::Pay => "pay",
+            SandboxEvent::Deliver => "deliver",
+            SandboxEvent::DecidePurchase => "decide-purchase",
+            SandboxEvent::RequestCancel => "request-cancel",
+            SandboxEvent::RequestReturn => "request-return",
+            SandboxEvent::RequestExchange => "request-exchange",
+            SandboxEvent::CollectDone => "collect-done",
+            SandboxEvent::WithdrawClaim => "withdraw-claim",
+        }
+    }
+}

@@ -15,41 +15,7 @@ use serde_json::{Value, json};
 use crate::client::{Client, ClientConfig};
 use crate::error::NpayError;
 
-/// What buyers, couriers and time do to a product order (`POST product-orders/{id}/events/{event}`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
-pub enum SandboxEvent {
-    /// The buyer pays a `PAYMENT_WAITING` order.
-    Pay,
-    /// The courier delivers.
-    Deliver,
-    /// The buyer confirms the purchase.
-    DecidePurchase,
-    /// The buyer asks to cancel.
-    RequestCancel,
-    /// The buyer asks to return.
-    RequestReturn,
-    /// The buyer asks to exchange.
-    RequestExchange,
-    /// The returned or exchanged item has been collected.
-    CollectDone,
-    /// The buyer withdraws the open claim.
-    WithdrawClaim,
-}
-
-impl SandboxEvent {
-    fn path(self) -> &'static str {
-        match self {
-            SandboxEvent::Pay => "pay",
-            SandboxEvent::Deliver => "deliver",
-            SandboxEvent::DecidePurchase => "decide-purchase",
-            SandboxEvent::RequestCancel => "request-cancel",
-            SandboxEvent::RequestReturn => "request-return",
-            SandboxEvent::RequestExchange => "request-exchange",
-            SandboxEvent::CollectDone => "collect-done",
-            SandboxEvent::WithdrawClaim => "withdraw-claim",
-        }
-    }
-}
+pub use crate::generated::SandboxEvent;
 
 /// Orders made by [`Sandbox::create_orders`].
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, uniffi::Record)]

@@ -16,17 +16,23 @@ use crate::state::{Shared, lock};
 use crate::store::{Actor, Shipment};
 use crate::time::{kst_date, kst_string};
 
-/// Events a test can apply to a product order (what buyers, couriers and time do).
-pub const EVENTS: &[&str] = &[
-    "pay",
-    "deliver",
-    "decide-purchase",
-    "request-cancel",
-    "request-return",
-    "request-exchange",
-    "collect-done",
-    "withdraw-claim",
+/// Events a test can apply to a product order (what buyers, couriers and time do), with what each
+/// does: the one list, which `cargo xtask generate` writes into every binding's sandbox helper.
+pub const EVENTS: &[(&str, &str)] = &[
+    ("pay", "The buyer pays a `PAYMENT_WAITING` order."),
+    ("deliver", "The courier delivers."),
+    ("decide-purchase", "The buyer confirms the purchase."),
+    ("request-cancel", "The buyer asks to cancel."),
+    ("request-return", "The buyer asks to return."),
+    ("request-exchange", "The buyer asks to exchange."),
+    ("collect-done", "The returned or exchanged item has been collected."),
+    ("withdraw-claim", "The buyer withdraws the open claim."),
 ];
+
+/// The names of [`EVENTS`].
+fn event_names() -> Vec<&'static str> {
+    EVENTS.iter().map(|(name, _)| *name).collect()
+}
 
 /// Handles one control request; `path` is relative to `/_sandbox/`.
 pub fn handle(shared: &Shared, method: &Method, path: &str, body: &[u8], trace: &str) -> Reply {
@@ -68,7 +74,7 @@ pub fn handle(shared: &Shared, method: &Method, path: &str, body: &[u8], trace: 
                     "seed": shared.seed,
                     "now": kst_string(shared.now()),
                     "rateLimitRps": shared.rate_limit,
-                    "events": EVENTS,
+                    "events": event_names(),
                 }),
             )
         }),
@@ -118,8 +124,8 @@ fn create_orders(shared: &Shared, body: &[u8], trace: &str) -> Result<Reply, Rep
 
 fn event_handler(shared: &Shared, id: &str, event: &str, body: &[u8], trace: &str) -> Result<Reply, Reply> {
     let now = shared.now();
-    if !EVENTS.contains(&event) {
-        let msg = format!("unknown event '{}'; use one of {}", crate::input::clip(event), EVENTS.join(", "));
+    if !EVENTS.iter().any(|(name, _)| *name == event) {
+        let msg = format!("unknown event '{}'; use one of {}", crate::input::clip(event), event_names().join(", "));
         return Err(Reply::error(StatusCode::NOT_FOUND, "SANDBOX.UNKNOWN_EVENT", &msg, trace, now));
     }
     let map = optional_object(body, shared, trace)?;

@@ -359,6 +359,7 @@ use tokio::sync::watch;
 
 pub use crate::absent::{AbsentFields, AbsentFieldsConfig};
 pub use crate::changes::VisibilityConfig;
+pub use crate::control::EVENTS;
 pub use crate::deviate::{DeviationConfig, DeviationKind};
 pub use crate::enums::DELIVERY_COMPANY_CODES;
 pub use crate::traffic::TrafficConfig;

@@ -70,16 +70,7 @@ export interface SandboxOptions {
   rateLimitRps?: number;
 }
 
-/** What buyers, couriers and time do to a product order (`Sandbox.event`). */
-export type SandboxEvent =
-  | 'pay'
-  | 'deliver'
-  | 'decide-purchase'
-  | 'request-cancel'
-  | 'request-return'
-  | 'request-exchange'
-  | 'collect-done'
-  | 'withdraw-claim';
+// @generated-sandbox-events
 
 /** Body of `Sandbox.createOrders`. */
 export interface SandboxOrderRequest {

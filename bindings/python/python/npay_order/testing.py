@@ -28,23 +28,13 @@ from typing import Any, Dict, List, Mapping, Optional, Type, TypeVar
 
 from . import _native
 from ._generated.client import AsyncClient, Client
+from ._generated.sandbox_events import EVENTS
 from ._model import parse_datetime
 
 __all__ = ["Sandbox", "CreatedOrders", "SandboxStats", "EVENTS"]
 
 S = TypeVar("S", bound="Sandbox")
 
-#: The events :meth:`Sandbox.event` can apply to a product order.
-EVENTS = (
-    "pay",
-    "deliver",
-    "decide-purchase",
-    "request-cancel",
-    "request-return",
-    "request-exchange",
-    "collect-done",
-    "withdraw-claim",
-)
 
 
 @dataclass(frozen=True)

@@ -26274,7 +26274,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_npay_order_uniffi_checksum_method_sandbox_create_orders() != 45770) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_npay_order_uniffi_checksum_method_sandbox_event() != 61237) {
+    if (uniffi_npay_order_uniffi_checksum_method_sandbox_event() != 4857) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_npay_order_uniffi_checksum_method_sandbox_reset() != 38091) {
