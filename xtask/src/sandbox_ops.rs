@@ -18,8 +18,8 @@ use crate::model::{Limits, Operation, Param, Shape};
 use crate::output::RUST_BANNER;
 use crate::spec::Spec;
 
-/// Where the sandbox's handlers name the operations they emulate.
-const HANDLER_FILES: &[&str] = &["crates/npay-sandbox/src/api.rs"];
+/// Where the sandbox's `emulated()` names the operations it has a handler for.
+const HANDLERS: &str = "crates/npay-sandbox/src/api.rs";
 
 /// Renders the sandbox's generated operation table.
 pub fn generate(spec: &Spec) -> Result<String> {
@@ -153,15 +153,15 @@ fn flag(out: &mut String, doc: &str, name: &str, ops: &[Operation], holds: impl 
     Ok(())
 }
 
-/// The operations no sandbox handler names (`Op::<Variant>` in [`HANDLER_FILES`]): they are
-/// routed but answer 501 "not emulated". A text search, not a compile: the handlers' own
-/// `emulated` list is what the sandbox obeys, and it names every variant it handles.
+/// The operations the sandbox's `emulated()` list (in [`HANDLERS`]) does not name: they are
+/// routed but answer 501 "not emulated". A text search of that one function, not a compile (this
+/// runs before the sandbox is built); the sandbox's own test of `emulated()` checks the same.
 pub fn unhandled(root: &Path, spec: &Spec) -> Result<Vec<String>> {
-    let mut handlers = String::new();
-    for file in HANDLER_FILES {
-        let path = root.join(file);
-        handlers.push_str(&std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?);
-    }
+    let path = root.join(HANDLERS);
+    let source = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let start = source.find("\nfn emulated(").with_context(|| format!("{HANDLERS} has no fn emulated"))?;
+    let end = source[start + 1..].find("\n}\n").map_or(source.len(), |i| start + 1 + i);
+    let handlers = &source[start..end];
     let named = |name: &str| {
         let needle = format!("Op::{name}");
         handlers.match_indices(&needle).any(|(at, _)| {

@@ -16,18 +16,7 @@ use crate::state::{Shared, lock};
 use crate::store::{Actor, Shipment};
 use crate::time::{kst_date, kst_string};
 
-/// Events a test can apply to a product order (what buyers, couriers and time do), with what each
-/// does: the one list, which `cargo xtask generate` writes into every binding's sandbox helper.
-pub const EVENTS: &[(&str, &str)] = &[
-    ("pay", "The buyer pays a `PAYMENT_WAITING` order."),
-    ("deliver", "The courier delivers."),
-    ("decide-purchase", "The buyer confirms the purchase."),
-    ("request-cancel", "The buyer asks to cancel."),
-    ("request-return", "The buyer asks to return."),
-    ("request-exchange", "The buyer asks to exchange."),
-    ("collect-done", "The returned or exchanged item has been collected."),
-    ("withdraw-claim", "The buyer withdraws the open claim."),
-];
+use crate::events::EVENTS;
 
 /// The names of [`EVENTS`].
 fn event_names() -> Vec<&'static str> {

@@ -328,6 +328,7 @@ mod changes;
 mod control;
 mod deviate;
 mod enums;
+mod events;
 mod fake;
 mod faults;
 mod hub;
@@ -359,9 +360,9 @@ use tokio::sync::watch;
 
 pub use crate::absent::{AbsentFields, AbsentFieldsConfig};
 pub use crate::changes::VisibilityConfig;
-pub use crate::control::EVENTS;
 pub use crate::deviate::{DeviationConfig, DeviationKind};
 pub use crate::enums::DELIVERY_COMPANY_CODES;
+pub use crate::events::EVENTS;
 pub use crate::traffic::TrafficConfig;
 
 /// Configuration of a sandbox instance.

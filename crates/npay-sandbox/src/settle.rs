@@ -105,7 +105,7 @@ struct PageRequest {
 
 impl PageRequest {
     fn parse(q: &Query, inv: &mut Invalid) -> Option<PageRequest> {
-        // The five settlement reads share their paging parameters (the spec's `PageNumber` and
+        // The five settlement reads share their paging parameters (the spec's `SettlePageNumber` and
         // `SettlePageSize`), so any one operation's limits are all of theirs.
         use crate::limits::list_settlements_by_case::{PAGE_NUMBER, PAGE_SIZE};
         let number = q.req_int(inv, "pageNumber", PAGE_NUMBER.min(), PAGE_NUMBER.max().or(Some(i64::from(i32::MAX))));

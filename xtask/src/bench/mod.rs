@@ -76,11 +76,8 @@ fn run(cmd: &mut Command) -> Result<()> {
     Ok(())
 }
 
-/// Installs every peer, pinned, and builds every client in release.
-fn prepare(root: &Path) -> Result<(PathBuf, PathBuf)> {
-    if Command::new("wrk").arg("--version").output().is_err() {
-        run(Command::new("apt-get").args(["install", "-y", "-qq", "wrk"]))?;
-    }
+/// Builds, in release, the sandbox binary and the core's example `example` (what a part runs).
+fn build_release(root: &Path, example: &str) -> Result<()> {
     run(Command::new("cargo").current_dir(root).args([
         "build",
         "--release",
@@ -92,8 +89,16 @@ fn prepare(root: &Path) -> Result<(PathBuf, PathBuf)> {
         "-p",
         "npay-order",
         "--example",
-        "bench",
-    ]))?;
+        example,
+    ]))
+}
+
+/// Installs every peer, pinned, and builds every client in release.
+fn prepare(root: &Path) -> Result<(PathBuf, PathBuf)> {
+    if Command::new("wrk").arg("--version").output().is_err() {
+        run(Command::new("apt-get").args(["install", "-y", "-qq", "wrk"]))?;
+    }
+    build_release(root, "bench")?;
     let venv = root.join(".tools/bench-venv");
     let python = venv.join("bin/python");
     if !python.exists() {

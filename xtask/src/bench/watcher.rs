@@ -12,7 +12,7 @@ use std::process::Command;
 use anyhow::{Context, Result};
 use serde_json::Value;
 
-use super::{chrono_free_date, machine, median, output, run, start_sandbox};
+use super::{chrono_free_date, machine, median, output, start_sandbox};
 
 /// Changes per measurement.
 pub const CHANGES: usize = 100_000;
@@ -32,19 +32,7 @@ const WORKLOADS: &[(&str, &[&str], &str, bool)] = &[
 
 /// Builds what the watcher rows run: the release sandbox and the example.
 pub fn build(root: &Path) -> Result<()> {
-    run(Command::new("cargo").current_dir(root).args([
-        "build",
-        "--release",
-        "-q",
-        "-p",
-        "npay-sandbox",
-        "--bin",
-        "npay-sandbox",
-        "-p",
-        "npay-order",
-        "--example",
-        "watch_throughput",
-    ]))
+    super::build_release(root, "watch_throughput")
 }
 
 /// Rates and peak RSS (KiB) per workload, one entry per round.
