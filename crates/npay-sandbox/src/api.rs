@@ -42,6 +42,7 @@ pub async fn issue_token(
     headers: &HeaderMap,
     body: Bytes,
 ) -> (Reply, Option<RateHeaders>) {
+    let resets = shared.resets();
     let now = shared.now();
     let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_ascii_lowercase);
     if content_type.is_none() || query.is_some_and(|q| !q.is_empty()) {
@@ -126,6 +127,10 @@ pub async fn issue_token(
     let secret = shared.client_secret.clone();
     let id = client_id.to_string();
     let valid = tokio::task::spawn_blocking(move || sign_matches(&secret, &id, ts, &decoded)).await.unwrap_or(false);
+    if shared.resets() != resets {
+        // The sandbox was reset during the check: no token for a state that is gone.
+        return (Reply::reset_meanwhile(trace, now), None);
+    }
     if !valid {
         return (Reply::authn("client_secret_sign does not match", trace, now), None);
     }

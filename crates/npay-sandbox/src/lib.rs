@@ -278,7 +278,10 @@
 //! * `GET stats` → `{tokensIssued, requests: {operationId: N} (every operation), mutationsApplied:
 //!   {operationId: N} (every mutating operation)}`.
 //! * `POST reset` → the seeded initial state: empty store, faults off, stats zero, tokens cleared,
-//!   clock offset 0, rate-limit bucket full.
+//!   clock offset 0, rate-limit bucket full. An API request still in flight then (held by
+//!   `latencyMs` or its signature check, or forwarded late by a proxy after its client gave up)
+//!   changes nothing and is answered 500 `GW.INTERNAL_SERVER_ERROR`, as before processing. One
+//!   test's leftovers never reach the next test's counts.
 //! * `GET info` → `{clientId, seed, now, rateLimitRps, events}`.
 //! * `PUT traffic {ratePerSecond (0..=10000), seed}` / `GET traffic` (adds `actions`): the traffic
 //!   generator (orders paid, claims requested, deliveries completed, …; see the README). Also

@@ -141,6 +141,19 @@ impl Reply {
         )
     }
 
+    /// 500, as before processing: the sandbox was reset while this request waited (on
+    /// `latencyMs`, or the signature check), so it is answered without touching the new state.
+    /// An answer rather than a dropped connection: a proxy in front (prism) must see one.
+    pub fn reset_meanwhile(trace: &str, now: Millis) -> Reply {
+        Reply::error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "GW.INTERNAL_SERVER_ERROR",
+            "작업 중 오류가 발생하였습니다. (the sandbox was reset while this request waited; nothing was done)",
+            trace,
+            now,
+        )
+    }
+
     /// 415 from the gateway: a token request with parameters in the query string or no
     /// `Content-Type` (reported live; the code is our guess, Naver's is not public).
     pub fn unsupported_media_type(trace: &str, now: Millis) -> Reply {

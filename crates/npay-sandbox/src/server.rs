@@ -208,12 +208,17 @@ async fn handle(hub: Arc<Hub>, ctl: Arc<ConnCtl>, req: Request<Incoming>) -> Res
     } else {
         (hub.by_authorization(&parts.headers), Some(body), None)
     };
+    let resets = shared.resets();
     shared.stats.requests[op.index()].fetch_add(1, Ordering::Relaxed);
     shared.log_request();
 
     let latency = shared.latency_ms.load(Ordering::Relaxed);
     if latency > 0 {
         tokio::time::sleep(Duration::from_millis(latency)).await;
+    }
+    if shared.resets() != resets {
+        // Reset while it waited: it belongs to a state that no longer exists.
+        return finish(Reply::reset_meanwhile(&trace, shared.now()), &trace, None);
     }
     let fault = if shared.faults_active.load(Ordering::Relaxed) { lock(&shared.faults).draw() } else { Fault::None };
     match fault {

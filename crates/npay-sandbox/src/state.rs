@@ -68,6 +68,9 @@ pub struct Shared {
     /// Absent optional fields sent as `null` (`PUT _sandbox/absent-fields`).
     pub absent_as_null: AtomicBool,
     pub latency_ms: AtomicU64,
+    /// How many times [`Shared::reset`] ran: a request that began before a reset must not touch
+    /// the state after it (see [`Shared::resets`]).
+    resets: AtomicU64,
     /// The traffic generator (`PUT _sandbox/traffic`).
     pub traffic: Mutex<crate::traffic::Traffic>,
     bucket: Mutex<Option<Bucket>>,
@@ -127,6 +130,7 @@ impl Shared {
             deviations_active: AtomicBool::new(false),
             absent_as_null: AtomicBool::new(false),
             latency_ms: AtomicU64::new(0),
+            resets: AtomicU64::new(0),
             traffic: Mutex::new(crate::traffic::Traffic::new(crate::traffic::TrafficConfig::default())),
             bucket: Mutex::new(rate_limit.map(Bucket::new)),
             request_log: Mutex::new(std::collections::BTreeMap::new()),
@@ -168,8 +172,18 @@ impl Shared {
         Some((ok, RateHeaders { rate: bucket.rate, burst: bucket.burst, remaining }))
     }
 
+    /// How many resets there have been, read when a request begins and again before it touches anything. A
+    /// request delayed past a reset (by `latencyMs`, a slow signature check, or a proxy that
+    /// keeps forwarding a request its client gave up on) would otherwise issue a token or count
+    /// a mutation in the next test's fresh state.
+    pub fn resets(&self) -> u64 {
+        self.resets.load(Ordering::SeqCst)
+    }
+
     /// Back to the seeded initial state.
     pub fn reset(&self) {
+        // First, so that a request that reads the count after this sees the new state whole.
+        self.resets.fetch_add(1, Ordering::SeqCst);
         *lock(&self.store) = Store::new(self.seed);
         *lock(&self.traffic) = crate::traffic::Traffic::new(crate::traffic::TrafficConfig::default());
         lock(&self.tokens).clear();

@@ -222,6 +222,47 @@ async fn reset_returns_to_the_seeded_initial_state() {
     assert_eq!(again, first, "the seed generates the same ids again");
 }
 
+/// What a proxy does when its client gives up: it keeps forwarding. Such a request, still held
+/// by `latencyMs` when the next test resets the sandbox, must not issue a token or change an
+/// order in that test's fresh state; it is answered (a proxy must see an answer) as a 500 before
+/// processing.
+#[tokio::test]
+async fn a_request_in_flight_across_a_reset_changes_nothing_after_it() {
+    let env = start().await;
+    let (_, ids) = env.create(1, "PAYED", 1).await;
+    set_faults(&env, json!({"latencyMs": 400})).await;
+    let mut form = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in env.token_params(now_ms()) {
+        form.append_pair(k, &v);
+    }
+    let token_call = env
+        .http
+        .post(env.url("/v1/oauth2/token"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(form.finish())
+        .send();
+    let confirm_call = env
+        .http
+        .post(env.url(&format!("{P}/product-orders/confirm")))
+        .bearer_auth(&env.token)
+        .json(&json!({"productOrderIds": ids}))
+        .send();
+    let reset = async {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert_eq!(env.ctl(Method::POST, "reset", None).await.status, StatusCode::OK);
+    };
+    let (token, confirm, ()) = tokio::join!(token_call, confirm_call, reset);
+    for stale in [token, confirm] {
+        let r = to_resp(stale.unwrap()).await;
+        assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR, "{}", r.body);
+        assert_eq!(r.code(), "GW.INTERNAL_SERVER_ERROR");
+    }
+    let s = env.stats().await;
+    assert_eq!(s["tokensIssued"], 0, "{s}");
+    assert_eq!(s["requests"]["issueToken"], 0, "{s}");
+    assert_eq!(s["mutationsApplied"]["confirmProductOrders"], 0, "{s}");
+}
+
 #[tokio::test]
 async fn gateway_rate_limit_sends_headers_and_429_when_the_bucket_is_empty() {
     let env = start_with(SandboxConfig { seed: Some(1), rate_limit_rps: Some(5.0), ..SandboxConfig::default() }).await;
