@@ -15,13 +15,14 @@
 //! path to the upstream URL. So the client's base URL is `http://127.0.0.1:PORT` and the upstream
 //! is the sandbox's own base URL (`…/npay/partner`).
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, bail};
+use npay_sandbox_control::{ControlClient, ControlError, CreateOrders, InitialStatus};
 use serde_json::{Value, json};
 
 /// Pinned tool versions.
@@ -138,10 +139,15 @@ impl Running {
     }
 }
 
-/// A sandbox binary on a free port.
+/// A sandbox binary on a free port, with its typed control client.
 struct Sandbox {
     process: Running,
     base_url: String,
+    control: ControlClient,
+    http: reqwest::Client,
+    /// For the control client and the few API calls of the setup (this program is otherwise
+    /// synchronous).
+    runtime: tokio::runtime::Runtime,
 }
 
 impl Sandbox {
@@ -162,29 +168,33 @@ impl Sandbox {
             .strip_prefix("npay-sandbox listening on ")
             .with_context(|| format!("unexpected first line from the sandbox: {line:?}"))?
             .to_owned();
-        Ok(Sandbox { process, base_url })
+        let control = ControlClient::new(&base_url)?;
+        let http = reqwest::Client::builder().no_proxy().timeout(Duration::from_secs(30)).build()?;
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        Ok(Sandbox { process, base_url, control, http, runtime })
     }
 
-    fn control(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value> {
-        let (status, text) =
-            http(method, &format!("{}/_sandbox/{path}", self.base_url), body.map(|b| b.to_string()), None)?;
-        if !(200..300).contains(&status) {
-            bail!("control {method} {path} answered {status}: {text}");
-        }
-        Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
+    /// Runs one control call to its end.
+    fn wait<T>(&self, call: impl std::future::Future<Output = Result<T, ControlError>>) -> Result<T> {
+        Ok(self.runtime.block_on(call)?)
     }
 
+    /// One API call of the setup (`POST`, JSON), which must answer 200.
     fn api(&self, token: &str, path: &str, body: Value) -> Result<Value> {
-        let (status, text) = http("POST", &format!("{}{path}", self.base_url), Some(body.to_string()), Some(token))?;
-        if status != 200 {
-            bail!("POST {path} answered {status}: {text}");
-        }
-        Ok(serde_json::from_str(&text)?)
+        let url = format!("{}{path}", self.base_url);
+        self.runtime.block_on(async {
+            let response = self.http.post(&url).bearer_auth(token).json(&body).send().await?;
+            let status = response.status();
+            let text = response.text().await?;
+            if status != reqwest::StatusCode::OK {
+                bail!("POST {path} answered {status}: {text}");
+            }
+            Ok(serde_json::from_str(&text)?)
+        })
     }
 
     fn client_id(&self) -> Result<String> {
-        let info = self.control("GET", "info", None)?;
-        Ok(info["clientId"].as_str().context("info.clientId")?.to_owned())
+        Ok(self.wait(self.control.info())?.client_id)
     }
 
     /// Signs with the client's own code and exchanges the signature for a token.
@@ -195,17 +205,22 @@ impl Sandbox {
             "client_id={client_id}&timestamp={timestamp}&grant_type=client_credentials&client_secret_sign={}&type=SELF",
             form_encode(&sign)
         );
-        let (status, text) = http_raw(
-            "POST",
-            &format!("{}/v1/oauth2/token", self.base_url),
-            Some(("application/x-www-form-urlencoded", form)),
-            None,
-        )?;
-        if status != 200 {
-            bail!("the token request answered {status}: {text}");
-        }
-        let body: Value = serde_json::from_str(&text)?;
-        Ok(body["access_token"].as_str().context("access_token")?.to_owned())
+        let url = format!("{}/v1/oauth2/token", self.base_url);
+        self.runtime.block_on(async {
+            let response = self
+                .http
+                .post(&url)
+                .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(form)
+                .send()
+                .await?;
+            let status = response.status();
+            let body: Value = serde_json::from_str(&response.text().await?)?;
+            if status != reqwest::StatusCode::OK {
+                bail!("the token request answered {status}: {body}");
+            }
+            Ok(body["access_token"].as_str().context("access_token")?.to_owned())
+        })
     }
 }
 
@@ -242,40 +257,6 @@ fn form_encode(text: &str) -> String {
 }
 
 // ---------------------------------------------------------------------------------------------
-// A minimal HTTP/1.1 client (one request per connection), enough for the control API and setup.
-
-fn http(method: &str, url: &str, json_body: Option<String>, token: Option<&str>) -> Result<(u16, String)> {
-    http_raw(method, url, json_body.map(|b| ("application/json", b)), token)
-}
-
-fn http_raw(method: &str, url: &str, body: Option<(&str, String)>, token: Option<&str>) -> Result<(u16, String)> {
-    let rest = url.strip_prefix("http://").with_context(|| format!("not an http URL: {url}"))?;
-    let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).unwrap_or((rest, "/".to_owned()));
-    let mut stream = TcpStream::connect(host).with_context(|| format!("connecting to {host}"))?;
-    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
-    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
-    if let Some(token) = token {
-        request.push_str(&format!("Authorization: Bearer {token}\r\n"));
-    }
-    let payload = match &body {
-        Some((content_type, text)) => {
-            request.push_str(&format!("Content-Type: {content_type}\r\n"));
-            text.as_str()
-        }
-        None => "",
-    };
-    request.push_str(&format!("Content-Length: {}\r\n\r\n{payload}", payload.len()));
-    stream.write_all(request.as_bytes())?;
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response)?;
-    let text = String::from_utf8_lossy(&response);
-    let (head, body) = text.split_once("\r\n\r\n").with_context(|| format!("malformed answer from {url}"))?;
-    let status =
-        head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).with_context(|| format!("no status from {url}"))?;
-    Ok((status, body.to_owned()))
-}
-
-// ---------------------------------------------------------------------------------------------
 // Schemathesis.
 
 /// Product orders of one state (a schemathesis dictionary of the same name).
@@ -305,18 +286,18 @@ fn fill(sandbox: &Sandbox, token: &str) -> Result<(Vec<Group>, Vec<String>)> {
         "decided",
         "canceled",
     ];
-    let ids_of = |created: &Value, key: &str| serde_json::from_value::<Vec<String>>(created[key].clone());
-    let created =
-        sandbox.control("POST", "orders", Some(json!({"count": STATES.len() * PER_STATE, "status": "PAYED"})))?;
-    let mut order_ids = ids_of(&created, "orderIds")?;
-    let ids = ids_of(&created, "productOrderIds")?;
+    let create = |count: usize, status: InitialStatus, products_per_order: u32| {
+        sandbox.wait(sandbox.control.create_orders(&CreateOrders { count: count as u32, status, products_per_order }))
+    };
+    let created = create(STATES.len() * PER_STATE, InitialStatus::Payed, 1)?;
+    let mut order_ids = created.order_ids;
+    let ids = created.product_order_ids;
     let mut groups: Vec<Group> =
         STATES.iter().zip(ids.chunks(PER_STATE)).map(|(name, ids)| Group { name, ids: ids.to_vec() }).collect();
     let group = |name: &str| groups.iter().find(|g| g.name == name).map(|g| g.ids.clone()).unwrap_or_default();
     let of = |names: &[&str]| names.iter().flat_map(|n| group(n)).collect::<Vec<_>>();
     let event = |ids: &[String], name: &str| {
-        ids.iter()
-            .try_for_each(|id| sandbox.control("POST", &format!("product-orders/{id}/events/{name}"), None).map(drop))
+        ids.iter().try_for_each(|id| sandbox.wait(sandbox.control.event(id, name)).map(drop))
     };
     let after_confirm = of(&STATES[1..10]);
     sandbox.api(token, &format!("{P}/confirm"), json!({ "productOrderIds": after_confirm }))?;
@@ -339,12 +320,11 @@ fn fill(sandbox: &Sandbox, token: &str) -> Result<(Vec<Group>, Vec<String>)> {
     event(&group("decided"), "decide-purchase")?;
     event(&group("canceled"), "request-cancel")?;
     // Orders of several product orders (listProductOrderIds) and unpaid ones.
-    let multi =
-        sandbox.control("POST", "orders", Some(json!({"count": 2, "status": "PAYED", "productsPerOrder": 3})))?;
-    let waiting = sandbox.control("POST", "orders", Some(json!({"count": PER_STATE, "status": "PAYMENT_WAITING"})))?;
-    for (created, name) in [(&multi, "not-yet"), (&waiting, "waiting")] {
-        order_ids.extend(ids_of(created, "orderIds")?);
-        let more = ids_of(created, "productOrderIds")?;
+    let multi = create(2, InitialStatus::Payed, 3)?;
+    let waiting = create(PER_STATE, InitialStatus::PaymentWaiting, 1)?;
+    for (created, name) in [(multi, "not-yet"), (waiting, "waiting")] {
+        order_ids.extend(created.order_ids);
+        let more = created.product_order_ids;
         match groups.iter_mut().find(|g| g.name == name) {
             Some(g) => g.ids.extend(more),
             None => groups.push(Group { name, ids: more }),
@@ -427,20 +407,13 @@ fn schemathesis(root: &Path, st: &Path, work: &Path) -> Result<()> {
         .context("starting schemathesis")?;
     let mut sandbox = sandbox;
     sandbox.process.check_alive().context("the sandbox died during the schemathesis run")?;
-    let stats = sandbox.control("GET", "stats", None)?;
-    let total =
-        |key: &str| stats[key].as_object().map(|m| m.values().filter_map(Value::as_u64).sum::<u64>()).unwrap_or(0);
-    let untouched: Vec<&str> = stats["mutationsApplied"]
-        .as_object()
-        .into_iter()
-        .flatten()
-        .filter(|(_, n)| n.as_u64() == Some(0))
-        .map(|(op, _)| op.as_str())
-        .collect();
+    let stats = sandbox.wait(sandbox.control.stats())?;
+    let untouched: Vec<&str> =
+        stats.mutations_applied.iter().filter(|(_, n)| **n == 0).map(|(op, _)| op.as_str()).collect();
     println!(
         "the sandbox answered {} requests; {} product orders changed state; mutations never applied: {}",
-        total("requests"),
-        total("mutationsApplied"),
+        stats.total_requests(),
+        stats.mutations_applied.values().sum::<u64>(),
         if untouched.is_empty() { "none".to_owned() } else { untouched.join(", ") }
     );
     if !status.success() {
@@ -508,7 +481,7 @@ pub fn through_prism(root: &Path, suites: Vec<Suite>) -> Result<()> {
     let api_url = format!("http://127.0.0.1:{port}");
     let mut report = Vec::new();
     for mut suite in suites {
-        sandbox.control("POST", "reset", None)?;
+        sandbox.wait(sandbox.control.reset())?;
         let before = std::fs::read_to_string(&log_path)?.len();
         let started = Instant::now();
         println!("--> {} suite through prism", suite.name);

@@ -27,7 +27,7 @@ use serde_json::{Value, json};
 /// The crates published to crates.io, in dependency order (the workspace's `publish = false` is
 /// inherited only by the crates that say `publish.workspace = true`; the bindings and xtask set it
 /// themselves).
-pub const PUBLISHED_CRATES: &[&str] = &["npay-order-api", "npay-sandbox", "npay-order"];
+pub const PUBLISHED_CRATES: &[&str] = &["npay-order-api", "npay-sandbox-control", "npay-sandbox", "npay-order"];
 
 /// The parts `cargo xtask dist --only` accepts, in the order they are built.
 pub const PARTS: &[&str] = &["wheel", "sdist", "node-addon", "node", "native", "kotlin", "crates"];

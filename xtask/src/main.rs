@@ -29,10 +29,6 @@ mod output;
 mod outputs;
 mod python;
 mod rust_client;
-/// The sandbox's control events: its own source file, included rather than depended on (the
-/// sandbox's generated sources are written by this program).
-#[path = "../../crates/npay-sandbox/src/events.rs"]
-mod sandbox_events;
 mod sandbox_ops;
 mod schema_registry;
 mod shapes;

@@ -529,7 +529,7 @@ const DTS_TAIL: &str = include_str!("../partials/node/tail.d.ts");
 /// Where in [`DTS_TAIL`] the sandbox's events go.
 const SANDBOX_EVENTS_MARKER: &str = "// @generated-sandbox-events\n";
 
-/// `DTS_TAIL` with the `SandboxEvent` union of the sandbox's own list (`crate::sandbox_events::EVENTS`).
+/// `DTS_TAIL` with the `SandboxEvent` union of the sandbox's own list (`npay_sandbox_control::EVENTS`).
 fn dts_tail() -> Result<String> {
     if !DTS_TAIL.contains(SANDBOX_EVENTS_MARKER) {
         bail!("xtask/partials/node/tail.d.ts lost its {SANDBOX_EVENTS_MARKER:?} line");
@@ -537,7 +537,7 @@ fn dts_tail() -> Result<String> {
     let mut union = String::from(
         "/** What buyers, couriers and time do to a product order (`Sandbox.event`). */\nexport type SandboxEvent =\n",
     );
-    let names: Vec<String> = crate::sandbox_events::EVENTS.iter().map(|(name, _)| format!("  | '{name}'")).collect();
+    let names: Vec<String> = npay_sandbox_control::EVENTS.iter().map(|(name, _)| format!("  | '{name}'")).collect();
     union.push_str(&names.join("\n"));
     union.push_str(";\n");
     Ok(DTS_TAIL.replacen(SANDBOX_EVENTS_MARKER, &union, 1))

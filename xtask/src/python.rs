@@ -62,18 +62,18 @@ pub fn outputs(spec: &Spec) -> Result<Vec<Output>> {
     ])
 }
 
-/// The sandbox's control events (`crate::sandbox_events::EVENTS`), for `npay_order.testing`.
+/// The sandbox's control events (`npay_sandbox_control::EVENTS`), for `npay_order.testing`.
 fn render_sandbox_events() -> String {
     let mut out = String::from(BANNER);
     out.push_str("\"\"\"The events ``Sandbox.event`` can apply to a product order (the sandbox's own list).\"\"\"\n\n");
     out.push_str("from typing import Literal\n\n");
     out.push_str("#: The events :meth:`npay_order.testing.Sandbox.event` can apply to a product order.\n");
     out.push_str("EVENTS = (\n");
-    for (name, doc) in crate::sandbox_events::EVENTS {
+    for (name, doc) in npay_sandbox_control::EVENTS {
         out.push_str(&format!("    {name:?},  # {doc}\n"));
     }
     out.push_str(")\n\n#: One of :data:`EVENTS`.\nSandboxEvent = Literal[\n");
-    for (name, _) in crate::sandbox_events::EVENTS {
+    for (name, _) in npay_sandbox_control::EVENTS {
         out.push_str(&format!("    {name:?},\n"));
     }
     out.push_str("]\n");

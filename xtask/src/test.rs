@@ -110,7 +110,18 @@ fn rustdoc(root: &Path) -> Result<()> {
     let status = Command::new(cargo)
         .current_dir(root)
         .env("RUSTDOCFLAGS", "-D warnings")
-        .args(["doc", "--no-deps", "-p", "npay-order", "-p", "npay-order-api", "-p", "npay-sandbox"])
+        .args([
+            "doc",
+            "--no-deps",
+            "-p",
+            "npay-order",
+            "-p",
+            "npay-order-api",
+            "-p",
+            "npay-sandbox-control",
+            "-p",
+            "npay-sandbox",
+        ])
         .status()
         .context("starting cargo doc")?;
     if !status.success() {

@@ -506,21 +506,21 @@ impl Surface<'_> {
     }
 }
 
-/// `SandboxEvent`: the sandbox's control events (`crate::sandbox_events::EVENTS`), for its helper.
+/// `SandboxEvent`: the sandbox's control events (`npay_sandbox_control::EVENTS`), for its helper.
 fn render_sandbox_events(out: &mut String) -> Result<()> {
     writeln!(
         out,
         "/// What buyers, couriers and time do to a product order (`POST product-orders/{{id}}/events/{{event}}`)."
     )?;
     writeln!(out, "#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]\npub enum SandboxEvent {{")?;
-    for (name, doc) in crate::sandbox_events::EVENTS {
+    for (name, doc) in npay_sandbox_control::EVENTS {
         writeln!(out, "    /// {doc}\n    {},", name.to_upper_camel_case())?;
     }
     writeln!(
         out,
         "}}\n\nimpl SandboxEvent {{\n    /// The event's name in the control API's path.\n    pub fn path(self) -> &'static str {{\n        match self {{"
     )?;
-    for (name, _) in crate::sandbox_events::EVENTS {
+    for (name, _) in npay_sandbox_control::EVENTS {
         writeln!(out, "            SandboxEvent::{} => {name:?},", name.to_upper_camel_case())?;
     }
     writeln!(out, "        }}\n    }}\n}}")?;

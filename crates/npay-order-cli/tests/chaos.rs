@@ -51,7 +51,6 @@ use npay_order::Timestamp;
 use npay_order::watch::event_id;
 use npay_sandbox::{Sandbox, SandboxConfig, TrafficConfig, VisibilityConfig};
 use rand::{Rng, SeedableRng};
-use serde_json::{Value, json};
 
 const MIN_KILLS: usize = 20;
 const REQUIRED_DWELL_MS: i64 = 6_000;
@@ -68,7 +67,7 @@ struct Change {
 }
 
 async fn recorded(sandbox: &Sandbox) -> Vec<Change> {
-    let body: Value = reqwest::get(format!("{}/changes", sandbox.control_url())).await.unwrap().json().await.unwrap();
+    let body = sandbox.control().changes().await.expect("the change log");
     body["changes"]
         .as_array()
         .unwrap()
@@ -218,12 +217,7 @@ async fn chaos(dir: &Path, sink: Sink, target_changes: usize) {
         watcher = start_watcher(&sandbox, &store, &sink, &since);
     }
     // Traffic off; the last watcher reads what is left (everything is listable 1.5 s later).
-    reqwest::Client::new()
-        .put(format!("{}/traffic", sandbox.control_url()))
-        .json(&json!({"ratePerSecond": 0}))
-        .send()
-        .await
-        .unwrap();
+    sandbox.control().set_traffic(&TrafficConfig::default()).await.expect("traffic off");
     tokio::time::sleep(Duration::from_millis(50)).await;
     let record = recorded(&sandbox).await;
     let required: HashSet<&str> = record.iter().filter(|c| c.required).map(|c| c.id.as_str()).collect();

@@ -5,19 +5,13 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use npay_sandbox::{Sandbox, SandboxConfig};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_npay-order");
 
 async fn sandbox_with_orders(count: usize) -> Sandbox {
     let sandbox = Sandbox::start(SandboxConfig { seed: Some(5), ..SandboxConfig::default() }).await.unwrap();
-    let r = reqwest::Client::new()
-        .post(format!("{}/orders", sandbox.control_url()))
-        .json(&json!({"count": count}))
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success());
+    sandbox.control().paid_orders(count as u32).await.unwrap();
     sandbox
 }
 
@@ -126,14 +120,15 @@ fn the_sandbox_verb_prints_where_it_listens_and_generates_traffic() {
         }
     };
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let traffic: Value = runtime.block_on(async {
+    let traffic = runtime.block_on(async {
         tokio::time::sleep(Duration::from_millis(300)).await;
-        reqwest::get(format!("{url}/_sandbox/traffic")).await.unwrap().json().await.unwrap()
+        npay_sandbox::ControlClient::new(&url).unwrap().traffic().await
     });
     let _ = child.kill();
     let _ = child.wait();
-    assert_eq!(traffic["ratePerSecond"], 20.0);
-    assert!(traffic["actions"].as_u64().unwrap() >= 1, "{traffic}");
+    let traffic = traffic.expect("the binary's control API answers");
+    assert_eq!(traffic.config.rate_per_second, 20.0);
+    assert!(traffic.actions >= 1, "{traffic:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -5,7 +5,7 @@
 
 use std::process::{Command, Output};
 
-use npay_sandbox::{Sandbox, SandboxConfig};
+use npay_sandbox::{DeviationConfig, DeviationKind, Sandbox, SandboxConfig};
 use serde_json::{Value, json};
 
 fn doctor(args: &[&str], env: &[(&str, &str)]) -> Output {
@@ -19,17 +19,6 @@ fn doctor(args: &[&str], env: &[(&str, &str)]) -> Output {
 
 fn text(output: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
-}
-
-async fn control(sandbox: &Sandbox, method: reqwest::Method, path: &str, body: Value) -> Value {
-    let response = reqwest::Client::new()
-        .request(method, format!("{}/{path}", sandbox.control_url()))
-        .json(&body)
-        .send()
-        .await
-        .expect("control API");
-    assert!(response.status().is_success(), "{path}: {}", response.status());
-    response.json().await.expect("JSON")
 }
 
 #[test]
@@ -58,8 +47,7 @@ fn doctor_json_is_one_document_with_every_check() {
 #[tokio::test(flavor = "multi_thread")]
 async fn doctor_names_every_deviation_of_a_deviating_server_without_its_values() {
     let sandbox = Sandbox::start(SandboxConfig::default()).await.expect("sandbox");
-    let created = control(&sandbox, reqwest::Method::POST, "orders", json!({"count": 4, "status": "PAYED"})).await;
-    let ids = created["productOrderIds"].clone();
+    let ids = sandbox.control().paid_orders(4).await.expect("orders");
     // What the orders hold that must not be shown: the buyers' names and phones.
     let client = npay_order::Client::builder()
         .client_id(sandbox.client_id())
@@ -72,13 +60,8 @@ async fn doctor_names_every_deviation_of_a_deviating_server_without_its_values()
     let personal: Vec<String> =
         ["ordererName", "ordererTel"].iter().filter_map(|k| order[*k].as_str().map(str::to_owned)).collect();
     assert!(!personal.is_empty(), "{order}");
-    control(
-        &sandbox,
-        reqwest::Method::PUT,
-        "deviations",
-        json!({"rate": 0.3, "kinds": ["stringNumbers", "unknownFields", "wrongTypes"], "seed": 4}),
-    )
-    .await;
+    let kinds = vec![DeviationKind::StringNumbers, DeviationKind::UnknownFields, DeviationKind::WrongTypes];
+    sandbox.control().set_deviations(&DeviationConfig { rate: 0.3, kinds, seed: Some(4) }).await.expect("deviations");
     let base_url = sandbox.base_url().to_owned();
     let env = [
         ("NPAY_CLIENT_ID", sandbox.client_id().to_owned()),

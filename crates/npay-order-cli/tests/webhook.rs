@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 
 use npay_order::watch::event_id;
 use npay_sandbox::{Sandbox, SandboxConfig};
-use serde_json::{Value, json};
 
 mod common;
 
@@ -38,12 +37,7 @@ fn watch(sandbox: &Sandbox, url: &str, store: &std::path::Path) -> std::process:
 
 async fn sandbox_with_orders(count: usize) -> Sandbox {
     let sandbox = Sandbox::start(SandboxConfig { seed: Some(9), ..SandboxConfig::default() }).await.unwrap();
-    reqwest::Client::new()
-        .post(format!("{}/orders", sandbox.control_url()))
-        .json(&json!({"count": count}))
-        .send()
-        .await
-        .unwrap();
+    sandbox.control().paid_orders(count as u32).await.unwrap();
     sandbox
 }
 
@@ -63,8 +57,7 @@ async fn every_event_arrives_signed_once_verified_despite_a_receiver_failing_one
     let mut first = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
     assert_eq!(first.trim(), SECRET, "--print-secret prints the signing secret");
-    let changes: Value =
-        reqwest::get(format!("{}/changes", sandbox.control_url())).await.unwrap().json().await.unwrap();
+    let changes = sandbox.control().changes().await.unwrap();
     let expected: HashSet<String> = changes["changes"]
         .as_array()
         .unwrap()

@@ -161,9 +161,9 @@ async fn dispatch_of_a_mixed_csv_applies_the_good_rows_and_reports_every_bad_one
 
     // The good rows are dispatched, with their courier and tracking number; the others are not.
     let after = stats(&sandbox).await;
-    assert_eq!(count(&after, "mutationsApplied", "dispatchProductOrders"), 2);
+    assert_eq!(after.applied("dispatchProductOrders"), 2);
     assert_eq!(
-        count(&after, "requests", "dispatchProductOrders") - count(&before, "requests", "dispatchProductOrders"),
+        after.requests_of("dispatchProductOrders") - before.requests_of("dispatchProductOrders"),
         1,
         "seven sendable rows go in one request"
     );
@@ -185,8 +185,8 @@ async fn dispatch_of_a_mixed_csv_applies_the_good_rows_and_reports_every_bad_one
     assert_eq!(rows.len(), 2);
     assert!(rows.iter().all(|r| r[3] == "invalid"), "{rows:?}");
     let after = stats(&sandbox).await;
-    assert_eq!(count(&after, "requests", "dispatchProductOrders"), count(&before, "requests", "dispatchProductOrders"));
-    assert_eq!(count(&after, "requests", "issueToken"), count(&before, "requests", "issueToken"), "no call at all");
+    assert_eq!(after.requests_of("dispatchProductOrders"), before.requests_of("dispatchProductOrders"));
+    assert_eq!(after.requests_of("issueToken"), before.requests_of("issueToken"), "no call at all");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -205,7 +205,7 @@ async fn dispatch_of_a_large_csv_goes_30_rows_a_request_without_a_bar_on_a_pipe(
     let dry = ok(cli(&sandbox).args(["dispatch", "--dry-run", "--csv"]).arg(&file));
     let (_, rows) = result_rows(&dry.stdout);
     assert!(rows.len() == 70 && rows.iter().all(|r| r[3] == "valid"), "{rows:?}");
-    assert_eq!(count(&stats(&sandbox).await, "requests", "dispatchProductOrders"), 0);
+    assert_eq!(stats(&sandbox).await.requests_of("dispatchProductOrders"), 0);
 
     let output = ok(cli(&sandbox).args(["dispatch", "--json", "--csv"]).arg(&file));
     let lines = json_lines(&output);
@@ -219,8 +219,8 @@ async fn dispatch_of_a_large_csv_goes_30_rows_a_request_without_a_bar_on_a_pipe(
     let stderr = text(&output.stderr);
     assert!(!has_terminal_control(&stderr), "a progress bar on a pipe: {stderr:?}");
     let stats = stats(&sandbox).await;
-    assert_eq!(count(&stats, "requests", "dispatchProductOrders"), 3);
-    assert_eq!(count(&stats, "mutationsApplied", "dispatchProductOrders"), 70);
+    assert_eq!(stats.requests_of("dispatchProductOrders"), 3);
+    assert_eq!(stats.applied("dispatchProductOrders"), 70);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -235,7 +235,7 @@ async fn dispatch_from_flags_checks_before_sending() {
     assert_eq!(lines[0]["result"], "invalid");
     let message = lines[0]["message"].as_str().unwrap();
     assert!(message.contains("unknown courier code") && message.contains("missing tracking number"), "{message}");
-    assert_eq!(count(&stats(&sandbox).await, "requests", "dispatchProductOrders"), 0);
+    assert_eq!(stats(&sandbox).await.requests_of("dispatchProductOrders"), 0);
     let output = ok(cli(&sandbox).args(["dispatch", "--product-order-id", &ids[0]]).args([
         "--courier",
         "CJGLS",
@@ -313,7 +313,7 @@ async fn the_claim_verbs_and_delay_apply_every_single_item_write_of_the_spec() {
 
     let stats = stats(&sandbox).await;
     for operation in npay_order::OPERATIONS.iter().filter(|o| !o.read_only && o.path.contains("/{productOrderId}/")) {
-        assert!(count(&stats, "mutationsApplied", operation.id) >= 1, "{} was not applied: {stats}", operation.id);
+        assert!(stats.applied(operation.id) >= 1, "{} was not applied: {stats:?}", operation.id);
     }
     let orders = orders(&sandbox, &ids);
     assert_eq!(orders[&buyer_cancel]["productOrder"]["productOrderStatus"], "CANCELED");

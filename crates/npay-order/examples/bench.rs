@@ -13,15 +13,15 @@ use std::time::Instant;
 use futures::{StreamExt, TryStreamExt};
 use npay_order::ops::{ConfirmProductOrdersParams, ListLastChangedStatusesParams, QueryProductOrdersParams};
 use npay_order::{Client, Timestamp};
+use npay_sandbox::ControlClient;
 use serde_json::{Value, json};
 
 const CLIENT_ID: &str = "sandbox-client-id";
 const CLIENT_SECRET: &str = "$2a$04$sandboxsecretsandboxse";
 
-async fn control(http: &reqwest::Client, base: &str, method: reqwest::Method, path: &str, body: Value) -> Value {
-    let response =
-        http.request(method, format!("{base}/_sandbox/{path}")).json(&body).send().await.expect("control API");
-    response.error_for_status().expect("control status").json().await.unwrap_or(Value::Null)
+/// The sandbox's typed control client.
+fn control(base: &str) -> ControlClient {
+    ControlClient::new(base).expect("an http(s) base URL")
 }
 
 fn client(base: &str) -> Client {
@@ -43,28 +43,10 @@ fn memory_kib() -> (u64, u64) {
 }
 
 async fn prepare(base: &str) {
-    let http = reqwest::Client::new();
     let from = Timestamp::from_utc_in_kst(chrono::Utc::now() - chrono::Duration::minutes(1));
-    let query = control(
-        &http,
-        base,
-        reqwest::Method::POST,
-        "orders",
-        json!({"count": 300, "status": "PAYED", "productsPerOrder": 1}),
-    )
-    .await;
-    let confirm = control(
-        &http,
-        base,
-        reqwest::Method::POST,
-        "orders",
-        json!({"count": 30, "status": "PAYED", "productsPerOrder": 1}),
-    )
-    .await;
-    println!(
-        "{}",
-        json!({"from": from.to_string(), "queryIds": query["productOrderIds"], "confirmIds": confirm["productOrderIds"]})
-    );
+    let query = control(base).paid_orders(300).await.expect("orders to query");
+    let confirm = control(base).paid_orders(30).await.expect("orders to confirm");
+    println!("{}", json!({"from": from.to_string(), "queryIds": query, "confirmIds": confirm}));
 }
 
 /// Seconds for `count` calls of `call`, `in_flight` at a time.
@@ -127,8 +109,7 @@ async fn run(base: &str, data: &Value) {
 }
 
 async fn cold(base: &str) {
-    let http = reqwest::Client::new();
-    let before = control(&http, base, reqwest::Method::GET, "stats", Value::Null).await;
+    let before = control(base).stats().await.expect("stats");
     let client = client(base);
     let from = Timestamp::from_utc_in_kst(chrono::Utc::now());
     let calls = (0..1000).map(|_| {
@@ -140,26 +121,17 @@ async fn cold(base: &str) {
     for call in futures::future::join_all(calls).await {
         call.expect("task").expect("call");
     }
-    let after = control(&http, base, reqwest::Method::GET, "stats", Value::Null).await;
-    let issued =
-        after["requests"]["issueToken"].as_u64().unwrap_or(0) - before["requests"]["issueToken"].as_u64().unwrap_or(0);
+    let after = control(base).stats().await.expect("stats");
+    let issued = after.requests_of("issueToken") - before.requests_of("issueToken");
     println!("{}", json!({"tokenRequests": issued}));
 }
 
 async fn iterate(base: &str, count: usize) {
-    let http = reqwest::Client::new();
     let from = Timestamp::from_utc_in_kst(chrono::Utc::now() - chrono::Duration::minutes(1));
     let mut left = count;
     while left > 0 {
         let batch = left.min(10_000);
-        control(
-            &http,
-            base,
-            reqwest::Method::POST,
-            "orders",
-            json!({"count": batch, "status": "PAYED", "productsPerOrder": 1}),
-        )
-        .await;
+        control(base).paid_orders(batch as u32).await.expect("orders");
         left -= batch;
     }
     let client = client(base);

@@ -10,26 +10,18 @@ use futures::TryStreamExt;
 use npay_order::ops::*;
 use npay_order::types::DispatchProductOrder;
 use npay_order::{Client, Timestamp, enums};
-use npay_sandbox::{Sandbox, SandboxConfig};
-use serde_json::{Value, json};
+use npay_sandbox::{ControlClient, Sandbox, SandboxConfig};
 
 type Error = Box<dyn std::error::Error>;
 
 /// The sandbox's control API plays the buyer, the courier and the clock.
-struct Buyer<'a> {
-    sandbox: &'a Sandbox,
-    http: reqwest::Client,
+struct Buyer {
+    control: ControlClient,
 }
 
-impl Buyer<'_> {
-    async fn control(&self, path: &str, body: Value) -> Result<Value, Error> {
-        let url = format!("{}/{path}", self.sandbox.control_url());
-        let response = self.http.post(url).json(&body).send().await?.error_for_status()?;
-        Ok(response.json().await.unwrap_or(Value::Null))
-    }
-
+impl Buyer {
     async fn event(&self, product_order_id: &str, event: &str) -> Result<(), Error> {
-        self.control(&format!("product-orders/{product_order_id}/events/{event}"), json!({})).await?;
+        self.control.event(product_order_id, event).await?;
         println!("  · buyer/courier: {event} on {product_order_id}");
         Ok(())
     }
@@ -51,7 +43,7 @@ async fn status_of(client: &Client, id: &str) -> Result<String, Error> {
 async fn main() -> Result<(), Error> {
     let sandbox = Sandbox::start(SandboxConfig { seed: Some(2026), ..SandboxConfig::default() }).await?;
     println!("sandbox listening on {}", sandbox.base_url());
-    let buyer = Buyer { sandbox: &sandbox, http: reqwest::Client::new() };
+    let buyer = Buyer { control: sandbox.control() };
     let client = Client::builder()
         .client_id(sandbox.client_id())
         .client_secret(sandbox.client_secret())
@@ -60,8 +52,7 @@ async fn main() -> Result<(), Error> {
 
     println!("\n1. Three buyers pay for their orders.");
     let started = Timestamp::from_millis_kst(now().timestamp_millis() - 60_000).expect("time");
-    let created = buyer.control("orders", json!({"count": 3, "status": "PAYED", "productsPerOrder": 1})).await?;
-    let ids: Vec<String> = serde_json::from_value(created["productOrderIds"].clone())?;
+    let ids = buyer.control.paid_orders(3).await?;
 
     println!("\n2. The merchant pulls what changed since a minute ago.");
     let changes: Vec<_> = client

@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use npay_order::watch::{SqliteStore, Watcher, Webhook, WebhookSecret};
 use npay_order::{Client, Timestamp};
-use npay_sandbox::{Sandbox, SandboxConfig};
+use npay_sandbox::{ControlClient, Sandbox, SandboxConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// This process's peak resident set size in KiB (`VmHWM` of `/proc/self/status`; 0 elsewhere).
@@ -105,18 +105,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     };
     let since = Timestamp::from_utc_in_kst(chrono::Utc::now() - chrono::Duration::minutes(5));
-    let http = reqwest::Client::new();
+    let control = ControlClient::new(&base_url)?;
     let mut left = changes;
     while left > 0 {
         let count = left.min(10_000);
-        http.post(format!("{base_url}/_sandbox/orders"))
-            .json(&serde_json::json!({"count": count}))
-            .send()
-            .await?
-            .error_for_status()?;
+        control.paid_orders(count as u32).await?;
         left -= count;
     }
-    drop(http);
     let client = Client::builder().client_id(client_id).client_secret(client_secret).base_url(base_url).build()?;
     let dir = std::env::temp_dir().join(format!("npay-watch-throughput-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;

@@ -7,17 +7,15 @@ use std::time::Duration;
 
 use npay_order::NpayError;
 use npay_order::ops::ListProductOrderIdsParams;
-use support::{Env, requests};
+use support::Env;
 
 async fn read(client: &npay_order::Client, order: &str) -> Result<(), NpayError> {
     client.list_product_order_ids(ListProductOrderIdsParams::new(order)).await.map(|_| ())
 }
 
 async fn an_order(env: &Env) -> String {
-    let created = env
-        .control("POST", "orders", Some(serde_json::json!({"count": 1, "status": "PAYED", "productsPerOrder": 1})))
-        .await;
-    created["orderIds"][0].as_str().unwrap().to_owned()
+    let created = env.control_api().create_orders(&Default::default()).await.expect("an order is created");
+    created.order_ids[0].clone()
 }
 
 #[tokio::test]
@@ -29,9 +27,9 @@ async fn a_client_reuses_one_token_for_every_call() {
         read(&client, &order).await.unwrap();
     }
     let stats = env.stats().await;
-    assert_eq!(stats["tokensIssued"], 1);
-    assert_eq!(requests(&stats, "issueToken"), 1);
-    assert_eq!(requests(&stats, "listProductOrderIds"), 5);
+    assert_eq!(stats.tokens_issued, 1);
+    assert_eq!(stats.requests_of("issueToken"), 1);
+    assert_eq!(stats.requests_of("listProductOrderIds"), 5);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -48,8 +46,8 @@ async fn a_thousand_concurrent_cold_calls_issue_exactly_one_token() {
         result.unwrap().unwrap();
     }
     let stats = env.stats().await;
-    assert_eq!(requests(&stats, "issueToken"), 1, "{stats}");
-    assert_eq!(requests(&stats, "listProductOrderIds"), 1000);
+    assert_eq!(stats.requests_of("issueToken"), 1, "{stats:?}");
+    assert_eq!(stats.requests_of("listProductOrderIds"), 1000);
 }
 
 #[tokio::test]
@@ -62,9 +60,9 @@ async fn an_expired_token_is_reissued_once_and_the_call_succeeds() {
     env.advance_clock(3 * 3600 + 60).await;
     read(&client, &order).await.unwrap();
     let stats = env.stats().await;
-    assert_eq!(stats["tokensIssued"], 2, "{stats}");
+    assert_eq!(stats.tokens_issued, 2, "{stats:?}");
     // First call, the refused one, and its retry.
-    assert_eq!(requests(&stats, "listProductOrderIds"), 3);
+    assert_eq!(stats.requests_of("listProductOrderIds"), 3);
 }
 
 #[tokio::test]
@@ -85,7 +83,7 @@ async fn an_unknown_client_id_is_refused_and_not_retried_into_a_token_storm() {
     let env = Env::start().await;
     let client = env.builder().client_id("nobody").build().unwrap();
     assert!(matches!(read(&client, "1").await.unwrap_err(), NpayError::Authentication(_)));
-    assert_eq!(requests(&env.stats().await, "issueToken"), 1);
+    assert_eq!(env.stats().await.requests_of("issueToken"), 1);
 }
 
 #[tokio::test]

@@ -6,7 +6,7 @@ mod support;
 use npay_order::ops::{ConfirmProductOrdersParams, DispatchProductOrdersParams};
 use npay_order::types::DispatchProductOrder;
 use npay_order::{Timestamp, enums};
-use support::{Env, applied, requests};
+use support::Env;
 
 #[tokio::test]
 async fn confirming_seventy_orders_takes_three_requests_and_one_merged_result() {
@@ -17,8 +17,8 @@ async fn confirming_seventy_orders_takes_three_requests_and_one_merged_result() 
     assert_eq!(result.success_product_order_infos.len(), 70);
     assert!(result.fail_product_order_infos.is_empty());
     let stats = env.stats().await;
-    assert_eq!(requests(&stats, "confirmProductOrders"), 3);
-    assert_eq!(applied(&stats, "confirmProductOrders"), 70);
+    assert_eq!(stats.requests_of("confirmProductOrders"), 3);
+    assert_eq!(stats.applied("confirmProductOrders"), 70);
 }
 
 #[tokio::test]
@@ -44,5 +44,5 @@ async fn dispatching_forty_orders_reports_per_item_failures_in_one_result() {
     assert_eq!(result.success_product_order_ids.len(), 39);
     assert_eq!(result.fail_product_order_infos.len(), 1);
     assert_eq!(result.fail_product_order_infos[0].product_order_id, ids[39]);
-    assert_eq!(requests(&env.stats().await, "dispatchProductOrders"), 2);
+    assert_eq!(env.stats().await.requests_of("dispatchProductOrders"), 2);
 }

@@ -15,6 +15,7 @@ use npay_order::enums::SearchRangeType;
 use npay_order::ops::{ListLastChangedStatusesParams, QueryProductOrdersParams, SearchProductOrdersParams};
 use npay_order::{Client, DeviationKind, NpayError, Timestamp};
 use npay_sandbox::DeviationKind as Perturbation;
+use npay_sandbox::control_api::{AbsentFields, DeviationConfig};
 use serde_json::{Value, json};
 use support::Env;
 
@@ -36,7 +37,8 @@ async fn sandbox_with_orders() -> Option<(Env, Vec<String>)> {
 }
 
 async fn deviate(env: &Env, rate: f64, kinds: &[Perturbation], seed: u64) {
-    env.control("PUT", "deviations", Some(json!({"rate": rate, "kinds": kinds, "seed": seed}))).await;
+    let config = DeviationConfig { rate, kinds: kinds.to_vec(), seed: Some(seed) };
+    env.control_api().set_deviations(&config).await.expect("deviations are set");
 }
 
 /// What the log of a block of work said, at every level.
@@ -315,8 +317,8 @@ async fn intake_views(client: &Client, ids: &[String]) -> Vec<Value> {
 async fn absent_fields_sent_as_null_read_exactly_as_when_left_out() {
     let Some((env, ids)) = sandbox_with_orders().await else { return };
     let omitted = intake_views(&env.client(), &ids).await;
-    let set = env.control("PUT", "absent-fields", Some(json!({"as": "null"}))).await;
-    assert_eq!(set["as"], "null");
+    let set = env.control_api().set_absent_fields(AbsentFields::Null).await.expect("absent-fields is set");
+    assert_eq!(set, AbsentFields::Null);
     let client = env.tolerant_client();
     let nulls = intake_views(&client, &ids).await;
     for (n, (with_nulls, left_out)) in nulls.iter().zip(&omitted).enumerate() {

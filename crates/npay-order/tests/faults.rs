@@ -18,8 +18,8 @@ use npay_order::ops::{
     QueryProductOrdersParams, RequestCancelParams,
 };
 use npay_order::types::DispatchProductOrder;
-use serde_json::json;
-use support::{Env, applied};
+use npay_sandbox::control_api::Faults;
+use support::Env;
 
 /// How many calls the soak makes: `NPAY_SOAK_CALLS` (the long form: 10000), 400 by default.
 fn soak_calls() -> usize {
@@ -32,10 +32,8 @@ async fn under_faults_reads_succeed_and_every_mutation_is_accounted_for() {
     let orders = soak_calls() / 4;
     let ids = env.paid_orders(orders).await;
     let reset_rate = if env.sandbox.is_embedded() { 0.02 } else { 0.0 };
-    env.faults(
-        json!({"serverErrorRate": 0.10, "rateLimitRate": 0.05, "resetRate": reset_rate, "latencyMs": 0, "seed": 42}),
-    )
-    .await;
+    env.faults(Faults { server_error_rate: 0.10, rate_limit_rate: 0.05, reset_rate, latency_ms: 0, seed: Some(42) })
+        .await;
     let client = env.builder().max_retries(8).max_retry_delay(std::time::Duration::from_secs(2)).build().unwrap();
     let now = npay_order::Timestamp::from_utc_in_kst(chrono::Utc::now());
 
@@ -97,8 +95,7 @@ async fn under_faults_reads_succeed_and_every_mutation_is_accounted_for() {
             }
         }
     }
-    env.faults(json!({"serverErrorRate": 0.0, "rateLimitRate": 0.0, "resetRate": 0.0, "latencyMs": 0, "seed": 1}))
-        .await;
+    env.faults(Faults::default()).await;
 
     let state = client.query_product_orders(QueryProductOrdersParams::new(ids.clone())).await.unwrap().into_data();
     let status = |id: &str| {
@@ -164,10 +161,10 @@ async fn under_faults_reads_succeed_and_every_mutation_is_accounted_for() {
     });
     let cancel_maybe = unsettled_applied("cancel", &|id| status(id).unwrap().1.as_deref() == Some("CANCELED"));
     let return_maybe = unsettled_applied("return", &|id| claim(id).as_deref() == Some("RETURN_DONE"));
-    assert_eq!(applied(&stats, "confirmProductOrders") as usize, confirmed.len() + confirm_maybe, "{stats}");
-    assert_eq!(applied(&stats, "dispatchProductOrders") as usize, dispatched.len() + dispatch_maybe, "{stats}");
-    assert_eq!(applied(&stats, "requestCancel") as usize, canceled.len() + cancel_maybe, "{stats}");
-    assert_eq!(applied(&stats, "approveReturn") as usize, returned.len() + return_maybe, "{stats}");
+    assert_eq!(stats.applied("confirmProductOrders") as usize, confirmed.len() + confirm_maybe, "{stats:?}");
+    assert_eq!(stats.applied("dispatchProductOrders") as usize, dispatched.len() + dispatch_maybe, "{stats:?}");
+    assert_eq!(stats.applied("requestCancel") as usize, canceled.len() + cancel_maybe, "{stats:?}");
+    assert_eq!(stats.applied("approveReturn") as usize, returned.len() + return_maybe, "{stats:?}");
     assert!(
         !canceled.is_empty() && !returned.is_empty(),
         "the mix reaches the claims: {} canceled, {} returned",
@@ -183,7 +180,7 @@ async fn under_faults_reads_succeed_and_every_mutation_is_accounted_for() {
         canceled.len(),
         returned.len(),
         maybe.len(),
-        stats["requests"].as_object().map_or(0, |r| r.values().filter_map(|v| v.as_u64()).sum::<u64>())
+        stats.total_requests()
     );
 }
 
@@ -191,11 +188,11 @@ async fn under_faults_reads_succeed_and_every_mutation_is_accounted_for() {
 async fn a_rate_limited_mutation_is_retried_and_applied_once() {
     let env = Env::start().await;
     let ids = env.paid_orders(1).await;
-    env.faults(json!({"serverErrorRate": 0.0, "rateLimitRate": 0.5, "resetRate": 0.0, "latencyMs": 0, "seed": 3}))
+    env.faults(Faults { server_error_rate: 0.0, rate_limit_rate: 0.5, reset_rate: 0.0, latency_ms: 0, seed: Some(3) })
         .await;
     let client = env.builder().max_retries(10).build().unwrap();
     let result = client.confirm_product_orders(ConfirmProductOrdersParams::new(ids.clone())).await.unwrap();
     assert_eq!(result.success_product_order_infos.len(), 1);
     let stats = env.stats().await;
-    assert_eq!(applied(&stats, "confirmProductOrders"), 1);
+    assert_eq!(stats.applied("confirmProductOrders"), 1);
 }

@@ -8,7 +8,8 @@ use std::collections::HashSet;
 use futures::TryStreamExt;
 use npay_order::Timestamp;
 use npay_order::ops::{ListLastChangedStatusesParams, QueryProductOrdersParams, SearchProductOrdersParams};
-use support::{Env, requests};
+use npay_sandbox::control_api::Faults;
+use support::Env;
 
 fn an_hour_ago() -> Timestamp {
     Timestamp::from_utc_in_kst(chrono::Utc::now() - chrono::Duration::hours(1))
@@ -24,7 +25,7 @@ async fn changes_sharing_one_timestamp_are_paged_without_loss_or_repeat() {
     let seen: Vec<&String> = changes.iter().map(|c| &c.product_order_id).collect();
     assert_eq!(seen.len(), 500, "every change once");
     assert_eq!(seen.iter().copied().cloned().collect::<HashSet<_>>(), ids);
-    assert!(requests(&env.stats().await, "listLastChangedStatuses") >= 5, "limitCount 100 needs five pages");
+    assert!(env.stats().await.requests_of("listLastChangedStatuses") >= 5, "limitCount 100 needs five pages");
 }
 
 #[tokio::test]
@@ -40,7 +41,7 @@ async fn a_range_longer_than_a_day_is_walked_window_by_window() {
     let seen: HashSet<String> = changes.iter().map(|c| c.product_order_id.clone()).collect();
     assert_eq!(changes.len(), 7);
     assert_eq!(seen, first.union(&later).cloned().collect());
-    assert!(requests(&env.stats().await, "listLastChangedStatuses") >= 3, "50 h need three windows");
+    assert!(env.stats().await.requests_of("listLastChangedStatuses") >= 3, "50 h need three windows");
 }
 
 #[tokio::test]
@@ -52,10 +53,7 @@ async fn an_open_ended_walk_ends_even_when_every_call_is_slow() {
     env.paid_orders(3).await;
     env.advance_clock(30 * 3600).await;
     env.paid_orders(2).await;
-    env.faults(
-        serde_json::json!({"serverErrorRate": 0.0, "rateLimitRate": 0.0, "resetRate": 0.0, "latencyMs": 5, "seed": 1}),
-    )
-    .await;
+    env.faults(Faults { latency_ms: 5, ..Faults::default() }).await;
     let client = env.client();
     let walk = async {
         let changes: Vec<_> = client
@@ -74,8 +72,11 @@ async fn an_open_ended_walk_ends_even_when_every_call_is_slow() {
         tokio::time::timeout(std::time::Duration::from_secs(20), walk).await.expect("both walks end");
     assert_eq!((changes, found), (5, 5));
     let stats = env.stats().await;
-    assert!(requests(&stats, "listLastChangedStatuses") <= 8, "pages and windows, not a chase of the clock: {stats}");
-    assert!(requests(&stats, "searchProductOrders") <= 8, "{stats}");
+    assert!(
+        stats.requests_of("listLastChangedStatuses") <= 8,
+        "pages and windows, not a chase of the clock: {stats:?}"
+    );
+    assert!(stats.requests_of("searchProductOrders") <= 8, "{stats:?}");
 }
 
 #[tokio::test]
@@ -97,5 +98,5 @@ async fn more_than_three_hundred_ids_are_queried_in_chunks_and_merged() {
     let client = env.client();
     let details = client.query_product_orders(QueryProductOrdersParams::new(ids.clone())).await.unwrap();
     assert_eq!(details.len(), 650);
-    assert_eq!(requests(&env.stats().await, "queryProductOrders"), 3);
+    assert_eq!(env.stats().await.requests_of("queryProductOrders"), 3);
 }

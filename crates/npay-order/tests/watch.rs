@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use npay_order::watch::{Event, EventFilter, EventStatus, SqliteStore, WatchStore, Watcher, event_id};
 use npay_order::{Client, Timestamp};
+use npay_sandbox::control_api::{CreateOrders, InitialStatus, VisibilityConfig};
 use npay_sandbox::{Sandbox, SandboxConfig};
-use serde_json::{Value, json};
+use serde_json::json;
 
 async fn sandbox() -> (Sandbox, Client) {
     let sandbox = Sandbox::start(SandboxConfig { seed: Some(11), ..SandboxConfig::default() }).await.expect("sandbox");
@@ -21,23 +22,9 @@ async fn sandbox() -> (Sandbox, Client) {
     (sandbox, client)
 }
 
-async fn control(sandbox: &Sandbox, method: &str, path: &str, body: Value) -> Value {
-    let http = reqwest::Client::new();
-    let url = format!("{}/{path}", sandbox.control_url());
-    let request = match method {
-        "GET" => http.get(url),
-        "PUT" => http.put(url).json(&body),
-        _ if body.is_null() => http.post(url),
-        _ => http.post(url).json(&body),
-    };
-    let response = request.send().await.expect("control API");
-    assert!(response.status().is_success(), "{path}: {}", response.status());
-    response.json().await.expect("JSON")
-}
-
 /// The event id of every change the sandbox recorded, and of the latest one per product order.
 async fn recorded(sandbox: &Sandbox, account: &str) -> (Vec<String>, HashSet<String>) {
-    let changes = control(sandbox, "GET", "changes", Value::Null).await;
+    let changes = sandbox.control().changes().await.expect("the change log");
     let mut all = Vec::new();
     let mut latest = HashSet::new();
     for change in changes["changes"].as_array().expect("changes") {
@@ -102,7 +89,11 @@ fn ids(events: &[Event]) -> HashSet<String> {
 async fn every_change_is_handed_over_once_with_details_even_when_hundreds_share_a_millisecond() {
     let (sandbox, client) = sandbox().await;
     // 700 product orders stamped with one millisecond: pages of 100 all start inside it.
-    control(&sandbox, "POST", "orders", json!({"count": 350, "productsPerOrder": 2})).await;
+    sandbox
+        .control()
+        .create_orders(&CreateOrders { count: 350, products_per_order: 2, ..Default::default() })
+        .await
+        .unwrap();
     let watcher = watcher(&client, SqliteStore::in_memory().unwrap()).page_size(100).build().unwrap();
     let events = run_until(&watcher, |seen| seen.len() >= 700).await;
     let (all, latest) = recorded(&sandbox, client.config().client_id.as_str()).await;
@@ -120,16 +111,15 @@ async fn every_change_is_handed_over_once_with_details_even_when_hundreds_share_
 #[tokio::test]
 async fn later_changes_of_one_product_order_are_new_events_handed_over_in_order() {
     let (sandbox, client) = sandbox().await;
-    let created = control(&sandbox, "POST", "orders", json!({"count": 3, "status": "PAYMENT_WAITING"})).await;
-    let ids_created: Vec<String> =
-        created["productOrderIds"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect();
+    let waiting = CreateOrders { count: 3, status: InitialStatus::PaymentWaiting, ..Default::default() };
+    let ids_created = sandbox.control().create_orders(&waiting).await.unwrap().product_order_ids;
     let watcher = watcher(&client, SqliteStore::in_memory().unwrap()).build().unwrap();
     let first = run_until(&watcher, |seen| seen.len() >= 3).await;
     assert!(first.iter().all(|e| e.last_changed_type == "PAY_WAITING"));
     for id in &ids_created {
-        control(&sandbox, "POST", &format!("product-orders/{id}/events/pay"), Value::Null).await;
+        sandbox.control().event(id, "pay").await.unwrap();
         tokio::time::sleep(Duration::from_millis(5)).await;
-        control(&sandbox, "POST", &format!("product-orders/{id}/events/request-cancel"), Value::Null).await;
+        sandbox.control().event(id, "request-cancel").await.unwrap();
     }
     let store = watcher.store().clone();
     // A second watcher over the same store: the cursor and the done events carry over.
@@ -159,11 +149,12 @@ async fn changes_listable_only_late_are_caught_by_the_overlap() {
     let (sandbox, client) = sandbox().await;
     // Every change becomes listable up to 1.5 s after its lastChangedDate; the settle lag is
     // 100 ms, so only the 3 s overlap catches them.
-    control(&sandbox, "PUT", "visibility", json!({"lateRate": 1.0, "maxDelayMs": 1500, "seed": 3})).await;
+    let late = VisibilityConfig { late_rate: 1.0, max_delay_ms: 1500, seed: 3 };
+    sandbox.control().set_visibility(&late).await.unwrap();
     let watcher = watcher(&client, SqliteStore::in_memory().unwrap()).build().unwrap();
     let feed = async {
         for _ in 0..20 {
-            control(&sandbox, "POST", "orders", json!({"count": 5})).await;
+            sandbox.control().paid_orders(5).await.unwrap();
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     };
@@ -177,9 +168,9 @@ async fn changes_listable_only_late_are_caught_by_the_overlap() {
 #[tokio::test]
 async fn a_clock_jump_of_30_hours_is_read_in_windows_of_at_most_24_hours() {
     let (sandbox, client) = sandbox().await;
-    control(&sandbox, "POST", "orders", json!({"count": 2})).await;
-    control(&sandbox, "POST", "clock", json!({"advanceSeconds": 30 * 3600})).await;
-    control(&sandbox, "POST", "orders", json!({"count": 2})).await;
+    sandbox.control().paid_orders(2).await.unwrap();
+    sandbox.control().advance_clock(30.0 * 3600.0).await.unwrap();
+    sandbox.control().paid_orders(2).await.unwrap();
     let watcher = watcher(&client, SqliteStore::in_memory().unwrap()).build().unwrap();
     let events = run_until(&watcher, |seen| seen.len() >= 4).await;
     let (_, latest) = recorded(&sandbox, &client.config().client_id).await;
@@ -191,8 +182,8 @@ async fn a_clock_jump_of_30_hours_is_read_in_windows_of_at_most_24_hours() {
 #[tokio::test]
 async fn a_failing_handler_is_retried_then_parked_and_resend_queues_it_again() {
     let (sandbox, client) = sandbox().await;
-    let created = control(&sandbox, "POST", "orders", json!({"count": 2})).await;
-    let bad = created["productOrderIds"][0].as_str().unwrap().to_owned();
+    let created = sandbox.control().paid_orders(2).await.unwrap();
+    let bad = created[0].clone();
     let watcher = watcher(&client, SqliteStore::in_memory().unwrap())
         .max_attempts(3)
         .retry_delays(Duration::from_millis(10), Duration::from_millis(20))
@@ -249,8 +240,12 @@ async fn a_file_store_keeps_cursor_and_events_across_watchers_and_filters_by_typ
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("store.sqlite");
     let _ = std::fs::remove_file(&path);
-    control(&sandbox, "POST", "orders", json!({"count": 4})).await;
-    control(&sandbox, "POST", "orders", json!({"count": 3, "status": "PAYMENT_WAITING"})).await;
+    sandbox.control().paid_orders(4).await.unwrap();
+    sandbox
+        .control()
+        .create_orders(&CreateOrders { count: 3, status: InitialStatus::PaymentWaiting, ..Default::default() })
+        .await
+        .unwrap();
     let first = watcher(&client, SqliteStore::open(&path).unwrap()).events(["PAYED"]).build().unwrap();
     let summary = loop {
         let summary = first.poll().await.unwrap();
@@ -341,7 +336,11 @@ async fn a_more_that_does_not_advance_stops_the_watcher_loudly() {
 #[tokio::test]
 async fn a_subscription_hands_over_every_change_once_when_each_is_acknowledged() {
     let (sandbox, client) = sandbox().await;
-    control(&sandbox, "POST", "orders", json!({"count": 60, "productsPerOrder": 2})).await;
+    sandbox
+        .control()
+        .create_orders(&CreateOrders { count: 60, products_per_order: 2, ..Default::default() })
+        .await
+        .unwrap();
     let store = Arc::new(SqliteStore::in_memory().unwrap());
     let subscription =
         watcher(&client, SqliteStore::in_memory().unwrap()).shared_store(store.clone()).build().unwrap().subscribe();
@@ -370,7 +369,7 @@ async fn a_subscription_hands_over_every_change_once_when_each_is_acknowledged()
 #[tokio::test]
 async fn a_refused_or_unanswered_event_comes_back_with_the_same_id_and_a_higher_attempt() {
     let (sandbox, client) = sandbox().await;
-    control(&sandbox, "POST", "orders", json!({"count": 1, "productsPerOrder": 1})).await;
+    sandbox.control().create_orders(&CreateOrders { count: 1, ..Default::default() }).await.unwrap();
     let subscription = watcher(&client, SqliteStore::in_memory().unwrap())
         .retry_delays(Duration::from_millis(10), Duration::from_millis(20))
         .build()
@@ -395,7 +394,7 @@ async fn a_refused_or_unanswered_event_comes_back_with_the_same_id_and_a_higher_
 #[tokio::test]
 async fn stopping_a_subscription_while_an_event_is_out_lets_it_be_acknowledged() {
     let (sandbox, client) = sandbox().await;
-    control(&sandbox, "POST", "orders", json!({"count": 3, "productsPerOrder": 1})).await;
+    sandbox.control().create_orders(&CreateOrders { count: 3, ..Default::default() }).await.unwrap();
     let store = Arc::new(SqliteStore::in_memory().unwrap());
     let subscription =
         watcher(&client, SqliteStore::in_memory().unwrap()).shared_store(store.clone()).build().unwrap().subscribe();
@@ -431,7 +430,7 @@ async fn failing_receiver() -> String {
 async fn a_webhook_failing_past_its_disable_threshold_stops_the_watcher_like_a_410_with_events_pending() {
     use npay_order::watch::{EndpointGone, WatchError, Webhook, WebhookSecret};
     let (sandbox, client) = sandbox().await;
-    control(&sandbox, "POST", "orders", json!({"count": 3, "productsPerOrder": 1})).await;
+    sandbox.control().create_orders(&CreateOrders { count: 3, ..Default::default() }).await.unwrap();
     let webhook = Webhook::new(failing_receiver().await, vec![WebhookSecret::generate()], Duration::from_secs(5))
         .unwrap()
         .disable_after(Duration::from_millis(500));

@@ -7,28 +7,8 @@
 //! deviation of another kind, which `PUT _sandbox/deviations` covers).
 
 use npay_order_api::shape::{Kind, Shape};
-use serde::{Deserialize, Serialize};
+pub use npay_sandbox_control::{AbsentFields, AbsentFieldsConfig};
 use serde_json::Value;
-
-/// How an answer carries an optional field it has no value for.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum AbsentFields {
-    /// Left out of the object.
-    #[default]
-    Omitted,
-    /// Present, with the value `null`.
-    Null,
-}
-
-/// The setting as the control API shows and takes it: `{"as": "omitted" | "null"}`.
-#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AbsentFieldsConfig {
-    /// How absent optional fields are sent.
-    #[serde(rename = "as")]
-    pub mode: AbsentFields,
-}
 
 /// `body` (the successful answer of `operation_id`) with every absent optional field the spec
 /// declares set to `null`, at any depth; unchanged if the spec gives no shape or it is not JSON.

@@ -19,6 +19,8 @@
 use http::{Method, StatusCode};
 use serde_json::{Map, Value, json};
 
+use npay_sandbox_control::wire::{App, Apps};
+
 use crate::control::{number_in, seed_field};
 use crate::hub::Hub;
 use crate::input::{Invalid, json_object};
@@ -57,12 +59,12 @@ pub fn control(hub: &Hub, method: &Method, path: &str, body: &[u8], trace: &str)
 }
 
 fn list(hub: &Hub) -> Reply {
-    let apps: Vec<Value> = hub
+    let apps: Vec<App> = hub
         .all()
         .iter()
-        .map(|a| json!({ "clientId": a.client_id, "clientSecret": a.client_secret, "index": a.index }))
+        .map(|a| App { client_id: a.client_id.clone(), client_secret: a.client_secret.clone(), index: Some(a.index) })
         .collect();
-    Reply::json(StatusCode::OK, &json!({ "apps": apps }))
+    Reply::json(StatusCode::OK, &Apps { apps })
 }
 
 fn add(hub: &Hub, primary: &Shared, body: &[u8], trace: &str) -> Result<Reply, Reply> {
@@ -111,17 +113,17 @@ fn add(hub: &Hub, primary: &Shared, body: &[u8], trace: &str) -> Result<Reply, R
         },
         count,
     );
-    let apps: Vec<Value> = added
+    let apps: Vec<App> = added
         .iter()
         .map(|app| {
             if let Some((rate_per_second, seed)) = traffic {
                 let seed = seed.wrapping_add(app.index as u64);
                 app.set_traffic(crate::traffic::TrafficConfig { rate_per_second, seed });
             }
-            json!({ "clientId": app.client_id, "clientSecret": app.client_secret })
+            App { client_id: app.client_id.clone(), client_secret: app.client_secret.clone(), index: None }
         })
         .collect();
-    Ok(Reply::json(StatusCode::OK, &json!({ "apps": apps })))
+    Ok(Reply::json(StatusCode::OK, &Apps { apps }))
 }
 
 /// A canonical cost-4 bcrypt salt for the `index`-th application: 21 characters from a

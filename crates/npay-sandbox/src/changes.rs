@@ -8,31 +8,13 @@
 //! Late visibility (`PUT _sandbox/visibility`) emulates a change index filled asynchronously: a
 //! share of changes can only be listed some time after their `lastChangedDate`.
 
+pub use npay_sandbox_control::VisibilityConfig;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
 use crate::enums::{ClaimStatus, LastChangedType, ProductOrderStatus};
 use crate::time::{Millis, Ts};
-
-/// How late changes become visible.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct VisibilityConfig {
-    /// Share of changes that are late, 0..=1.
-    pub late_rate: f64,
-    /// A late change becomes listable a uniformly drawn 1..=`max_delay_ms` ms after its
-    /// `lastChangedDate`.
-    pub max_delay_ms: i64,
-    /// Seed of the draws.
-    pub seed: u64,
-}
-
-impl Default for VisibilityConfig {
-    fn default() -> Self {
-        VisibilityConfig { late_rate: 0.0, max_delay_ms: 0, seed: 0 }
-    }
-}
 
 /// The draws of late visibility.
 pub struct Visibility {

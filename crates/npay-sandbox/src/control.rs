@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 use crate::absent::{AbsentFields, AbsentFieldsConfig};
 use crate::deviate::{DeviationConfig, DeviationState};
 use crate::enums::{ClaimReason, ClaimType, DeliveryMethod};
-use crate::faults::{FaultConfig, FaultState};
+use crate::faults::{FaultState, Faults};
 use crate::input::{Fields, Invalid, json_object};
 use crate::reply::Reply;
 use crate::router::Op;
@@ -16,12 +16,7 @@ use crate::state::{Shared, lock};
 use crate::store::{Actor, Shipment};
 use crate::time::{kst_date, kst_string};
 
-use crate::events::EVENTS;
-
-/// The names of [`EVENTS`].
-fn event_names() -> Vec<&'static str> {
-    EVENTS.iter().map(|(name, _)| *name).collect()
-}
+use npay_sandbox_control::{Clock, CreatedOrders, EVENTS, EventOutcome, Info, Stats, TrafficState, event_names};
 
 /// Handles one control request; `path` is relative to `/_sandbox/`.
 pub fn handle(shared: &Shared, method: &Method, path: &str, body: &[u8], trace: &str) -> Reply {
@@ -56,16 +51,14 @@ pub fn handle(shared: &Shared, method: &Method, path: &str, body: &[u8], trace: 
             Reply::json(StatusCode::OK, &json!({ "reset": true }))
         }),
         ["info"] => expect(Method::GET).map(|_| {
-            Reply::json(
-                StatusCode::OK,
-                &json!({
-                    "clientId": shared.client_id,
-                    "seed": shared.seed,
-                    "now": kst_string(shared.now()),
-                    "rateLimitRps": shared.rate_limit,
-                    "events": event_names(),
-                }),
-            )
+            let info = Info {
+                client_id: shared.client_id.clone(),
+                seed: shared.seed,
+                now: kst_string(shared.now()),
+                rate_limit_rps: shared.rate_limit,
+                events: event_names().into_iter().map(str::to_owned).collect(),
+            };
+            Reply::json(StatusCode::OK, &info)
         }),
         _ => Err(Reply::error(
             StatusCode::NOT_FOUND,
@@ -108,7 +101,7 @@ fn create_orders(shared: &Shared, body: &[u8], trace: &str) -> Result<Reply, Rep
     let now = shared.now();
     let (order_ids, po_ids) = store.create_orders(now, count, paid, per);
     drop(store);
-    Ok(Reply::json(StatusCode::OK, &json!({ "orderIds": order_ids, "productOrderIds": po_ids })))
+    Ok(Reply::json(StatusCode::OK, &CreatedOrders { order_ids, product_order_ids: po_ids }))
 }
 
 fn event_handler(shared: &Shared, id: &str, event: &str, body: &[u8], trace: &str) -> Result<Reply, Reply> {
@@ -176,29 +169,26 @@ fn event_handler(shared: &Shared, id: &str, event: &str, body: &[u8], trace: &st
         return Err(Reply::error(StatusCode::CONFLICT, e.code, &msg, trace, now));
     }
     let po = &store.pos[idx];
-    let mut out = json!({
-        "productOrderId": po.id,
-        "event": event,
-        "productOrderStatus": po.status.as_str(),
-        "affectedProductOrderIds": affected.iter().map(|&i| store.pos[i].id.clone()).collect::<Vec<_>>(),
-    });
-    if let Some(c) = po.shown_claim() {
-        out["claimType"] = json!(c.claim_type.as_str());
-        out["claimStatus"] = json!(c.status.as_str());
-    }
-    Ok(Reply::json(StatusCode::OK, &out))
+    let claim = po.shown_claim();
+    let outcome = EventOutcome {
+        product_order_id: po.id.clone(),
+        event: event.to_owned(),
+        product_order_status: po.status.as_str().to_owned(),
+        affected_product_order_ids: affected.iter().map(|&i| store.pos[i].id.clone()).collect(),
+        claim_type: claim.map(|c| c.claim_type.as_str().to_owned()),
+        claim_status: claim.map(|c| c.status.as_str().to_owned()),
+    };
+    Ok(Reply::json(StatusCode::OK, &outcome))
 }
 
 fn clock_reply(shared: &Shared) -> Reply {
     let now = shared.now();
-    Reply::json(
-        StatusCode::OK,
-        &json!({
-            "now": kst_string(now),
-            "today": kst_date(now).format("%Y-%m-%d").to_string(),
-            "offsetSeconds": shared.clock.offset_ms() as f64 / 1000.0,
-        }),
-    )
+    let clock = Clock {
+        now: kst_string(now),
+        today: kst_date(now).format("%Y-%m-%d").to_string(),
+        offset_seconds: shared.clock.offset_ms() as f64 / 1000.0,
+    };
+    Reply::json(StatusCode::OK, &clock)
 }
 
 fn advance_clock(shared: &Shared, body: &[u8], trace: &str) -> Result<Reply, Reply> {
@@ -228,7 +218,7 @@ fn advance_clock(shared: &Shared, body: &[u8], trace: &str) -> Result<Reply, Rep
     Ok(clock_reply(shared))
 }
 
-fn faults_reply(c: &FaultConfig) -> Reply {
+fn faults_reply(c: &Faults) -> Reply {
     Reply::json(StatusCode::OK, c)
 }
 
@@ -270,7 +260,7 @@ fn put_faults(shared: &Shared, body: &[u8], trace: &str) -> Result<Reply, Reply>
     if !inv.is_empty() {
         return Err(Reply::invalid(&inv, trace, shared.now()));
     }
-    let config = FaultConfig { server_error_rate, rate_limit_rate, reset_rate, latency_ms, seed };
+    let config = Faults { server_error_rate, rate_limit_rate, reset_rate, latency_ms, seed: Some(seed) };
     let active = config.is_active();
     let reply = faults_reply(&config);
     *lock(&shared.faults) = FaultState::new(config);
@@ -320,29 +310,21 @@ fn put_deviations(shared: &Shared, body: &[u8], trace: &str) -> Result<Reply, Re
 }
 
 fn stats(shared: &Shared) -> Reply {
-    let mut requests = Map::new();
-    let mut mutations = Map::new();
+    let mut stats = Stats { tokens_issued: shared.stats.tokens_issued.load(Ordering::Relaxed), ..Stats::default() };
     for op in Op::ALL {
-        requests.insert(op.id().to_string(), json!(shared.stats.requests[op.index()].load(Ordering::Relaxed)));
+        stats.requests.insert(op.id().to_string(), shared.stats.requests[op.index()].load(Ordering::Relaxed));
         if op.is_mutation() {
-            mutations.insert(op.id().to_string(), json!(shared.stats.mutations[op.index()].load(Ordering::Relaxed)));
+            stats
+                .mutations_applied
+                .insert(op.id().to_string(), shared.stats.mutations[op.index()].load(Ordering::Relaxed));
         }
     }
-    Reply::json(
-        StatusCode::OK,
-        &json!({
-            "tokensIssued": shared.stats.tokens_issued.load(Ordering::Relaxed),
-            "requests": requests,
-            "mutationsApplied": mutations,
-        }),
-    )
+    Reply::json(StatusCode::OK, &stats)
 }
 
 fn traffic_reply(shared: &Shared) -> Reply {
     let traffic = lock(&shared.traffic);
-    let mut out = serde_json::to_value(traffic.config).unwrap_or_default();
-    out["actions"] = json!(traffic.actions);
-    Reply::json(StatusCode::OK, &out)
+    Reply::json(StatusCode::OK, &TrafficState { config: traffic.config, actions: traffic.actions })
 }
 
 /// A number field in `lo..=hi`; `default` when absent.

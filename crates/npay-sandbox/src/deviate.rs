@@ -8,71 +8,14 @@
 //! nor the control API; keys the spec marks essential are never touched, so every perturbed
 //! answer is one a tolerant read must survive.
 
+pub use npay_sandbox_control::{DeviationConfig, DeviationKind};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 #[rustfmt::skip] // generated: formatted by its renderer
 #[path = "generated/essential.rs"]
 mod essential;
-
-/// One way of deviating from the spec.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum DeviationKind {
-    /// An integer sent as an integral float (`15900` → `15900.0`).
-    FloatIntegers,
-    /// A number sent as a string (`15900` → `"15900"`).
-    StringNumbers,
-    /// A string of digits sent as a number (`"2026112514566031"` → `2026112514566031`).
-    NumberStrings,
-    /// A boolean sent as `"Y"` / `"N"`.
-    YnBooleans,
-    /// A date-time without its offset (`…09:00:00.000+09:00` → `…09:00:00.000`).
-    NaiveDateTimes,
-    /// A date without dashes (`2026-11-27` → `"20261127"`).
-    CompactDates,
-    /// A field sent as `null`.
-    Nulls,
-    /// A field left out.
-    Missing,
-    /// A value of a type nothing can be coerced from (an object for a string, a string for an object…).
-    WrongTypes,
-    /// A field the spec does not know, added to an object.
-    UnknownFields,
-}
-
-impl DeviationKind {
-    /// Every kind.
-    pub const ALL: [DeviationKind; 10] = [
-        DeviationKind::FloatIntegers,
-        DeviationKind::StringNumbers,
-        DeviationKind::NumberStrings,
-        DeviationKind::YnBooleans,
-        DeviationKind::NaiveDateTimes,
-        DeviationKind::CompactDates,
-        DeviationKind::Nulls,
-        DeviationKind::Missing,
-        DeviationKind::WrongTypes,
-        DeviationKind::UnknownFields,
-    ];
-}
-
-/// The deviation fault's setting.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct DeviationConfig {
-    /// Chance that one field (or, for unknown fields, one object) deviates; 0 turns the fault off.
-    #[serde(default)]
-    pub rate: f64,
-    /// The kinds to draw from; empty means all of them.
-    #[serde(default)]
-    pub kinds: Vec<DeviationKind>,
-    /// Seed of the draws (default: the sandbox's seed).
-    #[serde(default)]
-    pub seed: Option<u64>,
-}
 
 /// The setting plus its RNG.
 pub struct DeviationState {

@@ -2,26 +2,9 @@
 
 use std::time::Instant;
 
+pub use npay_sandbox_control::Faults;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use serde::Serialize;
-
-/// The fault configuration of `PUT _sandbox/faults`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FaultConfig {
-    pub server_error_rate: f64,
-    pub rate_limit_rate: f64,
-    pub reset_rate: f64,
-    pub latency_ms: u64,
-    pub seed: u64,
-}
-
-impl FaultConfig {
-    pub fn is_active(&self) -> bool {
-        self.server_error_rate > 0.0 || self.rate_limit_rate > 0.0 || self.reset_rate > 0.0
-    }
-}
 
 /// What happens to one API request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,13 +26,14 @@ pub enum Fault {
 
 /// Fault configuration plus its RNG.
 pub struct FaultState {
-    pub config: FaultConfig,
+    pub config: Faults,
     rng: ChaCha8Rng,
 }
 
 impl FaultState {
-    pub fn new(config: FaultConfig) -> FaultState {
-        let rng = ChaCha8Rng::seed_from_u64(config.seed);
+    /// `config.seed` is always set here (the control API defaults it to the sandbox's seed).
+    pub fn new(config: Faults) -> FaultState {
+        let rng = ChaCha8Rng::seed_from_u64(config.seed.unwrap_or(0));
         FaultState { config, rng }
     }
 
@@ -112,9 +96,10 @@ mod tests {
 
     #[test]
     fn draws_are_reproducible_for_a_seed() {
-        let cfg = FaultConfig { server_error_rate: 0.3, rate_limit_rate: 0.2, reset_rate: 0.2, latency_ms: 0, seed: 7 };
+        let cfg =
+            Faults { server_error_rate: 0.3, rate_limit_rate: 0.2, reset_rate: 0.2, latency_ms: 0, seed: Some(7) };
         let a: Vec<Fault> = {
-            let mut s = FaultState::new(cfg.clone());
+            let mut s = FaultState::new(cfg);
             (0..50).map(|_| s.draw()).collect()
         };
         let b: Vec<Fault> = {

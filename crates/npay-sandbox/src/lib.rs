@@ -331,7 +331,6 @@ mod changes;
 mod control;
 mod deviate;
 mod enums;
-mod events;
 mod fake;
 mod faults;
 mod hub;
@@ -361,12 +360,14 @@ use std::sync::{Arc, Mutex};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-pub use crate::absent::{AbsentFields, AbsentFieldsConfig};
-pub use crate::changes::VisibilityConfig;
-pub use crate::deviate::{DeviationConfig, DeviationKind};
 pub use crate::enums::DELIVERY_COMPANY_CODES;
-pub use crate::events::EVENTS;
-pub use crate::traffic::TrafficConfig;
+/// The control API's definition and typed client (its own crate, which `cargo xtask` may depend
+/// on): re-exported, so that a test needs only this crate.
+pub use npay_sandbox_control as control_api;
+pub use npay_sandbox_control::{
+    AbsentFields, AbsentFieldsConfig, ControlClient, DeviationConfig, DeviationKind, EVENTS, TrafficConfig,
+    VisibilityConfig,
+};
 
 /// Configuration of a sandbox instance.
 #[derive(Clone, Debug)]
@@ -623,6 +624,22 @@ impl Sandbox {
     /// The base URL of the control API (`<base_url>/_sandbox`).
     pub fn control_url(&self) -> String {
         format!("{}/_sandbox", self.base_url)
+    }
+
+    /// The typed client of its control API (orders, events, clock, faults, stats, traffic, …).
+    /// Panics only if no HTTP client can be built at all (bindings build theirs with
+    /// [`ControlClient::new`], which returns that as an error).
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let sandbox = npay_sandbox::Sandbox::start(npay_sandbox::SandboxConfig::default()).await?;
+    /// let ids = sandbox.control().paid_orders(3).await?;
+    /// sandbox.control().event(&ids[0], "request-cancel").await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn control(&self) -> ControlClient {
+        // The base URL is the sandbox's own `http://` loopback URL, which is always valid.
+        ControlClient::new(&self.base_url).expect("the sandbox's base URL is an http URL")
     }
 
     /// The socket address the sandbox listens on.

@@ -11,7 +11,7 @@ use http::header::AUTHORIZATION;
 
 use crate::auth::{TokenCheck, TokenStore};
 use crate::deviate::{DeviationConfig, DeviationState};
-use crate::faults::{Bucket, FaultConfig, FaultState};
+use crate::faults::{Bucket, FaultState, Faults};
 use crate::reply::Reply;
 use crate::router::Op;
 use crate::store::Store;
@@ -124,7 +124,7 @@ impl Shared {
             stats: Stats::new(),
             tokens: Mutex::new(tokens),
             store: Mutex::new(Store::new(seed)),
-            faults: Mutex::new(FaultState::new(FaultConfig { seed, ..FaultConfig::default() })),
+            faults: Mutex::new(FaultState::new(Faults { seed: Some(seed), ..Faults::default() })),
             faults_active: AtomicBool::new(false),
             deviations: Mutex::new(DeviationState::new(DeviationConfig::default(), seed)),
             deviations_active: AtomicBool::new(false),
@@ -187,7 +187,7 @@ impl Shared {
         *lock(&self.store) = Store::new(self.seed);
         *lock(&self.traffic) = crate::traffic::Traffic::new(crate::traffic::TrafficConfig::default());
         lock(&self.tokens).clear();
-        *lock(&self.faults) = FaultState::new(FaultConfig { seed: self.seed, ..FaultConfig::default() });
+        *lock(&self.faults) = FaultState::new(Faults { seed: Some(self.seed), ..Faults::default() });
         self.faults_active.store(false, Ordering::Relaxed);
         *lock(&self.deviations) = DeviationState::new(DeviationConfig::default(), self.seed);
         self.deviations_active.store(false, Ordering::Relaxed);

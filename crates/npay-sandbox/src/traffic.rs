@@ -9,23 +9,13 @@
 //! dispatch, delivery, purchase decision, a return request, its collection and its approval.
 //! Delivery itself is no change row (the API has no type for it); the other steps are.
 
+pub use npay_sandbox_control::TrafficConfig;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use serde::Serialize;
 
 use crate::enums::{ClaimReason, ClaimStatus, ClaimType, DeliveryMethod, PlaceOrderStatus, ProductOrderStatus};
 use crate::store::{Actor, Shipment, Store};
 use crate::time::Millis;
-
-/// Rate and seed of the generator.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TrafficConfig {
-    /// Actions per second of real time (0 = off).
-    pub rate_per_second: f64,
-    /// Seed of the generator's choices.
-    pub seed: u64,
-}
 
 /// The generator's state.
 pub struct Traffic {

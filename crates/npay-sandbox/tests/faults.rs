@@ -38,8 +38,8 @@ async fn rate_limit_faults_answer_429_and_leave_no_side_effect() {
     }
     // The control API is never faulted.
     let s = env.stats().await;
-    assert_eq!(s["requests"]["confirmProductOrders"], 20);
-    assert_eq!(s["mutationsApplied"]["confirmProductOrders"], 0);
+    assert_eq!(s.requests_of("confirmProductOrders"), 20);
+    assert_eq!(s.applied("confirmProductOrders"), 0);
     faults_off(&env).await;
     assert_eq!(confirmed_count(&env, &ids).await, 0);
 }
@@ -63,7 +63,7 @@ async fn server_error_faults_apply_the_change_only_behind_a_504() {
     }
     assert_eq!(by_status.len(), 3, "{by_status:?}");
     let timeouts = by_status[&504];
-    assert_eq!(env.stats().await["mutationsApplied"]["confirmProductOrders"], timeouts as u64);
+    assert_eq!(env.stats().await.applied("confirmProductOrders"), timeouts as u64);
     faults_off(&env).await;
     assert_eq!(confirmed_count(&env, &ids).await, timeouts);
 }
@@ -83,11 +83,11 @@ async fn reset_faults_close_the_connection_and_stats_match_the_state() {
             .await;
         assert!(r.is_err(), "a reset answers nothing");
     }
-    let applied = env.stats().await["mutationsApplied"]["confirmProductOrders"].as_u64().unwrap() as usize;
+    let applied = env.stats().await.applied("confirmProductOrders") as usize;
     assert!(applied > 5 && applied < 35, "about half are reset after processing: {applied}");
     faults_off(&env).await;
     assert_eq!(confirmed_count(&env, &ids).await, applied);
-    assert_eq!(env.stats().await["requests"]["confirmProductOrders"], 40);
+    assert_eq!(env.stats().await.requests_of("confirmProductOrders"), 40);
 }
 
 #[tokio::test]
@@ -134,7 +134,7 @@ async fn mixed_faults_never_lose_or_double_a_mutation() {
             ok += 1;
         }
     }
-    let applied = env.stats().await["mutationsApplied"]["confirmProductOrders"].as_u64().unwrap() as usize;
+    let applied = env.stats().await.applied("confirmProductOrders") as usize;
     assert!(applied >= ok && applied < ids.len(), "ok {ok}, applied {applied}");
     faults_off(&env).await;
     assert_eq!(confirmed_count(&env, &ids).await, applied);
@@ -183,17 +183,17 @@ async fn stats_count_requests_per_operation_id_and_real_mutations() {
     env.confirm(&[&a]).await.ok(); // 105306: no mutation
     env.get(&format!("{P}/reviews"), &[]).await; // 400 still counts as a request
     let s = env.stats().await;
-    assert_eq!(s["tokensIssued"], 1);
-    assert_eq!(s["requests"]["issueToken"], 1);
-    assert_eq!(s["requests"]["confirmProductOrders"], 2);
-    assert_eq!(s["requests"]["listReviews"], 1);
-    assert_eq!(s["requests"]["queryProductOrders"], 0);
-    assert_eq!(s["requests"].as_object().unwrap().len(), 26);
-    assert_eq!(s["requests"]["listDailyVat"], 0);
-    assert_eq!(s["mutationsApplied"]["confirmProductOrders"], 1);
-    assert_eq!(s["mutationsApplied"].as_object().unwrap().len(), 15);
-    assert!(s["mutationsApplied"].get("listReviews").is_none());
-    assert!(s["mutationsApplied"].get("listSettlementsByCase").is_none());
+    assert_eq!(s.tokens_issued, 1);
+    assert_eq!(s.requests_of("issueToken"), 1);
+    assert_eq!(s.requests_of("confirmProductOrders"), 2);
+    assert_eq!(s.requests_of("listReviews"), 1);
+    assert_eq!(s.requests_of("queryProductOrders"), 0);
+    assert_eq!(s.requests.len(), 26);
+    assert_eq!(s.requests_of("listDailyVat"), 0);
+    assert_eq!(s.applied("confirmProductOrders"), 1);
+    assert_eq!(s.mutations_applied.len(), 15);
+    assert!(!s.mutations_applied.contains_key("listReviews"));
+    assert!(!s.mutations_applied.contains_key("listSettlementsByCase"));
 }
 
 #[tokio::test]
@@ -206,9 +206,9 @@ async fn reset_returns_to_the_seeded_initial_state() {
     let r = env.ctl(Method::POST, "reset", None).await;
     assert_eq!(r.status, StatusCode::OK);
     let s = env.stats().await;
-    assert_eq!(s["tokensIssued"], 0);
-    assert_eq!(s["requests"]["confirmProductOrders"], 0);
-    assert_eq!(s["mutationsApplied"]["confirmProductOrders"], 0);
+    assert_eq!(s.tokens_issued, 0);
+    assert_eq!(s.requests_of("confirmProductOrders"), 0);
+    assert_eq!(s.applied("confirmProductOrders"), 0);
     assert_eq!(env.ctl(Method::GET, "faults", None).await.body["latencyMs"], 0);
     assert_eq!(env.ctl(Method::GET, "clock", None).await.body["offsetSeconds"], 0.0);
     // Tokens were cleared.
@@ -258,9 +258,9 @@ async fn a_request_in_flight_across_a_reset_changes_nothing_after_it() {
         assert_eq!(r.code(), "GW.INTERNAL_SERVER_ERROR");
     }
     let s = env.stats().await;
-    assert_eq!(s["tokensIssued"], 0, "{s}");
-    assert_eq!(s["requests"]["issueToken"], 0, "{s}");
-    assert_eq!(s["mutationsApplied"]["confirmProductOrders"], 0, "{s}");
+    assert_eq!(s.tokens_issued, 0, "{s:?}");
+    assert_eq!(s.requests_of("issueToken"), 0, "{s:?}");
+    assert_eq!(s.applied("confirmProductOrders"), 0, "{s:?}");
 }
 
 #[tokio::test]

@@ -359,7 +359,7 @@ async fn the_gateway_rules_apply_as_to_every_operation() {
     let r = settle(&env, "settle/daily", &[("startDate", "2026-01-01"), ("endDate", "2026-01-02")]).await;
     assert_eq!((r.status, r.code()), (StatusCode::TOO_MANY_REQUESTS, "GW.RATE_LIMIT"));
     env.ctl(Method::PUT, "faults", Some(json!({}))).await;
-    assert_eq!(env.stats().await["requests"]["listDailySettlements"], 1);
+    assert_eq!(env.stats().await.requests_of("listDailySettlements"), 1);
 }
 
 #[tokio::test]

@@ -24,7 +24,7 @@ async fn last_type(env: &Env, id: &str) -> String {
 }
 
 async fn mutations(env: &Env, op: &str) -> i64 {
-    env.stats().await["mutationsApplied"][op].as_i64().unwrap()
+    env.stats().await.applied(op) as i64
 }
 
 fn dispatch_entry(id: &str, company: Option<&str>, tracking: Option<&str>) -> Value {

@@ -186,7 +186,8 @@ fn python_wheel(root: &Path, no_rust: &UserEnv) -> Result<()> {
 }
 
 /// The workspace crates the sdist carries: each must be compiled from the unpacked sdist.
-const SDIST_CRATES: &[&str] = &["npay-order-api", "npay-sandbox", "npay-order", "npay-order-python"];
+const SDIST_CRATES: &[&str] =
+    &["npay-order-api", "npay-sandbox-control", "npay-sandbox", "npay-order", "npay-order-python"];
 
 fn python_sdist(root: &Path, version: &str) -> Result<()> {
     let sdist = artifact(&dist_dir(root).join("python"), ".tar.gz", &[version])?;

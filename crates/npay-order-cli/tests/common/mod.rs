@@ -111,33 +111,19 @@ pub async fn sandbox_with_orders(count: usize) -> (npay_sandbox::Sandbox, Vec<St
 
 /// `count` more paid orders (one product each); their product order ids.
 pub async fn add_orders(sandbox: &npay_sandbox::Sandbox, count: usize) -> Vec<String> {
-    let created = control(sandbox, "POST", "orders", serde_json::json!({"count": count})).await;
-    created["productOrderIds"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect()
-}
-
-/// A call of the sandbox's control API (`_sandbox/PATH`), which must succeed.
-pub async fn control(sandbox: &npay_sandbox::Sandbox, method: &str, path: &str, body: Value) -> Value {
-    let method: reqwest::Method = method.parse().unwrap();
-    let request = reqwest::Client::new().request(method.clone(), format!("{}/{path}", sandbox.control_url()));
-    let request = if method == reqwest::Method::GET { request } else { request.json(&body) };
-    let response = request.send().await.unwrap();
-    assert!(response.status().is_success(), "{path}: {}", response.status());
-    response.json().await.unwrap()
+    sandbox.control().paid_orders(count as u32).await.expect("orders are created")
 }
 
 /// What the buyer, the courier or time does to a product order (`deliver`, `request-return`, …).
 pub async fn event(sandbox: &npay_sandbox::Sandbox, id: &str, event: &str) {
-    control(sandbox, "POST", &format!("product-orders/{id}/events/{event}"), serde_json::json!({})).await;
+    if let Err(e) = sandbox.control().event(id, event).await {
+        panic!("event {event}: {e}");
+    }
 }
 
-/// The sandbox's counters: `requests` and `mutationsApplied` by operationId.
-pub async fn stats(sandbox: &npay_sandbox::Sandbox) -> Value {
-    control(sandbox, "GET", "stats", Value::Null).await
-}
-
-/// A counter of [`stats`] (0 when absent).
-pub fn count(stats: &Value, kind: &str, operation: &str) -> u64 {
-    stats[kind][operation].as_u64().unwrap_or(0)
+/// The sandbox's counters: requests and applied mutations by operationId.
+pub async fn stats(sandbox: &npay_sandbox::Sandbox) -> npay_sandbox::control_api::Stats {
+    sandbox.control().stats().await.expect("stats")
 }
 
 /// The CLI with the sandbox's base URL and credentials (the secret from the environment), and no

@@ -9,14 +9,15 @@
 #![allow(dead_code)]
 
 use npay_order::Client;
+use npay_sandbox::control_api::{ControlClient, Faults, Stats};
 use npay_sandbox::{Sandbox, SandboxConfig};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// The sandbox the tests talk to: embedded (the default) or external (see the module docs).
 pub struct Target {
     embedded: Option<Sandbox>,
     api_url: String,
-    control_url: String,
+    control: ControlClient,
     client_id: String,
     client_secret: String,
 }
@@ -32,7 +33,7 @@ impl Target {
                 Target {
                     embedded: None,
                     api_url: var("NPAY_TEST_API_URL", &url),
-                    control_url: format!("{url}/_sandbox"),
+                    control: ControlClient::new(&url).expect("NPAY_TEST_SANDBOX_URL is an http(s) URL"),
                     client_id: var("NPAY_TEST_CLIENT_ID", npay_sandbox::DEFAULT_CLIENT_ID),
                     client_secret: var("NPAY_TEST_CLIENT_SECRET", npay_sandbox::DEFAULT_CLIENT_SECRET),
                 }
@@ -43,7 +44,7 @@ impl Target {
                     .expect("sandbox starts");
                 Target {
                     api_url: sandbox.base_url().to_owned(),
-                    control_url: sandbox.control_url(),
+                    control: ControlClient::new(sandbox.base_url()).expect("the sandbox's URL"),
                     client_id: sandbox.client_id().to_owned(),
                     client_secret: sandbox.client_secret().to_owned(),
                     embedded: Some(sandbox),
@@ -58,8 +59,8 @@ impl Target {
     }
 
     /// The control API (`<sandbox base_url>/_sandbox`), always the sandbox itself.
-    pub fn control_url(&self) -> String {
-        self.control_url.clone()
+    pub fn control(&self) -> &ControlClient {
+        &self.control
     }
 
     pub fn client_id(&self) -> &str {
@@ -79,6 +80,7 @@ impl Target {
 /// A sandbox for the test, with a client for it.
 pub struct Env {
     pub sandbox: Target,
+    /// For the tests that call the API by hand.
     pub http: reqwest::Client,
 }
 
@@ -112,56 +114,45 @@ impl Env {
         self.builder().strict(false).build().expect("client builds")
     }
 
-    /// A control-API call: `method` and `path` below `_sandbox/`.
+    /// The typed control client (`npay_sandbox::control_api`).
+    pub fn control_api(&self) -> &ControlClient {
+        self.sandbox.control()
+    }
+
+    /// A control-API call by method and path below `_sandbox/` (the scenarios name them as
+    /// data), which must succeed.
     pub async fn control(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        let url = format!("{}/{}", self.sandbox.control_url(), path);
         let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-        let mut request = self.http.request(method, &url);
-        if let Some(body) = body {
-            request = request.json(&body);
+        match self.control_api().call(method, path, body.as_ref()).await {
+            Ok(answer) => answer,
+            Err(e) => panic!("control {path}: {e}"),
         }
-        let response = request.send().await.expect("control API answers");
-        let status = response.status();
-        let text = response.text().await.expect("control body");
-        assert!(status.is_success(), "control {url} answered {status}: {text}");
-        if text.is_empty() { Value::Null } else { serde_json::from_str(&text).expect("control answers JSON") }
     }
 
     /// Creates `count` paid orders of one product each; returns their product order ids.
     pub async fn paid_orders(&self, count: usize) -> Vec<String> {
-        let created = self
-            .control("POST", "orders", Some(json!({"count": count, "status": "PAYED", "productsPerOrder": 1})))
-            .await;
-        serde_json::from_value(created["productOrderIds"].clone()).expect("productOrderIds")
+        self.control_api().paid_orders(count as u32).await.expect("orders are created")
     }
 
     pub async fn event(&self, product_order_id: &str, event: &str) {
-        self.control("POST", &format!("product-orders/{product_order_id}/events/{event}"), None).await;
+        if let Err(e) = self.control_api().event(product_order_id, event).await {
+            panic!("event {event}: {e}");
+        }
     }
 
-    pub async fn stats(&self) -> Value {
-        self.control("GET", "stats", None).await
+    pub async fn stats(&self) -> Stats {
+        self.control_api().stats().await.expect("stats")
     }
 
-    pub async fn faults(&self, faults: Value) {
-        self.control("PUT", "faults", Some(faults)).await;
+    pub async fn faults(&self, faults: Faults) {
+        self.control_api().set_faults(&faults).await.expect("faults are set");
     }
 
     pub async fn advance_clock(&self, seconds: i64) {
-        self.control("POST", "clock", Some(json!({"advanceSeconds": seconds}))).await;
+        self.control_api().advance_clock(seconds as f64).await.expect("the clock moves");
     }
 
     pub async fn reset(&self) {
-        self.control("POST", "reset", None).await;
+        self.control_api().reset().await.expect("the sandbox resets");
     }
-}
-
-/// `stats.requests[operation]` (absent = 0).
-pub fn requests(stats: &Value, operation: &str) -> u64 {
-    stats["requests"][operation].as_u64().unwrap_or(0)
-}
-
-/// `stats.mutationsApplied[operation]` (absent = 0).
-pub fn applied(stats: &Value, operation: &str) -> u64 {
-    stats["mutationsApplied"][operation].as_u64().unwrap_or(0)
 }

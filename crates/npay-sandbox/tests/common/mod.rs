@@ -3,6 +3,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use npay_sandbox::control_api::{ControlClient, CreateOrders, InitialStatus, Stats};
 use npay_sandbox::{Sandbox, SandboxConfig};
 use reqwest::{Method, StatusCode, header::HeaderMap};
 use serde_json::{Value, json};
@@ -57,10 +58,12 @@ impl Resp {
     }
 }
 
-/// A running sandbox plus a client.
+/// A running sandbox plus a client, and the typed client of its control API (the tests of the
+/// control API's wire format itself use [`Env::ctl`]).
 pub struct Env {
     pub sb: Sandbox,
     pub http: reqwest::Client,
+    pub control: ControlClient,
     pub token: String,
 }
 
@@ -71,7 +74,8 @@ pub async fn start() -> Env {
 pub async fn start_with(config: SandboxConfig) -> Env {
     let sb = Sandbox::start(config).await.expect("sandbox starts");
     let http = reqwest::Client::builder().build().unwrap();
-    let mut env = Env { sb, http, token: String::new() };
+    let control = ControlClient::new(sb.base_url()).unwrap();
+    let mut env = Env { sb, http, control, token: String::new() };
     env.token = env.issue_token().await;
     env
 }
@@ -146,12 +150,13 @@ impl Env {
     }
 
     pub async fn create(&self, count: usize, status: &str, per: usize) -> (Vec<String>, Vec<String>) {
-        let r = self
-            .ctl(Method::POST, "orders", Some(json!({"count": count, "status": status, "productsPerOrder": per})))
-            .await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-        let ids = |k: &str| r.body[k].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
-        (ids("orderIds"), ids("productOrderIds"))
+        let request = CreateOrders {
+            count: count as u32,
+            status: InitialStatus::parse(status).expect("PAYED or PAYMENT_WAITING"),
+            products_per_order: per as u32,
+        };
+        let created = self.control.create_orders(&request).await.expect("orders are created");
+        (created.order_ids, created.product_order_ids)
     }
 
     /// One new PAYED product order.
@@ -164,17 +169,17 @@ impl Env {
     }
 
     pub async fn event_ok(&self, id: &str, event: &str) {
-        let r = self.event(id, event).await;
-        assert_eq!(r.status, StatusCode::OK, "event {event}: {}", r.body);
+        if let Err(e) = self.control.event(id, event).await {
+            panic!("event {event}: {e}");
+        }
     }
 
     pub async fn advance(&self, seconds: i64) {
-        let r = self.ctl(Method::POST, "clock", Some(json!({"advanceSeconds": seconds}))).await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        self.control.advance_clock(seconds as f64).await.expect("the clock moves");
     }
 
-    pub async fn stats(&self) -> Value {
-        self.ctl(Method::GET, "stats", None).await.body
+    pub async fn stats(&self) -> Stats {
+        self.control.stats().await.expect("stats")
     }
 
     /// The `productsOrdersInfo` of one product order.
@@ -199,8 +204,7 @@ impl Env {
 
     /// The sandbox clock as a KST string.
     pub async fn now_kst(&self) -> String {
-        let r = self.ctl(Method::GET, "clock", None).await;
-        r.body["now"].as_str().unwrap().to_string()
+        self.control.clock().await.expect("clock").now
     }
 
     pub async fn dispatch_one(&self, id: &str, tracking: &str) -> Resp {

@@ -1,7 +1,7 @@
 //! The control events a test can apply to a product order (what buyers, couriers and time do),
-//! with what each does: the one list. This file holds nothing else because `cargo xtask generate`
-//! includes it too (`#[path]`), to write the list into every binding's sandbox helper, and must
-//! not depend on the sandbox crate, whose generated sources it writes.
+//! with what each does: the one list. The sandbox serves it; `cargo xtask generate` writes it into
+//! every binding's sandbox helper (this crate has no generated sources, so the generator may
+//! depend on it, as it must not on the sandbox).
 
 /// `(name in the control path, what it does)`.
 pub const EVENTS: &[(&str, &str)] = &[
