@@ -1,17 +1,16 @@
 'use strict';
 
 // `startSandbox()`: the local emulator (crates/npay-sandbox) running inside this process, plus
-// small helpers for its control API (`<baseUrl>/_sandbox/…`, JSON over HTTP), so users and the
-// package's own tests drive orders, buyer/courier events, the clock and faults without Naver.
+// helpers for its control API (`<baseUrl>/_sandbox/…`), so users and the package's own tests
+// drive orders, buyer/courier events, the clock and faults without Naver. The helpers go through
+// the project's one typed control client in the addon: plain objects go in and come out (as JSON
+// text across the boundary), their camelCase keys the control API's own.
 // `connectSandbox(baseUrl)`: the same helpers for a sandbox running elsewhere (the `npay-sandbox`
 // binary, e.g. in a container), which this process never stops.
 
 const { inspect } = require('node:util');
 const native = require('./native');
-const { NpayError, ApiConnectionError, ApiTimeoutError, fromNative, invalid } = require('./errors');
-
-/** How long `connectSandbox` waits for the sandbox's first answer. */
-const CONNECT_TIMEOUT_MS = 10_000;
+const { fromNative, invalid } = require('./errors');
 const { isPlainObject, describe } = require('./convert');
 
 /** @param {import('../index').SandboxOptions} [options] */
@@ -111,66 +110,63 @@ class Sandbox {
     });
   }
 
+  /** One call of the addon's control client; resolves to its (JSON) answer. */
+  async #call(name, ...args) {
+    let text;
+    try {
+      text = await this.#native[name](...args);
+    } catch (error) {
+      throw fromNative(error);
+    }
+    return text ? JSON.parse(text) : null;
+  }
+
   /**
    * Any control-API call, e.g. `control('GET', 'stats')`. Resolves to the JSON answer; a non-2xx
    * answer rejects with an `NpayError` carrying its status and code.
    */
   async control(method, path, body) {
-    const response = await fetch(`${this.controlUrl}/${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    let json = null;
-    try {
-      json = text ? JSON.parse(text) : null;
-    } catch {
-      json = { message: text };
-    }
-    if (!response.ok) {
-      throw new NpayError(`sandbox ${method} ${path} failed: HTTP ${response.status}: ${json && json.message}`, {
-        status: response.status,
-        code: json && json.code,
-        traceId: json && json.traceId,
-      });
-    }
-    return json;
+    if (typeof method !== 'string') throw invalid('method', `must be a string, not ${describe(method)}`);
+    if (typeof path !== 'string') throw invalid('path', `must be a string, not ${describe(path)}`);
+    return this.#call('control', method, path, body === undefined ? undefined : JSON.stringify(body));
   }
 
-  /** Creates orders: `{ count, status: 'PAYED' | 'PAYMENT_WAITING', productsPerOrder }`. */
-  createOrders(request = {}) {
-    return this.control('POST', 'orders', request);
+  /** Creates orders: `{ count, status: 'PAYED' | 'PAYMENT_WAITING', productsPerOrder }`, each optional. */
+  async createOrders(request = {}) {
+    return this.#call('createOrders', objectJson('request', request));
   }
 
   /** A buyer, courier or time event on a product order (`deliver`, `request-return`, …). */
-  event(productOrderId, event, body) {
-    return this.control('POST', `product-orders/${encodeURIComponent(productOrderId)}/events/${encodeURIComponent(event)}`, body);
+  async event(productOrderId, event, body) {
+    if (typeof productOrderId !== 'string') throw invalid('productOrderId', `must be a string, not ${describe(productOrderId)}`);
+    if (typeof event !== 'string') throw invalid('event', `must be a string, not ${describe(event)}`);
+    return this.#call('event', productOrderId, event, body === undefined ? undefined : objectJson('body', body));
   }
 
   /** Moves the sandbox's clock forward by `seconds`. */
-  advanceClock(seconds) {
-    return this.control('POST', 'clock', { advanceSeconds: seconds });
+  async advanceClock(seconds) {
+    if (typeof seconds !== 'number' || !Number.isFinite(seconds)) throw invalid('seconds', `must be a finite number, not ${describe(seconds)}`);
+    return this.#call('advanceClock', seconds);
   }
 
   /** Injected failures, e.g. `{ serverErrorRate: 0.2, seed: 1 }`; `{}` turns them off. */
-  setFaults(faults) {
-    return this.control('PUT', 'faults', faults);
+  async setFaults(faults) {
+    return this.#call('setFaults', objectJson('faults', faults));
   }
 
   /** Answers that deviate from the spec, e.g. `{ rate: 0.3, kinds: ['stringNumbers'], seed: 1 }`. */
-  setDeviations(deviations) {
-    return this.control('PUT', 'deviations', deviations);
+  async setDeviations(deviations) {
+    return this.#call('setDeviations', objectJson('deviations', deviations));
   }
 
   /** `{ tokensIssued, requests, mutationsApplied }` since the last reset. */
-  stats() {
-    return this.control('GET', 'stats');
+  async stats() {
+    return this.#call('stats');
   }
 
   /** Forgets every order, token, fault and counter. */
   async reset() {
-    await this.control('POST', 'reset');
+    await this.#call('reset');
   }
 
   /** Stops the server; idempotent. Leaves a sandbox attached by `connectSandbox` running. */
@@ -215,25 +211,17 @@ async function startSandbox(options) {
 async function connectSandbox(baseUrl, options) {
   const url = sandboxUrl(baseUrl);
   const config = connectOptions(options);
-  let response;
   try {
-    response = await fetch(`${url}/_sandbox/info`, { signal: AbortSignal.timeout(CONNECT_TIMEOUT_MS) });
-  } catch (error) {
-    if (error && error.name === 'TimeoutError') {
-      throw new ApiTimeoutError(`no answer from a sandbox at ${url} within ${CONNECT_TIMEOUT_MS} ms`, { cause: error });
-    }
-    const reason = error && error.cause && error.cause.message ? error.cause.message : String(error);
-    throw new ApiConnectionError(`no sandbox answers at ${url}: ${reason}`, { cause: error });
-  }
-  const text = await response.text();
-  if (!response.ok) {
-    throw new NpayError(`${url} is not an npay-sandbox: GET _sandbox/info answered HTTP ${response.status}`, { status: response.status });
-  }
-  try {
-    return new Sandbox(native.connectSandbox(url, text, config));
+    return new Sandbox(await native.connectSandbox(url, config));
   } catch (error) {
     throw fromNative(error);
   }
+}
+
+/** A plain object's JSON text (what the addon's control calls take); `name` names it in the error. */
+function objectJson(name, value) {
+  if (!isPlainObject(value)) throw invalid(name, `must be a plain object, not ${describe(value)}`);
+  return JSON.stringify(value);
 }
 
 module.exports = { startSandbox, connectSandbox, Sandbox };

@@ -1,10 +1,16 @@
 //! The emulator behind `npay_order.testing.Sandbox`: `npay_sandbox::Sandbox` on its own runtime
 //! thread, or one already running elsewhere (`NativeSandbox.connect`, e.g. the `npay-sandbox`
-//! binary in a container), plus its control API (JSON over HTTP) for tests.
+//! binary in a container), plus its control API for tests, through the project's one typed
+//! control client (`npay_sandbox::control_api`). Python names the settings; the wire format
+//! (paths, camelCase keys) is the control client's alone.
 
+use std::collections::BTreeMap;
+use std::future::Future;
 use std::sync::Mutex;
-use std::time::Duration;
 
+use npay_sandbox::control_api::{
+    ControlClient, ControlError, CreateOrders, DeviationConfig, DeviationKind, Faults, InitialStatus,
+};
 use npay_sandbox::{DEFAULT_CLIENT_SECRET, Sandbox, SandboxConfig, SandboxError};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
@@ -30,7 +36,8 @@ pub struct NativeSandbox {
     client_id: String,
     client_secret: String,
     seed: u64,
-    http: ForkLocal<reqwest::Client>,
+    /// Its control client (with its connection pool, rebuilt after a fork).
+    control: ForkLocal<ControlClient>,
 }
 
 #[pymethods]
@@ -64,7 +71,7 @@ impl NativeSandbox {
             client_secret: sandbox.client_secret().to_owned(),
             seed: sandbox.seed(),
             sandbox: Mutex::new(Some((std::process::id(), sandbox))),
-            http: ForkLocal::new(),
+            control: ForkLocal::new(),
         })
     }
 
@@ -95,23 +102,13 @@ impl NativeSandbox {
             client_id: String::new(),
             client_secret: client_secret.unwrap_or_else(|| DEFAULT_CLIENT_SECRET.to_owned()),
             seed: 0,
-            http: ForkLocal::new(),
+            control: ForkLocal::new(),
         };
-        let info = attached.request(py, reqwest::Method::GET, "info", None).map_err(|e| {
+        let info = attached.run(py, |c| async move { c.info().await }).map_err(|e| {
             PyRuntimeError::new_err(format!("no npay-sandbox answers at {}; {}", attached.sandbox_url, e.value(py)))
         })?;
-        let reported = |key: &str| info.as_ref().and_then(|i| i.get(key));
-        let seed = reported("seed").and_then(Value::as_u64);
-        let reported_id = reported("clientId").and_then(Value::as_str);
-        let (Some(seed), Some(reported_id)) = (seed, reported_id) else {
-            return Err(PyRuntimeError::new_err(format!(
-                "{}/_sandbox/info is not an npay-sandbox's answer: {}",
-                attached.sandbox_url,
-                info.unwrap_or(Value::Null)
-            )));
-        };
-        attached.seed = seed;
-        attached.client_id = client_id.unwrap_or_else(|| reported_id.to_owned());
+        attached.seed = info.seed;
+        attached.client_id = client_id.unwrap_or(info.client_id);
         Ok(attached)
     }
 
@@ -165,10 +162,89 @@ impl NativeSandbox {
         let body = body.map(|b| convert::to_json(b, "body", 0).map_err(|e| e.into_py_err(py))).transpose()?;
         let method = reqwest::Method::from_bytes(method.as_bytes())
             .map_err(|_| PyValueError::new_err(format!("not an HTTP method: {method:?}")))?;
-        match self.request(py, method, path, body)? {
-            Some(value) => convert::to_py(py, &value),
-            None => Ok(py.None().into_bound(py)),
-        }
+        let path = path.to_owned();
+        let answer = self.run(py, move |c| async move { c.call(method, &path, body.as_ref()).await })?;
+        convert::to_py(py, &answer)
+    }
+
+    /// `POST orders`: `(order_ids, product_order_ids)`.
+    fn create_orders(
+        &self,
+        py: Python<'_>,
+        count: u32,
+        status: &str,
+        products_per_order: u32,
+    ) -> PyResult<(Vec<String>, Vec<String>)> {
+        let status = InitialStatus::parse(status).ok_or_else(|| {
+            PyValueError::new_err(format!("status must be 'PAYED' or 'PAYMENT_WAITING', not {status:?}"))
+        })?;
+        let request = CreateOrders { count, status, products_per_order };
+        let created = self.run(py, move |c| async move { c.create_orders(&request).await })?;
+        Ok((created.order_ids, created.product_order_ids))
+    }
+
+    /// An event on a product order; the answer (the product order's status now) as a dict.
+    fn event<'py>(&self, py: Python<'py>, product_order_id: &str, event: &str) -> PyResult<Bound<'py, PyAny>> {
+        let (id, event) = (product_order_id.to_owned(), event.to_owned());
+        let outcome = self.run(py, move |c| async move { c.event(&id, &event).await })?;
+        convert::to_py(py, &serde_json::to_value(outcome).unwrap_or(Value::Null))
+    }
+
+    /// The sandbox's time (KST text).
+    fn clock(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(self.run(py, |c| async move { c.clock().await })?.now)
+    }
+
+    /// Moves the clock forward; the new time (KST text).
+    fn advance_clock(&self, py: Python<'_>, seconds: f64) -> PyResult<String> {
+        Ok(self.run(py, move |c| async move { c.advance_clock(seconds).await })?.now)
+    }
+
+    /// `PUT faults`.
+    #[pyo3(signature = (server_error_rate, rate_limit_rate, reset_rate, latency_ms, seed=None))]
+    fn set_faults(
+        &self,
+        py: Python<'_>,
+        server_error_rate: f64,
+        rate_limit_rate: f64,
+        reset_rate: f64,
+        latency_ms: u64,
+        seed: Option<u64>,
+    ) -> PyResult<()> {
+        let faults = Faults { server_error_rate, rate_limit_rate, reset_rate, latency_ms, seed };
+        self.run(py, move |c| async move { c.set_faults(&faults).await }).map(drop)
+    }
+
+    /// `PUT deviations`; `kinds` by their names (`stringNumbers`, …; empty = all).
+    #[pyo3(signature = (rate, kinds, seed=None))]
+    fn set_deviations(&self, py: Python<'_>, rate: f64, kinds: Vec<String>, seed: Option<u64>) -> PyResult<()> {
+        let kinds = kinds
+            .iter()
+            .map(|k| {
+                serde_json::from_value::<DeviationKind>(Value::String(k.clone())).map_err(|_| {
+                    let known: Vec<String> = DeviationKind::ALL
+                        .iter()
+                        .filter_map(|k| serde_json::to_value(k).ok())
+                        .map(|v| v.to_string())
+                        .collect();
+                    PyValueError::new_err(format!("not a deviation kind: {k:?}; one of {}", known.join(", ")))
+                })
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        let config = DeviationConfig { rate, kinds, seed };
+        self.run(py, move |c| async move { c.set_deviations(&config).await }).map(drop)
+    }
+
+    /// `GET stats`: `(tokens_issued, requests, mutations_applied)`, the last two by operationId.
+    #[allow(clippy::type_complexity)]
+    fn stats(&self, py: Python<'_>) -> PyResult<(u64, BTreeMap<String, u64>, BTreeMap<String, u64>)> {
+        let stats = self.run(py, |c| async move { c.stats().await })?;
+        Ok((stats.tokens_issued, stats.requests, stats.mutations_applied))
+    }
+
+    /// `POST reset`.
+    fn reset(&self, py: Python<'_>) -> PyResult<()> {
+        self.run(py, |c| async move { c.reset().await })
     }
 
     /// Stops the server (idempotent). In a forked child it only forgets the parent's server.
@@ -196,42 +272,20 @@ impl NativeSandbox {
 }
 
 impl NativeSandbox {
-    /// One control-API call with a JSON body; the JSON answer, `None` for an empty one.
-    fn request(
-        &self,
-        py: Python<'_>,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> PyResult<Option<Value>> {
-        let url = format!("{}/_sandbox/{}", self.sandbox_url, path.trim_start_matches('/'));
-        // Never through an HTTP proxy of the environment: the sandbox is local or named directly.
-        let http = self
-            .http
-            .get_or_try_init(|| reqwest::Client::builder().no_proxy().timeout(Duration::from_secs(30)).build())
-            .map_err(|e| PyRuntimeError::new_err(format!("cannot build the control client: {e}")))?;
-        let shown = format!("{method} {url}");
-        let outcome = block_on(py, async move {
-            let mut request = http.request(method, &url);
-            if let Some(body) = body {
-                request = request.json(&body);
-            }
-            let response = request.send().await?;
-            let status = response.status();
-            let text = response.text().await?;
-            Ok::<_, reqwest::Error>((status, text))
+    /// Runs one call of the control client to its end (Ctrl-C still interrupts it); a failure
+    /// is a `RuntimeError` that says what was called and why it failed.
+    fn run<T, F, Fut>(&self, py: Python<'_>, call: F) -> PyResult<T>
+    where
+        F: FnOnce(ControlClient) -> Fut,
+        Fut: Future<Output = Result<T, ControlError>> + Send,
+        T: Send,
+    {
+        let control = self.control.get_or_try_init(|| ControlClient::new(&self.sandbox_url)).map_err(|e| {
+            PyRuntimeError::new_err(format!("cannot make the sandbox's control client: {}", with_causes(&e)))
         })?;
-        let (status, text) = outcome
-            .map_err(|e| PyRuntimeError::new_err(format!("sandbox control {shown} failed: {}", with_causes(&e))))?;
-        if !status.is_success() {
-            return Err(PyRuntimeError::new_err(format!("sandbox control {shown} answered {status}: {text}")));
-        }
-        if text.trim().is_empty() {
-            return Ok(None);
-        }
-        serde_json::from_str(&text)
-            .map(Some)
-            .map_err(|e| PyRuntimeError::new_err(format!("sandbox control {shown} answered non-JSON: {e}")))
+        block_on(py, call(control))?.map_err(|e| {
+            PyRuntimeError::new_err(format!("sandbox control at {}: {}", self.sandbox_url, with_causes(&e)))
+        })
     }
 }
 

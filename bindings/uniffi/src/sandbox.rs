@@ -3,14 +3,14 @@
 //! Swift users write integration tests with no Naver credentials. `Sandbox.connect` gives the same
 //! helpers for a sandbox that runs elsewhere (the `npay-sandbox` binary, e.g. in a container).
 //!
-//! The emulator runs on its own runtime thread; the control helpers are plain HTTP calls to
-//! `<baseUrl>/_sandbox/…`, the same as any other language makes.
+//! The emulator runs on its own runtime thread; the control helpers go through the project's one
+//! typed control client (`npay_sandbox::control_api`), as every other language's do.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use npay_sandbox::control_api::{ControlClient, ControlError, CreateOrders, Faults, InitialStatus, Method};
+use serde_json::Value;
 
 use crate::client::{Client, ClientConfig};
 use crate::error::NpayError;
@@ -18,8 +18,7 @@ use crate::error::NpayError;
 pub use crate::generated::SandboxEvent;
 
 /// Orders made by [`Sandbox::create_orders`].
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize, uniffi::Record)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct CreatedOrders {
     /// One id per order.
     pub order_ids: Vec<String>,
@@ -28,8 +27,7 @@ pub struct CreatedOrders {
 }
 
 /// Injected failures (`PUT faults`). A fault injected before processing leaves no side effect.
-#[derive(Clone, Debug, PartialEq, Serialize, uniffi::Record)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
 pub struct SandboxFaults {
     /// Share of requests answered 500/503, 0.0–1.0.
     #[uniffi(default = 0.0)]
@@ -45,13 +43,11 @@ pub struct SandboxFaults {
     pub latency_ms: i64,
     /// Seed of the fault draws, for repeatable runs.
     #[uniffi(default = None)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seed: Option<i64>,
 }
 
 /// What the sandbox has seen (`GET stats`).
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize, uniffi::Record)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct SandboxStats {
     /// Tokens issued so far.
     pub tokens_issued: i64,
@@ -67,7 +63,7 @@ pub struct SandboxStats {
 #[derive(uniffi::Object)]
 pub struct Sandbox {
     target: Target,
-    http: reqwest::Client,
+    control: ControlClient,
 }
 
 /// Where the sandbox runs.
@@ -96,54 +92,40 @@ fn url_argument(name: &str, value: &str) -> Result<String, NpayError> {
     Ok(trimmed.to_owned())
 }
 
-fn http_client() -> Result<reqwest::Client, NpayError> {
-    reqwest::Client::builder()
-        .build()
-        .map_err(|e| NpayError::other("ApiConnectionError", format!("cannot build the HTTP client: {e}"), None))
+fn control_client(sandbox_url: &str) -> Result<ControlClient, NpayError> {
+    ControlClient::new(sandbox_url).map_err(|e| control_error(&e))
 }
 
-impl Sandbox {
-    async fn request<T: for<'de> Deserialize<'de>>(
-        &self,
-        method: &str,
-        path: &str,
-        body: Option<Value>,
-    ) -> Result<T, NpayError> {
-        let text = self.control_text(method, path, body).await?;
-        serde_json::from_str(&text).map_err(|e| NpayError::unexpected("sandbox control", e))
+/// A failed control call, typed by what happened: the sandbox's refusal keeps its status (400
+/// `BadRequestError`, 404 `NotFoundError`, any other `ApiError`); no answer is an
+/// `ApiConnectionError`.
+fn control_error(error: &ControlError) -> NpayError {
+    let mut text = error.to_string();
+    let mut cause = std::error::Error::source(error);
+    while let Some(e) = cause {
+        text.push_str(": ");
+        text.push_str(&e.to_string());
+        cause = e.source();
     }
-
-    async fn control_text(&self, method: &str, path: &str, body: Option<Value>) -> Result<String, NpayError> {
-        let method = reqwest::Method::from_bytes(method.to_ascii_uppercase().as_bytes())
-            .map_err(|_| NpayError::invalid("method", format!("{method:?} is not an HTTP method")))?;
-        let url = format!("{}/{}", self.control_url(), path.trim_start_matches('/'));
-        let mut request = self.http.request(method, &url);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request
-            .send()
-            .await
-            .map_err(|e| NpayError::other("ApiConnectionError", format!("sandbox control {path}: {e}"), None))?;
-        let status = response.status();
-        let text = response
-            .text()
-            .await
-            .map_err(|e| NpayError::other("ApiConnectionError", format!("sandbox control {path}: {e}"), None))?;
-        if !status.is_success() {
-            let type_name = match status.as_u16() {
+    let message = format!("sandbox {text}");
+    match error {
+        ControlError::Refused { status, .. } => {
+            let type_name = match status {
                 400 => "BadRequestError",
                 404 => "NotFoundError",
                 _ => "ApiError",
             };
-            return Err(NpayError::other(
-                type_name,
-                format!("sandbox control {path}: HTTP {status}: {text}"),
-                Some(i32::from(status.as_u16())),
-            ));
+            NpayError::other(type_name, message, Some(i32::from(*status)))
         }
-        Ok(text)
+        ControlError::Unexpected { .. } => NpayError::unexpected("sandbox control", text),
+        ControlError::InvalidUrl(_) => NpayError::invalid("baseUrl", message),
+        ControlError::Unreachable { .. } => NpayError::other("ApiConnectionError", message, None),
     }
+}
+
+/// A count of the FFI (`i32`/`i64`) as the control API's `u32`/`u64`; negative is bad input.
+fn non_negative<T: TryFrom<i64>>(name: &str, value: i64) -> Result<T, NpayError> {
+    T::try_from(value).map_err(|_| NpayError::invalid(name, format!("must be between 0 and its maximum, not {value}")))
 }
 
 #[uniffi::export]
@@ -167,7 +149,8 @@ impl Sandbox {
             npay_sandbox::SandboxError::InvalidConfig(message) => NpayError::invalid("sandbox", message),
             other => NpayError::other("ApiConnectionError", other.to_string(), None),
         })?;
-        Ok(Arc::new(Sandbox { target: Target::Embedded(inner), http: http_client()? }))
+        let control = control_client(inner.base_url())?;
+        Ok(Arc::new(Sandbox { target: Target::Embedded(inner), control }))
     }
 
     /// Attaches to a sandbox that is already running (the `npay-sandbox` binary, e.g. in a
@@ -197,10 +180,8 @@ impl Sandbox {
             return Err(NpayError::invalid("clientId", "must not be empty"));
         }
         let client_secret = client_secret.unwrap_or_else(|| npay_sandbox::DEFAULT_CLIENT_SECRET.to_owned());
-        Ok(Arc::new(Sandbox {
-            target: Target::Attached { base_url, api_url, client_id, client_secret },
-            http: http_client()?,
-        }))
+        let control = control_client(&base_url)?;
+        Ok(Arc::new(Sandbox { target: Target::Attached { base_url, api_url, client_id, client_secret }, control }))
     }
 
     /// The base URL a client is given (`http://127.0.0.1:PORT/npay/partner`): the sandbox's own,
@@ -281,13 +262,16 @@ impl Sandbox {
     /// optional JSON body; returns the JSON answer as text.
     #[uniffi::method(default(body_json = None))]
     pub async fn control(&self, method: String, path: String, body_json: Option<String>) -> Result<String, NpayError> {
+        let method = Method::from_bytes(method.to_ascii_uppercase().as_bytes())
+            .map_err(|_| NpayError::invalid("method", format!("{method:?} is not an HTTP method")))?;
         let body = body_json
             .map(|text| {
                 serde_json::from_str::<Value>(&text)
                     .map_err(|e| NpayError::invalid("bodyJson", format!("not JSON: {e}")))
             })
             .transpose()?;
-        self.control_text(&method, &path, body).await
+        let answer = self.control.call(method, &path, body.as_ref()).await.map_err(|e| control_error(&e))?;
+        Ok(answer.to_string())
     }
 
     /// Creates `count` orders of `productsPerOrder` product orders each, `PAYED` (default) or
@@ -299,40 +283,59 @@ impl Sandbox {
         status: Option<String>,
         products_per_order: Option<i32>,
     ) -> Result<CreatedOrders, NpayError> {
-        let mut body = json!({ "count": count });
-        if let Some(status) = status {
-            body["status"] = json!(status);
-        }
-        if let Some(per) = products_per_order {
-            body["productsPerOrder"] = json!(per);
-        }
-        self.request("POST", "orders", Some(body)).await
+        let status = match status.as_deref() {
+            None => InitialStatus::default(),
+            Some(text) => InitialStatus::parse(text).ok_or_else(|| {
+                NpayError::invalid("status", format!("must be PAYED or PAYMENT_WAITING, not {text:?}"))
+            })?,
+        };
+        let request = CreateOrders {
+            count: non_negative("count", i64::from(count))?,
+            status,
+            products_per_order: non_negative("productsPerOrder", i64::from(products_per_order.unwrap_or(1)))?,
+        };
+        let created = self.control.create_orders(&request).await.map_err(|e| control_error(&e))?;
+        Ok(CreatedOrders { order_ids: created.order_ids, product_order_ids: created.product_order_ids })
     }
 
     /// Makes a buyer, courier or time event happen to a product order.
     pub async fn event(&self, product_order_id: String, event: SandboxEvent) -> Result<(), NpayError> {
-        let path = format!("product-orders/{product_order_id}/events/{}", event.path());
-        self.control_text("POST", &path, None).await.map(|_| ())
+        self.control.event(&product_order_id, event.path()).await.map(drop).map_err(|e| control_error(&e))
     }
 
     /// Moves the sandbox's clock forward (token expiry, timestamps of data and changes).
     pub async fn advance_clock(&self, seconds: i64) -> Result<(), NpayError> {
-        self.control_text("POST", "clock", Some(json!({ "advanceSeconds": seconds }))).await.map(|_| ())
+        self.control.advance_clock(seconds as f64).await.map(drop).map_err(|e| control_error(&e))
     }
 
     /// Injects failures from now on; `SandboxFaults()` turns them off.
     pub async fn set_faults(&self, faults: SandboxFaults) -> Result<(), NpayError> {
-        let body = serde_json::to_value(&faults).map_err(|e| NpayError::invalid("faults", e.to_string()))?;
-        self.control_text("PUT", "faults", Some(body)).await.map(|_| ())
+        let faults = Faults {
+            server_error_rate: faults.server_error_rate,
+            rate_limit_rate: faults.rate_limit_rate,
+            reset_rate: faults.reset_rate,
+            latency_ms: non_negative("latencyMs", faults.latency_ms)?,
+            seed: faults.seed.map(|seed| non_negative("seed", seed)).transpose()?,
+        };
+        self.control.set_faults(&faults).await.map(drop).map_err(|e| control_error(&e))
     }
 
     /// What the sandbox has seen: tokens issued, requests and applied mutations per operation.
     pub async fn stats(&self) -> Result<SandboxStats, NpayError> {
-        self.request("GET", "stats", None).await
+        let stats = self.control.stats().await.map_err(|e| control_error(&e))?;
+        // Counts beyond i64 cannot happen in a test run; saturate rather than wrap.
+        let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+        let by_operation =
+            |m: std::collections::BTreeMap<String, u64>| m.into_iter().map(|(k, v)| (k, count(v))).collect();
+        Ok(SandboxStats {
+            tokens_issued: count(stats.tokens_issued),
+            requests: by_operation(stats.requests),
+            mutations_applied: by_operation(stats.mutations_applied),
+        })
     }
 
     /// Forgets every order, token, fault and counter.
     pub async fn reset(&self) -> Result<(), NpayError> {
-        self.control_text("POST", "reset", None).await.map(|_| ())
+        self.control.reset().await.map_err(|e| control_error(&e))
     }
 }

@@ -32,6 +32,8 @@ pub use crate::wire::{
     EventDetails, EventOutcome, Faults, Info, InitialStatus, NewApps, Stats, TrafficConfig, TrafficState,
     VisibilityConfig,
 };
+/// The HTTP method of [`ControlClient::call`].
+pub use reqwest::Method;
 
 /// The names of [`EVENTS`], in order.
 ///

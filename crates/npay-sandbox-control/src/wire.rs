@@ -49,9 +49,11 @@ impl InitialStatus {
 ///     serde_json::to_string(&request).unwrap(),
 ///     r#"{"count":3,"status":"PAYED","productsPerOrder":1}"#
 /// );
+/// // Every field may be left out (a binding passes what its user gave).
+/// assert_eq!(serde_json::from_str::<CreateOrders>(r#"{"count":3}"#).unwrap(), request);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct CreateOrders {
     /// How many orders (1–10,000).
     pub count: u32,
@@ -81,7 +83,7 @@ pub struct CreatedOrders {
 /// The optional body of `POST product-orders/{id}/events/{event}`: the buyer's reason, for the
 /// events that open a claim (default: the sandbox picks one).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EventDetails {
     /// A claim reason code of the spec (e.g. `INTENT_CHANGED`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -141,7 +143,7 @@ pub struct AdvanceClock {
 /// assert!(!Faults::default().is_active());
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Faults {
     /// 503, 500 (before processing) or 504 (after processing: applied, answer lost).
     #[serde(default)]

@@ -177,23 +177,23 @@ class Sandbox:
     def create_orders(self, count: int = 1, *, status: str = "PAYED", products_per_order: int = 1) -> CreatedOrders:
         """Creates ``count`` orders (``status`` ``"PAYED"`` or ``"PAYMENT_WAITING"``) of
         ``products_per_order`` product orders each."""
-        answer = self.control("POST", "orders", {"count": count, "status": status, "productsPerOrder": products_per_order})
-        return CreatedOrders(order_ids=list(answer["orderIds"]), product_order_ids=list(answer["productOrderIds"]))
+        order_ids, product_order_ids = self._native.create_orders(count, status, products_per_order)
+        return CreatedOrders(order_ids=list(order_ids), product_order_ids=list(product_order_ids))
 
     def event(self, product_order_id: str, event: str) -> Any:
         """Applies what a buyer, courier or time does to a product order; ``event`` is one of
         :data:`EVENTS`."""
-        return self.control("POST", f"product-orders/{product_order_id}/events/{event}")
+        return self._native.event(product_order_id, event)
 
     def now(self) -> datetime.datetime:
         """The sandbox's clock (real time plus every :meth:`advance_clock`), in KST."""
-        return parse_datetime(self.control("GET", "clock")["now"])
+        return parse_datetime(self._native.clock())
 
     def advance_clock(self, seconds: float) -> datetime.datetime:
         """Moves the sandbox's clock forward by ``seconds``: token expiry and the timestamps of
         data and changes follow it (signatures are still checked against real time). Returns the
         new :meth:`now`."""
-        return parse_datetime(self.control("POST", "clock", {"advanceSeconds": seconds})["now"])
+        return parse_datetime(self._native.advance_clock(seconds))
 
     def set_faults(
         self,
@@ -206,15 +206,7 @@ class Sandbox:
     ) -> None:
         """Injects failures into a share of the requests (rates between 0 and 1); all zero turns
         them off. A failure injected before processing leaves no side effect."""
-        body: Dict[str, Any] = {
-            "serverErrorRate": server_error_rate,
-            "rateLimitRate": rate_limit_rate,
-            "resetRate": reset_rate,
-            "latencyMs": latency_ms,
-        }
-        if seed is not None:
-            body["seed"] = seed
-        self.control("PUT", "faults", body)
+        self._native.set_faults(server_error_rate, rate_limit_rate, reset_rate, latency_ms, seed)
 
     def set_deviations(self, *, rate: float, kinds: Optional[List[str]] = None, seed: Optional[int] = None) -> None:
         """Makes the sandbox's answers deviate from the spec as a real API's may: each field (or,
@@ -223,23 +215,16 @@ class Sandbox:
         ``naiveDateTimes``, ``compactDates``, ``nulls``, ``missing``, ``wrongTypes``,
         ``unknownFields``). Essential fields (ids, ``data``) are never touched; ``rate=0`` turns it
         off. For testing tolerant reads: a ``strict=True`` client refuses such answers."""
-        body: Dict[str, Any] = {"rate": rate, "kinds": list(kinds or [])}
-        if seed is not None:
-            body["seed"] = seed
-        self.control("PUT", "deviations", body)
+        self._native.set_deviations(rate, list(kinds or []), seed)
 
     def stats(self) -> SandboxStats:
         """Tokens issued, requests and applied mutations per operationId."""
-        answer: Mapping[str, Any] = self.control("GET", "stats")
-        return SandboxStats(
-            tokens_issued=int(answer.get("tokensIssued", 0)),
-            requests=dict(answer.get("requests") or {}),
-            mutations_applied=dict(answer.get("mutationsApplied") or {}),
-        )
+        tokens_issued, requests, mutations_applied = self._native.stats()
+        return SandboxStats(tokens_issued=tokens_issued, requests=dict(requests), mutations_applied=dict(mutations_applied))
 
     def reset(self) -> None:
         """Forgets every order, token, fault and statistic."""
-        self.control("POST", "reset")
+        self._native.reset()
 
     def close(self) -> None:
         """Stops the server (idempotent). A sandbox attached to with :meth:`connect` is left
