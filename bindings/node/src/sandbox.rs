@@ -10,7 +10,7 @@ use std::future::Future;
 use std::sync::Mutex;
 
 use npay_sandbox::control_api::{
-    ControlClient, ControlError, CreateOrders, DeviationConfig, EventDetails, Faults, Method,
+    ControlClient, ControlError, CreateOrders, DeviationConfig, EventDetails, Faults, Method, error_chain,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -143,7 +143,7 @@ pub fn connect_sandbox(
             }
             Ok(Ok(info)) => info,
             Ok(Err(ControlError::Unreachable { source, .. })) => {
-                let reason = causes(&source);
+                let reason = error_chain(&source);
                 return Err(ErrorParts::plain(
                     "ApiConnectionError",
                     format!("no sandbox answers at {base_url}: {reason}"),
@@ -158,7 +158,7 @@ pub fn connect_sandbox(
                 return Err(parts);
             }
             Ok(Err(other)) => {
-                let reason = causes(&other);
+                let reason = error_chain(&other);
                 return Err(ErrorParts::plain(
                     "NpayError",
                     format!("{base_url}/_sandbox/info did not answer like an npay-sandbox: {reason}"),
@@ -351,21 +351,9 @@ where
     spawn(env, work, |_env, text| Ok(text))
 }
 
-/// An error and its causes, `a: b: c` (reqwest's own text leaves out why a request failed).
-fn causes(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut cause = error.source();
-    while let Some(e) = cause {
-        text.push_str(": ");
-        text.push_str(&e.to_string());
-        cause = e.source();
-    }
-    text
-}
-
 /// A failed control call as an `NpayError`: a refusal keeps the sandbox's status and code.
 fn control_error(error: &ControlError) -> ErrorParts {
-    let mut parts = ErrorParts::plain("NpayError", format!("sandbox {}", causes(error)));
+    let mut parts = ErrorParts::plain("NpayError", format!("sandbox {}", error_chain(error)));
     parts.status = error.status();
     parts.code = error.code().filter(|c| !c.is_empty()).map(str::to_owned);
     parts

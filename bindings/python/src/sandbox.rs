@@ -9,7 +9,7 @@ use std::future::Future;
 use std::sync::Mutex;
 
 use npay_sandbox::control_api::{
-    ControlClient, ControlError, CreateOrders, DeviationConfig, DeviationKind, Faults, InitialStatus,
+    ControlClient, ControlError, CreateOrders, DeviationConfig, DeviationKind, Faults, InitialStatus, error_chain,
 };
 use npay_sandbox::{DEFAULT_CLIENT_SECRET, Sandbox, SandboxConfig, SandboxError};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
@@ -281,24 +281,12 @@ impl NativeSandbox {
         T: Send,
     {
         let control = self.control.get_or_try_init(|| ControlClient::new(&self.sandbox_url)).map_err(|e| {
-            PyRuntimeError::new_err(format!("cannot make the sandbox's control client: {}", with_causes(&e)))
+            PyRuntimeError::new_err(format!("cannot make the sandbox's control client: {}", error_chain(&e)))
         })?;
         block_on(py, call(control))?.map_err(|e| {
-            PyRuntimeError::new_err(format!("sandbox control at {}: {}", self.sandbox_url, with_causes(&e)))
+            PyRuntimeError::new_err(format!("sandbox control at {}: {}", self.sandbox_url, error_chain(&e)))
         })
     }
-}
-
-/// An error and its causes, `a: b: c` (reqwest's own text leaves out why a request failed).
-fn with_causes(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut cause = error.source();
-    while let Some(e) = cause {
-        text.push_str(": ");
-        text.push_str(&e.to_string());
-        cause = e.source();
-    }
-    text
 }
 
 /// `url` if it is an absolute `http(s)` URL, without a trailing `/`.

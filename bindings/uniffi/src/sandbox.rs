@@ -9,7 +9,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use npay_sandbox::control_api::{ControlClient, ControlError, CreateOrders, Faults, InitialStatus, Method};
+use npay_sandbox::control_api::{
+    ControlClient, ControlError, CreateOrders, Faults, InitialStatus, Method, error_chain,
+};
 use serde_json::Value;
 
 use crate::client::{Client, ClientConfig};
@@ -100,13 +102,7 @@ fn control_client(sandbox_url: &str) -> Result<ControlClient, NpayError> {
 /// `BadRequestError`, 404 `NotFoundError`, any other `ApiError`); no answer is an
 /// `ApiConnectionError`.
 fn control_error(error: &ControlError) -> NpayError {
-    let mut text = error.to_string();
-    let mut cause = std::error::Error::source(error);
-    while let Some(e) = cause {
-        text.push_str(": ");
-        text.push_str(&e.to_string());
-        cause = e.source();
-    }
+    let text = error_chain(error);
     let message = format!("sandbox {text}");
     match error {
         ControlError::Refused { status, .. } => {

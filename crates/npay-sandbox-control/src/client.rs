@@ -52,6 +52,24 @@ pub enum ControlError {
     },
 }
 
+/// An error and its causes, `a: b: c` (reqwest's own text leaves out why a request failed; the
+/// bindings show the whole chain).
+///
+/// ```
+/// let error = npay_sandbox_control::ControlClient::new("not a url").unwrap_err();
+/// assert_eq!(npay_sandbox_control::error_chain(&error), r#"not an http(s) base URL: "not a url""#);
+/// ```
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(e) = cause {
+        text.push_str(": ");
+        text.push_str(&e.to_string());
+        cause = e.source();
+    }
+    text
+}
+
 impl ControlError {
     /// The error `code` of a [`ControlError::Refused`] (e.g. `SANDBOX.UNKNOWN_EVENT`).
     pub fn code(&self) -> Option<&str> {

@@ -25,7 +25,7 @@ mod client;
 mod events;
 pub mod wire;
 
-pub use crate::client::{ControlClient, ControlError};
+pub use crate::client::{ControlClient, ControlError, error_chain};
 pub use crate::events::EVENTS;
 pub use crate::wire::{
     AbsentFields, AbsentFieldsConfig, App, Clock, CreateOrders, CreatedOrders, DeviationConfig, DeviationKind,
