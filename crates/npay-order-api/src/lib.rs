@@ -19,7 +19,7 @@ mod hooks;
 mod open_enum;
 pub mod shape;
 pub mod signature;
-mod timestamp;
+pub mod timestamp;
 
 #[allow(clippy::all, missing_docs, unused_imports, irrefutable_let_patterns)]
 #[rustfmt::skip] // generated: formatted by its renderer

@@ -11,6 +11,64 @@ fn kst() -> FixedOffset {
     FixedOffset::east_opt(9 * 3600).expect("+09:00 is a valid offset")
 }
 
+/// Nine hours in milliseconds: KST's fixed offset (Korea has no daylight saving time).
+const KST_OFFSET_MS: i64 = 9 * 3600 * 1000;
+
+/// Days since 1970-01-01 → (year, month, day): Howard Hinnant's `civil_from_days`.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = (z - era * 146_097) as u64;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe as i64 + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// The KST calendar day `(year, month, day)` of a Unix millisecond instant.
+///
+/// ```
+/// // 2022-01-31T15:00:00Z is midnight on 2022-02-01 in Seoul.
+/// assert_eq!(npay_order_api::timestamp::kst_civil_date(1_643_641_200_000), (2022, 2, 1));
+/// ```
+pub fn kst_civil_date(millis: i64) -> (i64, u32, u32) {
+    civil_from_days((millis + KST_OFFSET_MS).div_euclid(86_400_000))
+}
+
+/// `yyyy-MM-ddTHH:mm:ss.SSS+09:00` (29 ASCII bytes) for a Unix millisecond instant: the API's
+/// date-time, written into a fixed buffer. It is the one KST formatter of the project —
+/// [`Timestamp`]'s `Display` uses it for `+09:00` values, the sandbox for every date-time it
+/// answers — and it runs for every date-time of every answer, hence no allocation and no format
+/// string. Years outside 0–9999 are clamped (use [`Timestamp`] for those).
+///
+/// ```
+/// let text = npay_order_api::timestamp::format_kst_millis(1_643_670_023_299);
+/// assert_eq!(&text, b"2022-02-01T08:00:23.299+09:00");
+/// ```
+pub fn format_kst_millis(millis: i64) -> [u8; 29] {
+    let local = millis + KST_OFFSET_MS;
+    let rem = local.rem_euclid(86_400_000);
+    let (y, mo, d) = civil_from_days(local.div_euclid(86_400_000));
+    let mut b = *b"0000-00-00T00:00:00.000+09:00";
+    let put = |b: &mut [u8; 29], at: usize, mut v: u32, width: usize| {
+        for i in (0..width).rev() {
+            b[at + i] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+    };
+    put(&mut b, 0, y.clamp(0, 9999) as u32, 4);
+    put(&mut b, 5, mo, 2);
+    put(&mut b, 8, d, 2);
+    put(&mut b, 11, (rem / 3_600_000) as u32, 2);
+    put(&mut b, 14, ((rem / 60_000) % 60) as u32, 2);
+    put(&mut b, 17, ((rem / 1000) % 60) as u32, 2);
+    put(&mut b, 20, (rem % 1000) as u32, 3);
+    b
+}
+
 /// A point in time with the offset it was written with (Naver uses `+09:00`).
 ///
 /// It serialises as `yyyy-MM-ddTHH:mm:ss.SSS±hh:mm` — always three fractional digits, as the API
@@ -88,9 +146,14 @@ impl fmt::Display for Timestamp {
             // Outside four-digit years, chrono's own formatting (with its sign conventions).
             return write!(f, "{}", t.format("%Y-%m-%dT%H:%M:%S%.3f%:z"));
         }
+        let offset = t.offset().local_minus_utc();
+        if offset == 9 * 3600 && t.nanosecond() < 1_000_000_000 {
+            // Naver's own offset, the common case: the fixed-buffer formatter.
+            let text = format_kst_millis(t.timestamp_millis());
+            return f.write_str(std::str::from_utf8(&text).map_err(|_| fmt::Error)?);
+        }
         // Written by hand: this runs for every date-time of every answer the bindings receive,
         // and chrono re-parses its format string on each call.
-        let offset = t.offset().local_minus_utc();
         let (sign, offset) = if offset < 0 { ('-', -offset) } else { ('+', offset) };
         // A leap second is stored as nanosecond ≥ 1e9; milliseconds stay three digits.
         let millis = (t.nanosecond() / 1_000_000).min(999);
@@ -178,6 +241,28 @@ mod tests {
             assert_eq!(t.to_string(), text);
             assert_eq!(t.to_string(), t.as_datetime().format("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string());
         }
+    }
+
+    #[test]
+    fn the_fixed_buffer_kst_formatter_agrees_with_chrono_over_four_centuries() {
+        // Day steps that are not whole days, so every time of day and every month end comes by;
+        // from 1900 (negative Unix times) to 2300.
+        let mut millis = -2_208_988_800_000i64;
+        while millis < 10_413_792_000_000 {
+            let t = Timestamp::from_millis_kst(millis).unwrap();
+            let expected = t.as_datetime().format("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string();
+            assert_eq!(t.to_string(), expected, "{millis}");
+            assert_eq!(std::str::from_utf8(&format_kst_millis(millis)).unwrap(), expected);
+            let (y, m, d) = kst_civil_date(millis);
+            assert_eq!(format!("{y:04}-{m:02}-{d:02}"), expected[..10]);
+            millis += 86_399_917 * 7;
+        }
+    }
+
+    #[test]
+    fn sub_millisecond_digits_are_cut_not_rounded() {
+        let t: Timestamp = "2026-11-27T10:00:00.9999+09:00".parse().unwrap();
+        assert_eq!(t.to_string(), "2026-11-27T10:00:00.999+09:00");
     }
 
     #[test]

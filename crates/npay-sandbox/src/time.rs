@@ -43,48 +43,10 @@ impl Clock {
     }
 }
 
-/// Days since 1970-01-01 → (year, month, day). Howard Hinnant's civil_from_days.
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
-    let doe = (z - era * 146_097) as u64;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe as i64 + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
-/// Writes `yyyy-MM-ddTHH:mm:ss.SSS+09:00` (29 bytes) for a UTC millisecond instant.
-pub fn format_kst(ms: Millis) -> [u8; 29] {
-    let local = ms + KST_OFFSET_MS;
-    let days = local.div_euclid(86_400_000);
-    let rem = local.rem_euclid(86_400_000);
-    let (y, mo, d) = civil_from_days(days);
-    let y = y.clamp(0, 9999) as u32;
-    let h = (rem / 3_600_000) as u32;
-    let mi = ((rem / 60_000) % 60) as u32;
-    let s = ((rem / 1000) % 60) as u32;
-    let milli = (rem % 1000) as u32;
-    let mut b = *b"0000-00-00T00:00:00.000+09:00";
-    let put = |b: &mut [u8; 29], at: usize, v: u32, width: usize| {
-        let mut v = v;
-        for i in (0..width).rev() {
-            b[at + i] = b'0' + (v % 10) as u8;
-            v /= 10;
-        }
-    };
-    put(&mut b, 0, y, 4);
-    put(&mut b, 5, mo, 2);
-    put(&mut b, 8, d, 2);
-    put(&mut b, 11, h, 2);
-    put(&mut b, 14, mi, 2);
-    put(&mut b, 17, s, 2);
-    put(&mut b, 20, milli, 3);
-    b
-}
+/// The API's KST date-time of an instant (29 bytes): the client's own formatter, the one the
+/// project has. Its output is checked independently of it: schemathesis and prism validate every
+/// answer's date-times against the spec.
+pub use npay_order_api::timestamp::format_kst_millis as format_kst;
 
 /// The KST string form of an instant.
 pub fn kst_string(ms: Millis) -> String {
@@ -95,8 +57,7 @@ pub fn kst_string(ms: Millis) -> String {
 
 /// `yyyyMMdd` of an instant in KST (used as the prefix of generated ids).
 pub fn kst_yyyymmdd(ms: Millis) -> u64 {
-    let local = ms + KST_OFFSET_MS;
-    let (y, m, d) = civil_from_days(local.div_euclid(86_400_000));
+    let (y, m, d) = npay_order_api::timestamp::kst_civil_date(ms);
     (y.clamp(0, 9999) as u64) * 10_000 + (m as u64) * 100 + d as u64
 }
 
