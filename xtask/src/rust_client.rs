@@ -4,8 +4,10 @@
 //! every named enum is replaced by the open enum of `generated/enums.rs`, and every date-time
 //! becomes `crate::Timestamp`, which keeps the `+09:00` offset and writes milliseconds.
 //!
-//! One change is made to progenitor's output: every deserialisable type except the error bodies
-//! refuses unknown fields (`#[serde(deny_unknown_fields)]`). Decoding into the generated types is
+//! Two changes are made to progenitor's output. Bodies are read by `npay-order-api`'s
+//! `decode::response_value` rather than progenitor's `ResponseValue::from_response`: the same,
+//! but with the body's UTF-8 checked once instead of string by string. And every deserialisable
+//! type except the error bodies refuses unknown fields (`#[serde(deny_unknown_fields)]`). Decoding into the generated types is
 //! the core's *fast path*: it succeeds only for an answer that matches the spec exactly. Anything
 //! else — a field Naver added included — falls to the core's tolerant path, which keeps the
 //! unknown field and reports it instead of dropping it silently.
@@ -30,8 +32,18 @@ pub fn generate(spec: &Spec) -> Result<String> {
     };
     let mut file: syn::File = syn::parse2(tokens).context("progenitor produced code that does not parse")?;
     deny_unknown_fields(&mut file.items);
-    Ok(format!("{RUST_BANNER}{}", prettyplease::unparse(&file)))
+    let code = prettyplease::unparse(&file);
+    // Bodies are read by `crate::decode` (UTF-8 checked once for the whole body; see there).
+    let code = code.replace(PROGENITOR_DECODE, OUR_DECODE);
+    if !code.contains(OUR_DECODE) {
+        return Err(anyhow!("progenitor's output has no `{PROGENITOR_DECODE}` to replace: its decode changed"));
+    }
+    Ok(format!("{RUST_BANNER}{code}"))
 }
+
+/// How progenitor's methods read a body, and what they read it with instead.
+const PROGENITOR_DECODE: &str = "ResponseValue::from_response(response)";
+const OUR_DECODE: &str = "crate::decode::response_value(response)";
 
 /// Error bodies are read leniently by the core's error mapping: an extra field there must not turn
 /// an API error into an unexpected response.

@@ -15,6 +15,7 @@
 //! Authentication, retries, paging and typed errors are not here: they live in the `npay-order`
 //! crate, which drives this client through progenitor's hooks.
 
+mod decode;
 mod hooks;
 mod open_enum;
 pub mod shape;
