@@ -2385,7 +2385,7 @@ whose codes start with `GW.` use this schema.)*/
             rename = "beforeClaim",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub before_claim: ::std::option::Option<BeforeClaim>,
+        pub before_claim: ::std::option::Option<::std::boxed::Box<BeforeClaim>>,
         ///폐기 예정 — currentClaim.cancel을 쓰십시오 (deprecated: Naver announced removal in H1 2025; use currentClaim.cancel).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cancel: ::std::option::Option<CancelClaim>,
@@ -2400,21 +2400,21 @@ whose codes start with `GW.` use this schema.)*/
             rename = "currentClaim",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub current_claim: ::std::option::Option<CurrentClaim>,
+        pub current_claim: ::std::option::Option<::std::boxed::Box<CurrentClaim>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub delivery: ::std::option::Option<Delivery>,
         ///폐기 예정 — currentClaim.exchange를 쓰십시오 (deprecated: use currentClaim.exchange).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub exchange: ::std::option::Option<ExchangeClaim>,
+        pub exchange: ::std::option::Option<::std::boxed::Box<ExchangeClaim>>,
         pub order: Order,
         #[serde(rename = "productOrder")]
-        pub product_order: ProductOrder,
+        pub product_order: ::std::boxed::Box<ProductOrder>,
         ///폐기 예정 — currentClaim.return을 쓰십시오 (deprecated: use currentClaim.return).
         #[serde(
             rename = "return",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub return_: ::std::option::Option<ReturnClaim>,
+        pub return_: ::std::option::Option<::std::boxed::Box<ReturnClaim>>,
     }
     impl ProductOrderDetail {
         pub fn builder() -> builder::ProductOrderDetail {
@@ -12483,30 +12483,30 @@ whose codes start with `GW.` use this schema.)*/
                 value: ProductOrderDetail,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    before_claim: value.before_claim?,
+                    before_claim: value.before_claim?.map(::std::boxed::Box::new),
                     cancel: value.cancel?,
                     completed_claims: value.completed_claims?,
-                    current_claim: value.current_claim?,
+                    current_claim: value.current_claim?.map(::std::boxed::Box::new),
                     delivery: value.delivery?,
-                    exchange: value.exchange?,
+                    exchange: value.exchange?.map(::std::boxed::Box::new),
                     order: value.order?,
-                    product_order: value.product_order?,
-                    return_: value.return_?,
+                    product_order: ::std::boxed::Box::new(value.product_order?),
+                    return_: value.return_?.map(::std::boxed::Box::new),
                 })
             }
         }
         impl ::std::convert::From<super::ProductOrderDetail> for ProductOrderDetail {
             fn from(value: super::ProductOrderDetail) -> Self {
                 Self {
-                    before_claim: Ok(value.before_claim),
+                    before_claim: Ok(value.before_claim.map(|b| *b)),
                     cancel: Ok(value.cancel),
                     completed_claims: Ok(value.completed_claims),
-                    current_claim: Ok(value.current_claim),
+                    current_claim: Ok(value.current_claim.map(|b| *b)),
                     delivery: Ok(value.delivery),
-                    exchange: Ok(value.exchange),
+                    exchange: Ok(value.exchange.map(|b| *b)),
                     order: Ok(value.order),
-                    product_order: Ok(value.product_order),
-                    return_: Ok(value.return_),
+                    product_order: Ok(*value.product_order),
+                    return_: Ok(value.return_.map(|b| *b)),
                 }
             }
         }
