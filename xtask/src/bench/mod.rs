@@ -461,15 +461,14 @@ fn render(results: &Results, extra: &Extra) -> String {
             .reduce(f64::max)
     };
     let worst_against_peers = |ours: &str| {
-        WORKLOADS.iter().filter_map(|(workload, _)| Some(get(ours, workload)? / fastest(ours, workload)?)).reduce(f64::min)
+        WORKLOADS
+            .iter()
+            .filter_map(|(workload, _)| Some(get(ours, workload)? / fastest(ours, workload)?))
+            .reduce(f64::min)
     };
     let _ = writeln!(out, "\n## Targets\n\n| target | measured | met |\n|---|---:|:---:|");
     let targets: [(&str, Option<f64>, f64); 13] = [
-        (
-            "Rust core ≥ 0.5× the no-parse limit on (b), sequential",
-            ratio("rust npay-order", LIMIT, "b_seq"),
-            0.5,
-        ),
+        ("Rust core ≥ 0.5× the no-parse limit on (b), sequential", ratio("rust npay-order", LIMIT, "b_seq"), 0.5),
         ("Rust core ≥ 0.6× the no-parse limit on (a), 64 in flight", ratio("rust npay-order", LIMIT, "a_64"), 0.6),
         (
             "Python sync ≥ 1.0× its fastest sync peer, worst of three workloads",
