@@ -40,7 +40,7 @@ pub enum ControlError {
         message: String,
     },
     /// The answer is not what this operation answers: another server, or another version.
-    #[error("control {method} {path} answered something else than expected")]
+    #[error("control {method} {path} answered something other than what it answers")]
     Unexpected {
         /// The HTTP method.
         method: String,

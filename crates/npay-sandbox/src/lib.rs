@@ -72,8 +72,9 @@
 //!   `GW.METHOD_NOT_ALLOWED` *(invented)* and an `Allow` header. A JSON endpoint called with a
 //!   non-JSON `Content-Type` → 415 `UNSUPPORTED_MEDIA_TYPE` *(invented; a missing Content-Type is
 //!   accepted)*. Bodies over 1 MiB → 413.
-//! * Order of processing of an API request: route → count in `stats.requests` → latency → fault
-//!   draw → read body → authenticate → rate limit → validate → apply → after-processing fault.
+//! * Order of processing of an API request: route → count in `stats.requests` → latency → (reset
+//!   meanwhile? then 500, nothing done) → fault draw → read body → authenticate → rate limit →
+//!   validate → apply → after-processing fault.
 //! * Rate limit (`--rate-limit RPS`, default off): one token bucket per application, refill `RPS`
 //!   per second of real time, burst `2 × RPS`, checked after authentication (for the token call,
 //!   after the signature check). Exceeded → 429 `GW.RATE_LIMIT`. When a limit is set, every answer
