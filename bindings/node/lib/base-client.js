@@ -69,6 +69,30 @@ function withPath(operationId, options, path) {
 /** Key of the package-internal accessor of a client's native half. */
 const NATIVE = Symbol('npay-order.native');
 
+/**
+ * A large answer: the addon handed over its body before decoding it. The decode (which checks
+ * the answer against the spec, reads it tolerantly or fails in strict mode) runs on the native
+ * runtime while this thread parses the body; the parse stands when the decode says the body
+ * reads exactly as the typed data (`null`), else the decode's data replaces it.
+ */
+async function finishEarly({ body, rest }, raw) {
+  const decoded = rest.finish();
+  let parsed;
+  try {
+    parsed = JSON.parse(body).data;
+  } catch {
+    // Not JSON: the decode's verdict (an error, or the data it could read) decides.
+  }
+  let settled;
+  try {
+    settled = await decoded;
+  } catch (error) {
+    throw fromNative(error);
+  }
+  if (raw) return { ...settled, data: settled.data === null ? parsed : JSON.parse(settled.data) };
+  return settled === null ? parsed : JSON.parse(settled);
+}
+
 class BaseClient {
   /** @type {InstanceType<typeof native.NativeClient>} */
   #native;
@@ -162,6 +186,7 @@ class BaseClient {
     } catch (error) {
       throw fromNative(error);
     }
+    if (typeof answer === 'object' && answer !== null && answer.rest !== undefined) return finishEarly(answer, raw);
     // The addon hands `data` over as JSON text: `JSON.parse` builds the objects faster than
     // napi can one property at a time (measured; see src/convert.rs).
     return raw ? { ...answer, data: JSON.parse(answer.data) } : JSON.parse(answer);

@@ -25,10 +25,11 @@ pub fn text_to_js(env: &Env, text: String) -> napi::Result<Unknown<'_>> {
     Ok(env.create_string(&text)?.to_unknown())
 }
 
-/// `{ data, status, headers, traceId, timestamp }` of a response, `data` as JSON text. Header names
+/// `{ data, status, headers, traceId, timestamp }` of a response, `data` as JSON text (`null`
+/// when JavaScript's own parse of the body stands). Header names
 /// are lower case; a repeated header's values are joined with `", "`; values that are not text are
 /// left out.
-pub fn raw_to_js(env: &Env, data: String, meta: ResponseMeta) -> napi::Result<Unknown<'_>> {
+pub fn raw_to_js(env: &Env, data: Option<String>, meta: ResponseMeta) -> napi::Result<Unknown<'_>> {
     let mut raw = Object::new(env)?;
     raw.set("data", data)?;
     raw.set("status", u32::from(meta.status))?;

@@ -69,6 +69,43 @@ describe('answers that deviate from the spec', { skip: needsOwnSandbox('a deviat
     client.close();
   });
 
+  // An answer of 64 kB or more is parsed by JavaScript while the core decodes it; 40 full product
+  // orders are about 107 kB, 20 about 53 kB (below the threshold, read as JSON text).
+  it('reads a large answer as the same orders in small answers, and repairs and reports its deviations', async () => {
+    ({ productOrderIds } = await sandbox().createOrders({ count: 40 }));
+    const client = sandbox().client({ strict: false });
+    const halves = async () => [
+      ...(await client.queryProductOrders({ productOrderIds: productOrderIds.slice(0, 20) })),
+      ...(await client.queryProductOrders({ productOrderIds: productOrderIds.slice(20) })),
+    ];
+    const large = await client.queryProductOrders({ productOrderIds });
+    assert.equal(large.length, 40);
+    assert.deepEqual(large, await halves());
+    const raw = await client.withRawResponse.queryProductOrders({ productOrderIds });
+    assert.equal(raw.status, 200);
+    assert.deepEqual(raw.data, large);
+
+    // Absent fields sent as null: the orders read as the typed data writes them (no nulls).
+    await sandbox().control('PUT', 'absent-fields', { as: 'null' });
+    const withNulls = await client.queryProductOrders({ productOrderIds });
+    assert.ok(!JSON.stringify(withNulls).includes('null'), 'an explicit null reached the objects');
+    assert.deepEqual(withNulls, large);
+    await sandbox().control('PUT', 'absent-fields', { as: 'omitted' });
+
+    // Deviations: the large answer is repaired and reported like the small ones.
+    await sandbox().setDeviations({ rate: 0.3, kinds: ['stringNumbers', 'ynBooleans', 'naiveDateTimes'], seed: 5 });
+    const repaired = await client.queryProductOrders({ productOrderIds });
+    // Each answer deviates at other places, so only what the repair guarantees is compared.
+    assert.ok(repaired.every((o) => typeof o.order.generalPaymentAmount === 'number'), 'numbers sent as strings are coerced');
+    assert.ok(repaired.every((o) => typeof o.order.isMembershipSubscribed === 'boolean'), 'Y/N booleans are coerced');
+    assert.deepEqual(repaired.map((o) => o.productOrder.productOrderId), large.map((o) => o.productOrder.productOrderId));
+    assert.ok(client.driftReport().length > 0, 'the deviations of the large answer are reported');
+    const strict = sandbox().client();
+    await assert.rejects(strict.queryProductOrders({ productOrderIds }), npay.NpayError);
+    strict.close();
+    client.close();
+  });
+
   it('refuses a strict option that is not a boolean', () => {
     assert.throws(() => sandbox().client({ strict: 'yes' }), npay.InvalidRequestError);
   });

@@ -13,6 +13,7 @@ use progenitor_client::{ClientHooks, Error, OperationInfo};
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 
 use crate::Client;
+use crate::decode::BodyTap;
 
 tokio::task_local! {
     static CALL_CONTEXT: CallContext;
@@ -29,6 +30,8 @@ pub struct CallContext {
     /// Where the hook leaves the status and headers of the answer, for the caller to read when
     /// the generated method could not decode its body (the error then carries only the body).
     answer: Arc<Mutex<Option<(u16, HeaderMap)>>>,
+    /// Where the body of the answer goes before it is decoded, if anywhere.
+    tap: Option<BodyTap>,
 }
 
 impl std::fmt::Debug for CallContext {
@@ -53,6 +56,12 @@ impl CallContext {
         self.answer.lock().unwrap_or_else(|e| e.into_inner()).take()
     }
 
+    /// Hands the body of this call's answer to `tap` before it is decoded (see [`BodyTap`]).
+    pub fn with_tap(mut self, tap: Option<BodyTap>) -> Self {
+        self.tap = tap;
+        self
+    }
+
     /// Sets the whole-request timeout of this call.
     pub fn with_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.timeout = timeout;
@@ -63,6 +72,11 @@ impl CallContext {
     pub async fn scope<F: Future>(self, call: F) -> F::Output {
         CALL_CONTEXT.scope(self, call).await
     }
+}
+
+/// The tap of the call being decoded, if it has one.
+pub(crate) fn current_tap() -> Option<BodyTap> {
+    CALL_CONTEXT.try_with(|context| context.tap.clone()).ok().flatten()
 }
 
 impl ClientHooks<()> for Client {

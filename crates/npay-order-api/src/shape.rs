@@ -23,6 +23,17 @@ pub struct Shape {
 }
 
 impl Shape {
+    /// Whether a `format: date` value can occur anywhere in an answer of this shape.
+    ///
+    /// ```
+    /// let shapes = npay_order_api::shapes::response_shape;
+    /// assert!(shapes("listDailySettlements").unwrap().holds_dates());
+    /// assert!(!shapes("queryProductOrders").unwrap().holds_dates());
+    /// ```
+    pub fn holds_dates(&self) -> bool {
+        self.fields.iter().any(|field| field.kind.holds_dates())
+    }
+
     /// The property named `name`, if the schema has one.
     pub fn field(&self, name: &str) -> Option<&'static Field> {
         self.fields.iter().find(|f| f.name == name)
@@ -67,4 +78,16 @@ pub enum Kind {
     Object(&'static Shape),
     /// An array of the inner kind.
     Array(&'static Kind),
+}
+
+impl Kind {
+    /// Whether a `format: date` value can occur in a value of this kind, at any depth.
+    pub fn holds_dates(&self) -> bool {
+        match self {
+            Kind::Date => true,
+            Kind::Object(shape) => shape.holds_dates(),
+            Kind::Array(inner) => inner.holds_dates(),
+            _ => false,
+        }
+    }
 }

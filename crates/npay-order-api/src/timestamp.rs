@@ -208,13 +208,71 @@ impl Serialize for Timestamp {
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        text.parse().map_err(serde::de::Error::custom)
+        let value = text.parse().map_err(serde::de::Error::custom)?;
+        if !written_as_read(&text) {
+            ODD_FORMS.with(|count| count.set(count.get() + 1));
+        }
+        Ok(value)
     }
+}
+
+thread_local! {
+    /// Date-times read on this thread in a form other than the one [`Timestamp`] writes.
+    static ODD_FORMS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// How many date-times this thread has read (deserialised) in a form other than the one
+/// [`Timestamp`] writes, such as `2026-11-27T14:03:11+09:00` (no milliseconds) or `…Z`. A
+/// decoder compares the count before and after a body to know whether writing the typed value
+/// back would change any date-time's text ([`crate::BodyTap::verbatim`]).
+pub fn odd_forms_read() -> u64 {
+    ODD_FORMS.with(std::cell::Cell::get)
+}
+
+/// Whether `text`, already read as RFC 3339, is exactly what [`Timestamp`]'s `Display` writes for
+/// it: `yyyy-MM-ddTHH:mm:ss.SSS±hh:mm`, not a leap second, not `-00:00` (written `+00:00`).
+fn written_as_read(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 29
+        && b[10] == b'T'
+        && b[19] == b'.'
+        && (b[23] == b'+' || b[23] == b'-')
+        && b[26] == b':'
+        && &b[17..19] != b"60"
+        && &b[23..] != b"-00:00"
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_date_time_in_the_written_form_reads_as_written() {
+        for text in ["2023-01-16T17:14:51.794+09:00", "2023-01-16T17:14:51.794-05:30", "1999-12-31T23:59:59.000+00:00"]
+        {
+            let read: Timestamp = text.parse().unwrap();
+            assert!(written_as_read(text), "{text}");
+            assert_eq!(read.to_string(), text, "written as read");
+        }
+        for text in [
+            "2023-01-16T17:14:51+09:00",
+            "2023-01-16T08:14:51.794Z",
+            "2023-01-16t17:14:51.794+09:00",
+            "2023-01-16 17:14:51.794+09:00",
+            "2023-01-16T17:14:51.7940+09:00",
+            "2023-01-16T17:14:51.794-00:00",
+            "2016-12-31T23:59:60.500+00:00",
+        ] {
+            let read: Timestamp = text.parse().unwrap();
+            assert!(!written_as_read(text), "{text}");
+            assert_ne!(read.to_string(), text, "{text} is written otherwise");
+        }
+        let before = odd_forms_read();
+        let _: Timestamp = serde_json::from_str("\"2023-01-16T17:14:51.794+09:00\"").unwrap();
+        assert_eq!(odd_forms_read(), before, "the written form is not counted");
+        let _: Timestamp = serde_json::from_str("\"2023-01-16T17:14:51+09:00\"").unwrap();
+        assert_eq!(odd_forms_read(), before + 1, "another form is");
+    }
 
     #[test]
     fn keeps_the_kst_offset_and_writes_milliseconds() {

@@ -4,6 +4,9 @@
 //! (type-erased, [`Data`]): a binding serialises it once, straight into its own objects, instead
 //! of paying for an intermediate `serde_json::Value` tree and then converting that.
 
+use std::future::Future;
+
+pub use npay_order_api::BodyTap;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -34,6 +37,47 @@ pub fn params<P: DeserializeOwned>(operation_id: &str, params: serde_json::Value
             unknown.into_iter().map(|path| InvalidInput::new(path, "unknown parameter (is it misspelt?)")).collect(),
         ))
     }
+}
+
+tokio::task_local! {
+    static BODY_TAP: BodyTap;
+}
+
+/// Runs `call` (one call of a [`Client`]) with `tap` receiving the body of the operation's answer
+/// as soon as it has arrived, before the core decodes it; the token request is not tapped. The
+/// Node binding parses that body in JavaScript meanwhile (see [`BodyTap`]).
+///
+/// ```no_run
+/// # async fn example(client: npay_order::Client) -> npay_order::Result<()> {
+/// use npay_order::json::{BodyTap, call_data, with_body_tap};
+/// let (tap, body) = BodyTap::new(64 * 1024);
+/// let params = serde_json::json!({"productOrderIds": ["2026112711402490"]});
+/// let response = with_body_tap(tap.clone(), call_data(&client, "queryProductOrders", params)).await?;
+/// if tap.verbatim() {
+///     // The body (from `body`) reads exactly as `response.data()` would be written as JSON.
+/// }
+/// # drop((body, response));
+/// # Ok(())
+/// # }
+/// ```
+pub async fn with_body_tap<F: Future>(tap: BodyTap, call: F) -> F::Output {
+    BODY_TAP.scope(tap, call).await
+}
+
+/// The tap [`with_body_tap`] set around the current call, for `operation`'s answer. None for an
+/// operation whose answer can hold a `format: date` value: chrono reads more forms of a date than
+/// it writes, so such a body could read otherwise than its typed value, unseen by the tap.
+pub(crate) fn body_tap(operation: &str) -> Option<BodyTap> {
+    static WITHOUT_DATES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    let tap = BODY_TAP.try_with(Clone::clone).ok()?;
+    let without_dates = WITHOUT_DATES.get_or_init(|| {
+        crate::OPERATIONS
+            .iter()
+            .map(|info| info.id)
+            .filter(|id| npay_order_api::shapes::response_shape(id).is_some_and(|shape| !shape.holds_dates()))
+            .collect()
+    });
+    without_dates.contains(&operation).then_some(tap)
 }
 
 /// A call's `data` still typed, behind `erased_serde`: serialise it with any `serde` serializer
@@ -219,6 +263,57 @@ mod tests {
             assert_eq!(typed.meta().status, 200);
             assert!(typed.meta().trace_id.is_some());
         }
+    }
+
+    /// `queryProductOrders` of `ids` under a tap that takes any body: the body handed over, the
+    /// tap's verdict, and the typed data as JSON.
+    async fn tapped_query(client: &Client, ids: &Value) -> (Value, bool, Value) {
+        let (tap, handed) = BodyTap::new(0);
+        let params = json!({"productOrderIds": ids});
+        let response =
+            with_body_tap(tap.clone(), call_data(client, "queryProductOrders", params)).await.expect("query succeeds");
+        let body: Value = serde_json::from_slice(&handed.await.expect("the body was handed over")).expect("JSON body");
+        (body, tap.verbatim(), as_json(response.data()))
+    }
+
+    #[tokio::test]
+    async fn answers_that_can_hold_dates_are_not_tapped() {
+        let (tap, _handed) = BodyTap::new(0);
+        let seen = with_body_tap(tap, async {
+            (
+                body_tap("queryProductOrders").is_some(),
+                body_tap("listDailySettlements").is_some(),
+                body_tap("nope").is_some(),
+            )
+        })
+        .await;
+        assert_eq!(seen, (true, false, false));
+        assert!(body_tap("queryProductOrders").is_none(), "no tap outside with_body_tap");
+    }
+
+    #[tokio::test]
+    async fn a_tapped_body_said_verbatim_reads_as_the_typed_data_and_others_are_not_said_so() {
+        use npay_sandbox::control_api::{AbsentFields, DeviationConfig};
+        let (sandbox, client) = sandbox_and_client().await;
+        let ids = paid_orders(&sandbox, 5).await;
+        // The first call also issues the token: the body handed over is still the query's.
+        let (body, verbatim, typed) = tapped_query(&client, &ids).await;
+        assert!(verbatim, "a conforming answer without nulls reads as written");
+        assert_eq!(body["data"], typed, "verbatim means the body's data is the typed data");
+        assert_eq!(typed.as_array().map(Vec::len), Some(5));
+
+        let control = sandbox.control();
+        control.set_absent_fields(AbsentFields::Null).await.expect("absent fields as null");
+        let (body, verbatim, typed) = tapped_query(&client, &ids).await;
+        assert!(!verbatim, "explicit nulls are left out of the typed data");
+        assert_ne!(body["data"], typed);
+        control.set_absent_fields(AbsentFields::Omitted).await.expect("absent fields omitted");
+
+        let deviating = DeviationConfig { rate: 0.2, kinds: Vec::new(), seed: Some(3) };
+        control.set_deviations(&deviating).await.expect("deviations on");
+        let (body, verbatim, typed) = tapped_query(&client, &ids).await;
+        assert!(!verbatim, "a deviating answer is read tolerantly, not verbatim");
+        assert_ne!(body["data"], typed);
     }
 
     #[tokio::test]
