@@ -312,7 +312,9 @@ fn coerce(value: &Value, kind: &Kind) -> Verdict {
             _ => Verdict::Empty,
         },
         (Kind::DateTime, Value::String(s)) => {
-            if s.parse::<npay_order_api::Timestamp>().is_ok() {
+            // RFC 3339 only: `Timestamp` also reads a date-time without offset, which must not
+            // reach the bindings' objects as sent.
+            if chrono::DateTime::parse_from_rfc3339(s).is_ok() {
                 Verdict::Keep
             } else {
                 // The API speaks KST: a date-time without an offset is read in it.
@@ -455,6 +457,30 @@ mod tests {
             ["coerced data.count", "coerced data.lastChangeStatuses[].receiverAddressChanged"]
         );
         assert_eq!(read.original["data"]["count"], json!(1.0), "the answer as sent is kept");
+    }
+
+    #[test]
+    fn a_date_time_without_offset_reaches_the_json_in_kst_and_is_reported() {
+        let mut row = change("1");
+        row["lastChangedDate"] = json!("2026-11-27T09:00:00.000");
+        row["receiverAddressChanged"] = json!("N");
+        let read = decode::<Changes>("listLastChangedStatuses", shape("listLastChangedStatuses"), &changes(vec![row]))
+            .unwrap();
+        assert_eq!(
+            read.value["data"]["lastChangeStatuses"][0]["lastChangedDate"],
+            json!("2026-11-27T09:00:00.000+09:00")
+        );
+        assert_eq!(
+            read.typed.data.last_change_statuses[0].last_changed_date.to_string(),
+            "2026-11-27T09:00:00.000+09:00"
+        );
+        assert_eq!(
+            paths(&read.deviations),
+            [
+                "coerced data.lastChangeStatuses[].lastChangedDate",
+                "coerced data.lastChangeStatuses[].receiverAddressChanged"
+            ]
+        );
     }
 
     #[test]
