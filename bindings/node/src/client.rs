@@ -151,18 +151,17 @@ impl NativeClient {
             let (tap, handed) = BodyTap::new(EARLY_BODY_MIN);
             let call = async move { client.call_data(&operation_id, params).await };
             let mut rest: Rest = Box::pin(with_body_tap(tap.clone(), call));
-            match futures::future::select(&mut rest, handed).await {
-                futures::future::Either::Left((done, _)) => {
-                    // The typed data is written as JSON text in one pass (no `serde_json::Value` tree).
-                    let (data, meta) = done.map_err(|e| ErrorParts::from(&e))?.into_parts();
-                    Ok(Answer::Done(to_text(&*data)?, meta))
-                }
-                futures::future::Either::Right((Ok(body), _)) => Ok(Answer::Early(body, rest, tap)),
-                // The tap is alive while `rest` is, so its sender is never dropped first.
-                futures::future::Either::Right((Err(_), _)) => {
-                    let (data, meta) = rest.await.map_err(|e| ErrorParts::from(&e))?.into_parts();
-                    Ok(Answer::Done(to_text(&*data)?, meta))
-                }
+            let early = match futures::future::select(&mut rest, handed).await {
+                futures::future::Either::Left((done, _)) => return done_as_text(done),
+                // Made text here, on the runtime, not on the JavaScript thread. A body that is not
+                // UTF-8 is not handed over: the decode decides what it reads as.
+                futures::future::Either::Right((Ok(body), _)) => String::from_utf8(body.to_vec()).ok(),
+                // The tap lives as long as `rest`, so its sender is never dropped first.
+                futures::future::Either::Right((Err(_), _)) => None,
+            };
+            match early {
+                Some(body) => Ok(Answer::Early(body, rest, tap)),
+                None => done_as_text(rest.await),
             }
         };
         spawn(env, work, move |env, answer| match answer {
@@ -170,8 +169,7 @@ impl NativeClient {
             Answer::Done(data, _) => text_to_js(env, data),
             Answer::Early(body, rest, tap) => {
                 let mut early = Object::new(env)?;
-                // The tap hands over UTF-8 bodies only.
-                early.set("body", std::str::from_utf8(&body).unwrap_or_default())?;
+                early.set("body", body)?;
                 let rest = NativeEarly { rest: Mutex::new(Some((rest, tap))), raw };
                 early.set("rest", rest.into_instance(env)?)?;
                 Ok(early.to_unknown())
@@ -219,8 +217,15 @@ type Rest = Pin<Box<dyn Future<Output = npay_order::Result<Response<Data>>> + Se
 enum Answer {
     /// The whole call, its data as JSON text.
     Done(String, npay_order::ResponseMeta),
-    /// The body, handed over before the decode, and the decode still to run.
-    Early(bytes::Bytes, Rest, BodyTap),
+    /// The body as text, handed over before the decode, and the decode still to run.
+    Early(String, Rest, BodyTap),
+}
+
+/// A finished call as [`Answer::Done`]: the typed data written as JSON text in one pass (no
+/// `serde_json::Value` tree).
+fn done_as_text(done: npay_order::Result<Response<Data>>) -> Result<Answer, ErrorParts> {
+    let (data, meta) = done.map_err(|e| ErrorParts::from(&e))?.into_parts();
+    Ok(Answer::Done(to_text(&*data)?, meta))
 }
 
 /// The rest of a call whose answer's body JavaScript is parsing: the core's decode of it, which

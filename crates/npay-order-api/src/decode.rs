@@ -66,11 +66,12 @@ impl BodyTap {
         self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Hands `body` over if it is the first, long enough and UTF-8; whether it was.
+    /// Hands `body` over if it is the first and long enough; whether it was. (Not checked for
+    /// UTF-8 here: the decode checks it, and a body that is not UTF-8 is never verbatim.)
     fn offer(&self, body: &Bytes) -> bool {
         let mut state = self.state();
         state.bodies += 1;
-        if state.bodies > 1 || body.len() < state.min_len || std::str::from_utf8(body).is_err() {
+        if state.bodies > 1 || body.len() < state.min_len {
             return false;
         }
         state.sender.take().is_some_and(|sender| sender.send(body.clone()).is_ok())
