@@ -76,7 +76,7 @@ const NATIVE = Symbol('npay-order.native');
  * reads exactly as the typed data (`null`), else the decode's data replaces it.
  */
 async function finishEarly({ body, rest }, raw) {
-  const decoded = rest.finish();
+  rest.start();
   let parsed;
   try {
     parsed = JSON.parse(body).data;
@@ -85,7 +85,9 @@ async function finishEarly({ body, rest }, raw) {
   }
   let settled;
   try {
-    settled = await decoded;
+    // The decode has usually finished by now (it is the shorter of the two): no second trip.
+    settled = rest.take();
+    if (settled === undefined) settled = await rest.finish();
   } catch (error) {
     throw fromNative(error);
   }

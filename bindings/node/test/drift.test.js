@@ -106,6 +106,42 @@ describe('answers that deviate from the spec', { skip: needsOwnSandbox('a deviat
     client.close();
   });
 
+  // The addon's side of the same: the rest of an early answer is started once and settles once,
+  // whether JavaScript takes it, waits for it, or both.
+  it('settles the rest of a large answer once, taken or awaited', async () => {
+    ({ productOrderIds } = await sandbox().createOrders({ count: 40 }));
+    const native = require('../lib/native');
+    const s = sandbox();
+    const client = new native.NativeClient({ clientId: s.clientId, clientSecret: s.clientSecret, baseUrl: s.baseUrl });
+    const params = JSON.stringify({ productOrderIds });
+    const early = async () => {
+      const answer = await client.call('queryProductOrders', params, false);
+      assert.equal(typeof answer.body, 'string', 'a 107 kB answer is handed over early');
+      return answer;
+    };
+    // Awaited without start(): finish() starts the decode; a conforming answer settles as null.
+    let answer = await early();
+    assert.equal(await answer.rest.finish(), null);
+    assert.throws(() => answer.rest.take(), /already finished/);
+    await assert.rejects(answer.rest.finish(), /already finished/);
+    // Started, then taken until it is ready: undefined while it runs, then the result, once.
+    answer = await early();
+    answer.rest.start();
+    answer.rest.start();
+    let taken;
+    while ((taken = answer.rest.take()) === undefined) await new Promise((resolve) => setTimeout(resolve, 1));
+    assert.equal(taken, null);
+    assert.equal(JSON.parse(answer.body).data.length, 40);
+    assert.throws(() => answer.rest.take(), /already finished/);
+    // A deviating answer: the decode's repaired data as text, not null.
+    await s.setDeviations({ rate: 1, kinds: ['stringNumbers'], seed: 5 });
+    answer = await early();
+    const repaired = JSON.parse(await answer.rest.finish());
+    assert.equal(repaired.length, 40);
+    assert.ok(repaired.every((o) => typeof o.order.generalPaymentAmount === 'number'));
+    client.close();
+  });
+
   it('refuses a strict option that is not a boolean', () => {
     assert.throws(() => sandbox().client({ strict: 'yes' }), npay.InvalidRequestError);
   });

@@ -9,6 +9,12 @@
 
 use pyo3::prelude::*;
 
+/// The extension's own allocations (every decoded answer's strings, the lazy trees, the
+/// runtime's tasks) go to mimalloc; see BENCHMARKS.md. `local_dynamic_tls`, because the module
+/// is loaded with `dlopen`; no transparent huge pages, whose first touch clears 2 MB at a time.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod client;
 mod completion;
 mod convert;

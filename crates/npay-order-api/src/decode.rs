@@ -9,7 +9,7 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use bytes::Bytes;
+pub use bytestring::ByteString;
 use progenitor_client::{Error, ResponseValue};
 use serde::de::DeserializeOwned;
 use tokio::sync::oneshot;
@@ -23,7 +23,8 @@ use crate::timestamp;
 /// typed value and parsing it again as JSON text. Its parse stands when [`BodyTap::verbatim`]
 /// says the body reads exactly as that typed value would be written back; otherwise it takes the
 /// typed value's text as before. Only bodies of at least `min_len` bytes are handed over (on a
-/// small answer the parallel work costs more than it saves), and only one per tap.
+/// small answer the parallel work costs more than it saves), only one per tap, and only UTF-8
+/// ones: the body arrives as text, checked once for both the decode and the binding.
 ///
 /// ```
 /// # async fn example() {
@@ -40,7 +41,7 @@ pub struct BodyTap(Arc<Mutex<TapState>>);
 struct TapState {
     min_len: usize,
     /// Taken by the first body handed over.
-    sender: Option<oneshot::Sender<Bytes>>,
+    sender: Option<oneshot::Sender<ByteString>>,
     /// Bodies decoded under this tap (a call split into chunks has several).
     bodies: u32,
     /// The last body decoded by the fast path with nothing the typed value would write otherwise.
@@ -56,7 +57,7 @@ impl std::fmt::Debug for BodyTap {
 
 impl BodyTap {
     /// A tap for bodies of at least `min_len` bytes, and where the one handed over arrives.
-    pub fn new(min_len: usize) -> (Self, oneshot::Receiver<Bytes>) {
+    pub fn new(min_len: usize) -> (Self, oneshot::Receiver<ByteString>) {
         let (sender, receiver) = oneshot::channel();
         let state = TapState { min_len, sender: Some(sender), bodies: 0, verbatim: false };
         (BodyTap(Arc::new(Mutex::new(state))), receiver)
@@ -66,9 +67,8 @@ impl BodyTap {
         self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Hands `body` over if it is the first and long enough; whether it was. (Not checked for
-    /// UTF-8 here: the decode checks it, and a body that is not UTF-8 is never verbatim.)
-    fn offer(&self, body: &Bytes) -> bool {
+    /// Hands `body` over if it is the first and long enough; whether it was.
+    fn offer(&self, body: &ByteString) -> bool {
         let mut state = self.state();
         state.bodies += 1;
         if state.bodies > 1 || body.len() < state.min_len {
@@ -99,13 +99,15 @@ pub async fn response_value<T: DeserializeOwned, E>(response: reqwest::Response)
     let status = response.status();
     let headers = response.headers().clone();
     let body = response.bytes().await.map_err(Error::ResponseBodyError)?;
+    // One UTF-8 check for the whole body, shared by the decode and a tap's binding.
+    let text = ByteString::try_from(body.clone()).ok();
     let tap = crate::hooks::current_tap();
-    if tap.as_ref().is_some_and(|tap| tap.offer(&body)) {
+    if tap.as_ref().zip(text.as_ref()).is_some_and(|(tap, text)| tap.offer(text)) {
         // Let the task that waits for the body run before this one spends the decode's time.
         tokio::task::yield_now().await;
     }
     let odd_before = tap.as_ref().map(|_| timestamp::odd_forms_read());
-    match decode(&body) {
+    match decode(&body, text.as_deref()) {
         Ok(inner) => {
             if let (Some(tap), Some(before)) = (tap, odd_before) {
                 tap.settle(timestamp::odd_forms_read() == before && memchr::memmem::find(&body, b"null").is_none());
@@ -116,12 +118,12 @@ pub async fn response_value<T: DeserializeOwned, E>(response: reqwest::Response)
     }
 }
 
-/// `body` as `T`: from a `&str` when it is UTF-8 (one check for the whole body), else from the
-/// bytes (for serde's own error about the bad byte).
-fn decode<T: DeserializeOwned>(body: &Bytes) -> Result<T, serde_json::Error> {
-    match std::str::from_utf8(body) {
-        Ok(text) => serde_json::from_str(text),
-        Err(_) => serde_json::from_slice(body),
+/// `body` as `T`: from `text`, the body already checked as UTF-8, when it is; else from the bytes
+/// (for serde's own error about the bad byte).
+fn decode<T: DeserializeOwned>(body: &[u8], text: Option<&str>) -> Result<T, serde_json::Error> {
+    match text {
+        Some(text) => serde_json::from_str(text),
+        None => serde_json::from_slice(body),
     }
 }
 
@@ -138,7 +140,7 @@ mod tests {
 
     /// `body` decoded as a [`Probe`] with a tap of `min_len`: the body handed over, if any, and
     /// the tap's verdict.
-    async fn tapped(body: &'static str, min_len: usize) -> (Option<Bytes>, bool) {
+    async fn tapped(body: &'static str, min_len: usize) -> (Option<ByteString>, bool) {
         let (tap, mut handed) = BodyTap::new(min_len);
         let response = reqwest::Response::from(http::Response::new(body));
         let context = crate::CallContext::default().with_tap(Some(tap.clone()));
@@ -150,7 +152,7 @@ mod tests {
     #[tokio::test]
     async fn a_tap_gets_a_long_enough_body_and_says_whether_it_reads_as_written() {
         let written = r#"{"at":"2023-01-16T17:14:51.794+09:00","name":"김네이버"}"#;
-        assert_eq!(tapped(written, 8).await, (Some(Bytes::from_static(written.as_bytes())), true));
+        assert_eq!(tapped(written, 8).await, (Some(ByteString::from_static(written)), true));
         // Too short to be handed over: the verdict stands, the body stays.
         assert_eq!(tapped(written, 4096).await, (None, true));
         // An explicit null, and a date-time in another form, are written otherwise.
@@ -178,15 +180,17 @@ mod tests {
         assert!(!tap.verbatim());
     }
 
-    #[test]
-    fn utf8_bodies_and_others_decode_as_serde_json_would() {
-        let body = Bytes::from_static("{\"name\":\"김네이버\",\"n\":1}".as_bytes());
-        let value: serde_json::Value = decode(&body).unwrap();
-        assert_eq!(value["name"], "김네이버");
-        // Not UTF-8: the same error serde_json gives for the bytes.
-        let bad = Bytes::from_static(b"{\"name\":\"\xff\"}");
-        let ours = decode::<serde_json::Value>(&bad).unwrap_err().to_string();
-        let theirs = serde_json::from_slice::<serde_json::Value>(&bad).unwrap_err().to_string();
-        assert_eq!(ours, theirs);
+    #[tokio::test]
+    async fn a_body_that_is_not_utf8_is_not_handed_over_and_fails_as_serde_json_says() {
+        let bad: &'static [u8] = b"{\"at\":\"2023-01-16T17:14:51.794+09:00\",\"name\":\"\xff\"}";
+        let (tap, mut handed) = BodyTap::new(1);
+        let response = reqwest::Response::from(http::Response::new(bad));
+        let context = crate::CallContext::default().with_tap(Some(tap.clone()));
+        let decoded: Result<ResponseValue<Probe>, Error<()>> = context.scope(response_value(response)).await;
+        let Err(Error::InvalidResponsePayload(_, ours)) = decoded else { panic!("a body that is not UTF-8 fails") };
+        let theirs = serde_json::from_slice::<Probe>(bad).err().expect("serde_json refuses it too");
+        assert_eq!(ours.to_string(), theirs.to_string());
+        assert!(handed.try_recv().is_err(), "not handed over");
+        assert!(!tap.verbatim());
     }
 }

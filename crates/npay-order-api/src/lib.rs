@@ -39,7 +39,7 @@ pub mod enums;
 pub mod shapes;
 
 pub use client::*;
-pub use decode::BodyTap;
+pub use decode::{BodyTap, ByteString};
 pub use hooks::CallContext;
 pub use open_enum::OpenEnum;
 pub use timestamp::{Timestamp, TimestampParseError};

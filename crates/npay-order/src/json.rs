@@ -6,7 +6,7 @@
 
 use std::future::Future;
 
-pub use npay_order_api::BodyTap;
+pub use npay_order_api::{BodyTap, ByteString};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -272,7 +272,7 @@ mod tests {
         let params = json!({"productOrderIds": ids});
         let response =
             with_body_tap(tap.clone(), call_data(client, "queryProductOrders", params)).await.expect("query succeeds");
-        let body: Value = serde_json::from_slice(&handed.await.expect("the body was handed over")).expect("JSON body");
+        let body: Value = serde_json::from_str(&handed.await.expect("the body was handed over")).expect("JSON body");
         (body, tap.verbatim(), as_json(response.data()))
     }
 
