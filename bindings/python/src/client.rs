@@ -33,7 +33,7 @@ where
     F: Future + Send,
     F::Output: Send,
 {
-    let runtime = runtime::try_get()?;
+    let runtime = runtime::try_get_blocking()?;
     py.detach(|| {
         runtime.block_on(async {
             tokio::pin!(future);

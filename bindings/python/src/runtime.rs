@@ -1,4 +1,5 @@
-//! The tokio runtime every call runs on: one per process, and a new one in a forked child.
+//! The tokio runtimes every call runs on — one for asyncio calls, one for blocking calls — per
+//! process, and new ones in a forked child.
 //!
 //! Why the pid: `fork()` copies memory but only the thread that called it. A child of a process
 //! that already made a call (multiprocessing's `fork` context, gunicorn `--preload`, celery's
@@ -8,8 +9,8 @@
 //! try to stop threads that are not there). [`ForkLocal`] applies the same rule to anything else
 //! that owns tasks or connections on the runtime (HTTP clients and their pools).
 //!
-//! Async calls are spawned on it too (`completion`), never on a runtime of some library's own: a
-//! process-wide `static` runtime would not survive a fork.
+//! Async calls are spawned on one of them too (`completion`), never on a runtime of some
+//! library's own: a process-wide `static` runtime would not survive a fork.
 
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
@@ -66,14 +67,34 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 static RUNTIME: OnceLock<ForkLocal<Arc<Runtime>>> = OnceLock::new();
+static BLOCKING: OnceLock<ForkLocal<Arc<Runtime>>> = OnceLock::new();
 
-/// The runtime of this process, started on first use; fails only when no thread can be spawned.
+/// The runtime of this process for asyncio calls (one worker per core: their decodes run on
+/// it, side by side), started on first use; fails only when no thread can be spawned.
 pub fn try_get() -> PyResult<Arc<Runtime>> {
-    let slot = RUNTIME.get_or_init(ForkLocal::new);
-    slot.get_or_try_init(|| {
-        tokio::runtime::Builder::new_multi_thread()
-            .thread_name("npay-order")
-            .enable_all()
+    started(&RUNTIME, None)
+}
+
+/// The runtime of this process for blocking calls, started on first use. A blocking call's own
+/// future (and its decode) runs on the calling thread; the runtime's workers only drive the
+/// connections. One worker (unless `TOKIO_WORKER_THREADS` says otherwise) because every wake-up
+/// of a second one costs more than it can add there: measured against one per core on 2 cores,
+/// the sequential calls of BENCHMARKS.md went from 3,702 to 6,452 calls/s on (a) and from 253 to
+/// 287 on (b). (The asyncio runtime keeps one per core: one worker cut its (a) at 64 in flight
+/// from 21.5k to 16.5k.)
+pub fn try_get_blocking() -> PyResult<Arc<Runtime>> {
+    let workers = std::env::var_os("TOKIO_WORKER_THREADS").is_none().then_some(1);
+    started(&BLOCKING, workers)
+}
+
+fn started(slot: &OnceLock<ForkLocal<Arc<Runtime>>>, workers: Option<usize>) -> PyResult<Arc<Runtime>> {
+    slot.get_or_init(ForkLocal::new).get_or_try_init(|| {
+        let mut builder = tokio::runtime::Builder::new_multi_thread();
+        builder.thread_name("npay-order").enable_all();
+        if let Some(workers) = workers {
+            builder.worker_threads(workers);
+        }
+        builder
             .build()
             .map(Arc::new)
             .map_err(|e| PyRuntimeError::new_err(format!("cannot start the npay-order runtime: {e}")))
