@@ -78,10 +78,10 @@ pub fn try_get() -> PyResult<Arc<Runtime>> {
 /// The runtime of this process for blocking calls, started on first use. A blocking call's own
 /// future (and its decode) runs on the calling thread; the runtime's workers only drive the
 /// connections. One worker (unless `TOKIO_WORKER_THREADS` says otherwise) because every wake-up
-/// of a second one costs more than it can add there: measured against one per core on 2 cores,
-/// the sequential calls of BENCHMARKS.md went from 3,702 to 6,452 calls/s on (a) and from 253 to
-/// 287 on (b). (The asyncio runtime keeps one per core: one worker cut its (a) at 64 in flight
-/// from 21.5k to 16.5k.)
+/// of a second one costs more than it can add there: measured against one per core on 2 cores
+/// (two alternating runs), the sequential calls of BENCHMARKS.md went from 4.2–4.3k to 6.1–6.6k
+/// calls/s on (a) and from 268–271 to 283–304 on (b). (The asyncio runtime keeps one per core:
+/// one worker cut its (a) at 64 in flight from 21.5k to 16.5k.)
 pub fn try_get_blocking() -> PyResult<Arc<Runtime>> {
     let workers = std::env::var_os("TOKIO_WORKER_THREADS").is_none().then_some(1);
     started(&BLOCKING, workers)
