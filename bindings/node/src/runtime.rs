@@ -1,8 +1,9 @@
 //! Async glue: how Rust work becomes a JavaScript `Promise`.
 //!
-//! Network I/O runs on the tokio runtime napi-rs owns (multi-threaded, started on first use), so
-//! the event loop is never blocked; only the conversion of the result into JavaScript values runs
-//! on the JavaScript thread, in the callback. A panic inside the work is caught here and rejects
+//! Network I/O runs on the tokio runtime napi-rs owns (the one `lib.rs` builds at load: one worker
+//! thread unless `TOKIO_WORKER_THREADS` says otherwise), so the event loop is never blocked; only
+//! the conversion of the result into JavaScript values runs on the JavaScript thread, in the
+//! callback. A panic inside the work is caught here and rejects
 //! the promise with an `NpayError` instead of unwinding into Node.
 
 use std::future::Future;
