@@ -28,19 +28,13 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// One runtime worker (unless `TOKIO_WORKER_THREADS` says otherwise) instead of napi-rs's one per
-/// core. JavaScript is one thread, so one worker keeps up with it (decoding a large answer takes
-/// the worker less time than `JSON.parse` takes JavaScript), and each wake-up of a second worker
-/// costs more than it adds: see BENCHMARKS.md. If the runtime cannot be built here, napi-rs
-/// builds its own on first use.
+/// One runtime worker (see `npay_order::runtime::build`) instead of napi-rs's one per core.
+/// JavaScript is one thread, so one worker keeps up with it (decoding a large answer takes the
+/// worker less time than `JSON.parse` takes JavaScript). If the runtime cannot be built here,
+/// napi-rs builds its own on first use.
 #[napi_derive::module_init]
 fn init() {
-    let mut builder = tokio::runtime::Builder::new_multi_thread();
-    builder.thread_name("npay-order").enable_all();
-    if std::env::var_os("TOKIO_WORKER_THREADS").is_none() {
-        builder.worker_threads(1);
-    }
-    if let Ok(runtime) = builder.build() {
+    if let Ok(runtime) = npay_order::runtime::build(Some(1)) {
         napi::bindgen_prelude::create_custom_tokio_runtime(runtime);
     }
 }

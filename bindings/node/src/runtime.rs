@@ -3,8 +3,8 @@
 //! Network I/O runs on the tokio runtime napi-rs owns (the one `lib.rs` builds at load: one worker
 //! thread unless `TOKIO_WORKER_THREADS` says otherwise), so the event loop is never blocked; only
 //! the conversion of the result into JavaScript values runs on the JavaScript thread, in the
-//! callback. A panic inside the work is caught here and rejects
-//! the promise with an `NpayError` instead of unwinding into Node.
+//! callback. A panic inside the work is caught here and rejects the promise with an `NpayError`
+//! instead of unwinding into Node.
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;

@@ -77,25 +77,18 @@ pub fn try_get() -> PyResult<Arc<Runtime>> {
 
 /// The runtime of this process for blocking calls, started on first use. A blocking call's own
 /// future (and its decode) runs on the calling thread; the runtime's workers only drive the
-/// connections. One worker (unless `TOKIO_WORKER_THREADS` says otherwise) because every wake-up
-/// of a second one costs more than it can add there: measured against one per core on 2 cores
+/// connections. One worker (see `npay_order::runtime::build`) because every wake-up of a second
+/// one costs more than it can add there: measured against one per core on 2 cores
 /// (two alternating runs), the sequential calls of BENCHMARKS.md went from 4.2–4.3k to 6.1–6.6k
 /// calls/s on (a) and from 268–271 to 283–304 on (b). (The asyncio runtime keeps one per core:
 /// one worker cut its (a) at 64 in flight from 21.5k to 16.5k.)
 pub fn try_get_blocking() -> PyResult<Arc<Runtime>> {
-    let workers = std::env::var_os("TOKIO_WORKER_THREADS").is_none().then_some(1);
-    started(&BLOCKING, workers)
+    started(&BLOCKING, Some(1))
 }
 
 fn started(slot: &OnceLock<ForkLocal<Arc<Runtime>>>, workers: Option<usize>) -> PyResult<Arc<Runtime>> {
     slot.get_or_init(ForkLocal::new).get_or_try_init(|| {
-        let mut builder = tokio::runtime::Builder::new_multi_thread();
-        builder.thread_name("npay-order").enable_all();
-        if let Some(workers) = workers {
-            builder.worker_threads(workers);
-        }
-        builder
-            .build()
+        npay_order::runtime::build(workers)
             .map(Arc::new)
             .map_err(|e| PyRuntimeError::new_err(format!("cannot start the npay-order runtime: {e}")))
     })

@@ -47,6 +47,7 @@ pub mod reconcile;
 mod response;
 mod retry;
 mod rules;
+pub mod runtime;
 mod token;
 pub mod tolerant;
 mod transport;
