@@ -27,8 +27,8 @@ pub struct CallContext {
     pub authorization: Option<HeaderValue>,
     /// Whole-request timeout for this call; `None` keeps the HTTP client's default.
     pub timeout: Option<Duration>,
-    /// Where the hook leaves the status and headers of the answer, for the caller to read when
-    /// the generated method could not decode its body (the error then carries only the body).
+    /// Where the decoder leaves the status and headers of an answer whose body it could not
+    /// decode, for the caller to read (the error then carries only the body).
     answer: Arc<Mutex<Option<(u16, HeaderMap)>>>,
     /// Where the body of the answer goes before it is decoded, if anywhere.
     tap: Option<BodyTap>,
@@ -51,7 +51,8 @@ impl CallContext {
         Ok(CallContext { authorization: Some(value), ..CallContext::default() })
     }
 
-    /// The status and headers of the last answer received in this context.
+    /// The status and headers of the last answer in this context whose body did not decode
+    /// (an [`Error::InvalidResponsePayload`]); taken, so a second call returns `None`.
     pub fn answer(&self) -> Option<(u16, HeaderMap)> {
         self.answer.lock().unwrap_or_else(|e| e.into_inner()).take()
     }
@@ -74,6 +75,14 @@ impl CallContext {
     }
 }
 
+/// Leaves an undecodable answer's status and headers where [`CallContext::answer`] finds them.
+/// (Only then: copying every answer's headers for the rare failure cost a clone per call.)
+pub(crate) fn leave_answer(status: u16, headers: HeaderMap) {
+    let _ = CALL_CONTEXT.try_with(|context| {
+        *context.answer.lock().unwrap_or_else(|e| e.into_inner()) = Some((status, headers));
+    });
+}
+
 /// The tap of the call being decoded, if it has one.
 pub(crate) fn current_tap() -> Option<BodyTap> {
     CALL_CONTEXT.try_with(|context| context.tap.clone()).ok().flatten()
@@ -90,20 +99,6 @@ impl ClientHooks<()> for Client {
                 *request.timeout_mut() = Some(timeout);
             }
         });
-        Ok(())
-    }
-
-    async fn post<E>(
-        &self,
-        result: &reqwest::Result<reqwest::Response>,
-        _info: &OperationInfo,
-    ) -> Result<(), Error<E>> {
-        if let Ok(response) = result {
-            let _ = CALL_CONTEXT.try_with(|context| {
-                *context.answer.lock().unwrap_or_else(|e| e.into_inner()) =
-                    Some((response.status().as_u16(), response.headers().clone()));
-            });
-        }
         Ok(())
     }
 }

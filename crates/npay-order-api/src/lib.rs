@@ -20,6 +20,7 @@ mod hooks;
 mod open_enum;
 pub mod shape;
 pub mod signature;
+pub mod text;
 pub mod timestamp;
 
 #[allow(clippy::all, missing_docs, unused_imports, irrefutable_let_patterns)]

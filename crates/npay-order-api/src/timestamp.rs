@@ -207,12 +207,13 @@ impl Serialize for Timestamp {
 
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let value = text.parse().map_err(serde::de::Error::custom)?;
-        if !written_as_read(&text) {
-            ODD_FORMS.with(|count| count.set(count.get() + 1));
-        }
-        Ok(value)
+        crate::text::deserialize_str_with(deserializer, "a date-time string", |text| {
+            let value = text.parse::<Timestamp>()?;
+            if !written_as_read(text) {
+                ODD_FORMS.with(|count| count.set(count.get() + 1));
+            }
+            Ok::<_, TimestampParseError>(value)
+        })
     }
 }
 
