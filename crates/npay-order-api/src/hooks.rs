@@ -46,9 +46,13 @@ impl std::fmt::Debug for CallContext {
 impl CallContext {
     /// A context that sends `Authorization: Bearer <token>`.
     pub fn bearer(token: &str) -> Result<Self, reqwest::header::InvalidHeaderValue> {
-        let mut value = HeaderValue::from_str(&format!("Bearer {token}"))?;
-        value.set_sensitive(true);
-        Ok(CallContext { authorization: Some(value), ..CallContext::default() })
+        Ok(CallContext::authorized(bearer_value(token)?))
+    }
+
+    /// A context that sends `authorization` (e.g. from [`bearer_value`], built once per token and
+    /// cloned per call: a clone shares the bytes instead of formatting and checking them again).
+    pub fn authorized(authorization: HeaderValue) -> Self {
+        CallContext { authorization: Some(authorization), ..CallContext::default() }
     }
 
     /// The status and headers of the last answer in this context whose body did not decode
@@ -73,6 +77,21 @@ impl CallContext {
     pub async fn scope<F: Future>(self, call: F) -> F::Output {
         CALL_CONTEXT.scope(self, call).await
     }
+}
+
+/// `Bearer <token>` as a header value marked sensitive (kept out of `Debug` and of HTTP/2 header
+/// compression tables).
+///
+/// ```
+/// let value = npay_order_api::bearer_value("abc").unwrap();
+/// assert!(value.is_sensitive());
+/// assert_eq!(value.as_bytes(), b"Bearer abc");
+/// assert!(npay_order_api::bearer_value("a\nb").is_err(), "no line breaks in a header");
+/// ```
+pub fn bearer_value(token: &str) -> Result<HeaderValue, reqwest::header::InvalidHeaderValue> {
+    let mut value = HeaderValue::from_maybe_shared(bytes::Bytes::from(format!("Bearer {token}")))?;
+    value.set_sensitive(true);
+    Ok(value)
 }
 
 /// Leaves an undecodable answer's status and headers where [`CallContext::answer`] finds them.

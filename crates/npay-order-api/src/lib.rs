@@ -41,6 +41,6 @@ pub mod shapes;
 
 pub use client::*;
 pub use decode::{BodyTap, ByteString};
-pub use hooks::CallContext;
+pub use hooks::{CallContext, bearer_value};
 pub use open_enum::OpenEnum;
 pub use timestamp::{Timestamp, TimestampParseError};

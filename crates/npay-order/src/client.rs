@@ -143,19 +143,18 @@ impl Inner {
         let mut reissued = false;
         loop {
             let token = self.tokens.get().await?;
-            let context = api::CallContext::bearer(&token)
-                .map_err(|_| NpayError::UnexpectedResponse {
-                    operation: "issueToken",
-                    status: 200,
-                    message: "the issued token is not a valid header value".to_owned(),
-                    trace_id: None,
-                })?
-                .with_tap(crate::json::body_tap(operation));
+            let authorization = token.authorization.clone().ok_or_else(|| NpayError::UnexpectedResponse {
+                operation: "issueToken",
+                status: 200,
+                message: "the issued token is not a valid header value".to_owned(),
+                trace_id: None,
+            })?;
+            let context = api::CallContext::authorized(authorization).with_tap(crate::json::body_tap(operation));
             match self.transport.send(operation, effect, context, options, &call).await {
                 Err(NpayError::Authentication(api)) if api.code == "GW.AUTHN" && !reissued => {
                     // The token expired or was revoked early: re-issue once and call again.
                     tracing::debug!(operation, "token refused; issuing a new one");
-                    self.tokens.invalidate(&token);
+                    self.tokens.invalidate(&token.text);
                     reissued = true;
                 }
                 outcome => return outcome,

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use npay_order_api::enums::{GrantType, TokenType};
 use npay_order_api::types::TokenRequest;
+use reqwest::header::HeaderValue;
 
 use crate::config::{Config, Secret, TokenScope};
 use crate::error::{NpayError, Result};
@@ -24,9 +25,26 @@ const RETRY_SAME_TOKEN_AFTER: Duration = Duration::from_secs(5 * 60);
 /// timestamp from its future; the signature stays valid for 5 minutes.
 const SIGN_IN_THE_PAST_MS: i64 = 1_000;
 
+/// A token as calls use it: its text, to forget it when the server refuses it, and its
+/// `Authorization` value, built once per token (formatting and checking it on every call cost
+/// four allocations). `None` if the token cannot be a header value: kept like a good one, so
+/// that calls fail with that error instead of issuing anew each time.
+#[derive(Clone)]
+pub(crate) struct Token {
+    pub(crate) text: Arc<str>,
+    pub(crate) authorization: Option<HeaderValue>,
+}
+
+impl Token {
+    fn new(text: String) -> Self {
+        let authorization = npay_order_api::bearer_value(&text).ok();
+        Token { text: Arc::from(text), authorization }
+    }
+}
+
 #[derive(Clone)]
 struct Cached {
-    token: Arc<str>,
+    token: Token,
     expires_at: Instant,
     renew_at: Instant,
 }
@@ -54,13 +72,13 @@ impl TokenManager {
         }
     }
 
-    fn current(&self, usable: impl Fn(&Cached) -> bool) -> Option<Arc<str>> {
+    fn current(&self, usable: impl Fn(&Cached) -> bool) -> Option<Token> {
         let cached = self.cached.read().unwrap_or_else(|e| e.into_inner());
         cached.as_ref().filter(|c| usable(c)).map(|c| c.token.clone())
     }
 
     /// A token to call with: the cached one while it is fresh, otherwise a newly issued one.
-    pub(crate) async fn get(&self) -> Result<Arc<str>> {
+    pub(crate) async fn get(&self) -> Result<Token> {
         let fresh = |c: &Cached| Instant::now() < c.renew_at;
         if let Some(token) = self.current(fresh) {
             return Ok(token);
@@ -72,7 +90,7 @@ impl TokenManager {
         let previous = self.cached.read().unwrap_or_else(|e| e.into_inner()).clone();
         match self.issue().await {
             Ok(mut issued) => {
-                if previous.as_ref().is_some_and(|p| p.token == issued.token) {
+                if previous.as_ref().is_some_and(|p| p.token.text == issued.token.text) {
                     issued.renew_at = Instant::now() + RETRY_SAME_TOKEN_AFTER;
                 }
                 let token = issued.token.clone();
@@ -93,7 +111,7 @@ impl TokenManager {
     /// Forgets `token` after the server refused it, so that the next [`Self::get`] issues anew.
     pub(crate) fn invalidate(&self, token: &str) {
         let mut cached = self.cached.write().unwrap_or_else(|e| e.into_inner());
-        if cached.as_ref().is_some_and(|c| &*c.token == token) {
+        if cached.as_ref().is_some_and(|c| &*c.token.text == token) {
             *cached = None;
         }
     }
@@ -139,9 +157,33 @@ impl TokenManager {
         let expires_at = started + Duration::from_secs(body.expires_in as u64);
         tracing::debug!(expires_in = body.expires_in, "issued an access token");
         Ok(Cached {
-            token: Arc::from(body.access_token),
+            token: Token::new(body.access_token),
             expires_at,
             renew_at: expires_at.checked_sub(RENEW_BEFORE_EXPIRY).unwrap_or(started),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_carries_its_authorization_value_built_once_and_marked_sensitive() {
+        let token = Token::new("abc.def".to_owned());
+        let value = token.authorization.clone().expect("a valid header value");
+        assert_eq!(value.as_bytes(), b"Bearer abc.def");
+        assert!(value.is_sensitive());
+        assert!(!format!("{value:?}").contains("abc"), "redacted in Debug");
+        assert_eq!(&*token.text, "abc.def");
+    }
+
+    #[test]
+    fn a_token_that_cannot_be_a_header_value_is_kept_without_one() {
+        // Kept (not refused at issuance) so that calls fail with a clear error instead of
+        // issuing a new token on every call.
+        let token = Token::new("abc\r\nX-Injected: 1".to_owned());
+        assert!(token.authorization.is_none());
+        assert_eq!(&*token.text, "abc\r\nX-Injected: 1");
     }
 }

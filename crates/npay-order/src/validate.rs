@@ -34,15 +34,17 @@ impl Checker {
     /// An integer within `[min, max]`.
     pub fn int(&mut self, name: &str, value: Option<i64>, min: Option<i64>, max: Option<i64>) {
         let Some(value) = value else { return };
+        if !(min.is_some_and(|min| value < min) || max.is_some_and(|max| value > max)) {
+            return;
+        }
+        // Worded only for a value out of range: every valid call would pay for the text.
         let bounds = match (min, max) {
             (Some(min), Some(max)) => format!("{min}..={max}"),
             (Some(min), None) => format!("at least {min}"),
             (None, Some(max)) => format!("at most {max}"),
-            (None, None) => return,
+            (None, None) => return, // no bound, so never out of range (checked above)
         };
-        if min.is_some_and(|min| value < min) || max.is_some_and(|max| value > max) {
-            self.problem(name, format!("{value} is out of range: must be {bounds}"));
-        }
+        self.problem(name, format!("{value} is out of range: must be {bounds}"));
     }
 
     /// A text whose length (in characters) is within `[min, max]`.
@@ -119,5 +121,25 @@ impl Checker {
                 ),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn int_problems(value: i64, min: Option<i64>, max: Option<i64>) -> Vec<String> {
+        let mut checker = Checker::default();
+        checker.int("limitCount", Some(value), min, max);
+        checker.problems.into_iter().map(|p| format!("{}: {}", p.name, p.message)).collect()
+    }
+
+    #[test]
+    fn an_integer_out_of_range_names_its_bounds_and_one_within_them_is_no_problem() {
+        assert_eq!(int_problems(301, Some(1), Some(300)), ["limitCount: 301 is out of range: must be 1..=300"]);
+        assert_eq!(int_problems(0, Some(1), None), ["limitCount: 0 is out of range: must be at least 1"]);
+        assert_eq!(int_problems(9, None, Some(8)), ["limitCount: 9 is out of range: must be at most 8"]);
+        assert!(int_problems(300, Some(1), Some(300)).is_empty());
+        assert!(int_problems(i64::MIN, None, None).is_empty(), "no bound, no problem");
     }
 }
