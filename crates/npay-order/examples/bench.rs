@@ -1,7 +1,10 @@
 //! The Rust side of `cargo xtask bench` (run in release against an external sandbox):
 //!
 //! * `bench prepare <base_url>` creates the benchmark data and prints it as JSON;
-//! * `bench run <base_url> <data.json>` times the workloads with the core and prints JSON;
+//! * `bench run <base_url> <data.json> [current-thread]` times the workloads with the core and
+//!   prints JSON: on tokio's default multi-threaded runtime (`#[tokio::main]`, one worker per core),
+//!   or with `current-thread` on a `current_thread` runtime (`#[tokio::main(flavor =
+//!   "current_thread")]`), the runtime choice being the application's;
 //! * `bench cold <base_url>` makes 1,000 concurrent first calls and prints the token requests;
 //! * `bench iterate <base_url> <count>` creates `count` changes, iterates them, prints the RSS growth;
 //! * `bench token <base_url>` prints a token (for wrk).
@@ -60,7 +63,7 @@ where
     started.elapsed().as_secs_f64()
 }
 
-async fn run(base: &str, data: &Value) {
+async fn run(base: &str, data: &Value, peer: &str) {
     let client = client(base);
     let from: Timestamp = data["from"].as_str().unwrap().parse().unwrap();
     let query_ids: Vec<String> = serde_json::from_value(data["queryIds"].clone()).unwrap();
@@ -102,6 +105,7 @@ async fn run(base: &str, data: &Value) {
     println!(
         "{}",
         json!({
+            "peer": peer,
             "a_seq": 2000.0 / a_seq, "b_seq": 200.0 / b_seq, "c_seq": 500.0 / c_seq,
             "a_64": 20000.0 / a_64, "b_64": 1000.0 / b_64, "c_64": 2000.0 / c_64,
         })
@@ -149,13 +153,23 @@ async fn iterate(base: &str, count: usize) {
     );
 }
 
-#[tokio::main]
-async fn main() {
+/// The runtime a command runs on: `run … current-thread` asks for a `current_thread` one.
+fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut runtime = match args.last().map(String::as_str) {
+        Some("current-thread") => tokio::runtime::Builder::new_current_thread(),
+        _ => tokio::runtime::Builder::new_multi_thread(),
+    };
+    runtime.enable_all().build().expect("a tokio runtime").block_on(command(&args));
+}
+
+async fn command(args: &[String]) {
+    let read = |path: &str| serde_json::from_str(&std::fs::read_to_string(path).expect("data file")).expect("JSON");
     match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["prepare", base] => prepare(base).await,
-        ["run", base, data] => {
-            run(base, &serde_json::from_str(&std::fs::read_to_string(data).expect("data file")).expect("JSON")).await
+        ["run", base, data] => run(base, &read(data), "rust npay-order").await,
+        ["run", base, data, "current-thread"] => {
+            run(base, &read(data), "rust npay-order (current_thread runtime)").await
         }
         ["cold", base] => cold(base).await,
         ["token", base] => {
@@ -183,7 +197,7 @@ async fn main() {
         }
         ["iterate", base, count] => iterate(base, count.parse().expect("count")).await,
         _ => {
-            eprintln!("usage: bench prepare|run|cold|iterate <base_url> …");
+            eprintln!("usage: bench prepare|run|cold|token|iterate <base_url> … (run: <data.json> [current-thread])");
             std::process::exit(2);
         }
     }
