@@ -7,7 +7,9 @@
 //!   "current_thread")]`), the runtime choice being the application's;
 //! * `bench cold <base_url>` makes 1,000 concurrent first calls and prints the token requests;
 //! * `bench iterate <base_url> <count>` creates `count` changes, iterates them, prints the RSS growth;
-//! * `bench token <base_url>` prints a token (for wrk).
+//! * `bench token <base_url>` prints a token (for wrk);
+//! * `bench seed <base_url> <count>` creates `count` changes and prints a moment before them
+//!   (for timing the CLI's `changes` over them).
 //!
 //! Figures are printed, never asserted: speed is judged in BENCHMARKS.md, not in tests.
 
@@ -130,7 +132,8 @@ async fn cold(base: &str) {
     println!("{}", json!({"tokenRequests": issued}));
 }
 
-async fn iterate(base: &str, count: usize) {
+/// Creates `count` changes (paid orders, 10,000 per control call); returns a moment before them.
+async fn seed(base: &str, count: usize) -> Timestamp {
     let from = Timestamp::from_utc_in_kst(chrono::Utc::now() - chrono::Duration::minutes(1));
     let mut left = count;
     while left > 0 {
@@ -138,6 +141,11 @@ async fn iterate(base: &str, count: usize) {
         control(base).paid_orders(batch as u32).await.expect("orders");
         left -= batch;
     }
+    from
+}
+
+async fn iterate(base: &str, count: usize) {
+    let from = seed(base, count).await;
     let client = client(base);
     let (_, rss_before) = memory_kib();
     let started = Instant::now();
@@ -196,8 +204,11 @@ async fn command(args: &[String]) {
             println!("{}", response["access_token"].as_str().expect("access_token"));
         }
         ["iterate", base, count] => iterate(base, count.parse().expect("count")).await,
+        ["seed", base, count] => println!("{}", seed(base, count.parse().expect("count")).await),
         _ => {
-            eprintln!("usage: bench prepare|run|cold|token|iterate <base_url> … (run: <data.json> [current-thread])");
+            eprintln!(
+                "usage: bench prepare|run|cold|token|iterate|seed <base_url> … (run: <data.json> [current-thread])"
+            );
             std::process::exit(2);
         }
     }

@@ -1,7 +1,8 @@
 //! `cargo xtask bench`: the same workloads against the same sandbox from every client, in
 //! alternating rounds, with release builds; prints a table of absolute figures and ratios against
-//! named peers, and the watcher's rows ([`watcher`]), and writes them to BENCHMARKS.md. Not part of
-//! the tests: figures are reported, never asserted.
+//! named peers, the CLI's `changes` over 10,000 changes ([`cli`]) and the watcher's rows
+//! ([`watcher`]), and writes them to BENCHMARKS.md. Not part of the tests: figures are
+//! reported, never asserted.
 //!
 //! `--only clients` / `--only watcher` runs one part. Each part owns one marked section of
 //! BENCHMARKS.md ([`sections`]) and replaces only that; the rest of the file is written by hand
@@ -16,6 +17,7 @@ use std::process::{Child, Command, Stdio};
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
+mod cli;
 mod sections;
 mod watcher;
 
@@ -116,6 +118,7 @@ fn prepare(root: &Path) -> Result<(PathBuf, PathBuf)> {
         run(Command::new("apt-get").args(["install", "-y", "-qq", "wrk"]))?;
     }
     build_release(root, "bench")?;
+    cli::prepare(root)?;
     let venv = root.join(".tools/bench-venv");
     let python = venv.join("bin/python");
     if !python.exists() {
@@ -390,6 +393,7 @@ fn clients(root: &Path) -> Result<String> {
             .trim()
             .to_owned();
     drop(big);
+    let cli = cli::measure(root, &bench_bin)?;
     let (import_py, import_node) = import_times(root, &python)?;
 
     Ok(render(
@@ -399,6 +403,7 @@ fn clients(root: &Path) -> Result<String> {
             iterate: [("Rust", rust_iter.to_string()), ("Python", py_iter), ("Node", node_iter)],
             import_py,
             import_node,
+            cli: cli::render(&cli),
         },
     ))
 }
@@ -408,6 +413,8 @@ struct Extra {
     iterate: [(&'static str, String); 3],
     import_py: f64,
     import_node: f64,
+    /// The CLI's lines ([`cli::render`]).
+    cli: Vec<String>,
 }
 
 fn render(results: &Results, extra: &Extra) -> String {
@@ -550,6 +557,9 @@ fn render(results: &Results, extra: &Extra) -> String {
         extra.import_py * 1000.0,
         extra.import_node * 1000.0
     );
+    for line in &extra.cli {
+        let _ = writeln!(out, "{line}");
+    }
     out
 }
 

@@ -78,7 +78,7 @@ pub fn measure(root: &Path) -> Result<Figures> {
 }
 
 /// `value` rounded, with a comma every three digits (`12,345`).
-fn thousands(value: f64) -> String {
+pub(super) fn thousands(value: f64) -> String {
     let digits = format!("{:.0}", value.max(0.0));
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
