@@ -1,7 +1,7 @@
 //! Answers as lazy JSON: Python gets the data without paying to convert all of it.
 //!
 //! A call's `data` (or an iterator's page) is serialised once from the core's typed answer into a
-//! [`Tape`], which stays in Rust; Python receives it *shallowly*: scalars as
+//! [`Tape`] (or, for a large answer of a blocking call, read from its body), which stays in Rust; Python receives it *shallowly*: scalars as
 //! `str`/`int`/`float`/`bool`/`None`, arrays as `list`s, and every JSON object as a [`JsonNode`] —
 //! a handle that converts one member when asked (`get`) or the whole subtree (`to_py`). The
 //! generated models read their fields through it on first access, so an answer of 300 product
@@ -49,6 +49,14 @@ impl JsonNode {
             Some(value) => deep(py, &self.tape, value),
             None => Ok(py.None().into_bound(py)),
         }
+    }
+
+    /// Whether the answer this object belongs to was read straight from its body, while the
+    /// core decoded it (a large answer of a blocking call), rather than from the typed answer:
+    /// for tests, which check that both read the same.
+    #[getter]
+    fn _read_from_body(&self) -> bool {
+        self.tape.read_from_body()
     }
 
     fn __repr__(&self) -> String {

@@ -8,16 +8,24 @@
 //! the same `serde` data model, the same choices as `serde_json::Value` for its corner cases (a
 //! non-finite float is null, bytes are an array of numbers, an enum variant is its name or a
 //! one-key object).
+//!
+//! A large answer whose body reads exactly as its typed data would be written can instead be put
+//! on a tape straight from the body's text ([`from_body`]), while the core decodes it.
 
 use std::fmt::{self, Display, Write as _};
 
+use npay_order::json::ByteString;
 use serde::ser::{self, Serialize};
 
-/// A piece of the string arena.
+mod from_body;
+
+/// A piece of the string arena, or of the answer's body that the tape was read from.
 #[derive(Clone, Copy, Debug)]
 pub struct Span {
     start: u32,
     len: u32,
+    /// In the body ([`Tape::of_data_member`]), not in the arena.
+    in_body: bool,
 }
 
 /// One node of the tree. Containers are followed by their members (objects: a key node, then the
@@ -49,6 +57,8 @@ pub enum Node {
 pub struct Tape {
     nodes: Vec<Node>,
     text: String,
+    /// The body a tape read from an answer's text keeps, for the strings it did not copy.
+    body: Option<ByteString>,
 }
 
 impl Tape {
@@ -59,6 +69,11 @@ impl Tape {
         Ok(builder.tape)
     }
 
+    /// Whether this tape was read from an answer's body ([`Tape::of_data_member`]).
+    pub fn read_from_body(&self) -> bool {
+        self.body.is_some()
+    }
+
     /// The node at `index` (always a valid index handed out by this tape).
     pub fn node(&self, index: usize) -> Node {
         self.nodes[index]
@@ -66,7 +81,8 @@ impl Tape {
 
     /// The text of a span.
     pub fn text(&self, span: Span) -> &str {
-        &self.text[span.start as usize..(span.start + span.len) as usize]
+        let source = if span.in_body { self.body.as_deref().unwrap_or_default() } else { &self.text };
+        &source[span.start as usize..(span.start + span.len) as usize]
     }
 
     /// The index just past the node at `index` and everything inside it.
@@ -156,7 +172,7 @@ impl Builder {
     }
 
     fn span(&mut self, start: usize) -> Result<Span, Error> {
-        Ok(Span { start: small(start)?, len: small(self.tape.text.len() - start)? })
+        Ok(Span { start: small(start)?, len: small(self.tape.text.len() - start)?, in_body: false })
     }
 
     fn string(&mut self, text: &str) -> Result<(), Error> {

@@ -83,7 +83,8 @@ impl BodyTap {
 
     /// Whether exactly one body was decoded under this tap, by the fast path, and it reads as its
     /// typed value written back as JSON would: no `null` anywhere (the typed value leaves an
-    /// absent optional field out) and every date-time in the form [`crate::Timestamp`] writes.
+    /// absent optional field out), no empty array (it leaves out an optional list that is empty)
+    /// and every date-time in the form [`crate::Timestamp`] writes.
     /// (Answers with `format: date` fields are not to be tapped: chrono reads more forms of a
     /// date than it writes.)
     pub fn verbatim(&self) -> bool {
@@ -113,7 +114,7 @@ pub async fn response_value<T: DeserializeOwned, E>(
     match decode(&body, text.as_deref()) {
         Ok(inner) => {
             if let (Some(tap), Some(before)) = (tap, odd_before) {
-                tap.settle(timestamp::odd_forms_read() == before && memchr::memmem::find(&body, b"null").is_none());
+                tap.settle(timestamp::odd_forms_read() == before && !writes_otherwise(&body));
             }
             Ok(ResponseValue::new(inner, status, headers))
         }
@@ -123,6 +124,15 @@ pub async fn response_value<T: DeserializeOwned, E>(
             Err(Error::InvalidResponsePayload(body, error))
         }
     }
+}
+
+/// Whether `body` may hold what a typed value leaves out when written: a `null`, or an empty
+/// array (`[]`, or with whitespace inside). Text, so the same inside a string: a body that only
+/// seems to is merely not verbatim.
+fn writes_otherwise(body: &[u8]) -> bool {
+    memchr::memmem::find(body, b"null").is_some()
+        || memchr::memchr_iter(b'[', body)
+            .any(|at| body[at + 1..].iter().find(|byte| !byte.is_ascii_whitespace()) == Some(&b']'))
 }
 
 /// `body` as text, if it is UTF-8. The check is SIMD (`simdutf8`): on a 300-order answer, about a
@@ -151,6 +161,8 @@ mod tests {
     struct Probe {
         at: crate::Timestamp,
         name: Option<String>,
+        #[serde(default)]
+        tags: Vec<String>,
     }
 
     /// `body` decoded as a [`Probe`] with a tap of `min_len`: the body handed over, if any, and
@@ -172,6 +184,10 @@ mod tests {
         assert_eq!(tapped(written, 4096).await, (None, true));
         // An explicit null, and a date-time in another form, are written otherwise.
         assert!(!tapped(r#"{"at":"2023-01-16T17:14:51.794+09:00","name":null}"#, 8).await.1);
+        // An empty array, which a list that may be absent is written as (left out).
+        assert!(!tapped(r#"{"at":"2023-01-16T17:14:51.794+09:00","tags":[]}"#, 8).await.1);
+        assert!(!tapped("{\"at\":\"2023-01-16T17:14:51.794+09:00\",\"tags\":[ \n\t]}", 8).await.1);
+        assert!(tapped(r#"{"at":"2023-01-16T17:14:51.794+09:00","tags":["a"]}"#, 8).await.1);
         assert!(!tapped(r#"{"at":"2023-01-16T17:14:51+09:00","name":"a"}"#, 8).await.1);
     }
 
