@@ -9,6 +9,7 @@
 
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use npay_order::json::{self, Data, JsonPager};
@@ -99,7 +100,13 @@ impl NativeClient {
     ) -> PyResult<Bound<'py, PyAny>> {
         let params = convert::params_to_json(params)?;
         let client = self.core(py)?;
-        completion::spawn(py, call(client, operation_id, params, raw, Reading::AfterDecode), resolved)
+        let counted = InFlight::enter();
+        let reading = if counted.alone { Reading::Alongside } else { Reading::AfterDecode };
+        let call = async move {
+            let _counted = counted;
+            call(client, operation_id, params, raw, reading).await
+        };
+        completion::spawn(py, call, resolved)
     }
 
     /// The core client of this process, with this variant's per-call options.
@@ -316,15 +323,36 @@ struct Answer {
 /// How a call's answer gets onto its tape.
 #[derive(Clone, Copy, PartialEq)]
 enum Reading {
-    /// From the typed answer, after the core's decode. For asyncio calls: at 64 in flight their
-    /// runtime's workers are busy with other calls, and reading a body meanwhile on a further
-    /// thread cost more than it saved (Python async (b) at 64 in flight, 547–557 against 576–583
-    /// answers/s).
+    /// From the typed answer, after the core's decode. For asyncio calls while others are in
+    /// flight: the runtime's workers are then busy with other calls, and reading a body meanwhile
+    /// on a further thread cost more than it saved (Python async (b) at 64 in flight, 547–557
+    /// against 576–583 answers/s).
     AfterDecode,
     /// A large answer's body also straight from its text, on a blocking thread while the core
     /// decodes it. For blocking calls, whose calling thread only waits (Python sync (b),
-    /// 395–405 against 330–332 answers/s).
+    /// 395–405 against 330–332 answers/s), and an asyncio call alone in flight.
     Alongside,
+}
+
+/// The asyncio calls of this process in flight.
+static ASYNC_IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+
+/// An asyncio call, counted in [`ASYNC_IN_FLIGHT`] until it ends or is cancelled.
+struct InFlight {
+    /// Whether no other asyncio call was in flight when it started.
+    alone: bool,
+}
+
+impl InFlight {
+    fn enter() -> Self {
+        InFlight { alone: ASYNC_IN_FLIGHT.fetch_add(1, Ordering::Relaxed) == 0 }
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        ASYNC_IN_FLIGHT.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 /// Answers at least this long are read alongside the decode ([`Reading::Alongside`]); the same

@@ -1,10 +1,11 @@
-"""A large answer of a blocking call is read onto its lazy models straight from its body, while the
-core decodes it; it must read exactly as the same orders do from the typed answer (small answers,
-and every answer of the asyncio client), and fall back to the typed answer whenever the body
-would read otherwise (nulls, a deviation)."""
+"""A large answer of a blocking call (or of an asyncio call alone in flight) is read onto its lazy
+models straight from its body, while the core decodes it; it must read exactly as the same orders
+do from the typed answer (small answers, asyncio calls in flight together), and fall back to the
+typed answer whenever the body would read otherwise (nulls, a deviation)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 from typing import Any, Dict, List
 
@@ -60,12 +61,15 @@ def test_a_large_answer_reads_as_the_same_orders_in_small_answers(client: Client
     assert large[8].product_order.delayed_dispatch_detailed_reason is None
 
 
-async def test_the_asyncio_client_reads_the_same_large_answer_from_its_typed_answer(
+async def test_asyncio_calls_read_a_large_answer_alike_alone_or_together(
     client: Client, async_client: AsyncClient, ids: List[str]
 ) -> None:
-    typed = await async_client.query_product_orders(product_order_ids=ids)
-    assert not from_body(typed)
-    assert shapes(typed) == shapes(client.query_product_orders(product_order_ids=ids))
+    alone = await async_client.query_product_orders(product_order_ids=ids)
+    together = await asyncio.gather(*(async_client.query_product_orders(product_order_ids=ids) for _ in range(4)))
+    assert from_body(alone), "an asyncio call alone in flight reads its body as a blocking call does"
+    assert not all(from_body(answer) for answer in together), "calls in flight together read their typed answers"
+    expected = shapes(client.query_product_orders(product_order_ids=ids))
+    assert all(shapes(answer) == expected for answer in [alone, *together])
 
 
 def test_a_large_answer_with_nulls_reads_as_its_typed_answer(sandbox: Sandbox, ids: List[str]) -> None:
