@@ -380,8 +380,10 @@ async fn call(
         return to_answer(response, None, raw);
     }
     let (tap, handed) = json::BodyTap::new(EARLY_BODY_MIN);
-    let call = json::with_body_tap(tap.clone(), json::call_data(&client, &operation_id, params));
-    tokio::pin!(call, handed);
+    // Boxed: the call's future is large (a state per operation), and this future (with the
+    // select below) would otherwise hold it twice over and move it more than once.
+    let mut call = Box::pin(json::with_body_tap(tap.clone(), json::call_data(&client, &operation_id, params)));
+    tokio::pin!(handed);
     let (response, early) = tokio::select! {
         // The core yields once after handing a body over, so the read starts before the decode.
         biased;
