@@ -4,7 +4,8 @@
 //! * `bench run <base_url> <data.json> [current-thread]` times the workloads with the core and
 //!   prints JSON: on tokio's default multi-threaded runtime (`#[tokio::main]`, one worker per core),
 //!   or with `current-thread` on a `current_thread` runtime (`#[tokio::main(flavor =
-//!   "current_thread")]`), the runtime choice being the application's;
+//!   "current_thread")]`), the runtime choice being the application's (and so is the global
+//!   allocator: the example `bench_mimalloc` is this one with mimalloc's);
 //! * `bench cold <base_url>` makes 1,000 concurrent first calls and prints the token requests;
 //! * `bench iterate <base_url> <count>` creates `count` changes, iterates them, prints the RSS growth;
 //! * `bench token <base_url>` prints a token (for wrk);
@@ -161,24 +162,39 @@ async fn iterate(base: &str, count: usize) {
     );
 }
 
-/// The runtime a command runs on: `run … current-thread` asks for a `current_thread` one.
+// Unused where `bench_mimalloc` includes this file as its module.
+#[allow(dead_code)]
 fn main() {
+    start(None);
+}
+
+/// Runs the command of the process's arguments, on the runtime it asks for (`run …
+/// current-thread`: a `current_thread` one). `allocator` names the global allocator when it is
+/// not the system's, and the rows that `run` prints say so.
+pub fn start(allocator: Option<&'static str>) {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut runtime = match args.last().map(String::as_str) {
         Some("current-thread") => tokio::runtime::Builder::new_current_thread(),
         _ => tokio::runtime::Builder::new_multi_thread(),
     };
-    runtime.enable_all().build().expect("a tokio runtime").block_on(command(&args));
+    runtime.enable_all().build().expect("a tokio runtime").block_on(command(&args, allocator));
 }
 
-async fn command(args: &[String]) {
+/// The name of `run`'s row: the runtime and the allocator when they are not the defaults.
+fn row(current_thread: bool, allocator: Option<&str>) -> String {
+    let runtime = current_thread.then_some("current_thread runtime");
+    match runtime.into_iter().chain(allocator).collect::<Vec<_>>().join(", ") {
+        choices if choices.is_empty() => "rust npay-order".to_owned(),
+        choices => format!("rust npay-order ({choices})"),
+    }
+}
+
+async fn command(args: &[String], allocator: Option<&str>) {
     let read = |path: &str| serde_json::from_str(&std::fs::read_to_string(path).expect("data file")).expect("JSON");
     match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["prepare", base] => prepare(base).await,
-        ["run", base, data] => run(base, &read(data), "rust npay-order").await,
-        ["run", base, data, "current-thread"] => {
-            run(base, &read(data), "rust npay-order (current_thread runtime)").await
-        }
+        ["run", base, data] => run(base, &read(data), &row(false, allocator)).await,
+        ["run", base, data, "current-thread"] => run(base, &read(data), &row(true, allocator)).await,
         ["cold", base] => cold(base).await,
         ["token", base] => {
             let http = reqwest::Client::new();

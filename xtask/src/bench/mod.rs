@@ -43,6 +43,7 @@ const LIMIT: &str = "wrk (no-parse limit)";
 const OURS: &[&str] = &[
     "rust npay-order",
     RUST_CURRENT_THREAD,
+    RUST_MIMALLOC,
     "python npay_order (sync)",
     "python npay_order (AsyncClient)",
     "node npay-order",
@@ -52,6 +53,11 @@ const OURS: &[&str] = &[
 /// is the application's choice, and on 2 cores it moves the Rust figures more than most changes
 /// of the core, so the report gives both. The targets are judged on the default runtime's row.
 const RUST_CURRENT_THREAD: &str = "rust npay-order (current_thread runtime)";
+
+/// The Rust core's row with mimalloc as the global allocator (the example `bench_mimalloc`), on
+/// the default runtime: the allocator is the application's choice too, and a large answer's
+/// decode is mostly small allocations. The targets are judged on the system allocator's row.
+const RUST_MIMALLOC: &str = "rust npay-order (mimalloc)";
 
 /// A sandbox binary running for the benchmark; killed on drop.
 struct Server {
@@ -95,9 +101,10 @@ fn run(cmd: &mut Command) -> Result<()> {
     Ok(())
 }
 
-/// Builds, in release, the sandbox binary and the core's example `example` (what a part runs).
-fn build_release(root: &Path, example: &str) -> Result<()> {
-    run(Command::new("cargo").current_dir(root).args([
+/// Builds, in release, the sandbox binary and the core's `examples` (what a part runs).
+fn build_release(root: &Path, examples: &[&str]) -> Result<()> {
+    let mut cargo = Command::new("cargo");
+    cargo.current_dir(root).args([
         "build",
         "--release",
         "-q",
@@ -107,9 +114,11 @@ fn build_release(root: &Path, example: &str) -> Result<()> {
         "npay-sandbox",
         "-p",
         "npay-order",
-        "--example",
-        example,
-    ]))
+    ]);
+    for example in examples {
+        cargo.args(["--example", example]);
+    }
+    run(&mut cargo)
 }
 
 /// Installs every peer, pinned, and builds every client in release.
@@ -117,7 +126,7 @@ fn prepare(root: &Path) -> Result<(PathBuf, PathBuf)> {
     if Command::new("wrk").arg("--version").output().is_err() {
         run(Command::new("apt-get").args(["install", "-y", "-qq", "wrk"]))?;
     }
-    build_release(root, "bench")?;
+    build_release(root, &["bench", "bench_mimalloc"])?;
     cli::prepare(root)?;
     let venv = root.join(".tools/bench-venv");
     let python = venv.join("bin/python");
@@ -339,6 +348,7 @@ pub fn bench(root: &Path, only: &[String]) -> Result<()> {
 fn clients(root: &Path) -> Result<String> {
     let (python, generated) = prepare(root)?;
     let bench_bin = root.join("target/release/examples/bench");
+    let bench_mimalloc = root.join("target/release/examples/bench_mimalloc");
     let node_dir = root.join("bindings/node");
     let server = start_sandbox(root)?;
     let data_path = root.join(".tools/bench/data.json");
@@ -352,6 +362,8 @@ fn clients(root: &Path) -> Result<String> {
         let rust = output(Command::new(&bench_bin).arg("run").arg(&server.base).arg(&data_path))?;
         rust.lines().for_each(|l| record(&mut results, l));
         let rust = output(Command::new(&bench_bin).arg("run").arg(&server.base).arg(&data_path).arg("current-thread"))?;
+        rust.lines().for_each(|l| record(&mut results, l));
+        let rust = output(Command::new(&bench_mimalloc).arg("run").arg(&server.base).arg(&data_path))?;
         rust.lines().for_each(|l| record(&mut results, l));
         let py = output(
             Command::new(&python)
@@ -486,7 +498,7 @@ fn render(results: &Results, extra: &Extra) -> String {
             .reduce(f64::min)
     };
     let _ = writeln!(out, "\n## Targets\n\n| target | measured | met |\n|---|---:|:---:|");
-    let targets: [(&str, Option<f64>, f64); 15] = [
+    let targets: [(&str, Option<f64>, f64); 17] = [
         ("Rust core ≥ 0.5× the no-parse limit on (b), sequential", ratio("rust npay-order", LIMIT, "b_seq"), 0.5),
         ("Rust core ≥ 0.6× the no-parse limit on (a), 64 in flight", ratio("rust npay-order", LIMIT, "a_64"), 0.6),
         (
@@ -530,6 +542,8 @@ fn render(results: &Results, extra: &Extra) -> String {
             ratio(RUST_CURRENT_THREAD, LIMIT, "a_64"),
             0.6,
         ),
+        ("(for comparison) the same Rust (b) target with mimalloc", ratio(RUST_MIMALLOC, LIMIT, "b_seq"), 0.5),
+        ("(for comparison) the same Rust (a) target with mimalloc", ratio(RUST_MIMALLOC, LIMIT, "a_64"), 0.6),
     ];
     for (name, value, goal) in targets {
         match value {

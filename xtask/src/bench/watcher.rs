@@ -32,7 +32,7 @@ const WORKLOADS: &[(&str, &[&str], &str, bool)] = &[
 
 /// Builds what the watcher rows run: the release sandbox and the example.
 pub fn build(root: &Path) -> Result<()> {
-    super::build_release(root, "watch_throughput")
+    super::build_release(root, &["watch_throughput"])
 }
 
 /// Rates and peak RSS (KiB) per workload, one entry per round.
