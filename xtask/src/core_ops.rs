@@ -384,12 +384,13 @@ fn render_json_dispatch(out: &mut String, ops: &[&Operation]) -> Result<()> {
     )?;
     writeln!(out, "        match operation_id {{")?;
     for op in ops {
-        writeln!(
-            out,
-            "            {:?} => Ok(crate::json::erase(self.{}(crate::json::params(operation_id, params)?).await?)),",
-            op.id,
-            op.snake()
-        )?;
+        let call = format!("self.{}(crate::json::params(operation_id, params)?)", op.snake());
+        if op.envelope.as_ref().is_some_and(|envelope| envelope.wrapped) {
+            // The body's `data` member is the data: a binding may read it from the body itself.
+            writeln!(out, "            {:?} => crate::json::erase_enveloped(operation_id, {call}).await,", op.id)?;
+        } else {
+            writeln!(out, "            {:?} => Ok(crate::json::erase({call}.await?)),", op.id)?;
+        }
     }
     writeln!(out, "            _ => Err(crate::NpayError::unknown_operation(operation_id)),")?;
     writeln!(out, "        }}\n    }}\n")?;

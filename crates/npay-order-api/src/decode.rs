@@ -14,6 +14,7 @@ use progenitor_client::{Error, ResponseValue};
 use serde::de::DeserializeOwned;
 use tokio::sync::oneshot;
 
+use crate::shape::Shape;
 use crate::timestamp;
 
 /// Where the body of an operation's answer goes as soon as it has arrived, before it is decoded.
@@ -25,6 +26,11 @@ use crate::timestamp;
 /// typed value's text as before. Only bodies of at least `min_len` bytes are handed over (on a
 /// small answer the parallel work costs more than it saves), only one per tap, and only UTF-8
 /// ones: the body arrives as text, checked once for both the decode and the binding.
+///
+/// A caller that takes its data from the body whenever it can may ask for a check instead of the
+/// decode ([`BodyTap::check_against`]): the body handed over is then checked against its shape
+/// ([`crate::conform`]), which costs about half of the owned decode, and decoded in full only when
+/// it does not conform.
 ///
 /// ```
 /// # async fn example() {
@@ -46,6 +52,10 @@ struct TapState {
     bodies: u32,
     /// The last body decoded by the fast path with nothing the typed value would write otherwise.
     verbatim: bool,
+    /// The shape to check a handed-over body against instead of decoding it in full.
+    check: Option<&'static Shape>,
+    /// The body that was checked, and so decoded hollow.
+    checked: Option<ByteString>,
 }
 
 impl std::fmt::Debug for BodyTap {
@@ -59,7 +69,7 @@ impl BodyTap {
     /// A tap for bodies of at least `min_len` bytes, and where the one handed over arrives.
     pub fn new(min_len: usize) -> (Self, oneshot::Receiver<ByteString>) {
         let (sender, receiver) = oneshot::channel();
-        let state = TapState { min_len, sender: Some(sender), bodies: 0, verbatim: false };
+        let state = TapState { min_len, sender: Some(sender), bodies: 0, verbatim: false, check: None, checked: None };
         (BodyTap(Arc::new(Mutex::new(state))), receiver)
     }
 
@@ -79,6 +89,48 @@ impl BodyTap {
 
     fn settle(&self, verbatim: bool) {
         self.state().verbatim = verbatim;
+    }
+
+    /// Asks for the body handed over under this tap to be checked against `shape` (the answer's,
+    /// [`crate::shapes::response_shape`]) instead of decoded in full. When it conforms, the call
+    /// returns a *hollow* typed value: the answer's own envelope values, but every list empty
+    /// ([`crate::conform::hollow_if_conforming`]). So only a caller that then takes the data from
+    /// [`BodyTap::checked_body`] may ask: the core's JSON path, which does exactly that, and
+    /// which asks only for a call of one request (a call split into chunks would merge a hollow
+    /// part; see [`BodyTap::decode_in_full`]).
+    ///
+    /// ```
+    /// let (tap, _body) = npay_order_api::BodyTap::new(64 * 1024);
+    /// tap.check_against(npay_order_api::shapes::response_shape("queryProductOrders").unwrap());
+    /// assert!(tap.checked_body().is_none(), "nothing checked yet");
+    /// ```
+    pub fn check_against(&self, shape: &'static Shape) {
+        self.state().check = Some(shape);
+    }
+
+    /// Withdraws [`BodyTap::check_against`]: every body is decoded in full (a call about to be
+    /// sent as several requests asks this, as their typed values are merged).
+    pub fn decode_in_full(&self) {
+        self.state().check = None;
+    }
+
+    /// The body, when exactly one was handed over under this tap and it conformed to the shape of
+    /// [`BodyTap::check_against`]: the call's typed value is hollow, and its data is this body's.
+    pub fn checked_body(&self) -> Option<ByteString> {
+        let state = self.state();
+        if state.bodies == 1 { state.checked.clone() } else { None }
+    }
+
+    /// The shape to check the body `offer` just handed over against, if one was asked for.
+    fn check_shape(&self) -> Option<&'static Shape> {
+        self.state().check
+    }
+
+    /// Records that the body handed over conformed, and so was decoded hollow.
+    fn settle_checked(&self, body: ByteString) {
+        let mut state = self.state();
+        state.verbatim = true;
+        state.checked = Some(body);
     }
 
     /// Whether exactly one body was decoded under this tap, by the fast path, and it reads as its
@@ -106,9 +158,17 @@ pub async fn response_value<T: DeserializeOwned, E>(
     // One UTF-8 check for the whole body, shared by the decode and a tap's binding.
     let text = checked_text(&body);
     let tap = crate::hooks::current_tap();
-    if tap.as_ref().zip(text.as_ref()).is_some_and(|(tap, text)| tap.offer(text)) {
+    let handed = tap.as_ref().zip(text.as_ref()).is_some_and(|(tap, text)| tap.offer(text));
+    if handed {
         // Let the task that waits for the body run before this one spends the decode's time.
         tokio::task::yield_now().await;
+    }
+    if let (true, Some(tap), Some(text)) = (handed && status.is_success(), &tap, &text)
+        && let Some(shape) = tap.check_shape()
+        && let Some(inner) = hollow(shape, text)
+    {
+        tap.settle_checked(text.clone());
+        return Ok(ResponseValue::new(inner, status, headers));
     }
     let odd_before = tap.as_ref().map(|_| timestamp::odd_forms_read());
     match decode(&body, text.as_deref()) {
@@ -124,6 +184,11 @@ pub async fn response_value<T: DeserializeOwned, E>(
             Err(Error::InvalidResponsePayload(body, error))
         }
     }
+}
+
+/// The hollow typed value of `text` if it conforms to `shape` (see [`BodyTap::check_against`]).
+fn hollow<T: DeserializeOwned>(shape: &'static Shape, text: &str) -> Option<T> {
+    serde_json::from_str(&crate::conform::hollow_if_conforming(shape, text)?).ok()
 }
 
 /// Whether `body` may hold what a typed value leaves out when written: a `null`, or an empty

@@ -8,13 +8,15 @@
 //! * [`open_enum!`] makes every enum of the spec *open*: a value Naver adds tomorrow is kept as
 //!   `Unrecognized(String)` instead of failing the whole response.
 //!
-//! [`shapes`] holds the spec's response schemas as data ([`shape`]), for the core's tolerant reads
-//! and the sandbox; [`signature`] computes `client_secret_sign`.
+//! [`shapes`] holds the spec's response schemas as data ([`shape`]), for the core's tolerant reads,
+//! the sandbox and [`conform`] (whether a body reads exactly as its typed value, without decoding
+//! it); [`signature`] computes `client_secret_sign`.
 //!
 //! [`CallContext`] carries the bearer token and per-call timeout into the generated requests.
 //! Authentication, retries, paging and typed errors are not here: they live in the `npay-order`
 //! crate, which drives this client through progenitor's hooks.
 
+pub mod conform;
 mod decode;
 mod hooks;
 mod open_enum;

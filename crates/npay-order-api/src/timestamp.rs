@@ -230,6 +230,12 @@ pub fn odd_forms_read() -> u64 {
     ODD_FORMS.with(std::cell::Cell::get)
 }
 
+/// Whether `text` reads as a [`Timestamp`] in exactly the form it writes: what the typed decode
+/// reads without counting an odd form ([`odd_forms_read`]). The check of [`crate::conform`].
+pub(crate) fn reads_as_written(text: &str) -> bool {
+    written_as_read(text) && text.parse::<Timestamp>().is_ok()
+}
+
 /// Whether `text`, already read as RFC 3339, is exactly what [`Timestamp`]'s `Display` writes for
 /// it: `yyyy-MM-ddTHH:mm:ss.SSS±hh:mm`, not a leap second, not `-00:00` (written `+00:00`).
 fn written_as_read(text: &str) -> bool {

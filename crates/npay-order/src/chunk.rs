@@ -167,6 +167,8 @@ where
     if list(&mut params).len() <= size {
         return call(params).await;
     }
+    // The requests' typed values are merged: none may be a hollow one (see `json::erase_enveloped`).
+    crate::json::decode_in_full();
     let items = std::mem::take(list(&mut params));
     let mut merged: Option<Response<D>> = None;
     for (index, chunk) in items.chunks(size).enumerate() {

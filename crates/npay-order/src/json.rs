@@ -100,6 +100,65 @@ pub fn erase<T: Serialize + Send + 'static>(mut response: Response<T>) -> Respon
     }
 }
 
+/// Runs `call`, one call of the enveloped operation `operation` inside [`Client::call_data`], and
+/// erases its data ([`erase`]). Under a body tap ([`with_body_tap`]) the answer's body is checked
+/// against its shape instead of decoded in full ([`BodyTap::check_against`]): the tap's binding
+/// reads the data from the body itself, and the core only says that it may. The typed value is
+/// then hollow, so the data handed back is the body's `data` member ([`DataOfBody`]), decoded only
+/// if a binding serialises it after all (for instance when its own read of the body failed).
+pub async fn erase_enveloped<T, F>(operation: &str, call: F) -> Result<Response<Data>>
+where
+    T: Serialize + DeserializeOwned + Send + 'static,
+    F: Future<Output = Result<Response<T>>>,
+{
+    let shape = npay_order_api::shapes::response_shape(operation);
+    let tap = body_tap(operation).zip(shape).map(|(tap, shape)| {
+        tap.check_against(shape);
+        tap
+    });
+    let response = call.await?;
+    match tap.and_then(|tap| tap.checked_body()) {
+        Some(body) => Ok(response.map(|_| Box::new(DataOfBody::<T>::new(body)) as Data)),
+        None => Ok(erase(response)),
+    }
+}
+
+/// Asks the current call's body tap, if any, to decode every body in full: said by a call about
+/// to be sent as several requests, whose typed values are merged (see [`BodyTap::decode_in_full`]).
+pub(crate) fn decode_in_full() {
+    let _ = BODY_TAP.try_with(BodyTap::decode_in_full);
+}
+
+/// The data of an answer whose body conformed to the spec ([`npay_order_api::conform`]): the
+/// body's `data` member, which serialises exactly as the typed data `T` it decodes into (the body
+/// conformed, so writing that typed data back gives the same JSON). It is decoded only when
+/// serialised.
+pub struct DataOfBody<T> {
+    body: ByteString,
+    data: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T> DataOfBody<T> {
+    fn new(body: ByteString) -> Self {
+        DataOfBody { body, data: std::marker::PhantomData }
+    }
+}
+
+impl<T: Serialize + DeserializeOwned> Serialize for DataOfBody<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(bound = "T: DeserializeOwned")]
+        struct Member<T> {
+            data: T,
+        }
+        // A body that conformed decodes: serde's message would not quote its values either way,
+        // but none is passed on.
+        let member: Member<T> = serde_json::from_str(&self.body)
+            .map_err(|_| serde::ser::Error::custom("the answer's body no longer decodes"))?;
+        member.data.serialize(serializer)
+    }
+}
+
 /// The `data` of an operation, typed: [`Client::call_data`] as a free function.
 pub async fn call_data(client: &Client, operation_id: &str, params: serde_json::Value) -> Result<Response<Data>> {
     client.call_data(operation_id, params).await
@@ -301,6 +360,8 @@ mod tests {
         assert!(verbatim, "a conforming answer without nulls reads as written");
         assert_eq!(body["data"], typed, "verbatim means the body's data is the typed data");
         assert_eq!(typed.as_array().map(Vec::len), Some(5));
+        let untapped = call_data(&client, "queryProductOrders", json!({"productOrderIds": ids})).await.expect("query");
+        assert_eq!(as_json(untapped.data()), typed, "the same data with and without a tap");
 
         let control = sandbox.control();
         control.set_absent_fields(AbsentFields::Null).await.expect("absent fields as null");
@@ -314,6 +375,41 @@ mod tests {
         let (body, verbatim, typed) = tapped_query(&client, &ids).await;
         assert!(!verbatim, "a deviating answer is read tolerantly, not verbatim");
         assert_ne!(body["data"], typed);
+    }
+
+    #[tokio::test]
+    async fn a_conforming_tapped_body_is_checked_not_decoded_and_its_data_is_the_bodys() {
+        let (sandbox, client) = sandbox_and_client().await;
+        let ids = paid_orders(&sandbox, 5).await;
+        let (tap, handed) = BodyTap::new(0);
+        let params = json!({"productOrderIds": ids});
+        let response =
+            with_body_tap(tap.clone(), call_data(&client, "queryProductOrders", params)).await.expect("query");
+        let body = handed.await.expect("handed over");
+        assert_eq!(tap.checked_body().as_deref(), Some(&*body), "checked against the shape instead of decoded");
+        let body: Value = serde_json::from_str(&body).expect("JSON");
+        assert_eq!(as_json(response.data()), body["data"], "the data is the body's, all 5 orders");
+        assert!(response.meta().trace_id.is_some() && response.meta().timestamp.is_some(), "the envelope is kept");
+
+        // Around a typed method, outside `call_data`, nothing may come back hollow: no check.
+        let (tap, _handed) = BodyTap::new(0);
+        let ids: Vec<String> = serde_json::from_value(ids).expect("ids");
+        let params = crate::ops::QueryProductOrdersParams::new(ids);
+        let typed = with_body_tap(tap.clone(), client.query_product_orders(params)).await.expect("query");
+        assert_eq!(typed.data().len(), 5);
+        assert!(tap.checked_body().is_none());
+    }
+
+    #[tokio::test]
+    async fn a_tapped_call_sent_in_chunks_is_decoded_in_full_and_keeps_every_item() {
+        let (sandbox, client) = sandbox_and_client().await;
+        let ids = paid_orders(&sandbox, 301).await;
+        let (tap, _handed) = BodyTap::new(0);
+        let params = json!({"productOrderIds": ids});
+        let response =
+            with_body_tap(tap.clone(), call_data(&client, "queryProductOrders", params)).await.expect("query");
+        assert_eq!(as_json(response.data()).as_array().map(Vec::len), Some(301), "no chunk is hollow");
+        assert!(tap.checked_body().is_none() && !tap.verbatim(), "two bodies: neither stands for the data");
     }
 
     #[tokio::test]
