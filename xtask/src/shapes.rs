@@ -105,7 +105,13 @@ pub fn generate(spec: &Spec) -> Result<String> {
                 p.essential
             ));
         }
-        out.push_str("    ],\n};\n");
+        // A `match` of the keys, which the compiler turns into a search by length and bytes: the
+        // shape check looks up every key of a large answer here.
+        out.push_str("    ],\n    index: |key| match key {\n");
+        for (index, p) in properties.iter().enumerate() {
+            out.push_str(&format!("        {:?} => Some({index}),\n", p.name));
+        }
+        out.push_str("        _ => None,\n    },\n};\n");
     }
     Ok(out)
 }

@@ -153,8 +153,7 @@ impl<'de> Visitor<'de> for Object<'_> {
     }
 }
 
-/// A key of an object of `shape`: the index of its field. The tables list each shape's fields in
-/// byte order (a test proves it), so a key is found by binary search.
+/// A key of an object of `shape`: the index of its field ([`Shape::field_index`]).
 struct Key {
     shape: &'static Shape,
 }
@@ -175,7 +174,7 @@ impl<'de> Visitor<'de> for Key {
     }
 
     fn visit_str<E: de::Error>(self, key: &str) -> Result<usize, E> {
-        self.shape.fields.binary_search_by(|field| field.name.cmp(key)).map_err(|_| refused())
+        self.shape.field_index(key).ok_or_else(refused)
     }
 }
 

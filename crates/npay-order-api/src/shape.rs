@@ -18,8 +18,10 @@
 pub struct Shape {
     /// The schema's name.
     pub name: &'static str,
-    /// Its properties.
+    /// Its properties, in byte order of their names.
     pub fields: &'static [Field],
+    /// The position in `fields` of the property named by a key (use [`Shape::field_index`]).
+    pub index: fn(&str) -> Option<usize>,
 }
 
 impl Shape {
@@ -36,7 +38,19 @@ impl Shape {
 
     /// The property named `name`, if the schema has one.
     pub fn field(&self, name: &str) -> Option<&'static Field> {
-        self.fields.iter().find(|f| f.name == name)
+        self.field_index(name).map(|index| &self.fields[index])
+    }
+
+    /// The position in [`Shape::fields`] of the property named `name`, if the schema has one.
+    ///
+    /// ```
+    /// let shape = npay_order_api::shapes::response_shape("queryProductOrders").unwrap();
+    /// let data = shape.field_index("data").unwrap();
+    /// assert_eq!(shape.fields[data].name, "data");
+    /// assert_eq!(shape.field_index("dat"), None);
+    /// ```
+    pub fn field_index(&self, name: &str) -> Option<usize> {
+        (self.index)(name)
     }
 }
 

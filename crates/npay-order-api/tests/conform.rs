@@ -211,10 +211,16 @@ fn check(shape: &'static Shape, what: &str, text: &str, expect: Expect, failures
 }
 
 #[test]
-fn every_shape_lists_its_fields_in_byte_order_and_has_at_most_128() {
+fn every_shape_finds_each_field_by_its_key_and_has_at_most_128() {
     let shapes = all_shapes();
     assert!(shapes.len() > 30, "found only {} shapes", shapes.len());
     for shape in shapes {
+        for (index, field) in shape.fields.iter().enumerate() {
+            assert_eq!(shape.field_index(field.name), Some(index), "{}.{}", shape.name, field.name);
+            let longer = format!("{}x", field.name);
+            assert!(shape.fields.iter().any(|f| f.name == longer) || shape.field_index(&longer).is_none());
+        }
+        assert_eq!(shape.field_index(""), None);
         assert!(shape.fields.windows(2).all(|pair| pair[0].name < pair[1].name), "{} is not sorted", shape.name);
         assert!(shape.fields.len() <= 128, "{} has {} fields", shape.name, shape.fields.len());
     }

@@ -54,6 +54,20 @@ pub static ADDRESS: Shape = Shape {
         Field { name: "tel2", kind: Kind::String, required: false, nullable: false, essential: false },
         Field { name: "zipCode", kind: Kind::String, required: false, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "addressType" => Some(0),
+        "baseAddress" => Some(1),
+        "city" => Some(2),
+        "country" => Some(3),
+        "detailedAddress" => Some(4),
+        "isRoadNameAddress" => Some(5),
+        "name" => Some(6),
+        "state" => Some(7),
+        "tel1" => Some(8),
+        "tel2" => Some(9),
+        "zipCode" => Some(10),
+        _ => None,
+    },
 };
 
 /// `AppliedCardPromotion`.
@@ -65,6 +79,13 @@ pub static APPLIED_CARD_PROMOTION: Shape = Shape {
         Field { name: "promotionApplyAmount", kind: Kind::Int64, required: false, nullable: false, essential: false },
         Field { name: "promotionName", kind: Kind::String, required: false, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "brandCompanyBurdenRatio" => Some(0),
+        "cardCompanyName" => Some(1),
+        "promotionApplyAmount" => Some(2),
+        "promotionName" => Some(3),
+        _ => None,
+    },
 };
 
 /// `AppliedCoupon`.
@@ -76,6 +97,13 @@ pub static APPLIED_COUPON: Shape = Shape {
         Field { name: "couponPublishNumber", kind: Kind::String, required: false, nullable: false, essential: false },
         Field { name: "naverBurdenRatio", kind: Kind::Int32, required: false, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "couponClassCode" => Some(0),
+        "couponDiscountAmount" => Some(1),
+        "couponPublishNumber" => Some(2),
+        "naverBurdenRatio" => Some(3),
+        _ => None,
+    },
 };
 
 /// `BeforeClaim`.
@@ -84,6 +112,10 @@ pub static BEFORE_CLAIM: Shape = Shape {
     fields: &[
         Field { name: "exchange", kind: Kind::Object(&EXCHANGE_CLAIM), required: false, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "exchange" => Some(0),
+        _ => None,
+    },
 };
 
 /// `CancelClaim`.
@@ -103,6 +135,21 @@ pub static CANCEL_CLAIM: Shape = Shape {
         Field { name: "requestChannel", kind: Kind::String, required: false, nullable: false, essential: false },
         Field { name: "requestQuantity", kind: Kind::Int32, required: false, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "cancelApprovalDate" => Some(0),
+        "cancelCompletedDate" => Some(1),
+        "cancelDetailedReason" => Some(2),
+        "cancelReason" => Some(3),
+        "claimId" => Some(4),
+        "claimRequestDate" => Some(5),
+        "claimStatus" => Some(6),
+        "refundExpectedDate" => Some(7),
+        "refundStandbyReason" => Some(8),
+        "refundStandbyStatus" => Some(9),
+        "requestChannel" => Some(10),
+        "requestQuantity" => Some(11),
+        _ => None,
+    },
 };
 
 /// `ClaimResult`.
@@ -112,6 +159,11 @@ pub static CLAIM_RESULT: Shape = Shape {
         Field { name: "failProductOrderInfos", kind: Kind::Array(&Kind::Object(&FAIL_PRODUCT_ORDER_INFO)), required: false, nullable: false, essential: false },
         Field { name: "successProductOrderIds", kind: Kind::Array(&Kind::String), required: false, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "failProductOrderInfos" => Some(0),
+        "successProductOrderIds" => Some(1),
+        _ => None,
+    },
 };
 
 /// `ClaimResultResponse`.
@@ -122,6 +174,12 @@ pub static CLAIM_RESULT_RESPONSE: Shape = Shape {
         Field { name: "timestamp", kind: Kind::DateTime, required: true, nullable: false, essential: false },
         Field { name: "traceId", kind: Kind::String, required: true, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "data" => Some(0),
+        "timestamp" => Some(1),
+        "traceId" => Some(2),
+        _ => None,
+    },
 };
 
 /// `CommissionDetail`.
@@ -148,6 +206,28 @@ pub static COMMISSION_DETAIL: Shape = Shape {
         Field { name: "settleType", kind: Kind::Enum("SettleType"), required: true, nullable: false, essential: false },
         Field { name: "taxReturnDate", kind: Kind::Date, required: false, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "commissionAmount" => Some(0),
+        "commissionBasisAmount" => Some(1),
+        "commissionType" => Some(2),
+        "maximumSellingInterlockCommissionAmount" => Some(3),
+        "merchantId" => Some(4),
+        "merchantName" => Some(5),
+        "orderNo" => Some(6),
+        "payMeansType" => Some(7),
+        "productId" => Some(8),
+        "productName" => Some(9),
+        "productOrderId" => Some(10),
+        "productOrderType" => Some(11),
+        "purchaserName" => Some(12),
+        "sellingInterlockCommissionType" => Some(13),
+        "settleBasisDate" => Some(14),
+        "settleCompleteDate" => Some(15),
+        "settleExpectDate" => Some(16),
+        "settleType" => Some(17),
+        "taxReturnDate" => Some(18),
+        _ => None,
+    },
 };
 
 /// `CommissionDetailsPage`.
@@ -157,6 +237,11 @@ pub static COMMISSION_DETAILS_PAGE: Shape = Shape {
         Field { name: "elements", kind: Kind::Array(&Kind::Object(&COMMISSION_DETAIL)), required: true, nullable: false, essential: true },
         Field { name: "pagination", kind: Kind::Object(&SETTLE_PAGINATION), required: true, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "elements" => Some(0),
+        "pagination" => Some(1),
+        _ => None,
+    },
 };
 
 /// `CompletedClaim`.
@@ -213,6 +298,58 @@ pub static COMPLETED_CLAIM: Shape = Shape {
         Field { name: "requestQuantity", kind: Kind::Int32, required: false, nullable: false, essential: false },
         Field { name: "returnReceiveAddress", kind: Kind::Object(&RETURN_RECEIVE_ADDRESS), required: false, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "claimCompleteOperationDate" => Some(0),
+        "claimDeliveryFeeDemandAmount" => Some(1),
+        "claimDeliveryFeeDiscountAmount" => Some(2),
+        "claimDeliveryFeePayMeans" => Some(3),
+        "claimDeliveryFeePayMethod" => Some(4),
+        "claimDeliveryFeeProductOrderIds" => Some(5),
+        "claimDeliveryFeeSupportAmount" => Some(6),
+        "claimDeliveryFeeSupportType" => Some(7),
+        "claimId" => Some(8),
+        "claimRequestAdmissionDate" => Some(9),
+        "claimRequestDate" => Some(10),
+        "claimRequestDetailContent" => Some(11),
+        "claimRequestReason" => Some(12),
+        "claimStatus" => Some(13),
+        "claimType" => Some(14),
+        "collectAddress" => Some(15),
+        "collectCompletedDate" => Some(16),
+        "collectDeliveryCompany" => Some(17),
+        "collectDeliveryMethod" => Some(18),
+        "collectEndTime" => Some(19),
+        "collectOperationDate" => Some(20),
+        "collectSlotId" => Some(21),
+        "collectStartTime" => Some(22),
+        "collectStatus" => Some(23),
+        "collectTrackingNumber" => Some(24),
+        "etcFeeDemandAmount" => Some(25),
+        "etcFeePayMeans" => Some(26),
+        "etcFeePayMethod" => Some(27),
+        "holdbackConfigDate" => Some(28),
+        "holdbackConfigurer" => Some(29),
+        "holdbackDetailedReason" => Some(30),
+        "holdbackReason" => Some(31),
+        "holdbackReleaseDate" => Some(32),
+        "holdbackReleaser" => Some(33),
+        "holdbackStatus" => Some(34),
+        "membershipsArrivalGuaranteeClaimSupportingAmount" => Some(35),
+        "reDeliveryAddress" => Some(36),
+        "reDeliveryCompany" => Some(37),
+        "reDeliveryMethod" => Some(38),
+        "reDeliveryOperationDate" => Some(39),
+        "reDeliveryStatus" => Some(40),
+        "reDeliveryTrackingNumber" => Some(41),
+        "refundExpectedDate" => Some(42),
+        "refundStandbyReason" => Some(43),
+        "refundStandbyStatus" => Some(44),
+        "remoteAreaCostChargeAmount" => Some(45),
+        "requestChannel" => Some(46),
+        "requestQuantity" => Some(47),
+        "returnReceiveAddress" => Some(48),
+        _ => None,
+    },
 };
 
 /// `ConfirmProductOrdersResponse`.
@@ -223,6 +360,12 @@ pub static CONFIRM_PRODUCT_ORDERS_RESPONSE: Shape = Shape {
         Field { name: "timestamp", kind: Kind::DateTime, required: true, nullable: false, essential: false },
         Field { name: "traceId", kind: Kind::String, required: true, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "data" => Some(0),
+        "timestamp" => Some(1),
+        "traceId" => Some(2),
+        _ => None,
+    },
 };
 
 /// `ConfirmResult`.
@@ -232,6 +375,11 @@ pub static CONFIRM_RESULT: Shape = Shape {
         Field { name: "failProductOrderInfos", kind: Kind::Array(&Kind::Object(&FAIL_PRODUCT_ORDER_INFO)), required: false, nullable: false, essential: false },
         Field { name: "successProductOrderInfos", kind: Kind::Array(&Kind::Object(&CONFIRM_SUCCESS_INFO)), required: false, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "failProductOrderInfos" => Some(0),
+        "successProductOrderInfos" => Some(1),
+        _ => None,
+    },
 };
 
 /// `ConfirmSuccessInfo`.
@@ -241,6 +389,11 @@ pub static CONFIRM_SUCCESS_INFO: Shape = Shape {
         Field { name: "isReceiverAddressChanged", kind: Kind::Boolean, required: false, nullable: false, essential: false },
         Field { name: "productOrderId", kind: Kind::String, required: true, nullable: false, essential: true },
     ],
+    index: |key| match key {
+        "isReceiverAddressChanged" => Some(0),
+        "productOrderId" => Some(1),
+        _ => None,
+    },
 };
 
 /// `CurrentClaim`.
@@ -251,6 +404,12 @@ pub static CURRENT_CLAIM: Shape = Shape {
         Field { name: "exchange", kind: Kind::Object(&EXCHANGE_CLAIM), required: false, nullable: false, essential: false },
         Field { name: "return", kind: Kind::Object(&RETURN_CLAIM), required: false, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "cancel" => Some(0),
+        "exchange" => Some(1),
+        "return" => Some(2),
+        _ => None,
+    },
 };
 
 /// `DailySettlement`.
@@ -281,6 +440,32 @@ pub static DAILY_SETTLEMENT: Shape = Shape {
         Field { name: "settleMethodType", kind: Kind::Enum("SettleMethodType"), required: false, nullable: false, essential: false },
         Field { name: "settlementLimitAmount", kind: Kind::Int64, required: false, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "accountNo" => Some(0),
+        "bankType" => Some(1),
+        "benefitSettleAmount" => Some(2),
+        "commissionSettleAmount" => Some(3),
+        "deductionRestoreSettleAmount" => Some(4),
+        "depositorName" => Some(5),
+        "differenceSettleAmount" => Some(6),
+        "merchantId" => Some(7),
+        "merchantName" => Some(8),
+        "minusChargeAmount" => Some(9),
+        "normalSettleAmount" => Some(10),
+        "payHoldbackAmount" => Some(11),
+        "paySettleAmount" => Some(12),
+        "preferentialCommissionAmount" => Some(13),
+        "quickSettleAmount" => Some(14),
+        "returnCareSettleAmount" => Some(15),
+        "settleAmount" => Some(16),
+        "settleBasisEndDate" => Some(17),
+        "settleBasisStartDate" => Some(18),
+        "settleCompleteDate" => Some(19),
+        "settleExpectDate" => Some(20),
+        "settleMethodType" => Some(21),
+        "settlementLimitAmount" => Some(22),
+        _ => None,
+    },
 };
 
 /// `DailySettlementsPage`.
@@ -290,6 +475,11 @@ pub static DAILY_SETTLEMENTS_PAGE: Shape = Shape {
         Field { name: "elements", kind: Kind::Array(&Kind::Object(&DAILY_SETTLEMENT)), required: true, nullable: false, essential: true },
         Field { name: "pagination", kind: Kind::Object(&SETTLE_PAGINATION), required: true, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "elements" => Some(0),
+        "pagination" => Some(1),
+        _ => None,
+    },
 };
 
 /// `DailyVat`.
@@ -308,6 +498,20 @@ pub static DAILY_VAT: Shape = Shape {
         Field { name: "taxationSalesAmount", kind: Kind::Int64, required: true, nullable: false, essential: false },
         Field { name: "totalSalesAmount", kind: Kind::Int64, required: true, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "cashExclusionIssuanceAmount" => Some(0),
+        "cashInComeDeductionAmount" => Some(1),
+        "cashOutGoingEvidenceAmount" => Some(2),
+        "creditCardAmount" => Some(3),
+        "merchantId" => Some(4),
+        "merchantName" => Some(5),
+        "otherAmount" => Some(6),
+        "settleBasisDate" => Some(7),
+        "taxExemptionSalesAmount" => Some(8),
+        "taxationSalesAmount" => Some(9),
+        "totalSalesAmount" => Some(10),
+        _ => None,
+    },
 };
 
 /// `DailyVatPage`.
@@ -317,6 +521,11 @@ pub static DAILY_VAT_PAGE: Shape = Shape {
         Field { name: "elements", kind: Kind::Array(&Kind::Object(&DAILY_VAT)), required: true, nullable: false, essential: true },
         Field { name: "pagination", kind: Kind::Object(&SETTLE_PAGINATION), required: true, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "elements" => Some(0),
+        "pagination" => Some(1),
+        _ => None,
+    },
 };
 
 /// `Delivery`.
@@ -334,6 +543,19 @@ pub static DELIVERY: Shape = Shape {
         Field { name: "wrongTrackingNumberRegisteredDate", kind: Kind::DateTime, required: false, nullable: false, essential: false },
         Field { name: "wrongTrackingNumberType", kind: Kind::String, required: false, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "deliveredDate" => Some(0),
+        "deliveryCompany" => Some(1),
+        "deliveryMethod" => Some(2),
+        "deliveryStatus" => Some(3),
+        "isWrongTrackingNumber" => Some(4),
+        "pickupDate" => Some(5),
+        "sendDate" => Some(6),
+        "trackingNumber" => Some(7),
+        "wrongTrackingNumberRegisteredDate" => Some(8),
+        "wrongTrackingNumberType" => Some(9),
+        _ => None,
+    },
 };
 
 /// `ExchangeClaim`.
@@ -381,6 +603,49 @@ pub static EXCHANGE_CLAIM: Shape = Shape {
         Field { name: "requestQuantity", kind: Kind::Int32, required: false, nullable: false, essential: false },
         Field { name: "returnReceiveAddress", kind: Kind::Object(&RETURN_RECEIVE_ADDRESS), required: false, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "claimDeliveryFeeDemandAmount" => Some(0),
+        "claimDeliveryFeeDiscountAmount" => Some(1),
+        "claimDeliveryFeePayMeans" => Some(2),
+        "claimDeliveryFeePayMethod" => Some(3),
+        "claimDeliveryFeeProductOrderIds" => Some(4),
+        "claimDeliveryFeeSupportAmount" => Some(5),
+        "claimDeliveryFeeSupportType" => Some(6),
+        "claimId" => Some(7),
+        "claimRequestDate" => Some(8),
+        "claimStatus" => Some(9),
+        "collectAddress" => Some(10),
+        "collectCompletedDate" => Some(11),
+        "collectDeliveryCompany" => Some(12),
+        "collectDeliveryMethod" => Some(13),
+        "collectStatus" => Some(14),
+        "collectTrackingNumber" => Some(15),
+        "etcFeeDemandAmount" => Some(16),
+        "etcFeePayMeans" => Some(17),
+        "etcFeePayMethod" => Some(18),
+        "exchangeDetailedReason" => Some(19),
+        "exchangeImageUrl" => Some(20),
+        "exchangeReason" => Some(21),
+        "holdbackConfigDate" => Some(22),
+        "holdbackConfigurer" => Some(23),
+        "holdbackDetailedReason" => Some(24),
+        "holdbackReason" => Some(25),
+        "holdbackReleaseDate" => Some(26),
+        "holdbackReleaser" => Some(27),
+        "holdbackStatus" => Some(28),
+        "membershipsArrivalGuaranteeClaimSupportingAmount" => Some(29),
+        "reDeliveryAddress" => Some(30),
+        "reDeliveryCompany" => Some(31),
+        "reDeliveryMethod" => Some(32),
+        "reDeliveryOperationDate" => Some(33),
+        "reDeliveryStatus" => Some(34),
+        "reDeliveryTrackingNumber" => Some(35),
+        "remoteAreaCostChargeAmount" => Some(36),
+        "requestChannel" => Some(37),
+        "requestQuantity" => Some(38),
+        "returnReceiveAddress" => Some(39),
+        _ => None,
+    },
 };
 
 /// `FailProductOrderInfo`.
@@ -391,6 +656,12 @@ pub static FAIL_PRODUCT_ORDER_INFO: Shape = Shape {
         Field { name: "message", kind: Kind::String, required: false, nullable: false, essential: false },
         Field { name: "productOrderId", kind: Kind::String, required: true, nullable: false, essential: true },
     ],
+    index: |key| match key {
+        "code" => Some(0),
+        "message" => Some(1),
+        "productOrderId" => Some(2),
+        _ => None,
+    },
 };
 
 /// `HopeDelivery`.
@@ -404,6 +675,15 @@ pub static HOPE_DELIVERY: Shape = Shape {
         Field { name: "hopeDeliveryYmd", kind: Kind::String, required: false, nullable: false, essential: false },
         Field { name: "region", kind: Kind::String, required: false, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "additionalFee" => Some(0),
+        "changeReason" => Some(1),
+        "changer" => Some(2),
+        "hopeDeliveryHm" => Some(3),
+        "hopeDeliveryYmd" => Some(4),
+        "region" => Some(5),
+        _ => None,
+    },
 };
 
 /// `LastChangedMore`.
@@ -413,6 +693,11 @@ pub static LAST_CHANGED_MORE: Shape = Shape {
         Field { name: "moreFrom", kind: Kind::DateTime, required: true, nullable: false, essential: true },
         Field { name: "moreSequence", kind: Kind::String, required: true, nullable: false, essential: true },
     ],
+    index: |key| match key {
+        "moreFrom" => Some(0),
+        "moreSequence" => Some(1),
+        _ => None,
+    },
 };
 
 /// `LastChangedStatus`.
@@ -430,6 +715,19 @@ pub static LAST_CHANGED_STATUS: Shape = Shape {
         Field { name: "productOrderStatus", kind: Kind::Enum("ProductOrderStatus"), required: true, nullable: false, essential: false },
         Field { name: "receiverAddressChanged", kind: Kind::Boolean, required: false, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "claimStatus" => Some(0),
+        "claimType" => Some(1),
+        "giftReceivingStatus" => Some(2),
+        "lastChangedDate" => Some(3),
+        "lastChangedType" => Some(4),
+        "orderId" => Some(5),
+        "paymentDate" => Some(6),
+        "productOrderId" => Some(7),
+        "productOrderStatus" => Some(8),
+        "receiverAddressChanged" => Some(9),
+        _ => None,
+    },
 };
 
 /// `LastChangedStatusesData`.
@@ -440,6 +738,12 @@ pub static LAST_CHANGED_STATUSES_DATA: Shape = Shape {
         Field { name: "lastChangeStatuses", kind: Kind::Array(&Kind::Object(&LAST_CHANGED_STATUS)), required: true, nullable: false, essential: true },
         Field { name: "more", kind: Kind::Object(&LAST_CHANGED_MORE), required: false, nullable: false, essential: true },
     ],
+    index: |key| match key {
+        "count" => Some(0),
+        "lastChangeStatuses" => Some(1),
+        "more" => Some(2),
+        _ => None,
+    },
 };
 
 /// `LastChangedStatusesResponse`.
@@ -450,6 +754,12 @@ pub static LAST_CHANGED_STATUSES_RESPONSE: Shape = Shape {
         Field { name: "timestamp", kind: Kind::DateTime, required: true, nullable: false, essential: false },
         Field { name: "traceId", kind: Kind::String, required: true, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "data" => Some(0),
+        "timestamp" => Some(1),
+        "traceId" => Some(2),
+        _ => None,
+    },
 };
 
 /// `Order`.
@@ -475,6 +785,27 @@ pub static ORDER: Shape = Shape {
         Field { name: "paymentDueDate", kind: Kind::DateTime, required: false, nullable: false, essential: false },
         Field { name: "paymentMeans", kind: Kind::String, required: false, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "chargeAmountPaymentAmount" => Some(0),
+        "checkoutAccumulationPaymentAmount" => Some(1),
+        "generalPaymentAmount" => Some(2),
+        "isDeliveryMemoParticularInput" => Some(3),
+        "isMembershipSubscribed" => Some(4),
+        "naverMileagePaymentAmount" => Some(5),
+        "orderDate" => Some(6),
+        "orderDiscountAmount" => Some(7),
+        "orderId" => Some(8),
+        "ordererId" => Some(9),
+        "ordererName" => Some(10),
+        "ordererNo" => Some(11),
+        "ordererTel" => Some(12),
+        "payLaterPaymentAmount" => Some(13),
+        "payLocationType" => Some(14),
+        "paymentDate" => Some(15),
+        "paymentDueDate" => Some(16),
+        "paymentMeans" => Some(17),
+        _ => None,
+    },
 };
 
 /// `Pagination`.
@@ -485,6 +816,12 @@ pub static PAGINATION: Shape = Shape {
         Field { name: "page", kind: Kind::Int32, required: true, nullable: false, essential: false },
         Field { name: "size", kind: Kind::Int32, required: true, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "hasNext" => Some(0),
+        "page" => Some(1),
+        "size" => Some(2),
+        _ => None,
+    },
 };
 
 /// `ProductOrder`.
@@ -584,6 +921,101 @@ pub static PRODUCT_ORDER: Shape = Shape {
         Field { name: "totalProductAmount", kind: Kind::Int64, required: false, nullable: false, essential: false },
         Field { name: "unitPrice", kind: Kind::Int64, required: false, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "appliedCardPromotion" => Some(0),
+        "appliedCoupons" => Some(1),
+        "arrivalGuaranteeDate" => Some(2),
+        "channelCommission" => Some(3),
+        "claimId" => Some(4),
+        "claimStatus" => Some(5),
+        "claimType" => Some(6),
+        "commissionPrePayStatus" => Some(7),
+        "commissionRatingType" => Some(8),
+        "decisionDate" => Some(9),
+        "delayedDispatchDetailedReason" => Some(10),
+        "delayedDispatchReason" => Some(11),
+        "deliveryAttributeType" => Some(12),
+        "deliveryDiscountAmount" => Some(13),
+        "deliveryFeeAmount" => Some(14),
+        "deliveryPolicyType" => Some(15),
+        "deliveryTagType" => Some(16),
+        "expectedDeliveryCompany" => Some(17),
+        "expectedDeliveryMethod" => Some(18),
+        "expectedSettlementAmount" => Some(19),
+        "freeGift" => Some(20),
+        "giftReceivingStatus" => Some(21),
+        "groupProductId" => Some(22),
+        "hopeDelivery" => Some(23),
+        "individualCustomUniqueCode" => Some(24),
+        "inflowPath" => Some(25),
+        "inflowPathAdd" => Some(26),
+        "initialPaymentAmount" => Some(27),
+        "initialProductAmount" => Some(28),
+        "initialProductDiscountAmount" => Some(29),
+        "initialProductImmediateDiscountAmount" => Some(30),
+        "initialProductProductDiscountAmount" => Some(31),
+        "initialQuantity" => Some(32),
+        "initialSellerBurdenImmediateDiscountAmount" => Some(33),
+        "initialSellerBurdenProductDiscountAmount" => Some(34),
+        "itemNo" => Some(35),
+        "knowledgeShoppingSellingInterlockCommission" => Some(36),
+        "logisticsCenterId" => Some(37),
+        "logisticsCompanyId" => Some(38),
+        "logisticsDirectContracted" => Some(39),
+        "mallId" => Some(40),
+        "merchantChannelId" => Some(41),
+        "optionCode" => Some(42),
+        "optionManageCode" => Some(43),
+        "optionPrice" => Some(44),
+        "originalProductId" => Some(45),
+        "packageNumber" => Some(46),
+        "paymentCommission" => Some(47),
+        "placeOrderDate" => Some(48),
+        "placeOrderStatus" => Some(49),
+        "productClass" => Some(50),
+        "productDiscountAmount" => Some(51),
+        "productId" => Some(52),
+        "productImediateDiscountAmount" => Some(53),
+        "productMultiplePurchaseDiscountAmount" => Some(54),
+        "productName" => Some(55),
+        "productOption" => Some(56),
+        "productOrderId" => Some(57),
+        "productOrderStatus" => Some(58),
+        "productProductDiscountAmount" => Some(59),
+        "quantity" => Some(60),
+        "remainPaymentAmount" => Some(61),
+        "remainProductAmount" => Some(62),
+        "remainProductDiscountAmount" => Some(63),
+        "remainProductImmediateDiscountAmount" => Some(64),
+        "remainProductProductDiscountAmount" => Some(65),
+        "remainQuantity" => Some(66),
+        "remainSellerBurdenImmediateDiscountAmount" => Some(67),
+        "remainSellerBurdenProductDiscountAmount" => Some(68),
+        "saleCommission" => Some(69),
+        "sectionDeliveryFee" => Some(70),
+        "sellerBurdenDiscountAmount" => Some(71),
+        "sellerBurdenImediateDiscountAmount" => Some(72),
+        "sellerBurdenMultiplePurchaseDiscountAmount" => Some(73),
+        "sellerBurdenMultiplePurchaseDiscountType" => Some(74),
+        "sellerBurdenProductDiscountAmount" => Some(75),
+        "sellerBurdenStoreDiscountAmount" => Some(76),
+        "sellerCustomCode1" => Some(77),
+        "sellerCustomCode2" => Some(78),
+        "sellerProductCode" => Some(79),
+        "shippingAddress" => Some(80),
+        "shippingDueDate" => Some(81),
+        "shippingFeeType" => Some(82),
+        "shippingMemo" => Some(83),
+        "shippingStartDate" => Some(84),
+        "skuMappings" => Some(85),
+        "storageType" => Some(86),
+        "takingAddress" => Some(87),
+        "taxType" => Some(88),
+        "totalPaymentAmount" => Some(89),
+        "totalProductAmount" => Some(90),
+        "unitPrice" => Some(91),
+        _ => None,
+    },
 };
 
 /// `ProductOrderDetail`.
@@ -600,6 +1032,18 @@ pub static PRODUCT_ORDER_DETAIL: Shape = Shape {
         Field { name: "productOrder", kind: Kind::Object(&PRODUCT_ORDER), required: true, nullable: false, essential: true },
         Field { name: "return", kind: Kind::Object(&RETURN_CLAIM), required: false, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "beforeClaim" => Some(0),
+        "cancel" => Some(1),
+        "completedClaims" => Some(2),
+        "currentClaim" => Some(3),
+        "delivery" => Some(4),
+        "exchange" => Some(5),
+        "order" => Some(6),
+        "productOrder" => Some(7),
+        "return" => Some(8),
+        _ => None,
+    },
 };
 
 /// `ProductOrderIdsResponse`.
@@ -610,6 +1054,12 @@ pub static PRODUCT_ORDER_IDS_RESPONSE: Shape = Shape {
         Field { name: "timestamp", kind: Kind::DateTime, required: true, nullable: false, essential: false },
         Field { name: "traceId", kind: Kind::String, required: true, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "data" => Some(0),
+        "timestamp" => Some(1),
+        "traceId" => Some(2),
+        _ => None,
+    },
 };
 
 /// `ProductOrdersResponse`.
@@ -620,6 +1070,12 @@ pub static PRODUCT_ORDERS_RESPONSE: Shape = Shape {
         Field { name: "timestamp", kind: Kind::DateTime, required: true, nullable: false, essential: false },
         Field { name: "traceId", kind: Kind::String, required: true, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "data" => Some(0),
+        "timestamp" => Some(1),
+        "traceId" => Some(2),
+        _ => None,
+    },
 };
 
 /// `PurchaseReview`.
@@ -640,6 +1096,22 @@ pub static PURCHASE_REVIEW: Shape = Shape {
         Field { name: "title", kind: Kind::String, required: false, nullable: false, essential: false },
         Field { name: "writerId", kind: Kind::String, required: false, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "content" => Some(0),
+        "createDate" => Some(1),
+        "mallId" => Some(2),
+        "modifyDate" => Some(3),
+        "productId" => Some(4),
+        "productName" => Some(5),
+        "productOption" => Some(6),
+        "productOrderId" => Some(7),
+        "purchaseReviewClassType" => Some(8),
+        "purchaseReviewId" => Some(9),
+        "purchaseReviewScore" => Some(10),
+        "title" => Some(11),
+        "writerId" => Some(12),
+        _ => None,
+    },
 };
 
 /// `ReturnClaim`.
@@ -685,6 +1157,47 @@ pub static RETURN_CLAIM: Shape = Shape {
         Field { name: "returnReason", kind: Kind::Enum("ClaimReason"), required: false, nullable: false, essential: false },
         Field { name: "returnReceiveAddress", kind: Kind::Object(&RETURN_RECEIVE_ADDRESS), required: false, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "claimDeliveryFeeDemandAmount" => Some(0),
+        "claimDeliveryFeeDiscountAmount" => Some(1),
+        "claimDeliveryFeePayMeans" => Some(2),
+        "claimDeliveryFeePayMethod" => Some(3),
+        "claimDeliveryFeeProductOrderIds" => Some(4),
+        "claimDeliveryFeeSupportAmount" => Some(5),
+        "claimDeliveryFeeSupportType" => Some(6),
+        "claimId" => Some(7),
+        "claimRequestDate" => Some(8),
+        "claimStatus" => Some(9),
+        "collectAddress" => Some(10),
+        "collectCompletedDate" => Some(11),
+        "collectDeliveryCompany" => Some(12),
+        "collectDeliveryMethod" => Some(13),
+        "collectStatus" => Some(14),
+        "collectTrackingNumber" => Some(15),
+        "etcFeeDemandAmount" => Some(16),
+        "etcFeePayMeans" => Some(17),
+        "etcFeePayMethod" => Some(18),
+        "holdbackConfigDate" => Some(19),
+        "holdbackConfigurer" => Some(20),
+        "holdbackDetailedReason" => Some(21),
+        "holdbackReason" => Some(22),
+        "holdbackReleaseDate" => Some(23),
+        "holdbackReleaser" => Some(24),
+        "holdbackStatus" => Some(25),
+        "membershipsArrivalGuaranteeClaimSupportingAmount" => Some(26),
+        "refundExpectedDate" => Some(27),
+        "refundStandbyReason" => Some(28),
+        "refundStandbyStatus" => Some(29),
+        "remoteAreaCostChargeAmount" => Some(30),
+        "requestChannel" => Some(31),
+        "requestQuantity" => Some(32),
+        "returnCompletedDate" => Some(33),
+        "returnDetailedReason" => Some(34),
+        "returnImageUrl" => Some(35),
+        "returnReason" => Some(36),
+        "returnReceiveAddress" => Some(37),
+        _ => None,
+    },
 };
 
 /// `ReturnReceiveAddress`.
@@ -704,6 +1217,21 @@ pub static RETURN_RECEIVE_ADDRESS: Shape = Shape {
         Field { name: "tel2", kind: Kind::String, required: false, nullable: false, essential: false },
         Field { name: "zipCode", kind: Kind::String, required: false, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "addressType" => Some(0),
+        "baseAddress" => Some(1),
+        "city" => Some(2),
+        "country" => Some(3),
+        "detailedAddress" => Some(4),
+        "isRoadNameAddress" => Some(5),
+        "logisticsCenterId" => Some(6),
+        "name" => Some(7),
+        "state" => Some(8),
+        "tel1" => Some(9),
+        "tel2" => Some(10),
+        "zipCode" => Some(11),
+        _ => None,
+    },
 };
 
 /// `ReviewsData`.
@@ -713,6 +1241,11 @@ pub static REVIEWS_DATA: Shape = Shape {
         Field { name: "pagination", kind: Kind::Object(&PAGINATION), required: true, nullable: false, essential: true },
         Field { name: "purchaseReviews", kind: Kind::Array(&Kind::Object(&PURCHASE_REVIEW)), required: true, nullable: false, essential: true },
     ],
+    index: |key| match key {
+        "pagination" => Some(0),
+        "purchaseReviews" => Some(1),
+        _ => None,
+    },
 };
 
 /// `ReviewsResponse`.
@@ -723,6 +1256,12 @@ pub static REVIEWS_RESPONSE: Shape = Shape {
         Field { name: "timestamp", kind: Kind::DateTime, required: true, nullable: false, essential: false },
         Field { name: "traceId", kind: Kind::String, required: true, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "data" => Some(0),
+        "timestamp" => Some(1),
+        "traceId" => Some(2),
+        _ => None,
+    },
 };
 
 /// `SearchProductOrderContent`.
@@ -732,6 +1271,11 @@ pub static SEARCH_PRODUCT_ORDER_CONTENT: Shape = Shape {
         Field { name: "content", kind: Kind::Object(&PRODUCT_ORDER_DETAIL), required: true, nullable: false, essential: false },
         Field { name: "productOrderId", kind: Kind::String, required: true, nullable: false, essential: true },
     ],
+    index: |key| match key {
+        "content" => Some(0),
+        "productOrderId" => Some(1),
+        _ => None,
+    },
 };
 
 /// `SearchProductOrdersData`.
@@ -741,6 +1285,11 @@ pub static SEARCH_PRODUCT_ORDERS_DATA: Shape = Shape {
         Field { name: "contents", kind: Kind::Array(&Kind::Object(&SEARCH_PRODUCT_ORDER_CONTENT)), required: true, nullable: false, essential: true },
         Field { name: "pagination", kind: Kind::Object(&PAGINATION), required: true, nullable: false, essential: true },
     ],
+    index: |key| match key {
+        "contents" => Some(0),
+        "pagination" => Some(1),
+        _ => None,
+    },
 };
 
 /// `SearchProductOrdersResponse`.
@@ -751,6 +1300,12 @@ pub static SEARCH_PRODUCT_ORDERS_RESPONSE: Shape = Shape {
         Field { name: "timestamp", kind: Kind::DateTime, required: true, nullable: false, essential: false },
         Field { name: "traceId", kind: Kind::String, required: true, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "data" => Some(0),
+        "timestamp" => Some(1),
+        "traceId" => Some(2),
+        _ => None,
+    },
 };
 
 /// `SettlePagination`.
@@ -762,6 +1317,13 @@ pub static SETTLE_PAGINATION: Shape = Shape {
         Field { name: "totalElements", kind: Kind::Int64, required: false, nullable: false, essential: false },
         Field { name: "totalPages", kind: Kind::Int32, required: false, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "page" => Some(0),
+        "size" => Some(1),
+        "totalElements" => Some(2),
+        "totalPages" => Some(3),
+        _ => None,
+    },
 };
 
 /// `SettlementByCase`.
@@ -789,6 +1351,29 @@ pub static SETTLEMENT_BY_CASE: Shape = Shape {
         Field { name: "settleType", kind: Kind::Enum("SettleType"), required: false, nullable: false, essential: false },
         Field { name: "totalPayCommissionAmount", kind: Kind::Int64, required: false, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "benefitSettleAmount" => Some(0),
+        "contractNo" => Some(1),
+        "freeInstallmentCommissionAmount" => Some(2),
+        "merchantId" => Some(3),
+        "merchantName" => Some(4),
+        "orderId" => Some(5),
+        "payDate" => Some(6),
+        "paySettleAmount" => Some(7),
+        "productId" => Some(8),
+        "productName" => Some(9),
+        "productOrderId" => Some(10),
+        "productOrderType" => Some(11),
+        "purchaserName" => Some(12),
+        "sellingInterlockCommissionAmount" => Some(13),
+        "settleBasisDate" => Some(14),
+        "settleCompleteDate" => Some(15),
+        "settleExpectAmount" => Some(16),
+        "settleExpectDate" => Some(17),
+        "settleType" => Some(18),
+        "totalPayCommissionAmount" => Some(19),
+        _ => None,
+    },
 };
 
 /// `SettlementsByCasePage`.
@@ -798,6 +1383,11 @@ pub static SETTLEMENTS_BY_CASE_PAGE: Shape = Shape {
         Field { name: "elements", kind: Kind::Array(&Kind::Object(&SETTLEMENT_BY_CASE)), required: true, nullable: false, essential: true },
         Field { name: "pagination", kind: Kind::Object(&SETTLE_PAGINATION), required: true, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "elements" => Some(0),
+        "pagination" => Some(1),
+        _ => None,
+    },
 };
 
 /// `ShippingAddress`.
@@ -823,6 +1413,27 @@ pub static SHIPPING_ADDRESS: Shape = Shape {
         Field { name: "tel2", kind: Kind::String, required: false, nullable: false, essential: false },
         Field { name: "zipCode", kind: Kind::String, required: false, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "addressType" => Some(0),
+        "baseAddress" => Some(1),
+        "buildingManagementNo" => Some(2),
+        "city" => Some(3),
+        "country" => Some(4),
+        "detailedAddress" => Some(5),
+        "entryMethod" => Some(6),
+        "entryMethodContent" => Some(7),
+        "isRoadNameAddress" => Some(8),
+        "latitude" => Some(9),
+        "longitude" => Some(10),
+        "name" => Some(11),
+        "pickupLocationContent" => Some(12),
+        "pickupLocationType" => Some(13),
+        "state" => Some(14),
+        "tel1" => Some(15),
+        "tel2" => Some(16),
+        "zipCode" => Some(17),
+        _ => None,
+    },
 };
 
 /// `SkuMapping`.
@@ -833,6 +1444,12 @@ pub static SKU_MAPPING: Shape = Shape {
         Field { name: "nsId", kind: Kind::String, required: false, nullable: false, essential: false },
         Field { name: "pickingQuantityPerOrder", kind: Kind::Int32, required: false, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "nsBarcode" => Some(0),
+        "nsId" => Some(1),
+        "pickingQuantityPerOrder" => Some(2),
+        _ => None,
+    },
 };
 
 /// `TokenResponse`.
@@ -843,6 +1460,12 @@ pub static TOKEN_RESPONSE: Shape = Shape {
         Field { name: "expires_in", kind: Kind::Int64, required: true, nullable: false, essential: false },
         Field { name: "token_type", kind: Kind::String, required: true, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "access_token" => Some(0),
+        "expires_in" => Some(1),
+        "token_type" => Some(2),
+        _ => None,
+    },
 };
 
 /// `VatByCase`.
@@ -867,6 +1490,26 @@ pub static VAT_BY_CASE: Shape = Shape {
         Field { name: "taxationSalesAmount", kind: Kind::Int64, required: true, nullable: false, essential: false },
         Field { name: "totalSalesAmount", kind: Kind::Int64, required: true, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "cashExclusionIssuanceAmount" => Some(0),
+        "cashInComeDeductionAmount" => Some(1),
+        "cashOutGoingEvidenceAmount" => Some(2),
+        "creditCardAmount" => Some(3),
+        "detailType" => Some(4),
+        "merchantId" => Some(5),
+        "merchantName" => Some(6),
+        "orderId" => Some(7),
+        "otherAmount" => Some(8),
+        "productName" => Some(9),
+        "productOrderId" => Some(10),
+        "productOrderType" => Some(11),
+        "settleBasisDate" => Some(12),
+        "status" => Some(13),
+        "taxExemptionSalesAmount" => Some(14),
+        "taxationSalesAmount" => Some(15),
+        "totalSalesAmount" => Some(16),
+        _ => None,
+    },
 };
 
 /// `VatByCasePage`.
@@ -876,4 +1519,9 @@ pub static VAT_BY_CASE_PAGE: Shape = Shape {
         Field { name: "elements", kind: Kind::Array(&Kind::Object(&VAT_BY_CASE)), required: true, nullable: false, essential: true },
         Field { name: "pagination", kind: Kind::Object(&SETTLE_PAGINATION), required: true, nullable: false, essential: false },
     ],
+    index: |key| match key {
+        "elements" => Some(0),
+        "pagination" => Some(1),
+        _ => None,
+    },
 };
