@@ -5,7 +5,8 @@
 //! side has already turned `Date`s into `+09:00` strings while stringifying); the core checks them
 //! against the spec before anything is sent. Results go back as JSON text, serialised on the
 //! runtime and parsed by `JSON.parse` (see `convert.rs` for why) — except a large answer, whose
-//! body JavaScript parses itself while the core decodes it (see [`NativeEarly`]).
+//! body JavaScript parses itself while the core checks it against the spec's shapes (see
+//! [`NativeEarly`] and `npay_order_api::conform`).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -213,7 +214,8 @@ impl NativeClient {
 /// orders, 800 kB) is far above it, so sizes in between are untested for speed.
 const EARLY_BODY_MIN: usize = 64 * 1024;
 
-/// The rest of a call whose body has been handed over: decoding it into the spec's types.
+/// The rest of a call whose body has been handed over: checking it against the spec's shapes, or
+/// decoding it into the spec's types when it does not conform.
 type Rest = Pin<Box<dyn Future<Output = npay_order::Result<Response<Data>>> + Send>>;
 
 /// What the rest of such a call ends with: `None` when the body reads exactly as the typed data
@@ -236,10 +238,10 @@ fn done_as_text(done: npay_order::Result<Response<Data>>) -> Result<Answer, Erro
     Ok(Answer::Done(to_text(&*data)?, meta))
 }
 
-/// Runs the rest of a call whose body was handed over: the core's decode of it, which checks it
-/// against the spec (reading it tolerantly and reporting any deviation, or failing in strict
-/// mode) exactly as for any other answer; the data as text only when JavaScript's parse of the
-/// body does not stand.
+/// Runs the rest of a call whose body was handed over: the core's check of it against the spec's
+/// shapes, or, when it does not conform, its decode (reading it tolerantly and reporting any
+/// deviation, or failing in strict mode) exactly as for any other answer; the data as text only
+/// when JavaScript's parse of the body does not stand.
 async fn finish_rest(rest: Rest, tap: BodyTap) -> Finished {
     let (data, meta) = rest.await.map_err(|e| ErrorParts::from(&e))?.into_parts();
     // Asked after the decode: only then does the tap know.
