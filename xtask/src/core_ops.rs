@@ -387,7 +387,10 @@ fn render_json_dispatch(out: &mut String, ops: &[&Operation]) -> Result<()> {
         let call = format!("self.{}(crate::json::params(operation_id, params)?)", op.snake());
         if op.envelope.as_ref().is_some_and(|envelope| envelope.wrapped) {
             // The body's `data` member is the data: a binding may read it from the body itself.
-            writeln!(out, "            {:?} => crate::json::erase_enveloped(operation_id, {call}).await,", op.id)?;
+            writeln!(out, "            {:?} => {{", op.id)?;
+            writeln!(out, "                let tap = crate::json::check_instead_of_decoding(operation_id);")?;
+            writeln!(out, "                Ok(crate::json::erase_checked(tap, {call}.await?))")?;
+            writeln!(out, "            }}")?;
         } else {
             writeln!(out, "            {:?} => Ok(crate::json::erase({call}.await?)),", op.id)?;
         }

@@ -167,7 +167,7 @@ where
     if list(&mut params).len() <= size {
         return call(params).await;
     }
-    // The requests' typed values are merged: none may be a hollow one (see `json::erase_enveloped`).
+    // The requests' typed values are merged: none may be a hollow one (see `json::erase_checked`).
     crate::json::decode_in_full();
     let items = std::mem::take(list(&mut params));
     let mut merged: Option<Response<D>> = None;

@@ -100,26 +100,32 @@ pub fn erase<T: Serialize + Send + 'static>(mut response: Response<T>) -> Respon
     }
 }
 
-/// Runs `call`, one call of the enveloped operation `operation` inside [`Client::call_data`], and
-/// erases its data ([`erase`]). Under a body tap ([`with_body_tap`]) the answer's body is checked
-/// against its shape instead of decoded in full ([`BodyTap::check_against`]): the tap's binding
-/// reads the data from the body itself, and the core only says that it may. The typed value is
-/// then hollow, so the data handed back is the body's `data` member ([`DataOfBody`]), decoded only
-/// if a binding serialises it after all (for instance when its own read of the body failed).
-pub async fn erase_enveloped<T, F>(operation: &str, call: F) -> Result<Response<Data>>
+/// Said by [`Client::call_data`] before it calls the enveloped operation `operation`: under a
+/// body tap ([`with_body_tap`]), its answer's body is to be checked against its shape instead of
+/// decoded in full ([`BodyTap::check_against`]), as the tap's binding reads the data from the body
+/// itself and needs the core only to say that it may. The tap, for [`erase_checked`].
+pub fn check_instead_of_decoding(operation: &str) -> Option<BodyTap> {
+    let shape = npay_order_api::shapes::response_shape(operation)?;
+    let tap = body_tap(operation)?;
+    tap.check_against(shape);
+    Some(tap)
+}
+
+/// Erases the data of a response of an enveloped operation ([`erase`]). When its body was checked
+/// instead of decoded (`tap` from [`check_instead_of_decoding`]), its typed value is hollow, so the
+/// data handed back is the body's `data` member ([`DataOfBody`]), decoded only if a binding
+/// serialises it after all (for instance when its own read of the body failed).
+///
+/// (Two calls around the operation's, not one that takes its future: the bindings poll
+/// `call_data` on their own threads, and a wrapping future made its debug build's frame deeper
+/// than a JVM thread's stack.)
+pub fn erase_checked<T>(tap: Option<BodyTap>, response: Response<T>) -> Response<Data>
 where
     T: Serialize + DeserializeOwned + Send + 'static,
-    F: Future<Output = Result<Response<T>>>,
 {
-    let shape = npay_order_api::shapes::response_shape(operation);
-    let tap = body_tap(operation).zip(shape).map(|(tap, shape)| {
-        tap.check_against(shape);
-        tap
-    });
-    let response = call.await?;
     match tap.and_then(|tap| tap.checked_body()) {
-        Some(body) => Ok(response.map(|_| Box::new(DataOfBody::<T>::new(body)) as Data)),
-        None => Ok(erase(response)),
+        Some(body) => response.map(|_| Box::new(DataOfBody::<T>::new(body)) as Data),
+        None => erase(response),
     }
 }
 

@@ -2225,26 +2225,86 @@ impl Client {
     /// the language bindings take, serialising it straight into their own objects.
     pub async fn call_data(&self, operation_id: &str, params: serde_json::Value) -> Result<Response<crate::json::Data>> {
         match operation_id {
-            "listProductOrderIds" => crate::json::erase_enveloped(operation_id, self.list_product_order_ids(crate::json::params(operation_id, params)?)).await,
-            "searchProductOrders" => crate::json::erase_enveloped(operation_id, self.search_product_orders(crate::json::params(operation_id, params)?)).await,
-            "confirmProductOrders" => crate::json::erase_enveloped(operation_id, self.confirm_product_orders(crate::json::params(operation_id, params)?)).await,
-            "dispatchProductOrders" => crate::json::erase_enveloped(operation_id, self.dispatch_product_orders(crate::json::params(operation_id, params)?)).await,
-            "listLastChangedStatuses" => crate::json::erase_enveloped(operation_id, self.list_last_changed_statuses(crate::json::params(operation_id, params)?)).await,
-            "queryProductOrders" => crate::json::erase_enveloped(operation_id, self.query_product_orders(crate::json::params(operation_id, params)?)).await,
-            "approveCancel" => crate::json::erase_enveloped(operation_id, self.approve_cancel(crate::json::params(operation_id, params)?)).await,
-            "requestCancel" => crate::json::erase_enveloped(operation_id, self.request_cancel(crate::json::params(operation_id, params)?)).await,
-            "completeExchangeCollect" => crate::json::erase_enveloped(operation_id, self.complete_exchange_collect(crate::json::params(operation_id, params)?)).await,
-            "redeliverExchange" => crate::json::erase_enveloped(operation_id, self.redeliver_exchange(crate::json::params(operation_id, params)?)).await,
-            "holdbackExchange" => crate::json::erase_enveloped(operation_id, self.holdback_exchange(crate::json::params(operation_id, params)?)).await,
-            "releaseExchangeHoldback" => crate::json::erase_enveloped(operation_id, self.release_exchange_holdback(crate::json::params(operation_id, params)?)).await,
-            "rejectExchange" => crate::json::erase_enveloped(operation_id, self.reject_exchange(crate::json::params(operation_id, params)?)).await,
-            "approveReturn" => crate::json::erase_enveloped(operation_id, self.approve_return(crate::json::params(operation_id, params)?)).await,
-            "holdbackReturn" => crate::json::erase_enveloped(operation_id, self.holdback_return(crate::json::params(operation_id, params)?)).await,
-            "releaseReturnHoldback" => crate::json::erase_enveloped(operation_id, self.release_return_holdback(crate::json::params(operation_id, params)?)).await,
-            "rejectReturn" => crate::json::erase_enveloped(operation_id, self.reject_return(crate::json::params(operation_id, params)?)).await,
-            "requestReturn" => crate::json::erase_enveloped(operation_id, self.request_return(crate::json::params(operation_id, params)?)).await,
-            "delayDispatch" => crate::json::erase_enveloped(operation_id, self.delay_dispatch(crate::json::params(operation_id, params)?)).await,
-            "listReviews" => crate::json::erase_enveloped(operation_id, self.list_reviews(crate::json::params(operation_id, params)?)).await,
+            "listProductOrderIds" => {
+                let tap = crate::json::check_instead_of_decoding(operation_id);
+                Ok(crate::json::erase_checked(tap, self.list_product_order_ids(crate::json::params(operation_id, params)?).await?))
+            }
+            "searchProductOrders" => {
+                let tap = crate::json::check_instead_of_decoding(operation_id);
+                Ok(crate::json::erase_checked(tap, self.search_product_orders(crate::json::params(operation_id, params)?).await?))
+            }
+            "confirmProductOrders" => {
+                let tap = crate::json::check_instead_of_decoding(operation_id);
+                Ok(crate::json::erase_checked(tap, self.confirm_product_orders(crate::json::params(operation_id, params)?).await?))
+            }
+            "dispatchProductOrders" => {
+                let tap = crate::json::check_instead_of_decoding(operation_id);
+                Ok(crate::json::erase_checked(tap, self.dispatch_product_orders(crate::json::params(operation_id, params)?).await?))
+            }
+            "listLastChangedStatuses" => {
+                let tap = crate::json::check_instead_of_decoding(operation_id);
+                Ok(crate::json::erase_checked(tap, self.list_last_changed_statuses(crate::json::params(operation_id, params)?).await?))
+            }
+            "queryProductOrders" => {
+                let tap = crate::json::check_instead_of_decoding(operation_id);
+                Ok(crate::json::erase_checked(tap, self.query_product_orders(crate::json::params(operation_id, params)?).await?))
+            }
+            "approveCancel" => {
+                let tap = crate::json::check_instead_of_decoding(operation_id);
+                Ok(crate::json::erase_checked(tap, self.approve_cancel(crate::json::params(operation_id, params)?).await?))
+            }
+            "requestCancel" => {
+                let tap = crate::json::check_instead_of_decoding(operation_id);
+                Ok(crate::json::erase_checked(tap, self.request_cancel(crate::json::params(operation_id, params)?).await?))
+            }
+            "completeExchangeCollect" => {
+                let tap = crate::json::check_instead_of_decoding(operation_id);
+                Ok(crate::json::erase_checked(tap, self.complete_exchange_collect(crate::json::params(operation_id, params)?).await?))
+            }
+            "redeliverExchange" => {
+                let tap = crate::json::check_instead_of_decoding(operation_id);
+                Ok(crate::json::erase_checked(tap, self.redeliver_exchange(crate::json::params(operation_id, params)?).await?))
+            }
+            "holdbackExchange" => {
+                let tap = crate::json::check_instead_of_decoding(operation_id);
+                Ok(crate::json::erase_checked(tap, self.holdback_exchange(crate::json::params(operation_id, params)?).await?))
+            }
+            "releaseExchangeHoldback" => {
+                let tap = crate::json::check_instead_of_decoding(operation_id);
+                Ok(crate::json::erase_checked(tap, self.release_exchange_holdback(crate::json::params(operation_id, params)?).await?))
+            }
+            "rejectExchange" => {
+                let tap = crate::json::check_instead_of_decoding(operation_id);
+                Ok(crate::json::erase_checked(tap, self.reject_exchange(crate::json::params(operation_id, params)?).await?))
+            }
+            "approveReturn" => {
+                let tap = crate::json::check_instead_of_decoding(operation_id);
+                Ok(crate::json::erase_checked(tap, self.approve_return(crate::json::params(operation_id, params)?).await?))
+            }
+            "holdbackReturn" => {
+                let tap = crate::json::check_instead_of_decoding(operation_id);
+                Ok(crate::json::erase_checked(tap, self.holdback_return(crate::json::params(operation_id, params)?).await?))
+            }
+            "releaseReturnHoldback" => {
+                let tap = crate::json::check_instead_of_decoding(operation_id);
+                Ok(crate::json::erase_checked(tap, self.release_return_holdback(crate::json::params(operation_id, params)?).await?))
+            }
+            "rejectReturn" => {
+                let tap = crate::json::check_instead_of_decoding(operation_id);
+                Ok(crate::json::erase_checked(tap, self.reject_return(crate::json::params(operation_id, params)?).await?))
+            }
+            "requestReturn" => {
+                let tap = crate::json::check_instead_of_decoding(operation_id);
+                Ok(crate::json::erase_checked(tap, self.request_return(crate::json::params(operation_id, params)?).await?))
+            }
+            "delayDispatch" => {
+                let tap = crate::json::check_instead_of_decoding(operation_id);
+                Ok(crate::json::erase_checked(tap, self.delay_dispatch(crate::json::params(operation_id, params)?).await?))
+            }
+            "listReviews" => {
+                let tap = crate::json::check_instead_of_decoding(operation_id);
+                Ok(crate::json::erase_checked(tap, self.list_reviews(crate::json::params(operation_id, params)?).await?))
+            }
             "listSettlementsByCase" => Ok(crate::json::erase(self.list_settlements_by_case(crate::json::params(operation_id, params)?).await?)),
             "listCommissionDetails" => Ok(crate::json::erase(self.list_commission_details(crate::json::params(operation_id, params)?).await?)),
             "listDailySettlements" => Ok(crate::json::erase(self.list_daily_settlements(crate::json::params(operation_id, params)?).await?)),
