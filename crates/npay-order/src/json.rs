@@ -104,7 +104,7 @@ pub fn erase<T: Serialize + Send + 'static>(mut response: Response<T>) -> Respon
 /// body tap ([`with_body_tap`]), its answer's body is to be checked against its shape instead of
 /// decoded in full ([`BodyTap::check_against`]), as the tap's binding reads the data from the body
 /// itself and needs the core only to say that it may. The tap, for [`erase_checked`].
-pub fn check_instead_of_decoding(operation: &str) -> Option<BodyTap> {
+pub(crate) fn check_instead_of_decoding(operation: &str) -> Option<BodyTap> {
     let shape = npay_order_api::shapes::response_shape(operation)?;
     let tap = body_tap(operation)?;
     tap.check_against(shape);
@@ -119,7 +119,7 @@ pub fn check_instead_of_decoding(operation: &str) -> Option<BodyTap> {
 /// (Two calls around the operation's, not one that takes its future: the bindings poll
 /// `call_data` on their own threads, and a wrapping future made its debug build's frame deeper
 /// than a JVM thread's stack.)
-pub fn erase_checked<T>(tap: Option<BodyTap>, response: Response<T>) -> Response<Data>
+pub(crate) fn erase_checked<T>(tap: Option<BodyTap>, response: Response<T>) -> Response<Data>
 where
     T: Serialize + DeserializeOwned + Send + 'static,
 {
@@ -139,7 +139,7 @@ pub(crate) fn decode_in_full() {
 /// body's `data` member, which serialises exactly as the typed data `T` it decodes into (the body
 /// conformed, so writing that typed data back gives the same JSON). It is decoded only when
 /// serialised.
-pub struct DataOfBody<T> {
+pub(crate) struct DataOfBody<T> {
     body: ByteString,
     data: std::marker::PhantomData<fn() -> T>,
 }
