@@ -163,7 +163,9 @@ pub async fn response_value<T: DeserializeOwned, E>(
         // Let the task that waits for the body run before this one spends the decode's time.
         tokio::task::yield_now().await;
     }
-    if let (true, Some(tap), Some(text)) = (handed && status.is_success(), &tap, &text)
+    if handed
+        && status.is_success()
+        && let (Some(tap), Some(text)) = (&tap, &text)
         && let Some(shape) = tap.check_shape()
         && let Some(inner) = hollow(shape, text)
     {
