@@ -2,7 +2,8 @@
 //! that returns each call's `data` with its [`ResponseMeta`].
 //!
 //! The per-operation methods of [`Client`] and [`RawClient`] are generated (`generated.rs`);
-//! this module holds what they share: [`Client::call`] and [`RawClient::call`].
+//! this module holds what they share: [`Client::call`] and [`RawClient::call`], which run the
+//! core's call on the runtime's threads ([`crate::task`]).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -13,6 +14,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::NpayError;
 use crate::json::{Params, decode};
+use crate::task::on_runtime;
 
 /// Which Naver Pay host to call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
@@ -171,9 +173,18 @@ impl Client {
     }
 
     /// Calls `operation` and decodes its `data`: what every generated method does.
-    pub(crate) async fn call<T: DeserializeOwned>(&self, operation: &str, params: Params) -> Result<T, NpayError> {
-        let data = self.inner.call_json(operation, params.into_value()).await?.into_data();
-        decode(operation, data)
+    /// The call and the decode into records both run on the runtime's threads ([`crate::task`]).
+    pub(crate) async fn call<T: DeserializeOwned + Send + 'static>(
+        &self,
+        operation: &str,
+        params: Params,
+    ) -> Result<T, NpayError> {
+        let (inner, operation) = (self.inner.clone(), operation.to_owned());
+        on_runtime(async move {
+            let data = inner.call_json(&operation, params.into_value()).await?.into_data();
+            decode(&operation, data)
+        })
+        .await
     }
 }
 
@@ -256,7 +267,8 @@ impl Client {
 impl Client {
     /// Gets a token now (normally done on the first call), e.g. to fail fast on bad credentials.
     pub async fn authenticate(&self) -> Result<(), NpayError> {
-        Ok(self.inner.authenticate().await?)
+        let inner = self.inner.clone();
+        Ok(on_runtime(async move { inner.authenticate().await }).await?)
     }
 }
 
@@ -269,14 +281,18 @@ pub struct RawClient {
 
 impl RawClient {
     /// Calls `operation` and decodes its `data`, keeping the response's meta.
-    pub(crate) async fn call<T: DeserializeOwned>(
+    pub(crate) async fn call<T: DeserializeOwned + Send + 'static>(
         &self,
         operation: &str,
         params: Params,
     ) -> Result<(T, ResponseMeta), NpayError> {
-        let response = self.inner.call_json(operation, params.into_value()).await?;
-        let raw_json = response.raw_json().map(|raw| raw.to_string());
-        let (data, meta) = response.into_parts();
-        Ok((decode(operation, data)?, ResponseMeta { raw_json, ..meta.into() }))
+        let (inner, operation) = (self.inner.clone(), operation.to_owned());
+        on_runtime(async move {
+            let response = inner.call_json(&operation, params.into_value()).await?;
+            let raw_json = response.raw_json().map(|raw| raw.to_string());
+            let (data, meta) = response.into_parts();
+            Ok((decode(&operation, data)?, ResponseMeta { raw_json, ..meta.into() }))
+        })
+        .await
     }
 }

@@ -26,6 +26,7 @@ pub mod json;
 pub mod open_enum;
 pub mod pager;
 pub mod sandbox;
+mod task;
 pub mod timestamp;
 pub mod watcher;
 

@@ -16,6 +16,7 @@ use serde_json::Value;
 
 use crate::client::{Client, ClientConfig};
 use crate::error::NpayError;
+use crate::task::on_runtime;
 
 pub use crate::generated::SandboxEvent;
 
@@ -252,6 +253,7 @@ impl Sandbox {
     }
 }
 
+// Each control call runs on the runtime's threads ([`crate::task`]), as the client's calls do.
 #[uniffi::export(async_runtime = "tokio")]
 impl Sandbox {
     /// Any control call: `method` and `path` below `_sandbox/` (`"POST"`, `"orders"`), with an
@@ -266,7 +268,10 @@ impl Sandbox {
                     .map_err(|e| NpayError::invalid("bodyJson", format!("not JSON: {e}")))
             })
             .transpose()?;
-        let answer = self.control.call(method, &path, body.as_ref()).await.map_err(|e| control_error(&e))?;
+        let control = self.control.clone();
+        let answer = on_runtime(async move { control.call(method, &path, body.as_ref()).await })
+            .await
+            .map_err(|e| control_error(&e))?;
         Ok(answer.to_string())
     }
 
@@ -290,18 +295,26 @@ impl Sandbox {
             status,
             products_per_order: non_negative("productsPerOrder", i64::from(products_per_order.unwrap_or(1)))?,
         };
-        let created = self.control.create_orders(&request).await.map_err(|e| control_error(&e))?;
+        let control = self.control.clone();
+        let created =
+            on_runtime(async move { control.create_orders(&request).await }).await.map_err(|e| control_error(&e))?;
         Ok(CreatedOrders { order_ids: created.order_ids, product_order_ids: created.product_order_ids })
     }
 
     /// Makes a buyer, courier or time event happen to a product order.
     pub async fn event(&self, product_order_id: String, event: SandboxEvent) -> Result<(), NpayError> {
-        self.control.event(&product_order_id, event.path()).await.map(drop).map_err(|e| control_error(&e))
+        let control = self.control.clone();
+        on_runtime(async move { control.event(&product_order_id, event.path()).await.map(drop) })
+            .await
+            .map_err(|e| control_error(&e))
     }
 
     /// Moves the sandbox's clock forward (token expiry, timestamps of data and changes).
     pub async fn advance_clock(&self, seconds: i64) -> Result<(), NpayError> {
-        self.control.advance_clock(seconds as f64).await.map(drop).map_err(|e| control_error(&e))
+        let control = self.control.clone();
+        on_runtime(async move { control.advance_clock(seconds as f64).await.map(drop) })
+            .await
+            .map_err(|e| control_error(&e))
     }
 
     /// Injects failures from now on; `SandboxFaults()` turns them off.
@@ -313,12 +326,14 @@ impl Sandbox {
             latency_ms: non_negative("latencyMs", faults.latency_ms)?,
             seed: faults.seed.map(|seed| non_negative("seed", seed)).transpose()?,
         };
-        self.control.set_faults(&faults).await.map(drop).map_err(|e| control_error(&e))
+        let control = self.control.clone();
+        on_runtime(async move { control.set_faults(&faults).await.map(drop) }).await.map_err(|e| control_error(&e))
     }
 
     /// What the sandbox has seen: tokens issued, requests and applied mutations per operation.
     pub async fn stats(&self) -> Result<SandboxStats, NpayError> {
-        let stats = self.control.stats().await.map_err(|e| control_error(&e))?;
+        let control = self.control.clone();
+        let stats = on_runtime(async move { control.stats().await }).await.map_err(|e| control_error(&e))?;
         // Counts beyond i64 cannot happen in a test run; saturate rather than wrap.
         let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
         let by_operation =
@@ -332,6 +347,7 @@ impl Sandbox {
 
     /// Forgets every order, token, fault and counter.
     pub async fn reset(&self) -> Result<(), NpayError> {
-        self.control.reset().await.map_err(|e| control_error(&e))
+        let control = self.control.clone();
+        on_runtime(async move { control.reset().await }).await.map_err(|e| control_error(&e))
     }
 }
