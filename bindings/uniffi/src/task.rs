@@ -10,17 +10,34 @@
 //! join handle; the suite then passes at `-Xss384k`. (At `-Xss320k` the watcher's test still
 //! crashes: the watcher's first `next()` starts its task on the calling thread, which was left as
 //! it is.) The decode's CPU time leaves the caller's thread too.
+//!
+//! The calls run on a runtime of this crate's own ([`RUNTIME`]), one worker per core. The runtime
+//! uniffi's tokio support enters for every exported method (async-compat's) has a single thread:
+//! spawned there, the decodes of concurrent calls would take turns on one core.
 
 use std::future::Future;
+use std::sync::LazyLock;
 
+use tokio::runtime::Runtime;
 use tokio::task::JoinHandle;
+
+/// The runtime every call runs on: tokio's multi-threaded scheduler, one worker per core.
+static RUNTIME: LazyLock<Runtime> = LazyLock::new(|| {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("npay-order")
+        .build()
+        // Only when the process cannot start threads at all; uniffi turns the panic into the
+        // foreign language's internal error.
+        .expect("npay-order could not start its runtime's threads")
+});
 
 /// Runs `call` on the runtime and waits for its output. Dropping the returned future (a
 /// cancelled coroutine or task) aborts the call, as dropping the call itself would; a panic in
 /// the call is resumed here, where uniffi turns it into the foreign language's internal error,
 /// as before.
 pub(crate) async fn on_runtime<T: Send + 'static>(call: impl Future<Output = T> + Send + 'static) -> T {
-    let mut task = AbortOnDrop(tokio::spawn(call));
+    let mut task = AbortOnDrop(RUNTIME.spawn(call));
     match (&mut task.0).await {
         Ok(output) => output,
         Err(error) => match error.try_into_panic() {
