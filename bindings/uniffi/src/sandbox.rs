@@ -7,6 +7,7 @@
 //! typed control client (`npay_sandbox::control_api`), as every other language's do.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::Arc;
 
 use npay_sandbox::control_api::{
@@ -253,7 +254,19 @@ impl Sandbox {
     }
 }
 
-// Each control call runs on the runtime's threads ([`crate::task`]), as the client's calls do.
+impl Sandbox {
+    /// Runs a control call on the runtime's threads ([`crate::task`]), as the client's calls run,
+    /// and types its failure ([`control_error`]).
+    async fn on_control<T, F, Fut>(&self, call: F) -> Result<T, NpayError>
+    where
+        T: Send + 'static,
+        F: FnOnce(ControlClient) -> Fut,
+        Fut: Future<Output = Result<T, ControlError>> + Send + 'static,
+    {
+        on_runtime(call(self.control.clone())).await.map_err(|e| control_error(&e))
+    }
+}
+
 #[uniffi::export(async_runtime = "tokio")]
 impl Sandbox {
     /// Any control call: `method` and `path` below `_sandbox/` (`"POST"`, `"orders"`), with an
@@ -268,10 +281,7 @@ impl Sandbox {
                     .map_err(|e| NpayError::invalid("bodyJson", format!("not JSON: {e}")))
             })
             .transpose()?;
-        let control = self.control.clone();
-        let answer = on_runtime(async move { control.call(method, &path, body.as_ref()).await })
-            .await
-            .map_err(|e| control_error(&e))?;
+        let answer = self.on_control(|control| async move { control.call(method, &path, body.as_ref()).await }).await?;
         Ok(answer.to_string())
     }
 
@@ -295,26 +305,18 @@ impl Sandbox {
             status,
             products_per_order: non_negative("productsPerOrder", i64::from(products_per_order.unwrap_or(1)))?,
         };
-        let control = self.control.clone();
-        let created =
-            on_runtime(async move { control.create_orders(&request).await }).await.map_err(|e| control_error(&e))?;
+        let created = self.on_control(|control| async move { control.create_orders(&request).await }).await?;
         Ok(CreatedOrders { order_ids: created.order_ids, product_order_ids: created.product_order_ids })
     }
 
     /// Makes a buyer, courier or time event happen to a product order.
     pub async fn event(&self, product_order_id: String, event: SandboxEvent) -> Result<(), NpayError> {
-        let control = self.control.clone();
-        on_runtime(async move { control.event(&product_order_id, event.path()).await.map(drop) })
-            .await
-            .map_err(|e| control_error(&e))
+        self.on_control(|control| async move { control.event(&product_order_id, event.path()).await.map(drop) }).await
     }
 
     /// Moves the sandbox's clock forward (token expiry, timestamps of data and changes).
     pub async fn advance_clock(&self, seconds: i64) -> Result<(), NpayError> {
-        let control = self.control.clone();
-        on_runtime(async move { control.advance_clock(seconds as f64).await.map(drop) })
-            .await
-            .map_err(|e| control_error(&e))
+        self.on_control(|control| async move { control.advance_clock(seconds as f64).await.map(drop) }).await
     }
 
     /// Injects failures from now on; `SandboxFaults()` turns them off.
@@ -326,14 +328,12 @@ impl Sandbox {
             latency_ms: non_negative("latencyMs", faults.latency_ms)?,
             seed: faults.seed.map(|seed| non_negative("seed", seed)).transpose()?,
         };
-        let control = self.control.clone();
-        on_runtime(async move { control.set_faults(&faults).await.map(drop) }).await.map_err(|e| control_error(&e))
+        self.on_control(|control| async move { control.set_faults(&faults).await.map(drop) }).await
     }
 
     /// What the sandbox has seen: tokens issued, requests and applied mutations per operation.
     pub async fn stats(&self) -> Result<SandboxStats, NpayError> {
-        let control = self.control.clone();
-        let stats = on_runtime(async move { control.stats().await }).await.map_err(|e| control_error(&e))?;
+        let stats = self.on_control(|control| async move { control.stats().await }).await?;
         // Counts beyond i64 cannot happen in a test run; saturate rather than wrap.
         let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
         let by_operation =
@@ -347,7 +347,6 @@ impl Sandbox {
 
     /// Forgets every order, token, fault and counter.
     pub async fn reset(&self) -> Result<(), NpayError> {
-        let control = self.control.clone();
-        on_runtime(async move { control.reset().await }).await.map_err(|e| control_error(&e))
+        self.on_control(|control| async move { control.reset().await }).await
     }
 }

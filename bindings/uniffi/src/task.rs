@@ -84,6 +84,8 @@ mod tests {
     async fn a_panic_in_the_call_is_resumed_in_the_waiting_future() {
         let waiting = tokio::spawn(on_runtime(async { panic!("inside the call") }));
         let error = waiting.await.expect_err("the panic reaches the waiter");
-        assert!(error.is_panic());
+        // The call's own panic, not one of `on_runtime`'s.
+        let payload = error.into_panic();
+        assert_eq!(payload.downcast_ref::<&str>(), Some(&"inside the call"));
     }
 }

@@ -116,9 +116,8 @@ pub(crate) fn check_instead_of_decoding(operation: &str) -> Option<BodyTap> {
 /// data handed back is the body's `data` member ([`DataOfBody`]), decoded only if a binding
 /// serialises it after all (for instance when its own read of the body failed).
 ///
-/// (Two calls around the operation's, not one that takes its future: the bindings poll
-/// `call_data` on their own threads, and a wrapping future made its debug build's frame deeper
-/// than a JVM thread's stack.)
+/// (Two plain calls around the operation's, not a future wrapping it: the wrapper deepened every
+/// operation's frame in a debug build, which once overflowed a JVM thread's stack.)
 pub(crate) fn erase_checked<T>(tap: Option<BodyTap>, response: Response<T>) -> Response<Data>
 where
     T: Serialize + DeserializeOwned + Send + 'static,
